@@ -1,0 +1,113 @@
+import type * as semver from 'semver';
+import { collectChanges } from './changes';
+import type { RawCommit } from './commits';
+import type { NotesConfig } from './config';
+import { checkRepository, describeReleased, inventoryTags, packageFor, validatePath, validateRef, type LocatedTag } from './draft';
+import { contributorsOf, groupSections, type ReleaseNotes } from './notes';
+import type { GitRepo } from './ports';
+import { decideVersion } from './version';
+
+/** What the changelog covers. */
+export interface ChangelogOptions {
+  to?: string;
+  path?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Notes for every release in the history, newest first (unreleased changes on top when there are any).
+ * One streamed pass over the history: each commit belongs to the lowest release whose tag reaches it.
+ */
+export async function buildChangelog(repo: GitRepo, config: NotesConfig, options: ChangelogOptions = {}): Promise<ReleaseNotes[]> {
+  const to = validateRef(options.to ?? 'HEAD', '--to');
+  const path = options.path !== undefined ? validatePath(options.path) : undefined;
+  await checkRepository(repo);
+  const toHash = await repo.resolveCommit(to);
+  const pkg = packageFor(config, path);
+  const inv = await inventoryTags(repo, config, pkg);
+
+  const log: RawCommit[] = [];
+  const index = new Map<string, number>();
+  await repo.log({ from: null, to: toHash, paths: [], signal: options.signal }, (c) => {
+    index.set(c.hash, log.length);
+    log.push(c);
+  });
+  const touching = path !== undefined ? await repo.commitsTouching(toHash, [path], options.signal) : null;
+
+  // Releases reachable from the target, oldest version first; several tags on one commit: lowest wins.
+  const reachable = inv.releases.filter((t) => index.has(t.commit)).reverse();
+  const owner = new Int32Array(log.length).fill(-1);
+  reachable.forEach((tag, r) => {
+    const stack = [index.get(tag.commit)!];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      if (owner[i] !== -1) continue;
+      owner[i] = r;
+      for (const p of log[i]!.parents) {
+        const j = index.get(p);
+        if (j !== undefined && owner[j] === -1) stack.push(j);
+      }
+    }
+  });
+  const buckets: RawCommit[][] = reachable.map(() => []);
+  const unreleased: RawCommit[] = [];
+  log.forEach((c, i) => (owner[i] === -1 ? unreleased : buckets[owner[i]!]!).push(c));
+
+  const known = new Set<string>();
+  const out: ReleaseNotes[] = [];
+  let previous: LocatedTag | null = null;
+  let previousStable: semver.SemVer | null = null;
+  const scoped = (raw: RawCommit[]) => {
+    const { changes, commits } = collectChanges(raw, config);
+    if (touching === null) return { changes, commits };
+    return { changes: changes.filter((c) => touching.has(c.hash)), commits: commits.filter((c) => touching.has(c.hash)) };
+  };
+  const credit = (commits: ReturnType<typeof scoped>['commits']) => {
+    const contributors = contributorsOf(commits);
+    const first = contributors.filter((c) => !known.has(c.email));
+    contributors.forEach((c) => known.add(c.email));
+    return { contributors, first };
+  };
+  reachable.forEach((tag, r) => {
+    const { changes, commits } = scoped(buckets[r]!);
+    const { contributors, first } = credit(commits);
+    out.push({
+      range: { from: previous?.name ?? null, to: tag.name, fromHash: previous?.commit ?? null, toHash: tag.commit },
+      version: describeReleased(previousStable, tag, changes, config, tag.commit),
+      date: tag.date.slice(0, 10),
+      sections: groupSections(changes, config),
+      contributors,
+      firstTimeContributors: first,
+      warnings: [],
+    });
+    previous = tag;
+    if (tag.version.prerelease.length === 0) previousStable = tag.version;
+  });
+  const { changes, commits } = scoped(unreleased);
+  if (changes.length > 0) {
+    const { contributors, first } = credit(commits);
+    const head = await repo.head();
+    const version = decideVersion({
+      current: previousStable,
+      changes,
+      config,
+      initialVersion: inv.initialVersion,
+      allVersions: inv.releases.map((t) => t.version),
+      branch: to === 'HEAD' ? head.branch : null,
+      prerelease: null,
+      targetHash: toHash,
+    });
+    out.push({
+      range: { from: previous ? (previous as LocatedTag).name : null, to, fromHash: previous ? (previous as LocatedTag).commit : null, toHash },
+      version,
+      date: null,
+      sections: groupSections(changes, config),
+      contributors,
+      firstTimeContributors: first,
+      warnings: version.warnings,
+    });
+  }
+  out.reverse();
+  if (out.length > 0) out[0]!.warnings.unshift(...inv.warnings);
+  return out;
+}

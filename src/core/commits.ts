@@ -1,0 +1,234 @@
+import { oneLine, stripUnsafe } from './sanitize';
+
+/** A commit as read from git, before interpretation. Text fields are untrusted. */
+export interface RawCommit {
+  hash: string;
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  /** ISO-8601 author date. */
+  date: string;
+  /** The full message: subject, blank line, body. */
+  message: string;
+  /** Tag names pointing at this commit (only when the reader asked for decorations). */
+  tags?: string[];
+}
+
+/** A person credited for a change. */
+export interface Person {
+  name: string;
+  email: string;
+}
+
+/** A `key: value` or `key #value` footer (git trailer). */
+export interface Footer {
+  key: string;
+  value: string;
+}
+
+/** The parsed header of a Conventional Commit. */
+export interface ConventionalHeader {
+  type: string;
+  scope: string | null;
+  bang: boolean;
+  subject: string;
+}
+
+/** A commit message split into its Conventional Commits parts. */
+export interface ParsedMessage {
+  header: ConventionalHeader | null;
+  /** First line, safe for display. */
+  subject: string;
+  body: string;
+  footers: Footer[];
+  /** Texts of `BREAKING CHANGE:` / `BREAKING-CHANGE:` footers (and `!` headers). */
+  breakingNotes: string[];
+}
+
+/** One change in the notes: a commit, or one entry of a squash merge's body. */
+export interface Change {
+  hash: string;
+  /** Conventional type, lowercased; null when the commit does not follow the convention. */
+  type: string | null;
+  scope: string | null;
+  subject: string;
+  breaking: boolean;
+  breakingNotes: string[];
+  pr: number | null;
+  author: Person;
+  coAuthors: Person[];
+  date: string;
+  /** Hashes (possibly abbreviated) this change reverts. */
+  reverts: string[];
+  /** True for a revert commit (by header or by body). */
+  isRevert: boolean;
+  /** The full, sanitized message (for skip markers and display). */
+  message: string;
+  /** True when the entry came from splitting a squash merge's body. */
+  fromSquash: boolean;
+}
+
+const HEADER = /^([A-Za-z][A-Za-z0-9_-]*)(?:\(([^()\n]*)\))?(!)?: (\S.*)$/;
+const FOOTER = /^(BREAKING CHANGE|BREAKING-CHANGE|[A-Za-z][A-Za-z0-9-]*)(: | #)(.*)$/;
+const BREAKING_KEY = /^BREAKING[ -]CHANGE$/;
+const PR_SUFFIX = /\s*\(#(\d{1,9})\)\s*$/;
+const MERGE_PR = /^Merge pull request #(\d{1,9}) from \S+/;
+const REVERT_BODY = /This reverts commit ([0-9a-f]{7,40})/gi;
+const SQUASH_ITEM = /^[*-] +(.+)$/;
+const PERSON = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/;
+
+/** Parses a Conventional Commits header line; null when the line does not follow the convention. */
+export function parseHeader(line: string): ConventionalHeader | null {
+  const m = HEADER.exec(line);
+  if (!m) return null;
+  const scope = m[2]?.trim();
+  return { type: m[1]!.toLowerCase(), scope: scope ? scope : null, bang: m[3] === '!', subject: m[4]!.trim() };
+}
+
+/** Splits a full commit message into header, body, footers and breaking notes (Conventional Commits 1.0.0). */
+export function parseMessage(message: string): ParsedMessage {
+  const text = stripUnsafe(message).replace(/\s+$/, '');
+  const lines = text.split('\n');
+  const first = lines[0] ?? '';
+  const header = parseHeader(first.trim());
+  const rest = lines.slice(1);
+  while (rest.length > 0 && rest[0]!.trim() === '') rest.shift();
+
+  const paragraphs = splitParagraphs(rest);
+  // The footer section is the trailing run of paragraphs that each start with a footer token.
+  let footerStart = paragraphs.length;
+  while (footerStart > 0 && FOOTER.test(paragraphs[footerStart - 1]![0]!)) footerStart--;
+  const footers: Footer[] = [];
+  for (const para of paragraphs.slice(footerStart)) {
+    for (const line of para) {
+      const m = FOOTER.exec(line);
+      if (m) footers.push({ key: m[1]!, value: m[2] === ' #' ? `#${m[3]!}` : m[3]! });
+      else if (footers.length > 0) footers[footers.length - 1]!.value += `\n${line}`;
+    }
+    if (footers.length > 0 && para !== paragraphs[paragraphs.length - 1]) footers[footers.length - 1]!.value += '\n';
+  }
+  for (const f of footers) f.value = f.value.trim();
+  const bodyParas = paragraphs.slice(0, footerStart);
+  const breakingNotes = footers.filter((f) => BREAKING_KEY.test(f.key)).map((f) => f.value);
+  // Tolerate a BREAKING CHANGE paragraph inside the body too: it is unambiguous.
+  for (const para of bodyParas) {
+    const m = /^BREAKING[ -]CHANGE: (.*)$/.exec(para[0]!);
+    if (m) breakingNotes.push([m[1]!, ...para.slice(1)].join('\n').trim());
+  }
+  return {
+    header,
+    subject: oneLine(first),
+    body: bodyParas.map((p) => p.join('\n')).join('\n\n'),
+    footers,
+    breakingNotes,
+  };
+}
+
+function splitParagraphs(lines: string[]): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  for (const line of lines) {
+    if (line.trim() === '') {
+      if (cur.length > 0) out.push(cur);
+      cur = [];
+    } else cur.push(line);
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+/** Parses `Name <email>`; null when it is not a person. */
+export function parsePerson(value: string): Person | null {
+  const m = PERSON.exec(oneLine(value));
+  if (!m) return null;
+  return { name: m[1]!.trim() || m[2]!, email: m[2]!.toLowerCase() };
+}
+
+/** The PR number of a merge commit (`Merge pull request #123 from …`), or null. */
+export function mergePrNumber(subject: string): number | null {
+  const m = MERGE_PR.exec(subject);
+  return m ? Number(m[1]) : null;
+}
+
+/** Turns one raw commit into its changes: one, or one per conventional entry of a squash merge body. */
+export function toChanges(raw: RawCommit): Change[] {
+  const parsed = parseMessage(raw.message);
+  const author: Person = { name: oneLine(raw.authorName) || raw.authorEmail, email: raw.authorEmail.toLowerCase() };
+  const coAuthors = parsed.footers
+    .filter((f) => f.key.toLowerCase() === 'co-authored-by')
+    .map((f) => parsePerson(f.value))
+    .filter((p): p is Person => p !== null && p.email !== author.email);
+  const message = stripUnsafe(raw.message);
+  const prMatch = PR_SUFFIX.exec(parsed.subject);
+  const pr = prMatch ? Number(prMatch[1]) : mergePrNumber(parsed.subject);
+  const reverts = revertTargets(message, parsed.footers);
+  const base = { hash: raw.hash, author, coAuthors, date: raw.date, message, pr };
+
+  const squashed = squashEntries(parsed.body);
+  if (squashed.length >= 2) {
+    return squashed.map((e) => ({
+      ...base,
+      type: e.header.type,
+      scope: e.header.scope,
+      subject: stripPr(e.header.subject),
+      breaking: e.header.bang || e.breakingNotes.length > 0,
+      breakingNotes: e.breakingNotes.length > 0 ? e.breakingNotes : e.header.bang ? [stripPr(e.header.subject)] : [],
+      reverts: e.header.type === 'revert' ? reverts : [],
+      isRevert: e.header.type === 'revert',
+      fromSquash: true,
+    }));
+  }
+  const header = parsed.header;
+  const subject = stripPr(header ? header.subject : parsed.subject);
+  const breakingNotes = parsed.breakingNotes.length > 0 ? parsed.breakingNotes : header?.bang ? [subject] : [];
+  const isRevert = header?.type === 'revert' || /^Revert "/.test(parsed.subject) || reverts.length > 0;
+  return [
+    {
+      ...base,
+      type: header ? header.type : null,
+      scope: header ? header.scope : null,
+      subject,
+      breaking: header !== null && (header.bang || parsed.breakingNotes.length > 0),
+      breakingNotes: header !== null ? breakingNotes : [],
+      reverts,
+      isRevert,
+      fromSquash: false,
+    },
+  ];
+}
+
+function stripPr(subject: string): string {
+  return subject.replace(PR_SUFFIX, '');
+}
+
+function revertTargets(message: string, footers: Footer[]): string[] {
+  const out = new Set<string>();
+  for (const m of message.matchAll(REVERT_BODY)) out.add(m[1]!.toLowerCase());
+  for (const f of footers) {
+    if (!/^(refs|reverts)$/i.test(f.key)) continue;
+    for (const h of f.value.split(/[\s,]+/)) if (/^[0-9a-f]{7,40}$/i.test(h)) out.add(h.toLowerCase());
+  }
+  return [...out];
+}
+
+interface SquashEntry {
+  header: ConventionalHeader;
+  breakingNotes: string[];
+}
+
+/** Conventional entries listed as bullets in a squash merge's body (`* feat: …`). */
+export function squashEntries(body: string): SquashEntry[] {
+  const out: SquashEntry[] = [];
+  for (const line of body.split('\n')) {
+    const item = SQUASH_ITEM.exec(line);
+    const header = item ? parseHeader(item[1]!.trim()) : null;
+    if (header) {
+      out.push({ header, breakingNotes: [] });
+      continue;
+    }
+    const br = /^\s*BREAKING[ -]CHANGE: (.*)$/.exec(line);
+    const last = out[out.length - 1];
+    if (br && last) last.breakingNotes.push(br[1]!.trim());
+  }
+  return out;
+}

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+/** Name of the release configuration file at the repository root. */
+export const CONFIG_FILE = '.release-manager.json';
+/** Largest config file we accept; anything bigger is almost certainly not a config. */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+
+const bumpLevel = z.enum(['major', 'minor', 'patch', 'none']);
+const semverText = z
+  .string()
+  .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, 'must be a plain version such as 1.0.0');
+const tagFormat = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((s) => s.split('{version}').length === 2, 'must contain {version} exactly once')
+  // eslint-disable-next-line no-control-regex
+  .refine((s) => !/[\s~^:?*[\\\u0000-\u001f\u007f]|\.\.|@\{/.test(s.replace('{version}', '').replace('{name}', '')), 'must only contain characters allowed in git tag names');
+
+/** A section of the notes: its title and the commit types that land in it, in display order. */
+export const sectionSchema = z.strictObject({
+  title: z.string().min(1).max(200).describe('Heading of the section in the notes.'),
+  types: z.array(z.string().min(1).max(50)).min(1).describe('Conventional Commit types listed in this section.'),
+});
+
+/** One package of a monorepo: its folder and how its tags are named. */
+export const packageSchema = z.strictObject({
+  name: z.string().min(1).max(214).regex(/^[^\s~^:?*[\\]+$/, 'must be usable in a git tag name').describe('Package name, used in its tags.'),
+  path: z
+    .string()
+    .min(1)
+    .max(500)
+    .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p), 'must be relative to the repository root')
+    .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not leave the repository (no "..")')
+    .describe('Folder of the package, relative to the repository root.'),
+  tagFormat: tagFormat.default('{name}@{version}').describe('Tag name of a release of this package.'),
+  initialVersion: semverText.optional().describe('Version of the first release of this package.'),
+});
+
+/** The notes part of the release configuration: the contract between the config file and the engine. */
+export const notesConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  tagFormat: tagFormat.default('v{version}').describe('Tag name of a release; {version} is replaced by the version.'),
+  initialVersion: semverText.default('0.1.0').describe('Version of the first release when no release tag exists yet.'),
+  sections: z
+    .array(sectionSchema)
+    .default([
+      { title: 'Features', types: ['feat'] },
+      { title: 'Bug Fixes', types: ['fix'] },
+      { title: 'Performance', types: ['perf'] },
+      { title: 'Reverts', types: ['revert'] },
+      { title: 'Documentation', types: ['docs'] },
+      { title: 'Refactoring', types: ['refactor'] },
+    ])
+    .describe('Sections of the notes in display order and the commit types in each.'),
+  breakingTitle: z.string().min(1).max(200).default('⚠ Breaking Changes').describe('Heading of the breaking-changes section (always first).'),
+  hiddenTypes: z
+    .array(z.string().min(1).max(50))
+    .default(['chore', 'ci', 'build', 'test', 'style'])
+    .describe('Commit types left out of the notes unless breaking.'),
+  other: z
+    .strictObject({
+      title: z.string().min(1).max(200).default('Other changes'),
+      hidden: z.boolean().default(false),
+    })
+    .default({ title: 'Other changes', hidden: false })
+    .describe('Commits that do not follow Conventional Commits, and types without a section.'),
+  bump: z
+    .record(z.string().min(1).max(50), bumpLevel)
+    .default({ feat: 'minor', fix: 'patch', perf: 'patch', revert: 'patch' })
+    .describe('Version bump each commit type causes.'),
+  otherBump: bumpLevel.default('patch').describe('Bump caused by a commit that does not follow Conventional Commits.'),
+  breakingBelow1: z.enum(['major', 'minor']).default('minor').describe('Bump caused by a breaking change while the version is below 1.0.0.'),
+  maintenanceBranches: z
+    .array(z.string().min(1).max(200))
+    .default(['release/*', 'maint/*', 'hotfix/*', '*.x'])
+    .describe('Branch patterns (* matches within a segment) whose releases are hotfixes: patch only.'),
+  skipMarkers: z
+    .array(z.string().min(1).max(100))
+    .default(['[skip changelog]', '[changelog skip]', '[skip-changelog]', '[no changelog]'])
+    .describe('A commit whose message contains one of these is left out of the notes.'),
+  excludeScopes: z
+    .array(z.string().regex(/^[a-z0-9-]+\([^)]+\)$/i, 'must look like type(scope)'))
+    .default(['chore(release)'])
+    .describe('type(scope) pairs left out of the notes, such as release commits.'),
+  mentions: z.enum(['neutralize', 'allow']).default('neutralize').describe('Whether @mentions in commit text may ping people.'),
+  packages: z.array(packageSchema).default([]).describe('Packages of a monorepo, each released on its own.'),
+});
+
+/** The parsed, defaulted notes configuration. */
+export type NotesConfig = z.infer<typeof notesConfigSchema>;
+/** One configured monorepo package. */
+export type PackageConfig = z.infer<typeof packageSchema>;
+
+/** The configuration used when the repository has no config file. */
+export function defaultConfig(): NotesConfig {
+  return notesConfigSchema.parse({});
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Parses config file text (strict JSON) into a typed config, or throws a ConfigError naming every problem by path. */
+export function parseConfig(text: string, file = CONFIG_FILE): NotesConfig {
+  const fix = `Edit ${file} (see the JSON Schema in its "$schema") or delete it to use the defaults.`;
+  if (text.length > MAX_CONFIG_BYTES) {
+    throw new ConfigError(`${file} is too large (${text.length} bytes, limit ${MAX_CONFIG_BYTES}).`, ['(file): too large'], fix, file);
+  }
+  if (text.charCodeAt(0) === 0xfeff) {
+    throw new ConfigError(`${file} starts with a byte-order mark.`, ['(file): byte-order mark'], `Save ${file} as UTF-8 without BOM.`, file);
+  }
+  if (text.trim() === '') {
+    throw new ConfigError(`${file} is empty.`, ['(file): empty'], `Write {} into ${file} for the defaults, or delete it.`, file);
+  }
+  const badKeys: string[] = [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text, function (this: unknown, key: string, value: unknown) {
+      if (FORBIDDEN_KEYS.has(key)) badKeys.push(key);
+      return value;
+    });
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new ConfigError(
+      `${file} is not valid JSON: ${detail}. Comments and trailing commas are not allowed.`,
+      [`(file): ${detail}`],
+      fix,
+      file,
+    );
+  }
+  if (badKeys.length > 0) {
+    const problems = badKeys.map((k) => `${k}: forbidden key`);
+    throw new ConfigError(`${file} contains forbidden keys: ${badKeys.join(', ')}.`, problems, fix, file);
+  }
+  const result = notesConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+    throw new ConfigError(`${file} is invalid:\n  ${problems.join('\n  ')}`, problems, fix, file);
+  }
+  checkSemantics(result.data, file, fix);
+  return result.data;
+}
+
+function checkSemantics(config: NotesConfig, file: string, fix: string): void {
+  const problems: string[] = [];
+  const seenType = new Map<string, number>();
+  config.sections.forEach((s, i) =>
+    s.types.forEach((t, j) => {
+      const prev = seenType.get(t);
+      if (prev !== undefined) problems.push(`sections[${i}].types[${j}]: type "${t}" is already in sections[${prev}]`);
+      else seenType.set(t, i);
+    }),
+  );
+  const names = new Set<string>();
+  config.packages.forEach((p, i) => {
+    if (names.has(p.name)) problems.push(`packages[${i}].name: duplicate package "${p.name}"`);
+    names.add(p.name);
+  });
+  if (problems.length > 0) throw new ConfigError(`${file} is invalid:\n  ${problems.join('\n  ')}`, problems, fix, file);
+}
+
+/** Formats a zod issue path as `gates[2].timeout`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}
+
+/** The JSON Schema of the config file, generated from the zod schema for editors. */
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(notesConfigSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  return { ...schema, title: 'Release Manager configuration', description: `Configuration of ${CONFIG_FILE}.` };
+}

@@ -1,0 +1,221 @@
+import * as semver from 'semver';
+import { collectChanges } from './changes';
+import type { RawCommit } from './commits';
+import type { NotesConfig, PackageConfig } from './config';
+import { GitError, UsageError } from './errors';
+import { contributorsOf, groupSections, type ReleaseNotes } from './notes';
+import type { GitRepo } from './ports';
+import { TagFormat, refNameProblem, sortDescending, type ReleaseTag } from './tags';
+import { changeBump, decideVersion, type BumpLevel, type VersionDecision } from './version';
+
+/** What to draft: the CLI flags and the extension's picks map onto this. */
+export interface DraftOptions {
+  from?: string;
+  to?: string;
+  /** Repository-relative folder of a monorepo package. */
+  path?: string;
+  prerelease?: string;
+  signal?: AbortSignal;
+}
+
+/** A release tag located in the repository. */
+export interface LocatedTag extends ReleaseTag {
+  commit: string;
+  date: string;
+}
+
+/** The tags of one tag format, and the warnings about tags that were ignored. */
+export interface TagInventory {
+  format: TagFormat;
+  releases: LocatedTag[];
+  warnings: string[];
+  initialVersion: string;
+  pkg: PackageConfig | null;
+}
+
+const MAX_LISTED = 5;
+
+/** Checks a user-given ref before it goes anywhere near git. */
+export function validateRef(ref: string, flag: string): string {
+  const problem = refNameProblem(ref);
+  if (problem !== null) {
+    throw new UsageError(
+      `${flag} ${JSON.stringify(ref.slice(0, 80))} is not a valid ref: it ${problem}.`,
+      `Give a tag, branch or commit hash, e.g. ${flag} v1.2.0.`,
+    );
+  }
+  return ref;
+}
+
+/** Normalises and checks a monorepo path (repository-relative, inside the repository). */
+export function validatePath(path: string): string {
+  const norm = path.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '');
+  // eslint-disable-next-line no-control-regex
+  if (norm === '' || norm.startsWith('/') || /^[A-Za-z]:/.test(norm) || norm.split('/').includes('..') || /[\u0000-\u001f]/.test(norm) || norm.startsWith('-') || norm.startsWith(':')) {
+    throw new UsageError(`--path ${JSON.stringify(path)} must be a folder inside the repository.`, 'Give a relative path such as --path packages/api.');
+  }
+  return norm;
+}
+
+/** The package config whose folder is the path, if any. */
+export function packageFor(config: NotesConfig, path: string | undefined): PackageConfig | null {
+  if (path === undefined) return null;
+  return config.packages.find((p) => validatePath(p.path) === path) ?? null;
+}
+
+/** Reads every tag and keeps the release tags of the format in force (root or package). */
+export async function inventoryTags(repo: GitRepo, config: NotesConfig, pkg: PackageConfig | null): Promise<TagInventory> {
+  const format = pkg ? new TagFormat(pkg.tagFormat, pkg.name) : new TagFormat(config.tagFormat);
+  const others = config.packages.filter((p) => p !== pkg).map((p) => new TagFormat(p.tagFormat, p.name));
+  if (pkg) others.push(new TagFormat(config.tagFormat));
+  const releases: LocatedTag[] = [];
+  const ignored: string[] = [];
+  for (const t of await repo.tags()) {
+    const parsed = format.parse(t.name);
+    if (parsed) releases.push({ ...parsed, commit: t.commit, date: t.date });
+    else if (format.matchesShape(t.name) || !others.some((o) => o.matchesShape(t.name))) ignored.push(t.name);
+  }
+  const warnings: string[] = [];
+  if (ignored.length > 0) {
+    const list = ignored.slice(0, MAX_LISTED).join(', ') + (ignored.length > MAX_LISTED ? `, … (${ignored.length - MAX_LISTED} more)` : '');
+    warnings.push(`Ignored ${ignored.length} tag(s) that are not releases of the form ${format.format} with a semver version: ${list}.`);
+  }
+  return { format, releases: sortDescending(releases) as LocatedTag[], warnings, initialVersion: pkg?.initialVersion ?? config.initialVersion, pkg };
+}
+
+/**
+ * The highest stable release reachable from `target`, skipping `exclude`d tag names.
+ * Fast path: check the highest candidates one by one; after a few misses ask git for the merged set.
+ */
+export async function lastRelease(repo: GitRepo, inv: TagInventory, target: string, exclude: ReadonlySet<string> = new Set()): Promise<{ tag: LocatedTag | null; warnings: string[] }> {
+  const candidates = inv.releases.filter((t) => t.version.prerelease.length === 0 && !exclude.has(t.name));
+  const warnings: string[] = [];
+  const missed: LocatedTag[] = [];
+  let found: LocatedTag | null = null;
+  for (const t of candidates.slice(0, 4)) {
+    if (await repo.isAncestor(t.commit, target)) {
+      found = t;
+      break;
+    }
+    missed.push(t);
+  }
+  if (found === null && candidates.length > 4) {
+    const merged = await repo.tagsMergedInto(target);
+    found = candidates.find((t) => merged.has(t.name)) ?? null;
+    if (found) missed.push(...candidates.filter((t) => semver.gt(t.version, found!.version)).slice(missed.length));
+  }
+  if (missed.length > 0) {
+    warnings.push(
+      `Release tag ${missed[0]!.name} is not in the history of the target` +
+        (found ? `; the last release here is ${found.name}.` : '.') +
+        ' This happens on a maintenance branch or after a force-push.',
+    );
+  }
+  return { tag: found, warnings };
+}
+
+/** Refuses repositories whose history would make the notes wrong (shallow clones). */
+export async function checkRepository(repo: GitRepo): Promise<void> {
+  if (await repo.isShallow()) {
+    throw new GitError(
+      'shallow',
+      'This is a shallow clone: its history and tags are incomplete, so the notes would be silently partial.',
+      'Run `git fetch --unshallow --tags` (in GitHub Actions: actions/checkout with fetch-depth: 0).',
+    );
+  }
+}
+
+async function readRange(repo: GitRepo, from: string | null, to: string, paths: readonly string[], signal?: AbortSignal): Promise<RawCommit[]> {
+  const out: RawCommit[] = [];
+  await repo.log({ from, to, paths, signal }, (c) => out.push(c));
+  return out;
+}
+
+/** Drafts the notes and next version of one range (default: last release to HEAD). */
+export async function draftNotes(repo: GitRepo, config: NotesConfig, options: DraftOptions = {}): Promise<ReleaseNotes> {
+  const to = validateRef(options.to ?? 'HEAD', '--to');
+  const from = options.from !== undefined ? validateRef(options.from, '--from') : undefined;
+  const path = options.path !== undefined ? validatePath(options.path) : undefined;
+  if (options.prerelease !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,30}$/.test(options.prerelease)) {
+    throw new UsageError(`--prerelease ${JSON.stringify(options.prerelease.slice(0, 40))} is not a prerelease id.`, 'Use letters, digits and -, e.g. --prerelease rc.');
+  }
+  await checkRepository(repo);
+  const toHash = await repo.resolveCommit(to);
+  const pkg = packageFor(config, path);
+  const inv = await inventoryTags(repo, config, pkg);
+  const warnings = [...inv.warnings];
+  if (path !== undefined && pkg === null) {
+    warnings.push(`No package is configured for ${path}; using the tag format ${inv.format.format}. Add it to "packages" in .release-manager.json.`);
+  }
+  // A `to` that is itself a release tag drafts that release: its own tag is not its base.
+  const releasedTag = inv.releases.find((t) => t.name === to) ?? null;
+  const exclude = new Set(releasedTag ? inv.releases.filter((t) => t.commit === releasedTag.commit).map((t) => t.name) : []);
+
+  let fromHash: string | null;
+  let current: semver.SemVer | null;
+  let fromLabel: string | null;
+  if (from !== undefined) {
+    fromHash = await repo.resolveCommit(from);
+    fromLabel = from;
+    const asTag = inv.releases.find((t) => t.name === from);
+    current = asTag ? asTag.version : ((await lastRelease(repo, inv, fromHash)).tag?.version ?? null);
+  } else {
+    const last = await lastRelease(repo, inv, toHash, exclude);
+    warnings.push(...last.warnings);
+    fromHash = last.tag?.commit ?? null;
+    fromLabel = last.tag?.name ?? null;
+    current = last.tag?.version ?? null;
+  }
+  const raw = fromHash === toHash ? [] : await readRange(repo, fromHash, toHash, path ? [path] : [], options.signal);
+  const head = await repo.head();
+  const { changes, commits } = collectChanges(raw, config);
+  let version = decideVersion({
+    current,
+    changes,
+    config,
+    initialVersion: inv.initialVersion,
+    allVersions: inv.releases.map((t) => t.version),
+    branch: to === 'HEAD' ? head.branch : null,
+    prerelease: options.prerelease ?? null,
+    targetHash: toHash,
+  });
+  if (releasedTag) version = describeReleased(current, releasedTag, changes, config, toHash);
+  warnings.push(...version.warnings);
+  if (raw.length === 0 && fromHash !== null) warnings.push(`No commits between ${fromLabel} and ${to}${path ? ` touching ${path}` : ''}.`);
+  const contributors = contributorsOf(commits);
+  const known = fromHash === null ? new Set<string>() : await repo.knownContributors(fromHash, contributors.map((c) => c.email), options.signal);
+  return {
+    range: { from: fromLabel, to, fromHash, toHash },
+    version,
+    date: releasedTag ? releasedTag.date.slice(0, 10) : null,
+    sections: groupSections(changes, config),
+    contributors,
+    firstTimeContributors: contributors.filter((c) => !known.has(c.email)),
+    warnings,
+  };
+}
+
+/** The version decision of a release that already exists (its tag fixes the version). */
+export function describeReleased(
+  previous: semver.SemVer | null,
+  tag: ReleaseTag,
+  changes: Parameters<typeof decideVersion>[0]['changes'],
+  config: NotesConfig,
+  tagHash: string,
+): VersionDecision {
+  const diff = previous ? semver.diff(previous, tag.version) : null;
+  const bump: BumpLevel = diff === null ? 'none' : diff.startsWith('pre') || diff === 'prerelease' ? (diff === 'prerelease' ? 'patch' : (diff.slice(3) as BumpLevel)) : (diff as BumpLevel);
+  const reasons = previous
+    ? changes.map((c) => ({ hash: c.hash, ...changeBump(c, config, previous) })).filter((r) => r.level === bump).map(({ hash, why }) => ({ hash, why }))
+    : [{ hash: tagHash, why: `first release: ${tag.name} is the first release tag in the history` }];
+  return {
+    current: previous?.version ?? null,
+    next: tag.version.version,
+    bump: previous ? bump : 'initial',
+    prerelease: tag.version.prerelease.length > 0 ? String(tag.version.prerelease[0]) : null,
+    hotfix: false,
+    firstRelease: previous === null,
+    reasons,
+    warnings: [],
+  };
+}

@@ -1,0 +1,52 @@
+/** Base of every expected, user-facing fault: carries the cause and the fix, never a stack for users. */
+export abstract class ReleaseError extends Error {
+  /** What the user can do about it. */
+  readonly fix: string;
+  protected constructor(message: string, fix: string) {
+    super(message);
+    this.fix = fix;
+    this.name = new.target.name;
+  }
+}
+
+/** The release configuration is unreadable or invalid; `problems` name each path. */
+export class ConfigError extends ReleaseError {
+  readonly problems: readonly string[];
+  readonly file: string | undefined;
+  constructor(message: string, problems: readonly string[], fix: string, file?: string) {
+    super(message, fix);
+    this.problems = problems;
+    this.file = file;
+  }
+}
+
+/** Git could not answer, or the repository is in a state that makes the answer wrong. */
+export class GitError extends ReleaseError {
+  /** A stable code callers can branch on, e.g. `shallow`, `bad-ref`, `not-a-repo`. */
+  readonly code: GitErrorCode;
+  constructor(code: GitErrorCode, message: string, fix: string) {
+    super(message, fix);
+    this.code = code;
+  }
+}
+
+/** Stable identifiers of git faults. */
+export type GitErrorCode =
+  | 'git-missing'
+  | 'git-too-old'
+  | 'not-a-repo'
+  | 'dubious-ownership'
+  | 'shallow'
+  | 'bad-ref'
+  | 'unknown-ref'
+  | 'no-commits'
+  | 'bad-path'
+  | 'cancelled'
+  | 'failed';
+
+/** The caller asked for something malformed (bad flag, bad ref syntax, bad option value). */
+export class UsageError extends ReleaseError {
+  constructor(message: string, fix: string) {
+    super(message, fix);
+  }
+}

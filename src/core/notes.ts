@@ -1,0 +1,100 @@
+import type { Change, Person } from './commits';
+import type { NotesConfig } from './config';
+import type { VersionDecision } from './version';
+
+/** One line of the notes, as published in the JSON contract. */
+export interface NoteEntry {
+  hash: string;
+  type: string | null;
+  scope: string | null;
+  subject: string;
+  breaking: boolean;
+  breakingNotes: string[];
+  pr: number | null;
+  authors: string[];
+}
+
+/** A titled group of entries. */
+export interface Section {
+  title: string;
+  entries: NoteEntry[];
+}
+
+/** A contributor to a release. */
+export interface Contributor {
+  name: string;
+  email: string;
+}
+
+/** The release notes of one range: the JSON contract of `release-manager notes`. */
+export interface ReleaseNotes {
+  range: { from: string | null; to: string; fromHash: string | null; toHash: string };
+  version: VersionDecision;
+  /** Release date (ISO date) for released ranges, null for unreleased drafts. */
+  date: string | null;
+  sections: Section[];
+  contributors: Contributor[];
+  firstTimeContributors: Contributor[];
+  warnings: string[];
+}
+
+function toEntry(c: Change): NoteEntry {
+  return {
+    hash: c.hash,
+    type: c.type,
+    scope: c.scope,
+    subject: c.subject,
+    breaking: c.breaking,
+    breakingNotes: c.breakingNotes,
+    pr: c.pr,
+    authors: [c.author, ...c.coAuthors].map((p) => p.name),
+  };
+}
+
+/** Groups changes into the configured sections: breaking first, then configured order, then Other. */
+export function groupSections(changes: readonly Change[], config: NotesConfig): Section[] {
+  const sectionOfType = new Map<string, number>();
+  config.sections.forEach((s, i) => s.types.forEach((t) => sectionOfType.set(t.toLowerCase(), i)));
+  const hidden = new Set(config.hiddenTypes.map((t) => t.toLowerCase()));
+  const revertSection = sectionOfType.get('revert');
+  const breaking: NoteEntry[] = [];
+  const buckets: NoteEntry[][] = config.sections.map(() => []);
+  const other: NoteEntry[] = [];
+  for (const c of changes) {
+    if (c.breaking) {
+      breaking.push(toEntry(c));
+      continue;
+    }
+    if (c.isRevert && revertSection !== undefined) {
+      buckets[revertSection]!.push(toEntry(c));
+      continue;
+    }
+    if (c.type === null) {
+      if (!config.other.hidden) other.push(toEntry(c));
+      continue;
+    }
+    if (hidden.has(c.type)) continue;
+    const idx = sectionOfType.get(c.type);
+    if (idx !== undefined) buckets[idx]!.push(toEntry(c));
+    else if (!config.other.hidden) other.push(toEntry(c));
+  }
+  const out: Section[] = [];
+  if (breaking.length > 0) out.push({ title: config.breakingTitle, entries: breaking });
+  config.sections.forEach((s, i) => {
+    if (buckets[i]!.length > 0) out.push({ title: s.title, entries: buckets[i]! });
+  });
+  if (other.length > 0) out.push({ title: config.other.title, entries: other });
+  return out;
+}
+
+/** Authors and co-authors of the commits, by email, in order of first appearance (oldest first). */
+export function contributorsOf(commits: readonly Change[]): Contributor[] {
+  const seen = new Map<string, Contributor>();
+  for (let i = commits.length - 1; i >= 0; i--) {
+    const c = commits[i]!;
+    for (const p of [c.author, ...c.coAuthors] as Person[]) {
+      if (!seen.has(p.email)) seen.set(p.email, { name: p.name, email: p.email });
+    }
+  }
+  return [...seen.values()];
+}

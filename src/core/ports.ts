@@ -1,0 +1,54 @@
+import type { RawCommit } from './commits';
+
+/** A tag and the commit it points at (peeled). */
+export interface TagRef {
+  name: string;
+  commit: string;
+  /** Tagger date of an annotated tag, else the commit date (ISO-8601). */
+  date: string;
+}
+
+/** Where HEAD is. */
+export interface HeadState {
+  hash: string | null;
+  /** Short branch name, null when detached or unborn. */
+  branch: string | null;
+  detached: boolean;
+}
+
+/** A streamed read of `git log`. */
+export interface LogQuery {
+  /** Exclusive lower bound (commit hash), null for the whole history. */
+  from: string | null;
+  /** Inclusive upper bound (commit hash). */
+  to: string;
+  /** Limit to commits touching these repository-relative paths. */
+  paths: readonly string[];
+  signal?: AbortSignal;
+}
+
+/** Cancellation that core code can observe without depending on any host. */
+export interface Cancellable {
+  signal?: AbortSignal;
+}
+
+/** The git operations the notes engine needs; implemented over simple-git and a streaming reader. */
+export interface GitRepo {
+  /** Throws GitError('shallow') style errors are the caller's choice: this only answers. */
+  isShallow(): Promise<boolean>;
+  head(): Promise<HeadState>;
+  /** Resolves a validated ref to a full commit hash; throws GitError('unknown-ref'). */
+  resolveCommit(ref: string): Promise<string>;
+  /** Every tag in the repository with its peeled commit. */
+  tags(): Promise<TagRef[]>;
+  /** True when `ancestor` is reachable from `descendant` (or equal). */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /** Names of the tags reachable from the commit (used when the fast path gives up). */
+  tagsMergedInto(commit: string): Promise<Set<string>>;
+  /** Streams commits newest first; the callback sees each one as it is parsed. */
+  log(query: LogQuery, onCommit: (commit: RawCommit) => void): Promise<void>;
+  /** Hashes of the commits reachable from `to` that touch the paths. */
+  commitsTouching(to: string, paths: readonly string[], signal?: AbortSignal): Promise<Set<string>>;
+  /** Of the given emails, those that authored or co-authored a commit reachable from `before`. */
+  knownContributors(before: string, emails: readonly string[], signal?: AbortSignal): Promise<Set<string>>;
+}

@@ -1,0 +1,75 @@
+import type { NotesConfig } from './config';
+import type { NoteEntry, ReleaseNotes } from './notes';
+
+const MENTION = /(^|[^\w`/])(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?)/g;
+const DANGEROUS_SCHEME = /\b(javascript|vbscript|data|command|file|vscode|vscode-insiders)(:)/gi;
+
+/** Escapes untrusted text for markdown: no HTML, no links, no emphasis; mentions neutralised unless allowed. */
+export function escapeMarkdown(text: string, mentions: NotesConfig['mentions'] = 'neutralize'): string {
+  if (mentions === 'allow') return escapePlain(text);
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(MENTION)) {
+    const start = m.index! + m[1]!.length;
+    out += escapePlain(text.slice(last, start)) + '`' + m[2]! + '`';
+    last = start + m[2]!.length;
+  }
+  return out + escapePlain(text.slice(last));
+}
+
+function escapePlain(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
+    .replace(DANGEROUS_SCHEME, '$1&#58;');
+}
+
+function entryLine(e: NoteEntry, config: NotesConfig, opts: RenderOptions): string {
+  const scope = e.scope ? `**${escapeMarkdown(e.scope, config.mentions)}:** ` : '';
+  const pr = e.pr !== null ? ` (${opts.prUrl ? `[#${e.pr}](${opts.prUrl(e.pr)})` : `#${e.pr}`})` : '';
+  const short = e.hash.slice(0, 7);
+  const hash = opts.commitUrl ? ` ([${short}](${opts.commitUrl(e.hash)}))` : ` (${short})`;
+  let line = `- ${scope}${escapeMarkdown(e.subject, config.mentions)}${pr}${hash}`;
+  for (const note of e.breakingNotes) {
+    if (note === e.subject) continue;
+    line += '\n' + note.split('\n').map((l) => `  > ${escapeMarkdown(l, config.mentions)}`).join('\n');
+  }
+  return line;
+}
+
+/** Link builders for rendering (e.g. GitHub URLs); absent means plain `#123` and short hashes. */
+export interface RenderOptions {
+  commitUrl?: (hash: string) => string;
+  prUrl?: (pr: number) => string;
+  /** Heading level of the release title (2 = `##`). */
+  level?: number;
+}
+
+/** Renders one release's notes as markdown (a heading, the sections, the contributors). */
+export function renderMarkdown(notes: ReleaseNotes, config: NotesConfig, opts: RenderOptions = {}): string {
+  const level = opts.level ?? 2;
+  const h = '#'.repeat(level);
+  const title = notes.version.next ?? (notes.range.to === 'HEAD' ? 'Unreleased' : notes.range.to);
+  const suffix = [
+    notes.date ? notes.date : notes.version.next ? 'unreleased' : '',
+    notes.version.firstRelease ? 'first release' : '',
+  ].filter(Boolean);
+  const lines = [`${h} ${escapeMarkdown(title)}${suffix.length ? ` (${suffix.join(', ')})` : ''}`, ''];
+  if (notes.sections.length === 0) lines.push('_No notable changes._', '');
+  for (const s of notes.sections) {
+    lines.push(`${h}# ${escapeMarkdown(s.title)}`, '');
+    for (const e of s.entries) lines.push(entryLine(e, config, opts));
+    lines.push('');
+  }
+  if (notes.contributors.length > 0) {
+    const first = new Set(notes.firstTimeContributors.map((c) => c.email));
+    lines.push(`${h}# Contributors`, '');
+    for (const c of notes.contributors) {
+      lines.push(`- ${escapeMarkdown(c.name, config.mentions)}${first.has(c.email) ? ' (first contribution)' : ''}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}

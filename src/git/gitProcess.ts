@@ -1,0 +1,43 @@
+import { GitError } from '../core/errors';
+
+/** Environment for every git process: no prompts, no pager, no optional locks, stable English messages. */
+export function gitEnv(): NodeJS.ProcessEnv {
+  // An allow-list: nothing from the caller's environment may redirect git to another repository,
+  // run an editor, askpass or ssh command, or carry a token into the child.
+  const keep = ['PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'TEMP', 'TMP', 'SYSTEMROOT', 'XDG_CONFIG_HOME', 'PATHEXT', 'COMSPEC'];
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
+  return { ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', LANGUAGE: 'C' };
+}
+
+/** Global options placed before every git subcommand we run. */
+export const GIT_CONFIG_ARGS = ['--no-pager', '-c', 'core.quotePath=false', '-c', 'i18n.logOutputEncoding=UTF-8', '-c', 'log.showSignature=false', '-c', 'color.ui=false'];
+
+/** Maps git's stderr to a GitError naming the cause and the fix. */
+export function mapGitFailure(stderr: string, cwd: string): GitError {
+  const text = stderr.trim();
+  if (/ENOENT/.test(text) && /spawn/.test(text)) {
+    return new GitError('git-missing', 'Git is not installed or not on PATH.', 'Install git (https://git-scm.com) and make sure `git --version` works.');
+  }
+  if (/detected dubious ownership/i.test(text)) {
+    return new GitError(
+      'dubious-ownership',
+      `Git refuses to read ${cwd}: the folder is owned by another user ("dubious ownership").`,
+      `If you trust it, run: git config --global --add safe.directory ${JSON.stringify(cwd)} (we never change your git config ourselves).`,
+    );
+  }
+  if (/not a git repository/i.test(text)) {
+    return new GitError('not-a-repo', `${cwd} is not inside a git repository.`, 'Open a folder that is a git repository, or pass --repo DIR.');
+  }
+  if (/does not have any commits yet|ambiguous argument 'HEAD'|bad default revision 'HEAD'/i.test(text)) {
+    return new GitError('no-commits', 'The repository has no commits yet.', 'Make a first commit, then draft the notes.');
+  }
+  if (/unknown revision|bad revision|Needed a single revision|not a valid object name|invalid object name/i.test(text)) {
+    return new GitError('unknown-ref', `Git does not know that ref: ${firstLine(text)}`, 'Check the spelling, or run `git fetch --tags` if it lives on the remote.');
+  }
+  return new GitError('failed', `Git failed: ${firstLine(text)}`, 'Run the same git command in a terminal to see the full error.');
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((l) => l.trim() !== '') ?? text).slice(0, 300);
+}

@@ -1,0 +1,210 @@
+import { realpathSync } from 'node:fs';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import type { RawCommit } from '../core/commits';
+import { GitError } from '../core/errors';
+import type { GitRepo, HeadState, LogQuery, TagRef } from '../core/ports';
+import { GIT_CONFIG_ARGS, gitEnv, mapGitFailure } from './gitProcess';
+import { logFormat, parseRecord, streamRecords } from './logStream';
+
+/** Oldest git we support: `--end-of-options` arrived in 2.24. */
+const MIN_GIT: [number, number] = [2, 24];
+
+interface ExitError extends Error {
+  exitCode?: number;
+}
+
+/** The GitRepo port over simple-git (short commands) and a streaming reader (`git log`). */
+export class LocalGitRepo implements GitRepo {
+  /** Absolute, real path of the working tree's top level. */
+  readonly root: string;
+  private readonly git: SimpleGit;
+  private readonly gitPath: string;
+
+  private constructor(root: string, git: SimpleGit, gitPath: string) {
+    this.root = root;
+    this.git = git;
+    this.gitPath = gitPath;
+  }
+
+  /** Opens the repository containing `dir`: checks git is there and recent, and finds the top level. */
+  static async open(dir: string, gitPath = 'git'): Promise<LocalGitRepo> {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      throw new GitError('not-a-repo', `Folder ${dir} does not exist.`, 'Pass an existing folder with --repo DIR.');
+    }
+    const git = makeGit(real, gitPath);
+    const version = await run(git, ['--version'], real);
+    const m = /git version (\d+)\.(\d+)/.exec(version);
+    if (!m || Number(m[1]) < MIN_GIT[0] || (Number(m[1]) === MIN_GIT[0] && Number(m[2]) < MIN_GIT[1])) {
+      throw new GitError('git-too-old', `Git ${m ? `${m[1]}.${m[2]}` : '(unknown version)'} is too old.`, `Install git ${MIN_GIT.join('.')} or newer.`);
+    }
+    const top = (await run(git, ['rev-parse', '--show-toplevel'], real)).trim();
+    if (top === '') throw new GitError('not-a-repo', `${real} is not inside a git work tree (bare repository?).`, 'Open a checked-out repository.');
+    return new LocalGitRepo(top, makeGit(top, gitPath), gitPath);
+  }
+
+  private run(args: string[]): Promise<string> {
+    return run(this.git, args, this.root);
+  }
+
+  async isShallow(): Promise<boolean> {
+    return (await this.run(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+  }
+
+  async head(): Promise<HeadState> {
+    let hash: string | null = null;
+    try {
+      hash = (await this.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim() || null;
+    } catch {
+      hash = null;
+    }
+    let branch: string | null = null;
+    try {
+      branch = (await this.run(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim() || null;
+    } catch {
+      branch = null;
+    }
+    return { hash, branch: hash ? branch : null, detached: hash !== null && branch === null };
+  }
+
+  async resolveCommit(ref: string): Promise<string> {
+    try {
+      const out = (await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+      if (/^[0-9a-f]{40,64}$/.test(out)) return out;
+    } catch (e) {
+      if (e instanceof GitError && e.code !== 'failed' && e.code !== 'unknown-ref') throw e;
+    }
+    if (ref === 'HEAD' && (await this.head()).hash === null) {
+      throw new GitError('no-commits', 'The repository has no commits yet.', 'Make a first commit, then draft the notes.');
+    }
+    throw new GitError('unknown-ref', `Git does not know the ref ${JSON.stringify(ref)}.`, 'Check the spelling, or run `git fetch --tags` if it lives on the remote.');
+  }
+
+  async tags(): Promise<TagRef[]> {
+    const out = await this.run(['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(creatordate:iso-strict)%00%(objecttype)', 'refs/tags']);
+    const tags: TagRef[] = [];
+    for (const line of out.split('\n')) {
+      if (line === '') continue;
+      const [name, obj, peeled, date, type] = line.split('\u0000') as [string, string, string, string, string];
+      if (type === 'tag' && peeled === '') continue; // annotated tag of a non-commit object
+      if (type !== 'commit' && type !== 'tag') continue;
+      tags.push({ name, commit: peeled || obj, date });
+    }
+    return tags;
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    try {
+      await this.run(['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant]);
+      return true;
+    } catch (e) {
+      if ((e as ExitError).exitCode === 1) return false;
+      throw e;
+    }
+  }
+
+  async tagsMergedInto(commit: string): Promise<Set<string>> {
+    const out = await this.run(['for-each-ref', '--format=%(refname:strip=2)', `--merged=${commit}`, 'refs/tags']);
+    return new Set(out.split('\n').filter(Boolean));
+  }
+
+  async log(query: LogQuery, onCommit: (commit: RawCommit) => void): Promise<void> {
+    const { format, boundary } = logFormat();
+    const revs = query.from ? [query.to, `^${query.from}`] : [query.to];
+    const args = [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', `--format=${format}`, '--end-of-options', ...revs, '--', ...pathspecs(query.paths)];
+    await streamRecords({
+      cwd: this.root,
+      gitPath: this.gitPath,
+      args,
+      boundary,
+      signal: query.signal,
+      onRecord: (record) => {
+        const c = parseRecord(record);
+        if (c) onCommit(c);
+      },
+    });
+  }
+
+  async commitsTouching(to: string, paths: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
+    const out = new Set<string>();
+    await streamRecords({
+      cwd: this.root,
+      gitPath: this.gitPath,
+      args: [...GIT_CONFIG_ARGS, 'log', '--format=%x1e%H', '--end-of-options', to, '--', ...pathspecs(paths)],
+      boundary: '\u001e',
+      signal,
+      onRecord: (r) => void out.add(r.trim()),
+    });
+    return out;
+  }
+
+  async knownContributors(before: string, emails: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
+    const wanted = new Set(emails.map((e) => e.toLowerCase()));
+    const found = new Set<string>();
+    if (wanted.size === 0) return found;
+    await streamRecords({
+      cwd: this.root,
+      gitPath: this.gitPath,
+      args: [...GIT_CONFIG_ARGS, 'log', '--format=%x1e%aE%x00%(trailers:key=Co-authored-by,valueonly=true,separator=%x00)', '--end-of-options', before, '--'],
+      boundary: '\u001e',
+      signal,
+      onRecord: (record) => {
+        for (const field of record.split('\u0000')) {
+          const m = /<([^<>\s]+@[^<>\s]+)>/.exec(field);
+          const email = (m ? m[1]! : field).trim().toLowerCase();
+          if (wanted.has(email)) found.add(email);
+        }
+        return found.size < wanted.size;
+      },
+    });
+    return found;
+  }
+}
+
+/** Literal pathspecs: a path is never read as magic (`:(exclude)`) or a glob. */
+function pathspecs(paths: readonly string[]): string[] {
+  return paths.map((p) => `:(literal)${p}`);
+}
+
+function makeGit(dir: string, gitPath: string): SimpleGit {
+  const git = simpleGit({
+    baseDir: dir,
+    binary: gitPath,
+    maxConcurrentProcesses: 4,
+    trimmed: false,
+    config: [],
+    allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_OPTIONAL_LOCKS'],
+    errors(error, result) {
+      if (!error && result.exitCode === 0) return;
+      const stderr = Buffer.concat(result.stdErr).toString('utf8');
+      const err: ExitError = new Error(stderr || (error instanceof Error ? error.message : `git exited with code ${result.exitCode}`));
+      err.exitCode = result.exitCode;
+      return err;
+    },
+  } as Parameters<typeof simpleGit>[0]);
+  git.env(gitEnv());
+  return git;
+}
+
+async function run(git: SimpleGit, args: string[], cwd: string): Promise<string> {
+  try {
+    return await git.raw([...GIT_CONFIG_ARGS, ...args]);
+  } catch (e) {
+    const err = e as ExitError & { task?: unknown };
+    const message = err.message ?? String(e);
+    const mapped = mapGitFailure(/ENOENT/.test(message) ? `spawn git ENOENT` : message, cwd);
+    if (mapped.code === 'failed') {
+      const exit: ExitError = Object.assign(mapped, { exitCode: exitCodeOf(e) });
+      return Promise.reject(exit);
+    }
+    throw mapped;
+  }
+}
+
+function exitCodeOf(e: unknown): number | undefined {
+  const err = e as ExitError;
+  if (typeof err.exitCode === 'number') return err.exitCode;
+  return undefined;
+}
