@@ -51,15 +51,15 @@ export function changeBump(change: Change, config: NotesConfig, current: semver.
   const label = describe(change);
   if (change.breaking) {
     if (current !== null && current.major === 0 && config.breakingBelow1 === 'minor') {
-      return { level: 'minor', why: `breaking change below 1.0.0 counts as minor (breakingBelow1): ${label}` };
+      return { level: 'minor', why: `${label} → minor (breaking change below 1.0.0, breakingBelow1)` };
     }
-    return { level: 'major', why: `breaking change: ${label}` };
+    return { level: 'major', why: `${label} → major (breaking change)` };
   }
   if (change.type === null) {
-    return { level: config.otherBump, why: `commit without Conventional Commits type counts as ${config.otherBump} (otherBump): ${label}` };
+    return { level: config.otherBump, why: `${label} → ${config.otherBump} (not a Conventional Commit, otherBump)` };
   }
   const level = config.bump[change.type] ?? 'none';
-  return { level, why: `${change.type} → ${level}: ${label}` };
+  return { level, why: `${label} → ${level}` };
 }
 
 function describe(change: Change): string {

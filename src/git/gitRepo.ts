@@ -178,10 +178,9 @@ function makeGit(dir: string, gitPath: string): SimpleGit {
     allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_OPTIONAL_LOCKS'],
     errors(error, result) {
       if (!error && result.exitCode === 0) return;
+      // simple-git re-wraps this error as text, so the exit code travels in the message.
       const stderr = Buffer.concat(result.stdErr).toString('utf8');
-      const err: ExitError = new Error(stderr || (error instanceof Error ? error.message : `git exited with code ${result.exitCode}`));
-      err.exitCode = result.exitCode;
-      return err;
+      return new Error(`[exit ${result.exitCode}] ${stderr || (error instanceof Error ? error.message : '')}`);
     },
   } as Parameters<typeof simpleGit>[0]);
   git.env(gitEnv());
@@ -192,19 +191,11 @@ async function run(git: SimpleGit, args: string[], cwd: string): Promise<string>
   try {
     return await git.raw([...GIT_CONFIG_ARGS, ...args]);
   } catch (e) {
-    const err = e as ExitError & { task?: unknown };
-    const message = err.message ?? String(e);
-    const mapped = mapGitFailure(/ENOENT/.test(message) ? `spawn git ENOENT` : message, cwd);
-    if (mapped.code === 'failed') {
-      const exit: ExitError = Object.assign(mapped, { exitCode: exitCodeOf(e) });
-      return Promise.reject(exit);
-    }
+    const text = e instanceof Error ? e.message : String(e);
+    const m = /\[exit (\d+)\] ([\s\S]*)$/.exec(text);
+    const stderr = m ? m[2]! : text;
+    const mapped: ExitError = mapGitFailure(/ENOENT/.test(stderr) && !m ? 'spawn git ENOENT' : stderr || `git exited with code ${m?.[1]}`, cwd);
+    if (m) mapped.exitCode = Number(m[1]);
     throw mapped;
   }
-}
-
-function exitCodeOf(e: unknown): number | undefined {
-  const err = e as ExitError;
-  if (typeof err.exitCode === 'number') return err.exitCode;
-  return undefined;
 }
