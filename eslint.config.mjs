@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'bench/.cache/**', 'schemas/**'] },
+  { ignores: ['.*/**', 'dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'bench/.cache/**', 'schemas/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

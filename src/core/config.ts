@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors';
 
 /** Name of the release configuration file at the repository root. */

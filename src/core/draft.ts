@@ -139,10 +139,9 @@ export async function draftNotes(repo: GitRepo, config: NotesConfig, options: Dr
   if (options.prerelease !== undefined && !/^[A-Za-z][A-Za-z0-9-]{0,30}$/.test(options.prerelease)) {
     throw new UsageError(`--prerelease ${JSON.stringify(options.prerelease.slice(0, 40))} is not a prerelease id.`, 'Use letters, digits and -, e.g. --prerelease rc.');
   }
-  await checkRepository(repo);
-  const toHash = await repo.resolveCommit(to);
   const pkg = packageFor(config, path);
-  const inv = await inventoryTags(repo, config, pkg);
+  // Independent reads run together: each is a git process.
+  const [, toHash, inv, head] = await Promise.all([checkRepository(repo), repo.resolveCommit(to), inventoryTags(repo, config, pkg), repo.head()]);
   const warnings = [...inv.warnings];
   if (path !== undefined && pkg === null) {
     warnings.push(`No package is configured for ${path}; using the tag format ${inv.format.format}. Add it to "packages" in .release-manager.json.`);
@@ -167,7 +166,6 @@ export async function draftNotes(repo: GitRepo, config: NotesConfig, options: Dr
     current = last.tag?.version ?? null;
   }
   const raw = fromHash === toHash ? [] : await readRange(repo, fromHash, toHash, path ? [path] : [], options.signal);
-  const head = await repo.head();
   const { changes, commits } = collectChanges(raw, config);
   let version = decideVersion({
     current,

@@ -20,8 +20,11 @@ export class LocalGitRepo implements GitRepo {
   private readonly git: SimpleGit;
   private readonly gitPath: string;
 
-  private constructor(root: string, git: SimpleGit, gitPath: string) {
+  private readonly shallow: boolean;
+
+  private constructor(root: string, git: SimpleGit, gitPath: string, shallow: boolean) {
     this.root = root;
+    this.shallow = shallow;
     this.git = git;
     this.gitPath = gitPath;
   }
@@ -35,14 +38,14 @@ export class LocalGitRepo implements GitRepo {
       throw new GitError('not-a-repo', `Folder ${dir} does not exist.`, 'Pass an existing folder with --repo DIR.');
     }
     const git = makeGit(real, gitPath);
-    const version = await run(git, ['--version'], real);
+    const [version, where] = await Promise.all([run(git, ['--version'], real), run(git, ['rev-parse', '--show-toplevel', '--is-shallow-repository'], real)]);
     const m = /git version (\d+)\.(\d+)/.exec(version);
     if (!m || Number(m[1]) < MIN_GIT[0] || (Number(m[1]) === MIN_GIT[0] && Number(m[2]) < MIN_GIT[1])) {
       throw new GitError('git-too-old', `Git ${m ? `${m[1]}.${m[2]}` : '(unknown version)'} is too old.`, `Install git ${MIN_GIT.join('.')} or newer.`);
     }
-    const top = (await run(git, ['rev-parse', '--show-toplevel'], real)).trim();
-    if (top === '') throw new GitError('not-a-repo', `${real} is not inside a git work tree (bare repository?).`, 'Open a checked-out repository.');
-    return new LocalGitRepo(top, makeGit(top, gitPath), gitPath);
+    const [top, shallow] = where.trim().split('\n') as [string, string | undefined];
+    if (top === '' || shallow === undefined) throw new GitError('not-a-repo', `${real} is not inside a git work tree (bare repository?).`, 'Open a checked-out repository.');
+    return new LocalGitRepo(top, makeGit(top, gitPath), gitPath, shallow.trim() === 'true');
   }
 
   private run(args: string[]): Promise<string> {
@@ -50,23 +53,18 @@ export class LocalGitRepo implements GitRepo {
   }
 
   async isShallow(): Promise<boolean> {
-    return (await this.run(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+    return this.shallow;
   }
 
   async head(): Promise<HeadState> {
-    let hash: string | null = null;
+    // Commands that print nothing cost simple-git an extra 50 ms wait, so ask for output-bearing forms.
     try {
-      hash = (await this.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim() || null;
+      const [hash, full] = (await this.run(['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'])).trim().split('\n');
+      const branch = full?.startsWith('refs/heads/') ? full.slice('refs/heads/'.length) : null;
+      return { hash: hash ?? null, branch, detached: branch === null };
     } catch {
-      hash = null;
+      return { hash: null, branch: null, detached: false }; // unborn branch: no commits yet
     }
-    let branch: string | null = null;
-    try {
-      branch = (await this.run(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim() || null;
-    } catch {
-      branch = null;
-    }
-    return { hash, branch: hash ? branch : null, detached: hash !== null && branch === null };
   }
 
   async resolveCommit(ref: string): Promise<string> {
@@ -97,10 +95,10 @@ export class LocalGitRepo implements GitRepo {
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     try {
-      await this.run(['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant]);
-      return true;
+      const base = (await this.run(['merge-base', '--end-of-options', ancestor, descendant])).trim();
+      return base === ancestor || (base !== '' && base === (await this.resolveCommit(ancestor)));
     } catch (e) {
-      if ((e as ExitError).exitCode === 1) return false;
+      if ((e as ExitError).exitCode === 1) return false; // no common history at all
       throw e;
     }
   }
