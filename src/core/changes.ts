@@ -29,17 +29,39 @@ export function attributeMerges(commits: readonly RawCommit[]): Map<string, numb
     if (merge.parents.length < 2) continue;
     const pr = mergePrNumber(merge.message.split('\n', 1)[0] ?? '');
     if (pr === null) continue;
-    const stack = merge.parents.slice(1);
-    while (stack.length > 0) {
-      const h = stack.pop()!;
-      if (mainline.has(h) || claimed.has(h)) continue;
-      const c = byHash.get(h);
-      if (!c) continue;
+    // What the merge brings in is what its other parents reach and its first parent does not.
+    // The first parent's history is walked only down to the mainline (never claimed anyway), so
+    // a PR merged straight into the mainline costs nothing here.
+    const base = reachOffMainline([merge.parents[0]!], byHash, mainline, new Set());
+    reachOffMainline(merge.parents.slice(1), byHash, mainline, base, (h) => {
+      if (claimed.has(h)) return false;
       claimed.set(h, pr);
-      stack.push(...c.parents);
-    }
+      return true;
+    });
   }
   return claimed;
+}
+
+/** Commits reachable from `start` within the range, stopping at the mainline and at `stop`; `visit` may prune. */
+function reachOffMainline(
+  start: readonly string[],
+  byHash: ReadonlyMap<string, RawCommit>,
+  mainline: ReadonlySet<string>,
+  stop: ReadonlySet<string>,
+  visit: (hash: string) => boolean = () => true,
+): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...start];
+  while (stack.length > 0) {
+    const h = stack.pop()!;
+    if (seen.has(h) || mainline.has(h) || stop.has(h)) continue;
+    const c = byHash.get(h);
+    if (!c) continue;
+    seen.add(h);
+    if (!visit(h)) continue;
+    stack.push(...c.parents);
+  }
+  return seen;
 }
 
 /** True when the change must not appear in notes nor count for the version (skip marker, release commit). */
@@ -77,7 +99,8 @@ export function cancelReverts(changes: readonly Change[]): Change[] {
   const byHash = new Map<string, Change[]>();
   for (const c of changes) byHash.set(c.hash, [...(byHash.get(c.hash) ?? []), c]);
   const hashes = [...byHash.keys()];
-  const cancelledBy = new Map<Change, Change[]>(); // revert -> the changes it cancelled
+  // A consumed revert -> the original changes whose presence it flipped.
+  const flipped = new Map<Change, Change[]>();
   const resolve = (target: string): Change[] | undefined => {
     const exact = byHash.get(target);
     if (exact) return exact;
@@ -90,16 +113,15 @@ export function cancelReverts(changes: readonly Change[]): Change[] {
     for (const target of revert.reverts) {
       const targets = resolve(target)?.filter((t) => t !== revert);
       if (!targets || targets.length === 0) continue;
-      const live = targets.filter((t) => active.has(t));
-      if (live.length > 0) {
-        live.forEach((t) => active.delete(t));
-        active.delete(revert);
-        cancelledBy.set(revert, live);
-      } else {
-        // The target was itself a revert that cancelled something: reapply the original.
-        for (const t of targets) for (const original of cancelledBy.get(t) ?? []) active.add(original);
-        active.delete(revert);
+      // Reverting a consumed revert flips what that revert flipped (reapply, revert again, ...).
+      const originals = targets.flatMap((t) => flipped.get(t) ?? (active.has(t) ? [t] : []));
+      if (originals.length === 0) continue;
+      for (const o of originals) {
+        if (active.has(o)) active.delete(o);
+        else active.add(o);
       }
+      flipped.set(revert, originals);
+      active.delete(revert);
     }
   }
   return changes.filter((c) => active.has(c));

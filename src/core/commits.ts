@@ -41,7 +41,7 @@ export interface ParsedMessage {
   subject: string;
   body: string;
   footers: Footer[];
-  /** Texts of `BREAKING CHANGE:` / `BREAKING-CHANGE:` footers (and `!` headers). */
+  /** Texts of `BREAKING CHANGE:` / `BREAKING-CHANGE:` footers (a `!` header alone adds none here). */
   breakingNotes: string[];
 }
 
@@ -153,19 +153,27 @@ export function mergePrNumber(subject: string): number | null {
 /** Turns one raw commit into its changes: one, or one per conventional entry of a squash merge body. */
 export function toChanges(raw: RawCommit): Change[] {
   const parsed = parseMessage(raw.message);
+  const header = parsed.header;
   const author: Person = { name: oneLine(raw.authorName) || raw.authorEmail, email: raw.authorEmail.toLowerCase() };
-  const coAuthors = parsed.footers
-    .filter((f) => f.key.toLowerCase() === 'co-authored-by')
-    .map((f) => parsePerson(f.value))
-    .filter((p): p is Person => p !== null && p.email !== author.email);
+  const coAuthors: Person[] = [];
+  for (const f of parsed.footers) {
+    if (f.key.toLowerCase() !== 'co-authored-by') continue;
+    const p = parsePerson(f.value);
+    if (p && p.email !== author.email && !coAuthors.some((c) => c.email === p.email)) coAuthors.push(p);
+  }
   const message = stripUnsafe(raw.message);
   const prMatch = PR_SUFFIX.exec(parsed.subject);
   const pr = prMatch ? Number(prMatch[1]) : mergePrNumber(parsed.subject);
-  const reverts = revertTargets(message, parsed.footers);
+  const reverts = revertTargets(message, header?.type === 'revert' ? parsed.footers : []);
   const base = { hash: raw.hash, author, coAuthors, date: raw.date, message, pr };
 
   const squashed = squashEntries(parsed.body);
   if (squashed.length >= 2) {
+    // A breaking outer header (`feat!:`) or a trailing BREAKING CHANGE footer belongs to the PR as a whole:
+    // it stays with the entries (on the first one) so the release is still breaking.
+    const loose = parsed.breakingNotes.filter((n) => !squashed.some((e) => e.breakingNotes.includes(n)));
+    if (header?.bang && loose.length === 0 && !squashed.some((e) => e.header.bang || e.breakingNotes.length > 0)) loose.push(stripPr(header.subject));
+    if (loose.length > 0) squashed[0]!.breakingNotes.push(...loose);
     return squashed.map((e) => ({
       ...base,
       type: e.header.type,
@@ -178,7 +186,6 @@ export function toChanges(raw: RawCommit): Change[] {
       fromSquash: true,
     }));
   }
-  const header = parsed.header;
   const subject = stripPr(header ? header.subject : parsed.subject);
   const breakingNotes = parsed.breakingNotes.length > 0 ? parsed.breakingNotes : header?.bang ? [subject] : [];
   const isRevert = header?.type === 'revert' || /^Revert "/.test(parsed.subject) || reverts.length > 0;

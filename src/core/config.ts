@@ -45,7 +45,7 @@ export const notesConfigSchema = z.strictObject({
   initialVersion: semverText.default('0.1.0').describe('Version of the first release when no release tag exists yet.'),
   sections: z
     .array(sectionSchema)
-    .default([
+    .default(() => [
       { title: 'Features', types: ['feat'] },
       { title: 'Bug Fixes', types: ['fix'] },
       { title: 'Performance', types: ['perf'] },
@@ -57,35 +57,35 @@ export const notesConfigSchema = z.strictObject({
   breakingTitle: z.string().min(1).max(200).default('⚠ Breaking Changes').describe('Heading of the breaking-changes section (always first).'),
   hiddenTypes: z
     .array(z.string().min(1).max(50))
-    .default(['chore', 'ci', 'build', 'test', 'style'])
+    .default(() => ['chore', 'ci', 'build', 'test', 'style'])
     .describe('Commit types left out of the notes unless breaking.'),
   other: z
     .strictObject({
       title: z.string().min(1).max(200).default('Other changes'),
       hidden: z.boolean().default(false),
     })
-    .default({ title: 'Other changes', hidden: false })
+    .default(() => ({ title: 'Other changes', hidden: false }))
     .describe('Commits that do not follow Conventional Commits, and types without a section.'),
   bump: z
     .record(z.string().min(1).max(50), bumpLevel)
-    .default({ feat: 'minor', fix: 'patch', perf: 'patch', revert: 'patch' })
+    .default(() => ({ feat: 'minor', fix: 'patch', perf: 'patch', revert: 'patch' }) as Record<string, 'major' | 'minor' | 'patch' | 'none'>)
     .describe('Version bump each commit type causes.'),
   otherBump: bumpLevel.default('patch').describe('Bump caused by a commit that does not follow Conventional Commits.'),
   breakingBelow1: z.enum(['major', 'minor']).default('minor').describe('Bump caused by a breaking change while the version is below 1.0.0.'),
   maintenanceBranches: z
     .array(z.string().min(1).max(200))
-    .default(['release/*', 'maint/*', 'hotfix/*', '*.x'])
+    .default(() => ['release/*', 'maint/*', 'hotfix/*', '*.x'])
     .describe('Branch patterns (* matches within a segment) whose releases are hotfixes: patch only.'),
   skipMarkers: z
     .array(z.string().min(1).max(100))
-    .default(['[skip changelog]', '[changelog skip]', '[skip-changelog]', '[no changelog]'])
+    .default(() => ['[skip changelog]', '[changelog skip]', '[skip-changelog]', '[no changelog]'])
     .describe('A commit whose message contains one of these is left out of the notes.'),
   excludeScopes: z
     .array(z.string().regex(/^[a-z0-9-]+\([^)]+\)$/i, 'must look like type(scope)'))
-    .default(['chore(release)'])
+    .default(() => ['chore(release)'])
     .describe('type(scope) pairs left out of the notes, such as release commits.'),
   mentions: z.enum(['neutralize', 'allow']).default('neutralize').describe('Whether @mentions in commit text may ping people.'),
-  packages: z.array(packageSchema).default([]).describe('Packages of a monorepo, each released on its own.'),
+  packages: z.array(packageSchema).default(() => []).describe('Packages of a monorepo, each released on its own.'),
 });
 
 /** The parsed, defaulted notes configuration. */
@@ -146,9 +146,9 @@ function checkSemantics(config: NotesConfig, file: string, fix: string): void {
   const seenType = new Map<string, number>();
   config.sections.forEach((s, i) =>
     s.types.forEach((t, j) => {
-      const prev = seenType.get(t);
+      const prev = seenType.get(t.toLowerCase());
       if (prev !== undefined) problems.push(`sections[${i}].types[${j}]: type "${t}" is already in sections[${prev}]`);
-      else seenType.set(t, i);
+      else seenType.set(t.toLowerCase(), i);
     }),
   );
   const names = new Set<string>();

@@ -1,7 +1,7 @@
 import type { NotesConfig } from './config';
 import type { NoteEntry, ReleaseNotes } from './notes';
 
-const MENTION = /(^|[^\w`/])(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?)/g;
+const MENTION = /(^|[^\w/])(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?)/g;
 const DANGEROUS_SCHEME = /\b(javascript|vbscript|data|command|file|vscode|vscode-insiders)(:)/gi;
 
 /** Escapes untrusted text for markdown: no HTML, no links, no emphasis; mentions neutralised unless allowed. */

@@ -33,7 +33,7 @@ export class TagFormat {
   /** The release tag for a name, or null when the name is not of this format or not strict semver. */
   parse(name: string): ReleaseTag | null {
     const m = this.pattern.exec(name);
-    if (!m) return null;
+    if (!m || !/^\d/.test(m[1]!)) return null; // semver.parse would accept a stray leading v
     const v = semver.parse(m[1]!, { loose: false });
     return v ? { name, version: v } : null;
   }
@@ -55,6 +55,7 @@ export function refNameProblem(ref: string): string | null {
   if (ref.includes('@{')) return 'contains "@{"';
   if (ref === '@') return 'is "@"';
   if (ref.endsWith('.') || ref.endsWith('/')) return 'ends with "." or "/"';
+  if (ref.startsWith('/')) return 'starts with "/"';
   if (ref.includes('//')) return 'contains "//"';
   for (const part of ref.split('/')) {
     if (part.startsWith('.')) return 'has a component starting with "."';

@@ -58,7 +58,7 @@ export function changeBump(change: Change, config: NotesConfig, current: semver.
   if (change.type === null) {
     return { level: config.otherBump, why: `${label} → ${config.otherBump} (not a Conventional Commit, otherBump)` };
   }
-  const level = config.bump[change.type] ?? 'none';
+  const level = Object.hasOwn(config.bump, change.type) ? config.bump[change.type]! : 'none';
   return { level, why: `${label} → ${level}` };
 }
 
@@ -114,8 +114,14 @@ export function decideVersion(input: VersionInput): VersionDecision {
   if (level === 'none') {
     return { current: current.version, next: null, bump: 'none', prerelease, hotfix: false, firstRelease: false, reasons: [], warnings };
   }
-  const base = semver.inc(current, level);
+  let base = semver.inc(current, level);
   if (base === null) throw new Error(`cannot increment ${current.version}`);
+  const taken = new Set(input.allVersions.filter((v) => v.prerelease.length === 0).map((v) => v.version));
+  if (taken.has(base)) {
+    const wanted = base;
+    while (taken.has(base)) base = semver.inc(base, 'patch')!;
+    warnings.push(`${wanted} is already tagged outside this history; proposing ${base} instead. Check that the branch is the one you mean to release.`);
+  }
   return {
     current: current.version,
     next: prerelease ? nextPrerelease(base, prerelease, input.allVersions) : base,
