@@ -6,7 +6,7 @@ import { ConfigError, GitError, ReleaseError, UsageError } from '../core/errors'
 import type { ReleaseNotes } from '../core/notes';
 import { renderMarkdown } from '../core/render';
 import { LocalGitRepo } from '../git/gitRepo';
-import { loadConfig } from './loadConfig';
+import { loadConfig } from '../node/configFile';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIo {

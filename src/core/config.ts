@@ -135,7 +135,8 @@ export function parseConfig(text: string, file = CONFIG_FILE): NotesConfig {
   const result = notesConfigSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
-    throw new ConfigError(`${file} is invalid:\n  ${problems.join('\n  ')}`, problems, fix, file);
+    const issues = result.error.issues.map((i) => ({ path: i.path.filter((k): k is string | number => typeof k !== 'symbol'), message: i.message }));
+    throw new ConfigError(`${file} is invalid:\n  ${problems.join('\n  ')}`, problems, fix, file, issues);
   }
   checkSemantics(result.data, file, fix);
   return result.data;
@@ -143,20 +144,27 @@ export function parseConfig(text: string, file = CONFIG_FILE): NotesConfig {
 
 function checkSemantics(config: NotesConfig, file: string, fix: string): void {
   const problems: string[] = [];
+  const issues: { path: (string | number)[]; message: string }[] = [];
   const seenType = new Map<string, number>();
   config.sections.forEach((s, i) =>
     s.types.forEach((t, j) => {
       const prev = seenType.get(t.toLowerCase());
-      if (prev !== undefined) problems.push(`sections[${i}].types[${j}]: type "${t}" is already in sections[${prev}]`);
+      if (prev !== undefined) {
+        problems.push(`sections[${i}].types[${j}]: type "${t}" is already in sections[${prev}]`);
+        issues.push({ path: ['sections', i, 'types', j], message: `type "${t}" is already in sections[${prev}]` });
+      }
       else seenType.set(t.toLowerCase(), i);
     }),
   );
   const names = new Set<string>();
   config.packages.forEach((p, i) => {
-    if (names.has(p.name)) problems.push(`packages[${i}].name: duplicate package "${p.name}"`);
+    if (names.has(p.name)) {
+      problems.push(`packages[${i}].name: duplicate package "${p.name}"`);
+      issues.push({ path: ['packages', i, 'name'], message: `duplicate package "${p.name}"` });
+    }
     names.add(p.name);
   });
-  if (problems.length > 0) throw new ConfigError(`${file} is invalid:\n  ${problems.join('\n  ')}`, problems, fix, file);
+  if (problems.length > 0) throw new ConfigError(`${file} is invalid:\n  ${problems.join('\n  ')}`, problems, fix, file, issues);
 }
 
 /** Formats a zod issue path as `gates[2].timeout`. */

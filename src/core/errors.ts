@@ -13,11 +13,20 @@ export abstract class ReleaseError extends Error {
 export class ConfigError extends ReleaseError {
   readonly problems: readonly string[];
   readonly file: string | undefined;
-  constructor(message: string, problems: readonly string[], fix: string, file?: string) {
+  /** The same problems with their JSON paths (for diagnostics placed in the file); empty path = the whole file. */
+  readonly issues: readonly ConfigIssue[];
+  constructor(message: string, problems: readonly string[], fix: string, file?: string, issues?: readonly ConfigIssue[]) {
     super(message, fix);
     this.problems = problems;
     this.file = file;
+    this.issues = issues ?? problems.map((p) => ({ path: [], message: p }));
   }
+}
+
+/** One config problem at a JSON path. */
+export interface ConfigIssue {
+  path: readonly (string | number)[];
+  message: string;
 }
 
 /** Git could not answer, or the repository is in a state that makes the answer wrong. */

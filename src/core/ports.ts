@@ -52,3 +52,11 @@ export interface GitRepo {
   /** Of the given emails, those that authored or co-authored a commit reachable from `before`. */
   knownContributors(before: string, emails: readonly string[], signal?: AbortSignal): Promise<Set<string>>;
 }
+
+/** Where core and adapters write diagnostics; the extension passes its LogOutputChannel. Never given secrets. */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}

@@ -11,7 +11,8 @@ export function gitEnv(): NodeJS.ProcessEnv {
 }
 
 /** Global options placed before every git subcommand we run. */
-export const GIT_CONFIG_ARGS = ['--no-pager', '-c', 'core.quotePath=false', '-c', 'i18n.logOutputEncoding=UTF-8', '-c', 'log.showSignature=false', '-c', 'color.ui=false'];
+// core.fsmonitor=false: a repository's own config must never make us run one of its programs.
+export const GIT_CONFIG_ARGS = ['--no-pager', '-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false', '-c', 'i18n.logOutputEncoding=UTF-8', '-c', 'log.showSignature=false', '-c', 'color.ui=false'];
 
 /** Maps git's stderr to a GitError naming the cause and the fix. */
 export function mapGitFailure(stderr: string, cwd: string): GitError {

@@ -174,6 +174,8 @@ function makeGit(dir: string, gitPath: string): SimpleGit {
     trimmed: false,
     config: [],
     allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_OPTIONAL_LOCKS'],
+    // We only ever set core.fsmonitor=false (to disable it); simple-git's guard cannot tell that apart.
+    unsafe: { allowUnsafeFsMonitor: true },
     errors(error, result) {
       if (!error && result.exitCode === 0) return;
       // simple-git re-wraps this error as text, so the exit code travels in the message.

@@ -1,0 +1,42 @@
+/** Every command, view, container and context-key id of the extension, in one place (checked against package.json by a test). */
+export const COMMANDS = {
+  draftNotes: 'releaseManager.draftNotes',
+  copyNextVersion: 'releaseManager.copyNextVersion',
+  refresh: 'releaseManager.refresh',
+  showLog: 'releaseManager.showLog',
+  openConfig: 'releaseManager.openConfig',
+  openCommit: 'releaseManager.openCommit',
+  fixWarning: 'releaseManager.fixWarning',
+  draftReleaseNotesFor: 'releaseManager.draftReleaseNotesFor',
+} as const;
+
+/** Commands that only make sense on a tree item: hidden from the command palette. */
+export const TREE_ONLY_COMMANDS: readonly string[] = [COMMANDS.openCommit, COMMANDS.fixWarning, COMMANDS.draftReleaseNotesFor];
+
+export const VIEW_CONTAINER = 'releaseManager';
+export const VIEWS = {
+  tree: 'releaseManager.tree',
+} as const;
+
+/** Context keys set by the extension (for `when` clauses). */
+export const CONTEXT = {
+  state: 'releaseManager.state',
+} as const;
+
+/** Values of `releaseManager.state`, which drives the welcome views. */
+export type ViewState = 'loading' | 'noFolder' | 'noRepo' | 'noCommits' | 'ready';
+
+/** `contextValue`s of tree items (menus match on them). */
+export const ITEM = {
+  repo: 'repo',
+  version: 'version',
+  reason: 'reason',
+  section: 'section',
+  commit: 'commit',
+  releases: 'releases',
+  release: 'release',
+  warning: 'warning',
+  warningFixable: 'warning.fixable',
+} as const;
+
+export const OUTPUT_CHANNEL = 'Release Manager';
