@@ -1,6 +1,6 @@
 // Builds the bundles with esbuild and writes the config JSON Schema generated from zod.
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, writeFileSync, chmodSync, readdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,19 +9,33 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaOnly = process.argv.includes('--schema-only');
 
 if (!schemaOnly) {
-  await build({
-    entryPoints: [join(root, 'src/cli/index.ts')],
-    outfile: join(root, 'dist/cli.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    sourcemap: 'linked',
-    banner: { js: '#!/usr/bin/env node' },
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning' };
+  await Promise.all([
+    build({
+      ...common,
+      entryPoints: [join(root, 'src/cli/index.ts')],
+      outfile: join(root, 'dist/cli.js'),
+      minify: true,
+      banner: { js: '#!/usr/bin/env node' },
+    }),
+    build({
+      ...common,
+      entryPoints: [join(root, 'src/extension.ts')],
+      outfile: join(root, 'dist/extension.js'),
+      minify: true,
+      external: ['vscode'],
+      metafile: true,
+    }).then((r) => writeFileSync(join(root, 'dist/extension.meta.json'), JSON.stringify(r.metafile))),
+    // In-host test suites (mocha inside the extension host): one bundle per file, vscode external.
+    build({
+      ...common,
+      entryPoints: readdirRecursive(join(root, 'test/vscode')).filter((f) => f.endsWith('.ts')),
+      outdir: join(root, 'out/test/vscode'),
+      outbase: join(root, 'test/vscode'),
+      external: ['vscode', 'mocha'],
+      minify: false,
+    }),
+  ]);
   chmodSync(join(root, 'dist/cli.js'), 0o755);
 }
 
@@ -38,3 +52,11 @@ const mod = { exports: {} };
 new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
 mkdirSync(join(root, 'schemas'), { recursive: true });
 writeFileSync(join(root, 'schemas/release-manager.schema.json'), JSON.stringify(mod.exports.configJsonSchema(), null, 2) + '\n');
+
+/** Every file under a folder (empty when it does not exist). */
+function readdirRecursive(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name));
+}
