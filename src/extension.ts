@@ -1,12 +1,90 @@
 import * as vscode from 'vscode';
+import { CONFIG_FILE } from './core/config';
+import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
+import { draftNotesCommand, type DraftArgs } from './vscode/commands/draftNotes';
+import { fixWarningCommand } from './vscode/commands/fixWarning';
+import { openCommitCommand } from './vscode/commands/openCommit';
+import { openConfigCommand } from './vscode/commands/openConfig';
+import { ConfigDiagnostics } from './vscode/configDiagnostics';
+import { COMMANDS, CONTEXT, VIEWS } from './vscode/ids';
+import { createLog } from './vscode/log';
+import { ReleaseModel } from './vscode/releaseModel';
+import { RepositoryDiscovery } from './vscode/repositories';
+import { registerCommand } from './vscode/runCommand';
+import { readSettings } from './vscode/settings';
+import { COMMIT_SCHEME, CommitDocumentProvider } from './vscode/views/commitDocument';
+import { ReleaseTreeProvider, type Node } from './vscode/views/releaseTree';
+import { ReleaseStatusBar } from './vscode/views/statusBar';
 
-/** Composition root (work in progress: the real services land in the next commit). */
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Release Manager', { log: true });
-  context.subscriptions.push(log);
-  for (const id of ['releaseManager.draftNotes', 'releaseManager.copyNextVersion', 'releaseManager.refresh', 'releaseManager.showLog', 'releaseManager.openConfig', 'releaseManager.openCommit', 'releaseManager.fixWarning', 'releaseManager.draftReleaseNotesFor']) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, () => log.info(`${id} (stub)`)));
-  }
+/** What activate returns: a small API for tests and other extensions (read-only). */
+export interface ReleaseManagerApi {
+  /** Resolves when the state is current (after the refresh in flight, if any). */
+  settled(): Promise<void>;
+  /** The model behind the views. */
+  model: ReleaseModel;
+  /** The tree provider (tests read what users see through it). */
+  tree: ReleaseTreeProvider;
+}
+
+/** The one composition root: builds every service by hand and registers each disposable. */
+export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
+  const started = Date.now();
+  const log = createLog();
+  const settings = readSettings;
+  const discovery = new RepositoryDiscovery(log);
+  const model = new ReleaseModel(discovery, settings, log);
+  const tree = new ReleaseTreeProvider(model);
+  const statusBar = new ReleaseStatusBar(model, settings);
+  const diagnostics = new ConfigDiagnostics(model);
+  const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(log, discovery, model, tree, statusBar, diagnostics, view);
+
+  const setState = () => void vscode.commands.executeCommand('setContext', CONTEXT.state, model.viewState);
+  setState();
+  context.subscriptions.push(
+    model.onDidChange(() => {
+      setState();
+      const next = model.repositories.find((r) => r.notes)?.notes?.version.next;
+      view.description = next ? `next ${next}` : undefined;
+    }),
+    vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocumentProvider(model)),
+    registerCommand(COMMANDS.draftNotes, (args) => draftNotesCommand(model, log, (args ?? {}) as DraftArgs), log),
+    registerCommand(
+      COMMANDS.draftReleaseNotesFor,
+      (node) => {
+        const n = node as Extract<Node, { kind: 'release' }> | undefined;
+        return n ? draftNotesCommand(model, log, { root: n.root, to: n.release.tag }) : undefined;
+      },
+      log,
+    ),
+    registerCommand(COMMANDS.copyNextVersion, (node) => copyNextVersionCommand(model, node as { root?: string }), log),
+    registerCommand(COMMANDS.refresh, () => vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), log),
+    registerCommand(COMMANDS.showLog, () => log.show(true), log),
+    registerCommand(COMMANDS.openConfig, (node) => openConfigCommand(model, node as { root?: string }), log),
+    registerCommand(COMMANDS.openCommit, (root, hash) => openCommitCommand(root, hash), log),
+    registerCommand(COMMANDS.fixWarning, (node) => fixWarningCommand(node as Parameters<typeof fixWarningCommand>[0]), log),
+  );
+
+  // Event-driven refresh, debounced: repository state, the config file, refs, folders, trust, settings.
+  const watcher = vscode.workspace.createFileSystemWatcher(`**/{${CONFIG_FILE},.git/HEAD,.git/packed-refs,.git/refs/**}`);
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidChange(() => model.schedule()),
+    watcher.onDidCreate(() => model.schedule()),
+    watcher.onDidDelete(() => model.schedule()),
+    discovery.onDidChange(() => model.schedule()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => model.schedule()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => model.schedule()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('releaseManager')) return;
+      statusBar.update();
+      model.schedule();
+    }),
+  );
+  // The first load runs after activation returns: activation itself stays cheap.
+  setTimeout(() => void vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), 0);
+  log.info(`activated in ${Date.now() - started} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
+  return { settled: () => model.settled(), model, tree };
 }
 
 /** Nothing to tear down beyond the subscriptions. */

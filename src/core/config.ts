@@ -135,7 +135,12 @@ export function parseConfig(text: string, file = CONFIG_FILE): NotesConfig {
   const result = notesConfigSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
-    const issues = result.error.issues.map((i) => ({ path: i.path.filter((k): k is string | number => typeof k !== 'symbol'), message: i.message }));
+    const issues = result.error.issues.flatMap((i) => {
+      const path = i.path.filter((k): k is string | number => typeof k !== 'symbol');
+      // An unknown key is placed at the key itself, so an editor can underline it.
+      if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: [...path, k], message: `unknown key "${k}"` }));
+      return [{ path, message: i.message }];
+    });
     throw new ConfigError(`${file} is invalid:\n  ${problems.join('\n  ')}`, problems, fix, file, issues);
   }
   checkSemantics(result.data, file, fix);

@@ -16,6 +16,8 @@ export interface DraftOptions {
   path?: string;
   prerelease?: string;
   signal?: AbortSignal;
+  /** Look up first-time contributors (walks the history before the range); default true. */
+  firstTimeContributors?: boolean;
 }
 
 /** A release tag located in the repository. */
@@ -181,14 +183,16 @@ export async function draftNotes(repo: GitRepo, config: NotesConfig, options: Dr
   warnings.push(...version.warnings);
   if (raw.length === 0 && fromHash !== null) warnings.push(`No commits between ${fromLabel} and ${to}${path ? ` touching ${path}` : ''}.`);
   const contributors = contributorsOf(commits);
-  const known = fromHash === null ? new Set<string>() : await repo.knownContributors(fromHash, contributors.map((c) => c.email), options.signal);
+  const wantFirst = options.firstTimeContributors !== false;
+  const known =
+    fromHash === null || !wantFirst ? new Set<string>() : await repo.knownContributors(fromHash, contributors.map((c) => c.email), options.signal);
   return {
     range: { from: fromLabel, to, fromHash, toHash },
     version,
     date: releasedTag ? releasedTag.date.slice(0, 10) : null,
     sections: groupSections(changes, config),
     contributors,
-    firstTimeContributors: contributors.filter((c) => !known.has(c.email)),
+    firstTimeContributors: wantFirst ? contributors.filter((c) => !known.has(c.email)) : [],
     warnings,
   };
 }

@@ -12,6 +12,8 @@ export interface NoteEntry {
   breakingNotes: string[];
   pr: number | null;
   authors: string[];
+  /** Author date (ISO-8601). */
+  date: string;
 }
 
 /** A titled group of entries. */
@@ -48,6 +50,7 @@ function toEntry(c: Change): NoteEntry {
     breakingNotes: c.breakingNotes,
     pr: c.pr,
     authors: [c.author, ...c.coAuthors].map((p) => p.name),
+    date: c.date,
   };
 }
 

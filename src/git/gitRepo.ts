@@ -138,6 +138,41 @@ export class LocalGitRepo implements GitRepo {
     return out;
   }
 
+  /** Branch and tag names (for range pickers), newest tags first. */
+  async refNames(): Promise<{ branches: string[]; tags: string[] }> {
+    const out = await this.run(['for-each-ref', '--sort=-creatordate', '--format=%(refname)', 'refs/heads', 'refs/tags']);
+    const branches: string[] = [];
+    const tags: string[] = [];
+    for (const ref of out.split('\n')) {
+      if (ref.startsWith('refs/heads/')) branches.push(ref.slice('refs/heads/'.length));
+      else if (ref.startsWith('refs/tags/')) tags.push(ref.slice('refs/tags/'.length));
+    }
+    return { branches, tags };
+  }
+
+  /** The full message, stat and patch of one commit as plain text (no external diff or textconv programs run). */
+  async showCommit(hash: string, maxBytes = 4 * 1024 * 1024): Promise<string> {
+    if (!/^[0-9a-f]{40,64}$/.test(hash)) throw new GitError('bad-ref', `Not a commit hash: ${JSON.stringify(hash.slice(0, 80))}.`, 'Pick a commit from the Release view.');
+    let text = '';
+    let truncated = false;
+    await streamRecords({
+      cwd: this.root,
+      gitPath: this.gitPath,
+      args: [...GIT_CONFIG_ARGS, 'show', '--no-color', '--no-ext-diff', '--no-textconv', '--format=%x1ecommit %H%nAuthor: %aN <%aE>%nDate:   %aI%n%n%B', '--stat', '--patch', '--end-of-options', hash, '--'],
+      boundary: '\u001e',
+      onRecord: (r) => {
+        text += r;
+        if (text.length > maxBytes) {
+          text = text.slice(0, maxBytes);
+          truncated = true;
+          return false;
+        }
+        return true;
+      },
+    });
+    return truncated ? `${text}\n\n… (truncated at ${maxBytes} bytes)\n` : text;
+  }
+
   async knownContributors(before: string, emails: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
     const wanted = new Set(emails.map((e) => e.toLowerCase()));
     const found = new Set<string>();

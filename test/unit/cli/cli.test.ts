@@ -43,7 +43,7 @@ describe('release-manager CLI', () => {
     assert.match(out.version.reasons[0].hash, /^[0-9a-f]{40}$/);
     assert.equal(typeof out.version.reasons[0].why, 'string');
     const entry = out.sections[0].entries[0];
-    assert.deepEqual(Object.keys(entry).sort(), ['authors', 'breaking', 'breakingNotes', 'hash', 'pr', 'scope', 'subject', 'type']);
+    assert.deepEqual(Object.keys(entry).sort(), ['authors', 'breaking', 'breakingNotes', 'date', 'hash', 'pr', 'scope', 'subject', 'type']);
     assert.match(entry.hash, /^[0-9a-f]{40}$/);
     assert.equal(entry.hash, r.head('HEAD~1'));
   });

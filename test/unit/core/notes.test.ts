@@ -115,7 +115,7 @@ describe('core/notes', () => {
       });
       const [section] = groupSections([c], config());
       assert.deepEqual(section!.entries, [
-        { hash: sha('x'), type: 'feat', scope: 'ui', subject: 'add button', breaking: false, breakingNotes: [], pr: 12, authors: ['Ann', 'Bob'] },
+        { hash: sha('x'), type: 'feat', scope: 'ui', subject: 'add button', breaking: false, breakingNotes: [], pr: 12, authors: ['Ann', 'Bob'], date: c.date },
       ]);
     });
   });

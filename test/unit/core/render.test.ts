@@ -8,7 +8,7 @@ const HASH = sha('entry');
 const SHORT = HASH.slice(0, 7);
 
 function entry(over: Partial<NoteEntry> = {}): NoteEntry {
-  return { hash: HASH, type: 'feat', scope: null, subject: 'add x', breaking: false, breakingNotes: [], pr: null, authors: ['Ann'], ...over };
+  return { hash: HASH, type: 'feat', scope: null, subject: 'add x', breaking: false, breakingNotes: [], pr: null, authors: ['Ann'], date: '2026-01-02T03:04:05Z', ...over };
 }
 
 function notes(over: { sections?: Section[]; next?: string | null; date?: string | null; firstRelease?: boolean; to?: string; contributors?: ReleaseNotes['contributors']; first?: ReleaseNotes['contributors'] } = {}): ReleaseNotes {

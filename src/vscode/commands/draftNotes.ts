@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import type { NotesConfig } from '../../core/config';
+import { draftNotes, type DraftOptions } from '../../core/draft';
+import { GitError } from '../../core/errors';
+import type { ReleaseNotes } from '../../core/notes';
+import type { Logger } from '../../core/ports';
+import { renderMarkdown } from '../../core/render';
+import type { ReleaseModel, RepoState } from '../releaseModel';
+
+/** Arguments other code (tests, other extensions, tree items) may pass to skip the pickers. */
+export interface DraftArgs {
+  root?: string;
+  from?: string;
+  to?: string;
+  path?: string;
+  prerelease?: string;
+}
+
+/** What the command produced (returned for callers such as tests). */
+export interface DraftResult {
+  notes: ReleaseNotes;
+  document: vscode.TextDocument;
+}
+
+/** Draft Release Notes: pick repository, package and range; draft with progress and cancel; open markdown beside a preview. */
+export async function draftNotesCommand(model: ReleaseModel, log: Logger, args: DraftArgs = {}): Promise<DraftResult | undefined> {
+  await model.settled();
+  const state = await pickRepository(model, args.root);
+  if (!state) return undefined;
+  if (state.configError) throw state.configError;
+  if (!state.config) throw state.error ?? new GitError('failed', `Cannot read ${state.root}.`, 'Show the log for details.');
+  const config = state.config;
+  const interactive = args.from === undefined && args.to === undefined && args.path === undefined && args.root === undefined;
+  const path = args.path ?? (interactive ? await pickPackage(config) : undefined);
+  if (path === null) return undefined;
+  const range = args.from !== undefined || args.to !== undefined || !interactive ? { from: args.from, to: args.to } : await pickRange(model, state);
+  if (!range) return undefined;
+  const repo = model.repo(state.root);
+  if (!repo) throw new GitError('not-a-repo', `${state.root} is no longer a repository.`, 'Refresh the Release view.');
+  const notes = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Drafting release notes', cancellable: true },
+    async (progress, token) => {
+      const ctl = new AbortController();
+      const sub = token.onCancellationRequested(() => ctl.abort());
+      try {
+        progress.report({ message: `${state.name}${path ? ` · ${path}` : ''}` });
+        const options: DraftOptions = { from: range.from, to: range.to, path: path ?? undefined, prerelease: args.prerelease, signal: ctl.signal };
+        return await draftNotes(repo, config, options);
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+  for (const w of notes.warnings) log.warn(`${state.name}: ${w}`);
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderMarkdown(notes, config) });
+  await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active });
+  await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri).then(undefined, (e: unknown) => log.warn(`markdown preview unavailable: ${String(e)}`));
+  if (notes.warnings.length > 0) {
+    void vscode.window.showWarningMessage(`Drafted with ${notes.warnings.length} warning(s): ${notes.warnings[0]}`, 'Show Log').then((a) => {
+      if (a) void vscode.commands.executeCommand('releaseManager.showLog');
+    });
+  }
+  return { notes, document };
+}
+
+async function pickRepository(model: ReleaseModel, root: string | undefined): Promise<RepoState | undefined> {
+  const repos = model.repositories;
+  if (root !== undefined) {
+    const found = model.find(root);
+    if (!found) throw new GitError('not-a-repo', `${root} is not a repository of this workspace.`, 'Open the folder, then try again.');
+    return found;
+  }
+  if (repos.length === 0) {
+    throw new GitError('not-a-repo', 'No git repository in this workspace.', 'Open a folder that is a git repository.');
+  }
+  if (repos.length === 1) return repos[0];
+  const pick = await vscode.window.showQuickPick(
+    repos.map((r) => ({ label: r.name, description: r.notes?.version.next ? `next ${r.notes.version.next}` : undefined, detail: r.root, state: r })),
+    { title: 'Draft Release Notes: repository', placeHolder: 'Which repository?' },
+  );
+  return pick?.state;
+}
+
+/** The package folder, undefined for the whole repository, null when the user cancelled. */
+async function pickPackage(config: NotesConfig): Promise<string | undefined | null> {
+  if (config.packages.length === 0) return undefined;
+  const items = [
+    { label: '$(repo) Whole repository', description: config.tagFormat, path: undefined as string | undefined },
+    ...config.packages.map((p) => ({ label: `$(package) ${p.name}`, description: p.path, path: p.path })),
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Draft Release Notes: package', placeHolder: 'Which package?' });
+  return pick ? pick.path : null;
+}
+
+async function pickRange(model: ReleaseModel, state: RepoState): Promise<{ from?: string; to?: string } | undefined> {
+  const last = state.notes?.range.from;
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: `$(git-commit) ${last ?? 'First commit'} → HEAD`, description: 'unreleased changes', detail: last ? 'Since the last release' : 'No release tag yet: the whole history (first release)', custom: false },
+      { label: '$(arrow-swap) Choose a range…', description: 'any two tags, branches or commits', custom: true },
+    ],
+    { title: 'Draft Release Notes: range' },
+  );
+  if (!pick) return undefined;
+  if (!pick.custom) return {};
+  const repo = model.repo(state.root);
+  const refs = repo ? await repo.refNames() : { branches: [], tags: [] };
+  const items = [...refs.tags.map((t) => ({ label: t, description: 'tag' })), ...refs.branches.map((b) => ({ label: b, description: 'branch' }))];
+  const from = await vscode.window.showQuickPick(items, { title: 'Draft Release Notes: from (exclusive)', placeHolder: 'Start after…' });
+  if (!from) return undefined;
+  const to = await vscode.window.showQuickPick([{ label: 'HEAD', description: 'current checkout' }, ...items.filter((i) => i.label !== from.label)], {
+    title: 'Draft Release Notes: to (inclusive)',
+  });
+  if (!to) return undefined;
+  return { from: from.label, to: to.label };
+}

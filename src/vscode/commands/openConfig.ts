@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { CONFIG_FILE } from '../../core/config';
+import type { ReleaseModel } from '../releaseModel';
+
+/** Open Release Configuration: opens `.release-manager.json`; offers to create it (trusted workspaces only). */
+export async function openConfigCommand(model: ReleaseModel, node?: { root?: string }): Promise<vscode.TextEditor | undefined> {
+  await model.settled();
+  const states = model.repositories;
+  const state =
+    (node?.root ? model.find(node.root) : undefined) ??
+    (states.length <= 1
+      ? states[0]
+      : (await vscode.window.showQuickPick(states.map((s) => ({ label: s.name, detail: s.root, s })), { title: 'Open Release Configuration: repository' }))?.s);
+  if (!state) return undefined;
+  const uri = vscode.Uri.file(join(state.root, CONFIG_FILE));
+  const exists = await vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showInformationMessage(`${CONFIG_FILE} does not exist. Creating it requires a trusted workspace.`);
+      return undefined;
+    }
+    const create = await vscode.window.showInformationMessage(`${state.name} has no ${CONFIG_FILE}: it uses the defaults. Create one?`, { modal: true }, 'Create');
+    if (create !== 'Create') return undefined;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{\n  "tagFormat": "v{version}"\n}\n'));
+  }
+  return vscode.window.showTextDocument(uri);
+}

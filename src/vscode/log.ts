@@ -1,0 +1,13 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../core/ports';
+import { OUTPUT_CHANNEL } from './ids';
+
+/** The one LogOutputChannel of the extension, passed inward as a Logger. */
+export function createLog(): vscode.LogOutputChannel & Logger {
+  return vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
+}
+
+/** Removes credentials embedded in URLs (`https://user:token@host`) before anything is logged or shown. */
+export function redact(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi, '$1***@');
+}

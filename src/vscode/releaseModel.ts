@@ -1,0 +1,200 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { buildChangelog } from '../core/changelog';
+import type { NotesConfig } from '../core/config';
+import { draftNotes } from '../core/draft';
+import { ConfigError, GitError, ReleaseError } from '../core/errors';
+import type { ReleaseNotes } from '../core/notes';
+import type { Logger } from '../core/ports';
+import { LocalGitRepo } from '../git/gitRepo';
+import { loadConfig } from '../node/configFile';
+import type { ViewState } from './ids';
+import { redact } from './log';
+import type { RepositoryDiscovery } from './repositories';
+import type { Settings } from './settings';
+
+/** What a warning's fix action does. */
+export type WarningFix = { kind: 'openConfig' } | { kind: 'unshallow' } | { kind: 'showLog' };
+
+/** A warning shown as a tree node. */
+export interface RepoWarning {
+  message: string;
+  fix?: WarningFix;
+}
+
+/** A past release as listed in the tree. */
+export interface ReleaseSummary {
+  tag: string;
+  date: string | null;
+  changes: number;
+}
+
+/** Everything the views know about one repository (plain data: no vscode objects). */
+export interface RepoState {
+  root: string;
+  name: string;
+  config: NotesConfig | null;
+  configError: ConfigError | null;
+  notes: ReleaseNotes | null;
+  /** A fault that stopped the draft (shallow clone, no commits, git missing…). */
+  error: ReleaseError | null;
+  warnings: RepoWarning[];
+}
+
+/** Holds the release state of every repository and refreshes it on events, debounced and cancellable. */
+export class ReleaseModel implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after a refresh changed the state. */
+  readonly onDidChange = this.changed.event;
+  private states: RepoState[] = [];
+  private state: ViewState = 'loading';
+  private timer: NodeJS.Timeout | undefined;
+  private inflight: AbortController | undefined;
+  private current: Promise<void> | undefined;
+  private readonly releaseCache = new Map<string, Promise<ReleaseSummary[]>>();
+  private readonly repos = new Map<string, LocalGitRepo>();
+
+  constructor(
+    private readonly discovery: RepositoryDiscovery,
+    private readonly settings: () => Settings,
+    private readonly log: Logger,
+  ) {}
+
+  /** The repositories, in discovery order. */
+  get repositories(): readonly RepoState[] {
+    return this.states;
+  }
+
+  /** The state for the welcome views. */
+  get viewState(): ViewState {
+    return this.state;
+  }
+
+  /** The state of one repository by root. */
+  find(root: string): RepoState | undefined {
+    return this.states.find((s) => s.root === root);
+  }
+
+  /** The opened git repository of a root (opened during the last refresh). */
+  repo(root: string): LocalGitRepo | undefined {
+    return this.repos.get(root);
+  }
+
+  /** Asks for a refresh after the debounce delay (events come in bursts). */
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), this.settings().debounceMs);
+  }
+
+  /** Refreshes now, cancelling a refresh in flight; resolves when the state is current. */
+  refresh(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.inflight?.abort();
+    const ctl = new AbortController();
+    this.inflight = ctl;
+    const run = this.load(ctl.signal).then(
+      (states) => {
+        if (ctl.signal.aborted) return;
+        this.states = states;
+        this.releaseCache.clear();
+        this.state = states.length === 0 ? (vscode.workspace.workspaceFolders?.length ? 'noRepo' : 'noFolder') : states.every((s) => s.error instanceof GitError && s.error.code === 'no-commits') ? 'noCommits' : 'ready';
+        this.changed.fire();
+      },
+      (e: unknown) => {
+        if (!ctl.signal.aborted) this.log.error(`refresh failed: ${redact(e instanceof Error ? e.message : String(e))}`);
+      },
+    );
+    this.current = run;
+    return run;
+  }
+
+  /** Resolves once the refresh running now (if any) has finished. */
+  async settled(): Promise<void> {
+    if (!this.current) await this.refresh();
+    while (this.current) {
+      const c = this.current;
+      await c;
+      if (c === this.current) break;
+    }
+  }
+
+  private async load(signal: AbortSignal): Promise<RepoState[]> {
+    const started = Date.now();
+    const roots = await this.discovery.roots();
+    const gitPath = this.settings().gitPath;
+    const opened = new Map<string, LocalGitRepo>();
+    const failures: RepoState[] = [];
+    await Promise.all(
+      roots.map(async (root) => {
+        try {
+          const repo = await LocalGitRepo.open(root, gitPath);
+          opened.set(repo.root, repo);
+        } catch (e) {
+          if (e instanceof GitError && e.code === 'not-a-repo') return; // a folder that is not a repository: nothing to show
+          failures.push(this.failed(root, e));
+        }
+      }),
+    );
+    const states = await Promise.all([...opened.values()].map((repo) => this.loadOne(repo, signal)));
+    this.repos.clear();
+    for (const [root, repo] of opened) this.repos.set(root, repo);
+    this.log.debug(`refreshed ${states.length} repositories in ${Date.now() - started} ms`);
+    return [...states, ...failures].sort((a, b) => a.root.localeCompare(b.root));
+  }
+
+  private failed(root: string, e: unknown): RepoState {
+    const error = e instanceof ReleaseError ? e : new GitError('failed', e instanceof Error ? e.message : String(e), 'Show the log for details.');
+    return { root, name: basename(root), config: null, configError: null, notes: null, error, warnings: [] };
+  }
+
+  private async loadOne(repo: LocalGitRepo, signal: AbortSignal): Promise<RepoState> {
+    const state: RepoState = { root: repo.root, name: basename(repo.root), config: null, configError: null, notes: null, error: null, warnings: [] };
+    try {
+      state.config = await loadConfig(repo.root);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      state.configError = e;
+      state.warnings.push({ message: `Config problem: ${e.problems[0] ?? e.message}${e.problems.length > 1 ? ` (+${e.problems.length - 1} more)` : ''}`, fix: { kind: 'openConfig' } });
+      return state;
+    }
+    try {
+      state.notes = await draftNotes(repo, state.config, { signal, firstTimeContributors: false });
+      for (const w of state.notes.warnings) {
+        state.warnings.push({ message: w, fix: /tag/i.test(w) ? { kind: 'openConfig' } : undefined });
+      }
+    } catch (e) {
+      if (e instanceof GitError && e.code === 'cancelled') throw e;
+      const err = e instanceof ReleaseError ? e : new GitError('failed', e instanceof Error ? e.message : String(e), 'Show the log for details.');
+      state.error = err;
+      if (!(err instanceof GitError && err.code === 'no-commits')) {
+        state.warnings.push({ message: `${err.message} ${err.fix}`, fix: err instanceof GitError && err.code === 'shallow' ? { kind: 'unshallow' } : { kind: 'showLog' } });
+      }
+      this.log.warn(`${repo.root}: ${redact(err.message)}`);
+    }
+    return state;
+  }
+
+  /** Past releases of a repository, newest first (computed once per refresh, on first use). */
+  releases(root: string): Promise<ReleaseSummary[]> {
+    let cached = this.releaseCache.get(root);
+    if (!cached) {
+      const repo = this.repos.get(root);
+      const config = this.find(root)?.config;
+      cached =
+        repo && config
+          ? buildChangelog(repo, config).then((all) =>
+              all.filter((n) => n.date !== null).map((n) => ({ tag: n.range.to, date: n.date, changes: n.sections.reduce((k, s) => k + s.entries.length, 0) })),
+            )
+          : Promise.resolve([]);
+      this.releaseCache.set(root, cached);
+    }
+    return cached;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.inflight?.abort();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { VIEWS } from '../ids';
+import type { ReleaseModel } from '../releaseModel';
+import type { Settings } from '../settings';
+
+/** Status bar item: next version and number of unreleased changes; click reveals the Release view. */
+export class ReleaseStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('releaseManager.status', vscode.StatusBarAlignment.Left, 10);
+  private readonly sub: vscode.Disposable;
+
+  constructor(
+    private readonly model: ReleaseModel,
+    private readonly settings: () => Settings,
+  ) {
+    this.item.name = 'Release Manager';
+    this.item.command = `${VIEWS.tree}.focus`;
+    this.sub = model.onDidChange(() => this.update());
+  }
+
+  /** Re-renders from the model (also after a settings change). */
+  update(): void {
+    const withNotes = this.model.repositories.filter((r) => r.notes);
+    const first = withNotes[0]?.notes;
+    if (!this.settings().statusBarEnabled || !first) {
+      this.item.hide();
+      return;
+    }
+    const count = first.sections.reduce((k, s) => k + s.entries.length, 0);
+    const prefix = withNotes.length > 1 ? `${withNotes[0]!.name}: ` : '';
+    this.item.text = `$(tag) ${prefix}${first.version.next ?? first.version.current ?? 'unreleased'} · ${count} change${count === 1 ? '' : 's'}`;
+    this.item.tooltip = first.version.next
+      ? `Next version ${first.version.next} (${first.version.bump}), ${count} unreleased change(s). Click to open the Release view.`
+      : `No release needed since ${first.range.from ?? 'the first commit'}. Click to open the Release view.`;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import { rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { api, git, labelOf, treeRows, until, workspaceRoot } from './helpers';
+
+// These tests change the fixture; they restore it and run last (mocha sorts files by name: refresh > commands, tree).
+describe('event-driven refresh', () => {
+  it('picks up a new commit without a manual refresh', async () => {
+    const a = await api();
+    const root = workspaceRoot();
+    git(root, 'commit', '-q', '--allow-empty', '-m', 'feat(web): live refresh works');
+    try {
+      await until('the tree shows the new commit', async () => (await treeRows(a, 4)).some((r) => labelOf(r.item) === 'web: live refresh works'));
+    } finally {
+      git(root, 'reset', '-q', '--hard', 'HEAD~1');
+    }
+    await until('the tree forgets it again', async () => !(await treeRows(a, 4)).some((r) => labelOf(r.item) === 'web: live refresh works'));
+  });
+
+  it('shows config problems as diagnostics in the file and as a warning node with a fix', async () => {
+    const a = await api();
+    const root = workspaceRoot();
+    const file = join(root, '.release-manager.json');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, '{\n  "tagFormat": "v{version}",\n  "bogus": true\n}\n');
+    try {
+      const uri = vscode.Uri.file(file);
+      await until('a diagnostic on the unknown key', () => vscode.languages.getDiagnostics(uri).some((d) => /unknown key "bogus"/.test(d.message)));
+      const d = vscode.languages.getDiagnostics(uri).find((x) => /bogus/.test(x.message))!;
+      assert.equal(d.range.start.line, 2, 'placed on the line of the key');
+      const rows = await treeRows(a, 1);
+      const warning = rows.find((r) => r.node.kind === 'warning');
+      assert.ok(warning, 'a warning node');
+      assert.equal(warning.item.contextValue, 'warning.fixable');
+      assert.equal(warning.item.command?.command, 'releaseManager.fixWarning');
+    } finally {
+      writeFileSync(file, original);
+    }
+    await until('the diagnostic goes away', () => vscode.languages.getDiagnostics(vscode.Uri.file(file)).length === 0);
+  });
+
+  it('refreshes on demand', async () => {
+    await api();
+    rmSync(join(workspaceRoot(), '.no-such-file'), { force: true });
+    await vscode.commands.executeCommand('releaseManager.refresh');
+    const a = await api();
+    assert.equal(a.model.viewState, 'ready');
+  });
+});
