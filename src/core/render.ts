@@ -4,8 +4,23 @@ import type { NoteEntry, ReleaseNotes } from './notes';
 const MENTION = /(^|[^\w/])(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?)/g;
 const DANGEROUS_SCHEME = /\b(javascript|vbscript|data|command|file|vscode|vscode-insiders)(:)/gi;
 
-/** Escapes untrusted text for markdown: no HTML, no links, no emphasis; mentions neutralised unless allowed. */
+const CODE_SPAN = /`[^`\n]+`/g;
+
+/**
+ * Escapes untrusted text for markdown: no HTML, no links, no emphasis; mentions neutralised unless allowed.
+ * Balanced `code spans` are kept: markdown shows their content literally, so they are inert as they are.
+ */
 export function escapeMarkdown(text: string, mentions: NotesConfig['mentions'] = 'neutralize'): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(CODE_SPAN)) {
+    out += escapeText(text.slice(last, m.index), mentions) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + escapeText(text.slice(last), mentions);
+}
+
+function escapeText(text: string, mentions: NotesConfig['mentions']): string {
   if (mentions === 'allow') return escapePlain(text);
   let out = '';
   let last = 0;

@@ -110,7 +110,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
         const item = new vscode.TreeItem(section.title, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `section:${node.root}:${section.title}`;
         item.description = `${section.entries.length}`;
-        item.iconPath = new vscode.ThemeIcon(section.entries[0]?.breaking ? 'warning' : 'list-unordered');
+        item.iconPath = new vscode.ThemeIcon(section.entries[0]?.breaking ? 'flame' : 'list-unordered');
         item.contextValue = ITEM.section;
         return item;
       }
