@@ -1,10 +1,11 @@
 // Builds deterministic synthetic git repositories for the benchmark with `git fast-import`, cached under bench/.cache/.
+// Rebuilt automatically when GENERATOR_VERSION or a spec changes; delete bench/.cache/ to force a rebuild.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bump when the generator changes: every cached repository is rebuilt. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 /** The repositories of the benchmark: linear histories, release tags spaced evenly, unreleased commits at the tip. */
 export const REPOS = {
@@ -87,7 +88,8 @@ function commitMessage(rng, i, author) {
   const paragraphs = [subject];
   if (rng() < 0.3) paragraphs.push(Array.from({ length: 1 + Math.floor(rng() * 3) }, () => pick(rng, BODY)).join('\n'));
   const footers = [];
-  if (bump !== 'major' && !subject.startsWith(PLAIN[0]) && rng() < 0.0008 && /^(feat|fix)/.test(subject)) {
+  const breaking = rng() < 0.0008;
+  if (breaking && bump !== 'major' && /^(feat|fix)/.test(subject)) {
     footers.push(`BREAKING CHANGE: ${pick(rng, OBJECTS)} now behaves differently;\nupdate your configuration.`);
     bump = 'major';
   }
@@ -170,14 +172,20 @@ function* fastImportStream(spec) {
   yield chunk;
 }
 
-/** Runs git synchronously in `cwd` with a config-independent environment. */
+/** Our environment without GIT_* variables (a GIT_DIR from a hook must not redirect the build), and no system config. */
+function gitEnv() {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
+  return { ...env, GIT_CONFIG_NOSYSTEM: '1' };
+}
+
+/** Runs git synchronously in `cwd`. */
 function git(cwd, ...args) {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Pipes the generated stream into `git fast-import`, honouring back-pressure. */
 async function fastImport(dir, spec) {
-  const child = spawn('git', ['fast-import', '--quiet'], { cwd: dir, stdio: ['pipe', 'inherit', 'inherit'] });
+  const child = spawn('git', ['fast-import', '--quiet'], { cwd: dir, env: gitEnv(), stdio: ['pipe', 'inherit', 'inherit'] });
   const done = new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited with ${code}`))));

@@ -1,6 +1,6 @@
 // Builds the bundles with esbuild and writes the config JSON Schema generated from zod.
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync, chmodSync, readdirSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, chmodSync, readdirSync, existsSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +24,27 @@ if (!schemaOnly) {
       outfile: join(root, 'dist/extension.js'),
       minify: true,
       external: ['vscode'],
+      // Prefer ES modules: jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow.
+      mainFields: ['module', 'main'],
       metafile: true,
     }).then((r) => writeFileSync(join(root, 'dist/extension.meta.json'), JSON.stringify(r.metafile))),
+    // The checklist webview: a browser bundle that imports src/shared only, plus its CSS and the codicons.
+    build({
+      ...common,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'iife',
+      entryPoints: [join(root, 'webview/checklist.ts')],
+      outfile: join(root, 'dist/webview/checklist.js'),
+      minify: true,
+      sourcemap: false,
+    }).then(() => {
+      for (const [from, to] of [
+        ['webview/checklist.css', 'dist/webview/checklist.css'],
+        ['node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css'],
+        ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf'],
+      ]) copyFileSync(join(root, from), join(root, to));
+    }),
     // In-host test suites (mocha inside the extension host): one bundle per file, vscode external.
     build({
       ...common,

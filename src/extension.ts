@@ -1,6 +1,10 @@
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from './core/config';
+import { checklistActions } from './vscode/checklist/actions';
+import { ChecklistViewProvider } from './vscode/checklist/checklistView';
+import { GateController } from './vscode/checklist/gateController';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
+import { recordDecisionCommand, showChecklistCommand, validateGatesCommand } from './vscode/commands/gates';
 import { draftNotesCommand, type DraftArgs } from './vscode/commands/draftNotes';
 import { fixWarningCommand } from './vscode/commands/fixWarning';
 import { openCommitCommand } from './vscode/commands/openCommit';
@@ -24,6 +28,10 @@ export interface ReleaseManagerApi {
   model: ReleaseModel;
   /** The tree provider (tests read what users see through it). */
   tree: ReleaseTreeProvider;
+  /** The readiness gates. */
+  gates: GateController;
+  /** The checklist webview provider. */
+  checklist: ChecklistViewProvider;
 }
 
 /** The one composition root: builds every service by hand and registers each disposable. */
@@ -33,11 +41,17 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const settings = readSettings;
   const discovery = new RepositoryDiscovery(log);
   const model = new ReleaseModel(discovery, settings, log);
-  const tree = new ReleaseTreeProvider(model);
-  const statusBar = new ReleaseStatusBar(model, settings);
+  const gates = new GateController(model, context.workspaceState, settings, log);
+  const tree = new ReleaseTreeProvider(model, gates);
+  const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const diagnostics = new ConfigDiagnostics(model);
+  const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log);
   const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, discovery, model, tree, statusBar, diagnostics, view);
+  context.subscriptions.push(log, discovery, model, gates, tree, statusBar, diagnostics, checklist, view);
+  context.subscriptions.push(
+    vscode.window.registerWebviewViewProvider(VIEWS.checklist, checklist, { webviewOptions: { retainContextWhenHidden: false } }),
+    gates.onDidChange(() => statusBar.update()),
+  );
 
   const setState = () => void vscode.commands.executeCommand('setContext', CONTEXT.state, model.viewState);
   setState();
@@ -62,6 +76,17 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     registerCommand(COMMANDS.showLog, () => log.show(true), log),
     registerCommand(COMMANDS.openConfig, (node) => openConfigCommand(model, node as { root?: string }), log),
     registerCommand(COMMANDS.openCommit, (root, hash) => openCommitCommand(root, hash), log),
+    registerCommand(COMMANDS.validateGates, () => validateGatesCommand(gates), log),
+    registerCommand(COMMANDS.recordDecision, (args) => recordDecisionCommand(model, gates, log, args as { why?: string; confirm?: boolean } | undefined), log),
+    registerCommand(COMMANDS.showChecklist, () => showChecklistCommand(), log),
+    registerCommand(
+      COMMANDS.rerunGate,
+      (node) => {
+        const n = node as { result?: { id?: string } } | undefined;
+        return typeof n?.result?.id === 'string' ? gates.run({ only: [n.result.id] }) : undefined;
+      },
+      log,
+    ),
     registerCommand(COMMANDS.fixWarning, (node) => fixWarningCommand(node as Parameters<typeof fixWarningCommand>[0]), log),
   );
 
@@ -84,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   // The first load runs after activation returns: activation itself stays cheap.
   setTimeout(() => void vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), 0);
   log.info(`activated in ${Date.now() - started} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree };
+  return { settled: () => model.settled(), model, tree, gates, checklist };
 }
 
 /** Nothing to tear down beyond the subscriptions. */

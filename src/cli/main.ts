@@ -3,16 +3,21 @@ import { buildChangelog } from '../core/changelog';
 import type { NotesConfig } from '../core/config';
 import { draftNotes, type DraftOptions } from '../core/draft';
 import { ConfigError, GitError, ReleaseError, UsageError } from '../core/errors';
+import { runGates, verdict } from '../core/gates/engine';
+import type { GateResult } from '../core/gates/types';
 import type { ReleaseNotes } from '../core/notes';
 import { renderMarkdown } from '../core/render';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
+import { createGateContext } from '../node/gateContext';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   cwd: string;
+  /** Aborted on Ctrl-C: running gates are cancelled and their process trees killed. */
+  signal?: AbortSignal;
 }
 
 const USAGE = `Usage: release-manager <command> [options]
@@ -21,19 +26,43 @@ Commands:
   notes       Release notes and next version of a range (default: last release to HEAD)
   version     The next version and the commits that decided it
   changelog   Notes of every release in the history, newest first
+  gates       Readiness gates of the next release and the GO / NO-GO verdict
 
 Options:
   --repo DIR            Repository (default: current directory)
   --from REF            Start of the range, exclusive (default: last release tag)     [notes, version]
-  --to REF              End of the range (default: HEAD)
+  --to REF              End of the range (default: HEAD)                        [notes, version, changelog]
   --path DIR            Only commits touching DIR; uses that package's tag format (monorepos)
-  --prerelease ID       Prerelease channel, e.g. rc gives 1.3.0-rc.0, rc.1, ...           [notes, version]
-  --format FORMAT       markdown (default) or json; version also takes text
+  --prerelease ID       Prerelease channel, e.g. rc gives 1.3.0-rc.0, rc.1, ...   [notes, version, gates]
+  --format FORMAT       notes, changelog: markdown (default) or json; version, gates: text (default) or json
+  --allow-commands      Run command gates (they run only with this flag; otherwise "requires --allow-commands")  [gates]
+  --only ID             Run only the gate with this id; repeatable                                             [gates]
   -h, --help            Show this help
 
-Exit codes: 0 success, 2 usage or config error, 1 other failure.`;
+Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error.`;
 
-const COMMANDS = new Set(['notes', 'version', 'changelog']);
+const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates']);
+
+const OPTIONS = {
+  repo: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  path: { type: 'string' },
+  prerelease: { type: 'string' },
+  format: { type: 'string' },
+  'allow-commands': { type: 'boolean' },
+  only: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The command the arguments name (first positional), if any; never throws. */
+export function commandOf(argv: string[]): string | undefined {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: false, options: OPTIONS }).positionals[0];
+  } catch {
+    return undefined;
+  }
+}
 
 /** Runs the CLI with the given arguments; resolves to the process exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -47,20 +76,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        repo: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        path: { type: 'string' },
-        prerelease: { type: 'string' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
   } catch (e) {
     throw new UsageError((e as Error).message.split('\n')[0]!, 'Run release-manager --help for the options.');
   }
@@ -70,16 +86,26 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...extra] = positionals;
-  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog.');
+  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
-  const format = values.format ?? (command === 'version' ? 'text' : 'markdown');
-  const formats = command === 'version' ? ['text', 'json'] : ['markdown', 'json'];
+  const textual = command === 'version' || command === 'gates';
+  const format = values.format ?? (textual ? 'text' : 'markdown');
+  const formats = textual ? ['text', 'json'] : ['markdown', 'json'];
   if (!formats.includes(format)) throw new UsageError(`--format ${JSON.stringify(format)} is not supported by ${command}.`, `Use one of: ${formats.join(', ')}.`);
   if (command === 'changelog' && (values.from !== undefined || values.prerelease !== undefined)) {
     throw new UsageError('changelog covers the whole history: --from and --prerelease do not apply.', 'Use release-manager notes --from REF for one range.');
   }
+  if (command !== 'gates' && (values['allow-commands'] !== undefined || values.only !== undefined)) {
+    throw new UsageError('--allow-commands and --only apply to gates only.', 'Use release-manager gates --allow-commands.');
+  }
+  if (command === 'gates' && (values.from !== undefined || values.to !== undefined)) {
+    throw new UsageError('gates check the release of HEAD and the working tree: --from and --to do not apply.', 'Check out the commit to release, then run release-manager gates.');
+  }
   const repo = await LocalGitRepo.open(values.repo ?? io.cwd);
   const config = await loadConfig(repo.root);
+  if (command === 'gates') {
+    return runGatesCommand(repo, config, { json: format === 'json', allowCommands: values['allow-commands'] === true, only: values.only, path: values.path, prerelease: values.prerelease }, io);
+  }
   if (command === 'changelog') {
     const releases = await buildChangelog(repo, config, { to: values.to, path: values.path });
     for (const w of releases[0]?.warnings ?? []) io.err(`warning: ${w}\n`);
@@ -106,6 +132,53 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const kind = v.firstRelease ? 'first release' : `${v.bump}${v.hotfix ? ', hotfix' : ''}, from ${v.current}`;
   io.out(`${v.next} (${kind})\nWhy:\n${v.reasons.map((r) => `  ${r.hash.slice(0, 7)} ${r.why}`).join('\n')}\n`);
   return 0;
+}
+
+interface GatesFlags {
+  json: boolean;
+  allowCommands: boolean;
+  only: string[] | undefined;
+  path: string | undefined;
+  prerelease: string | undefined;
+}
+
+const LABEL: Record<GateResult['status'], string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', pending: 'PENDING', unknown: 'UNKNOWN', skipped: 'SKIPPED' };
+
+/** `gates`: runs the configured gates (commands only with --allow-commands); exit 0 GO, 1 NO-GO. */
+async function runGatesCommand(repo: LocalGitRepo, config: NotesConfig, flags: GatesFlags, io: CliIo): Promise<number> {
+  // Shared repository reads end with the run (a gate that timed out must not keep git running).
+  const reads = new AbortController();
+  const onAbort = () => reads.abort();
+  io.signal?.addEventListener('abort', onAbort, { once: true });
+  const ctx = createGateContext({
+    repo,
+    config,
+    commandsAllowed: flags.allowCommands,
+    commandsBlockedReason: 'requires --allow-commands',
+    draft: { path: flags.path, prerelease: flags.prerelease },
+    signal: reads.signal,
+  });
+  let results: GateResult[];
+  try {
+    results = await runGates(config.gates, ctx, { concurrency: config.gateConcurrency, signal: io.signal, only: flags.only });
+  } finally {
+    io.signal?.removeEventListener('abort', onAbort);
+    reads.abort();
+  }
+  const v = verdict(results);
+  if (flags.json) {
+    io.out(JSON.stringify({ verdict: v, results }, null, 2) + '\n');
+  } else {
+    for (const r of results) {
+      io.out(`${LABEL[r.status].padEnd(8)} ${r.title}${r.required ? '' : ' (advisory)'}: ${r.reason}\n`);
+      if (r.status !== 'pass' && r.fix) {
+        const at = r.fix.action?.kind === 'openFile' ? ` (${r.fix.action.path}${r.fix.action.line ? `:${r.fix.action.line}` : ''})` : '';
+        io.out(`         fix: ${r.fix.label}${at}\n`);
+      }
+    }
+    io.out(`${v.summary}\n`);
+  }
+  return v.decision === 'GO' ? 0 : 1;
 }
 
 /** The JSON contract: version warnings are reported once, at the top level. */

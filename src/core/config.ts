@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { ConfigError } from './errors';
+import { repoPathSchema } from './gates/kind';
+import { gatesSchema } from './gates/schema';
 
 /** Name of the release configuration file at the repository root. */
 export const CONFIG_FILE = '.release-manager.json';
@@ -86,6 +88,11 @@ export const notesConfigSchema = z.strictObject({
     .describe('type(scope) pairs left out of the notes, such as release commits.'),
   mentions: z.enum(['neutralize', 'allow']).default('neutralize').describe('Whether @mentions in commit text may ping people.'),
   packages: z.array(packageSchema).default(() => []).describe('Packages of a monorepo, each released on its own.'),
+  gates: gatesSchema,
+  gateConcurrency: z.number().int().min(1).max(32).default(4).describe('How many gates run at the same time.'),
+  decisionLog: repoPathSchema
+    .default('RELEASE-DECISIONS.md')
+    .describe('Repository-relative markdown file that Record Go/No-Go Decision appends to.'),
 });
 
 /** The parsed, defaulted notes configuration. */
@@ -168,6 +175,14 @@ function checkSemantics(config: NotesConfig, file: string, fix: string): void {
       issues.push({ path: ['packages', i, 'name'], message: `duplicate package "${p.name}"` });
     }
     names.add(p.name);
+  });
+  const gateIds = new Map<string, number>();
+  config.gates.forEach((g, i) => {
+    const prev = gateIds.get(g.id);
+    if (prev !== undefined) {
+      problems.push(`gates[${i}].id: duplicate gate id "${g.id}" (also gates[${prev}])`);
+      issues.push({ path: ['gates', i, 'id'], message: `duplicate gate id "${g.id}" (also gates[${prev}])` });
+    } else gateIds.set(g.id, i);
   });
   if (problems.length > 0) throw new ConfigError(`${file} is invalid:\n  ${problems.join('\n  ')}`, problems, fix, file, issues);
 }

@@ -138,6 +138,16 @@ export class LocalGitRepo implements GitRepo {
     return out;
   }
 
+  /** Who the user is to git here (`Name <email>`), null when git has no identity configured. */
+  async identity(): Promise<string | null> {
+    try {
+      const ident = (await this.run(['var', 'GIT_COMMITTER_IDENT'])).trim();
+      return ident.replace(/\s+\d+\s+[+-]\d{4}$/, '') || null;
+    } catch {
+      return null;
+    }
+  }
+
   /** Branch and tag names (for range pickers), newest tags first. */
   async refNames(): Promise<{ branches: string[]; tags: string[] }> {
     const out = await this.run(['for-each-ref', '--sort=-creatordate', '--format=%(refname)', 'refs/heads', 'refs/tags']);

@@ -8,14 +8,19 @@ export const COMMANDS = {
   openCommit: 'releaseManager.openCommit',
   fixWarning: 'releaseManager.fixWarning',
   draftReleaseNotesFor: 'releaseManager.draftReleaseNotesFor',
+  validateGates: 'releaseManager.validateGates',
+  recordDecision: 'releaseManager.recordDecision',
+  showChecklist: 'releaseManager.showChecklist',
+  rerunGate: 'releaseManager.rerunGate',
 } as const;
 
 /** Commands that only make sense on a tree item: hidden from the command palette. */
-export const TREE_ONLY_COMMANDS: readonly string[] = [COMMANDS.openCommit, COMMANDS.fixWarning, COMMANDS.draftReleaseNotesFor];
+export const TREE_ONLY_COMMANDS: readonly string[] = [COMMANDS.openCommit, COMMANDS.fixWarning, COMMANDS.draftReleaseNotesFor, COMMANDS.rerunGate];
 
 export const VIEW_CONTAINER = 'releaseManager';
 export const VIEWS = {
   tree: 'releaseManager.tree',
+  checklist: 'releaseManager.checklist',
 } as const;
 
 /** Context keys set by the extension (for `when` clauses). */
@@ -37,6 +42,9 @@ export const ITEM = {
   release: 'release',
   warning: 'warning',
   warningFixable: 'warning.fixable',
+  verdict: 'verdict',
+  gate: 'gate',
+  gateFailed: 'gate.failed',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Release Manager';

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { GateResult, Verdict } from '../../core/gates/types';
 import type { NoteEntry } from '../../core/notes';
 import { COMMANDS, ITEM } from '../ids';
 import type { ReleaseModel, ReleaseSummary, RepoState, RepoWarning } from '../releaseModel';
@@ -14,16 +15,28 @@ export type Node =
   | { kind: 'releases'; root: string }
   | { kind: 'release'; root: string; release: ReleaseSummary }
   | { kind: 'warning'; root: string; warning: RepoWarning }
+  | { kind: 'verdict'; root: string }
+  | { kind: 'gate'; root: string; result: GateResult }
   | { kind: 'message'; root: string; text: string };
 
-/** The release tree: version and why, unreleased changes by section, past releases, warnings. */
+/** Where the tree reads the go/no-go verdict from (the gate controller). */
+export interface VerdictSource {
+  verdictFor(root: string): Verdict | null;
+  onDidChange: vscode.Event<void>;
+}
+
+/** The release tree: verdict, version and why, unreleased changes by section, past releases, warnings. */
 export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private readonly sub: vscode.Disposable;
+  private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly model: ReleaseModel) {
-    this.sub = model.onDidChange(() => this.emitter.fire(undefined));
+  constructor(
+    private readonly model: ReleaseModel,
+    private readonly verdicts?: VerdictSource,
+  ) {
+    this.subs = [model.onDidChange(() => this.emitter.fire(undefined))];
+    if (verdicts) this.subs.push(verdicts.onDidChange(() => this.emitter.fire(undefined)));
   }
 
   getChildren(node?: Node): vscode.ProviderResult<Node[]> {
@@ -43,6 +56,8 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
         return (state.notes?.sections ?? []).map((_, index) => ({ kind: 'section', root: node.root, index }));
       case 'section':
         return (state.notes?.sections[node.index]?.entries ?? []).map((entry) => ({ kind: 'commit', root: node.root, entry }));
+      case 'verdict':
+        return (this.verdicts?.verdictFor(node.root)?.blocking ?? []).map((result) => ({ kind: 'gate', root: node.root, result }));
       case 'releases':
         return this.model.releases(node.root).then(
           (list) => (list.length > 0 ? list.map((release) => ({ kind: 'release', root: node.root, release })) : [{ kind: 'message', root: node.root, text: 'No releases yet' }]),
@@ -54,7 +69,8 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
   }
 
   private repoChildren(state: RepoState): Node[] {
-    const out: Node[] = state.warnings.map((warning) => ({ kind: 'warning', root: state.root, warning }));
+    const out: Node[] = this.verdicts?.verdictFor(state.root) ? [{ kind: 'verdict', root: state.root }] : [];
+    out.push(...state.warnings.map((warning): Node => ({ kind: 'warning', root: state.root, warning })));
     if (state.notes) {
       out.push({ kind: 'version', root: state.root }, { kind: 'unreleased', root: state.root }, { kind: 'releases', root: state.root });
     }
@@ -143,6 +159,28 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
         if (node.warning.fix) item.command = { command: COMMANDS.fixWarning, title: 'Fix…', arguments: [node] };
         return item;
       }
+      case 'verdict': {
+        const v = this.verdicts!.verdictFor(node.root)!;
+        const item = new vscode.TreeItem(v.decision, v.blocking.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        item.id = `verdict:${node.root}`;
+        item.description = v.summary.replace(/^(NO-GO|GO):\s*/, '');
+        item.tooltip = v.summary;
+        item.iconPath = new vscode.ThemeIcon(v.decision === 'GO' ? 'pass-filled' : 'error', new vscode.ThemeColor(v.decision === 'GO' ? 'testing.iconPassed' : 'testing.iconFailed'));
+        item.contextValue = ITEM.verdict;
+        item.command = { command: COMMANDS.showChecklist, title: 'Show Checklist' };
+        return item;
+      }
+      case 'gate': {
+        const r = node.result;
+        const item = new vscode.TreeItem(r.title);
+        item.id = `gate:${node.root}:${r.id}`;
+        item.description = `${r.status}: ${r.reason}`;
+        item.tooltip = `${r.title} (${r.required ? 'required' : 'advisory'}): ${r.status}\n${r.reason}${r.fix ? `\nFix: ${r.fix.label}` : ''}`;
+        item.iconPath = new vscode.ThemeIcon(r.status === 'pending' ? 'clock' : 'error');
+        item.contextValue = ITEM.gateFailed;
+        item.command = { command: COMMANDS.showChecklist, title: 'Show Checklist' };
+        return item;
+      }
       case 'message': {
         const item = new vscode.TreeItem(node.text);
         item.iconPath = new vscode.ThemeIcon('info');
@@ -152,7 +190,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
   }
 
   dispose(): void {
-    this.sub.dispose();
+    for (const s of this.subs) s.dispose();
     this.emitter.dispose();
   }
 }

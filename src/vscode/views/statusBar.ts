@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Verdict } from '../../core/gates/types';
 import { VIEWS } from '../ids';
 import type { ReleaseModel } from '../releaseModel';
 import type { Settings } from '../settings';
@@ -11,6 +12,7 @@ export class ReleaseStatusBar implements vscode.Disposable {
   constructor(
     private readonly model: ReleaseModel,
     private readonly settings: () => Settings,
+    private readonly verdict: () => Verdict | null = () => null,
   ) {
     this.item.name = 'Release Manager';
     this.item.command = `${VIEWS.tree}.focus`;
@@ -27,10 +29,12 @@ export class ReleaseStatusBar implements vscode.Disposable {
     }
     const count = first.sections.reduce((k, s) => k + s.entries.length, 0);
     const prefix = withNotes.length > 1 ? `${withNotes[0]!.name}: ` : '';
-    this.item.text = `$(tag) ${prefix}${first.version.next ?? first.version.current ?? 'unreleased'} · ${count} change${count === 1 ? '' : 's'}`;
+    const v = this.verdict();
+    this.item.text = `$(tag) ${prefix}${first.version.next ?? first.version.current ?? 'unreleased'} · ${count} change${count === 1 ? '' : 's'}${v ? ` · ${v.decision === 'GO' ? '$(pass) GO' : '$(error) NO-GO'}` : ''}`;
     this.item.tooltip = first.version.next
       ? `Next version ${first.version.next} (${first.version.bump}), ${count} unreleased change(s). Click to open the Release view.`
       : `No release needed since ${first.range.from ?? 'the first commit'}. Click to open the Release view.`;
+    if (v) this.item.tooltip += `\n${v.summary}`;
     this.item.show();
   }
 

@@ -12,7 +12,7 @@ describe('release tree (demo repository)', () => {
     assert.match(String(version.item.description), /minor/);
     const reasons = rows.filter((r) => r.node.kind === 'reason');
     assert.equal(reasons.length, 1);
-    assert.match(labelOf(reasons[0]!.item), /amounts are integers in cents → minor/);
+    assert.match(labelOf(reasons[0]!.item), /amounts are integers in cents .*→ minor \(breaking change below 1\.0\.0/);
   });
 
   it('groups unreleased changes by section, with plain-text tooltips and a click that opens the commit', async () => {

@@ -1,0 +1,408 @@
+// Benchmark of the release-notes CLI (`npm run bench`): our CLI against a raw `git log` floor, `git describe` and git-cliff,
+// on two cached synthetic repositories (100k commits / 1,000 tags, and 20k commits / 12,000 tags).
+// Knobs: BENCH_RUNS (measured runs per case, default 5), BENCH_TIMEOUT_S (cap of every run, default 120).
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureRepo, NEWCOMER_BRANCH, REPOS } from './makeRepo.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(BENCH, '..');
+const CACHE = join(BENCH, '.cache');
+const CLI = join(ROOT, 'dist/cli.js');
+const TRACE_PRELOAD = join(BENCH, 'traceSpawn.cjs');
+const CLIFF = join(ROOT, 'node_modules/.bin/git-cliff');
+const CLIFF_NATIVE = nativeCliffPath();
+const CLIFF_CONFIG = join(BENCH, 'cliff.toml');
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const WARMUPS = 1;
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 120) * 1000;
+/** A case whose warm-up takes longer than this gets a single measured run. */
+const SLOW_MS = 10_000;
+const TRACE_RUNS = 3;
+const MB = 1024;
+
+const TARGETS = { changelogVsFloor: 1.5, changelogRssMb: 150, notesVsCliff: 2, notesVsDescribe: 1 };
+
+let currentChild = null;
+let hadError = false;
+
+/** The git-cliff binary the npm wrapper runs, when its platform package is installed. */
+function nativeCliffPath() {
+  try {
+    return createRequire(join(ROOT, 'package.json')).resolve(`git-cliff-${platform() === 'win32' ? 'windows' : platform()}-${arch()}/bin/git-cliff`);
+  } catch {
+    return null;
+  }
+}
+
+/** Bundles GIT_CONFIG_ARGS (src/git/gitProcess.ts) and logFormat() (src/git/logStream.ts) with esbuild, so the floor cannot drift from the adapter. */
+async function loadAdapter() {
+  const { build } = await import('esbuild');
+  const outfile = join(CACHE, 'adapter.cjs');
+  await build({
+    stdin: { contents: "export { GIT_CONFIG_ARGS } from './src/git/gitProcess'; export { logFormat } from './src/git/logStream';", resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+  });
+  return createRequire(import.meta.url)(outfile);
+}
+
+/** True when GNU time is there to report peak RSS (`/usr/bin/time -f %M`). */
+function detectGnuTime() {
+  if (!existsSync('/usr/bin/time')) return false;
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' });
+  return r.status === 0 && /^\d+\s*$/m.test(r.stderr);
+}
+const HAS_TIME = detectGnuTime();
+
+/** The environment of every measured command: ours, minus GIT_* variables that could point git elsewhere. */
+function cleanEnv(extra = {}) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
+  return { ...env, ...extra };
+}
+
+/** Runs one command once: wall time, peak RSS (largest process of the tree, GNU time), stdout bytes (drained), exit status. */
+function runOnce(cmd, args, { cwd, env = cleanEnv() }) {
+  const tmp = mkdtempSync(join(tmpdir(), 'rm-bench-'));
+  const rssFile = join(tmp, 'rss');
+  const [file, argv] = HAS_TIME ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    currentChild = child;
+    let outBytes = 0;
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child);
+    }, TIMEOUT_MS);
+    child.stdout.on('data', (chunk) => (outBytes += chunk.length));
+    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      clearTimeout(timer);
+      currentChild = null;
+      const rssKb = readRss(rssFile);
+      rmSync(tmp, { recursive: true, force: true });
+      resolve({ ms, rssKb, code, timedOut, outBytes, stderr });
+    });
+  });
+}
+
+/** Kills a measured command and everything it started (it leads its own process group). */
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Peak RSS in KB from GNU time's output file (its last numeric line), or null. */
+function readRss(file) {
+  if (!existsSync(file)) return null;
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  const last = lines[lines.length - 1];
+  return /^\d+$/.test(last) ? Number(last) : null;
+}
+
+/** Median of numbers (null when empty). */
+function median(values) {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Measures one case: warm-up, then RUNS runs (one if slow, none after a timeout); returns medians and a status. */
+async function measure(label, cmd, args, opts) {
+  process.stdout.write(`  ${label} ... `);
+  let warm;
+  for (let i = 0; i < WARMUPS; i++) warm = await runOnce(cmd, args, opts);
+  const result = { label, status: 'ok', runs: 0, slow: false, ms: null, min: null, max: null, rssKb: null, outBytes: warm.outBytes };
+  if (warm.timedOut) return report({ ...result, status: 'timeout', runs: 1 });
+  if (warm.code !== 0) return report({ ...result, status: 'error', code: warm.code, stderr: warm.stderr });
+  result.slow = warm.ms > SLOW_MS;
+  const samples = [];
+  for (let i = 0; i < (result.slow ? 1 : RUNS); i++) {
+    const r = await runOnce(cmd, args, opts);
+    if (r.timedOut) return report({ ...result, status: 'timeout', runs: i + 1 });
+    if (r.code !== 0) return report({ ...result, status: 'error', code: r.code, stderr: r.stderr });
+    samples.push(r);
+  }
+  const times = samples.map((s) => s.ms);
+  const rss = samples.map((s) => s.rssKb).filter((v) => v !== null);
+  return report({ ...result, runs: samples.length, ms: median(times), min: Math.min(...times), max: Math.max(...times), rssKb: median(rss) });
+}
+
+/** Prints the one-line outcome of a case as it finishes, and returns it. */
+function report(r) {
+  if (r.status === 'timeout') console.log(`> ${TIMEOUT_MS / 1000} s (timeout, stopped after ${r.runs} run)`);
+  else if (r.status === 'error') {
+    hadError = true;
+    console.log(`ERROR: exit ${r.code}\n${r.stderr.trim().split('\n').slice(-5).map((l) => `      ${l}`).join('\n')}`);
+  } else {
+    const spread = `${fmtTime(r.min)}–${fmtTime(r.max)}`;
+    console.log(`${fmtTime(r.ms)} (${spread}), ${fmtRss(r.rssKb)}, ${fmtBytes(r.outBytes)} out, ${r.runs} run${r.runs > 1 ? 's' : ''}${r.slow ? ' (slow: fewer runs)' : ''}`);
+  }
+  return r;
+}
+
+/** Milliseconds as "123 ms" or "1.23 s". */
+function fmtTime(ms) {
+  if (ms === null || ms === undefined) return 'n/a';
+  return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Peak RSS in KB as "85 MB", or "n/a" without GNU time. */
+function fmtRss(kb) {
+  return kb === null || kb === undefined ? 'RSS n/a' : `${(kb / MB).toFixed(0)} MB`;
+}
+
+/** A byte count as "3.9 MB" / "12 KB" / "935 B". */
+function fmtBytes(n) {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  return n >= 1e3 ? `${(n / 1e3).toFixed(0)} KB` : `${n} B`;
+}
+
+/** A result as a table cell: "1.23 s · 85 MB", "> 120 s (timeout)", "error". */
+function cell(r) {
+  if (!r) return '—';
+  if (typeof r === 'string') return r;
+  if (r.status === 'timeout') return `> ${TIMEOUT_MS / 1000} s (timeout)`;
+  if (r.status === 'error') return 'error';
+  return `${fmtTime(r.ms)} · ${fmtRss(r.rssKb)}${r.slow ? ` (${r.runs} run)` : ''}`;
+}
+
+/** ours ÷ reference as "1.42×"; a bound when the reference timed out; "—" when it cannot be computed. */
+function ratio(ours, ref) {
+  if (!ours || !ref || typeof ref === 'string' || ours.status === 'error' || ref.status === 'error') return '—';
+  if (ours.status === 'timeout') return ref.status === 'timeout' ? '—' : `> ${(TIMEOUT_MS / ref.ms).toFixed(2)}×`;
+  if (ref.status === 'timeout') return `< ${(ours.ms / TIMEOUT_MS).toFixed(3)}×`;
+  return `${(ours.ms / ref.ms).toFixed(2)}×`;
+}
+
+/** Prints rows as an aligned, markdown-compatible table. */
+function printTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+/** Arguments of the floor: the adapter's own `git log` (LocalGitRepo.log in src/git/gitRepo.ts) over the whole history. */
+function floorArgs(adapter) {
+  const { format } = adapter.logFormat();
+  return [...adapter.GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', `--format=${format}`, '--end-of-options', 'HEAD', '--'];
+}
+
+/** Our CLI invocation (node + the bundle). */
+function cli(...args) {
+  return ['node', [CLI, ...args]];
+}
+
+/** git-cliff through the npm wrapper, with the default configuration written out in bench/cliff.toml. */
+function cliff(repo, ...args) {
+  return [CLIFF, ['--config', CLIFF_CONFIG, '--repository', repo, ...args]];
+}
+
+/** Measures every case of the 100k-commit repository. */
+async function benchBig(repo, floor) {
+  const o = { cwd: repo };
+  const r = {};
+  r.floor = await measure('git log, whole history (floor)', 'git', floor, o);
+  r.changelog = await measure('release-manager changelog --format markdown', ...cli('changelog', '--repo', repo, '--format', 'markdown'), o);
+  r.cliffFull = await measure('git-cliff (whole changelog)', ...cliff(repo), o);
+  r.notes = await measure('release-manager notes', ...cli('notes', '--repo', repo), o);
+  r.cliffUnreleased = await measure('git-cliff --unreleased', ...cliff(repo, '--unreleased'), o);
+  if (CLIFF_NATIVE) r.cliffNative = await measure('git-cliff --unreleased (native binary, no npm wrapper)', CLIFF_NATIVE, ['--config', CLIFF_CONFIG, '--repository', repo, '--unreleased'], o);
+  r.newcomer = await measure(`release-manager notes --to ${NEWCOMER_BRANCH} (first-time contributor)`, ...cli('notes', '--repo', repo, '--to', NEWCOMER_BRANCH), o);
+  return r;
+}
+
+/** Measures every case of the 12,000-tag repository. */
+async function benchManyTags(repo, floor) {
+  const o = { cwd: repo };
+  const r = {};
+  r.describe = await measure('git describe --tags --abbrev=0', 'git', ['describe', '--tags', '--abbrev=0'], o);
+  r.notes = await measure('release-manager notes', ...cli('notes', '--repo', repo), o);
+  r.cliffUnreleased = await measure('git-cliff --unreleased', ...cliff(repo, '--unreleased'), o);
+  r.floor = await measure('git log, whole history (floor)', 'git', floor, o);
+  r.changelog = await measure('release-manager changelog --format markdown', ...cli('changelog', '--repo', repo, '--format', 'markdown'), o);
+  return r;
+}
+
+/** Measures start-up alone: bare node, our bundle's --help, git-cliff's --version (wrapper and native). */
+async function benchStartup() {
+  const o = { cwd: ROOT };
+  const r = {};
+  r.node = await measure("node -e ''", 'node', ['-e', ''], o);
+  r.help = await measure('release-manager --help (startup)', ...cli('--help'), o);
+  r.cliff = await measure('git-cliff --version (npm wrapper)', CLIFF, ['--version'], o);
+  if (CLIFF_NATIVE) r.cliffNative = await measure('git-cliff --version (native binary)', CLIFF_NATIVE, ['--version'], o);
+  return r;
+}
+
+/** Runs the CLI with the spawn-tracing preload and returns its timeline (ms since process start). */
+async function traceOnce(args, cwd) {
+  const tmp = mkdtempSync(join(tmpdir(), 'rm-trace-'));
+  const file = join(tmp, 'trace.json');
+  const r = await runOnce('node', ['--require', TRACE_PRELOAD, CLI, ...args], { cwd, env: cleanEnv({ BENCH_TRACE_FILE: file }) });
+  const trace = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  rmSync(tmp, { recursive: true, force: true });
+  return r.code === 0 ? trace : null;
+}
+
+/** Splits a timeline into: before the first git call, git running (union of calls), and JS alone. */
+function phases(trace) {
+  const events = [...trace.events].sort((a, b) => a.start - b.start);
+  const boot = events.length ? events[0].start : trace.exit;
+  let busy = 0;
+  let reach = boot;
+  for (const e of events) {
+    if (e.end <= reach) continue;
+    busy += e.end - Math.max(e.start, reach);
+    reach = e.end;
+  }
+  return { total: trace.exit, boot, git: busy, js: trace.exit - boot - busy, events };
+}
+
+/** Traces a CLI case a few times and prints the phases of the median run and its git calls. */
+async function breakdown(label, args, cwd) {
+  const runs = [];
+  for (let i = 0; i < TRACE_RUNS; i++) {
+    const t = await traceOnce(args, cwd);
+    if (t) runs.push(phases(t));
+  }
+  if (runs.length === 0) return console.log(`  ${label}: trace failed`);
+  const p = runs.sort((a, b) => a.total - b.total)[Math.floor(runs.length / 2)];
+  const ms = (v) => `${v.toFixed(0)} ms`;
+  console.log(`  ${label}: ${ms(p.total)} = before first git call ${ms(p.boot)} + git running ${ms(p.git)} (${p.events.length} calls) + JS alone ${ms(p.js)}`);
+  console.log(`      git calls: ${p.events.map((e) => `${e.name.replace(/^git /, '')} ${ms(e.end - e.start)}`).join(' · ')}`);
+}
+
+/** Formats the PASS/MISS line of one target. */
+function target(ok, text) {
+  return `  ${ok === null ? 'n/a ' : ok ? 'PASS' : 'MISS'}  ${text}`;
+}
+
+/** True when both results have a time. */
+function timed(...rs) {
+  return rs.every((r) => r && r.status === 'ok');
+}
+
+/** Prints the side-by-side tables. */
+function printTables(startup, big, many) {
+  const header = ['Task', 'git', 'release-manager', 'git-cliff (npm)', 'ours ÷ git', 'ours ÷ git-cliff'];
+  const b = REPOS.big;
+  console.log(`\nRepository "big": ${b.commits.toLocaleString('en')} commits, ${b.tags.toLocaleString('en')} tags, ${b.unreleased} unreleased commits`);
+  printTable(header, [
+    ['whole changelog', cell(big.floor) + ' (log)', cell(big.changelog), cell(big.cliffFull), ratio(big.changelog, big.floor), ratio(big.changelog, big.cliffFull)],
+    ['unreleased notes', '—', cell(big.notes), cell(big.cliffUnreleased), '—', ratio(big.notes, big.cliffUnreleased)],
+    ['unreleased notes vs native git-cliff', '—', cell(big.notes), cell(big.cliffNative) + ' (native)', '—', ratio(big.notes, big.cliffNative)],
+    ['notes, first-time contributor in range', '—', cell(big.newcomer), '—', '—', '—'],
+  ]);
+  const m = REPOS.manyTags;
+  console.log(`\nRepository "manyTags": ${m.commits.toLocaleString('en')} commits, ${m.tags.toLocaleString('en')} tags, ${m.unreleased} unreleased commits`);
+  printTable(header, [
+    ['last release / unreleased notes', cell(many.describe) + ' (describe)', cell(many.notes), cell(many.cliffUnreleased), ratio(many.notes, many.describe), ratio(many.notes, many.cliffUnreleased)],
+    ['whole changelog', cell(many.floor) + ' (log)', cell(many.changelog), 'not run', ratio(many.changelog, many.floor), '—'],
+  ]);
+  console.log('\nStartup (no repository work)');
+  printTable(['Command', 'median · peak RSS'], [
+    ["node -e ''", cell(startup.node)],
+    ['node dist/cli.js --help', cell(startup.help)],
+    ['git-cliff --version (npm wrapper)', cell(startup.cliff)],
+    ['git-cliff --version (native binary)', cell(startup.cliffNative)],
+  ]);
+}
+
+/** Prints the targets with PASS/MISS; returns how many were met. */
+function printTargets(big, many) {
+  const t = TARGETS;
+  const lines = [];
+  const okFloor = timed(big.changelog, big.floor) ? big.changelog.ms <= t.changelogVsFloor * big.floor.ms : false;
+  lines.push(target(okFloor, `changelog, 100k commits ≤ ${t.changelogVsFloor}× the git log floor: ${cell(big.changelog)} vs limit ${timed(big.floor) ? fmtTime(t.changelogVsFloor * big.floor.ms) : 'n/a'} (${ratio(big.changelog, big.floor)})`));
+  const rss = big.changelog?.rssKb;
+  lines.push(target(rss === null || rss === undefined ? null : rss / MB < t.changelogRssMb, `changelog, 100k commits, peak RSS < ${t.changelogRssMb} MB: ${fmtRss(rss)}`));
+  const cliffMs = big.cliffUnreleased?.status === 'timeout' ? TIMEOUT_MS : big.cliffUnreleased?.ms;
+  const okCliff = timed(big.notes) && cliffMs ? big.notes.ms <= t.notesVsCliff * cliffMs : false;
+  lines.push(target(okCliff, `unreleased notes ≤ ${t.notesVsCliff}× git-cliff --unreleased (npm): ${cell(big.notes)} vs limit ${cliffMs ? fmtTime(t.notesVsCliff * cliffMs) : 'n/a'} (${ratio(big.notes, big.cliffUnreleased)})`));
+  if (timed(big.notes, big.cliffNative)) {
+    const native = big.notes.ms <= t.notesVsCliff * big.cliffNative.ms;
+    lines.push(`        (against the native git-cliff binary the same target would ${native ? 'PASS' : 'MISS'}: limit ${fmtTime(t.notesVsCliff * big.cliffNative.ms)}, ${ratio(big.notes, big.cliffNative)})`);
+  }
+  const okDescribe = timed(many.notes, many.describe) ? many.notes.ms <= t.notesVsDescribe * many.describe.ms : false;
+  lines.push(target(okDescribe, `notes on 12,000 tags not slower than git describe: ${cell(many.notes)} vs ${cell(many.describe)} (${ratio(many.notes, many.describe)})`));
+  console.log('\nTargets');
+  lines.forEach((l) => console.log(l));
+  const scored = [okFloor, rss ? rss / MB < t.changelogRssMb : null, okCliff, okDescribe].filter((v) => v !== null);
+  console.log(`  ${scored.filter(Boolean).length} of ${scored.length} targets met.`);
+}
+
+/** One line about the machine and the tools, so results can be compared across runs. */
+function environment() {
+  const gitVersion = execFileSync('git', ['--version'], { encoding: 'utf8' }).trim();
+  const cliffVersion = spawnSync(CLIFF_NATIVE ?? CLIFF, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const size = (statSync(CLI).size / 1024).toFixed(0);
+  return `node ${process.version}, ${gitVersion}, ${cliffVersion}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB; dist/cli.js ${size} KB`;
+}
+
+/** The 1-minute load average, with a warning when other work competes for the CPUs (timings then drift). */
+function loadNote(when) {
+  const load = loadavg()[0];
+  const busy = load > cpus().length * 0.3;
+  return `Load average ${when}: ${load.toFixed(2)} on ${cpus().length} CPUs${busy ? ' — WARNING: the machine is busy, timings are noisy; rerun when idle.' : '.'}`;
+}
+
+/** Entry point: build or reuse the repositories, measure, print tables, targets and the time breakdown. */
+async function main() {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (or `npm run bench`).');
+  if (!existsSync(CLIFF)) throw new Error('node_modules/.bin/git-cliff is missing: run `npm ci`.');
+  const floor = floorArgs(await loadAdapter());
+  const bigRepo = await ensureRepo(CACHE, 'big', (m) => console.log(m));
+  const manyRepo = await ensureRepo(CACHE, 'manyTags', (m) => console.log(m));
+  console.log(`\nRelease Manager notes benchmark — ${environment()}`);
+  console.log(loadNote('at start'));
+  console.log(`Median of ${RUNS} run${RUNS === 1 ? '' : 's'} after ${WARMUPS} warm-up (1 run when the warm-up exceeds ${SLOW_MS / 1000} s); every run capped at ${TIMEOUT_MS / 1000} s.`);
+  console.log(HAS_TIME ? 'Peak RSS: GNU time %M, the largest single process of the command (node, or git, or git-cliff).' : 'Peak RSS: n/a (/usr/bin/time is not GNU time or is missing; apt-get install time).');
+  console.log('\nStartup');
+  const startup = await benchStartup();
+  console.log('\nRepository "big"');
+  const big = await benchBig(bigRepo, floor);
+  console.log('\nRepository "manyTags"');
+  const many = await benchManyTags(manyRepo, floor);
+  printTables(startup, big, many);
+  printTargets(big, many);
+  console.log(`\nWhere our time goes (spawn trace, median of ${TRACE_RUNS} runs; "JS alone" = no git process running: our parsing, grouping, rendering, GC, spawn latency)`);
+  await breakdown('notes, big', ['notes', '--repo', bigRepo], bigRepo);
+  await breakdown(`notes --to ${NEWCOMER_BRANCH}, big`, ['notes', '--repo', bigRepo, '--to', NEWCOMER_BRANCH], bigRepo);
+  await breakdown('notes, manyTags', ['notes', '--repo', manyRepo], manyRepo);
+  await breakdown('changelog, big', ['changelog', '--repo', bigRepo], bigRepo);
+  await breakdown('changelog, manyTags', ['changelog', '--repo', manyRepo], manyRepo);
+  console.log('\nNotes: git-cliff runs with bench/cliff.toml (its built-in default: unconventional commits filtered out; ours lists them under Other).');
+  console.log('       git-cliff\'s whole changelog is run on "big" only, to keep the benchmark short.');
+  console.log(loadNote('at end'));
+  if (hadError) process.exitCode = 1;
+}
+
+// Measured commands run in their own process group: take them down with us on Ctrl-C or kill.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (currentChild) killGroup(currentChild);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
+await main();

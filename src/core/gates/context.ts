@@ -1,0 +1,105 @@
+import type { ReleaseNotes } from '../notes';
+
+/** An operation in progress in the repository that makes a release from it a bad idea. */
+export type InProgressOperation = 'merge' | 'rebase' | 'cherry-pick' | 'revert' | 'bisect';
+
+/** The working tree, index and branch as git reports them (nothing fetched, nothing changed). */
+export interface WorkingTreeState {
+  /** Short branch name; null when detached or unborn. */
+  branch: string | null;
+  detached: boolean;
+  /** Commit of HEAD, null before the first commit. */
+  head: string | null;
+  /** Upstream (`origin/main`), null when none is configured. */
+  upstream: string | null;
+  /** Commits ahead of / behind the upstream as of the last fetch; null when there is no upstream or it is gone. */
+  ahead: number | null;
+  behind: number | null;
+  /** An upstream is configured but its remote branch no longer exists (as of the last fetch). */
+  upstreamGone: boolean;
+  /** Files with staged changes, changes not staged, untracked, and unmerged (conflicts). */
+  staged: number;
+  modified: number;
+  untracked: number;
+  conflicted: number;
+  /** A few repository-relative paths of each kind, for the details. */
+  samples: { staged: string[]; modified: string[]; untracked: string[]; conflicted: string[] };
+  inProgress: InProgressOperation[];
+  /** Repository-relative (or absolute, outside the work tree) path of a leftover `index.lock`, null when none. Never deleted by us. */
+  indexLock: string | null;
+}
+
+/** One commit of the release range, as the gates need it. */
+export interface RangeCommit {
+  hash: string;
+  subject: string;
+  /** More than one parent. */
+  merge: boolean;
+}
+
+/** How to run a command gate's process. */
+export interface RunCommandOptions {
+  /** Repository-relative folder; the adapter refuses one that resolves outside the repository. */
+  cwd: string;
+  timeoutMs: number;
+  maxOutputBytes: number;
+  signal?: AbortSignal;
+}
+
+/** How a command gate's process ended. */
+export interface CommandRun {
+  /** Exit code, null when killed by a signal or never started. */
+  exitCode: number | null;
+  /** Signal that ended it (`SIGKILL`), null when it exited. */
+  signal: string | null;
+  /** It ran past its timeout and its process tree was killed. */
+  timedOut: boolean;
+  /** Its run was cancelled and its process tree was killed. */
+  cancelled: boolean;
+  /** stdout and stderr interleaved, capped (head and tail kept). */
+  output: string;
+  truncated: boolean;
+  /** Bytes it wrote in all, kept or not. */
+  outputBytes: number;
+  /** Why it could not start (`not found: foo`), null when it started. */
+  spawnError: string | null;
+}
+
+/** A recorded manual sign-off of one gate for one release version. */
+export interface SignOff {
+  gateId: string;
+  who: string;
+  /** ISO-8601 time of the sign-off. */
+  when: string;
+  note?: string;
+}
+
+/**
+ * What gates need from the world. Adapters build it (src/node/gateContext.ts); tests fake it.
+ * Repository reads are lazy and memoised by the adapter, so a gate that fails to read (a shallow clone,
+ * git missing) turns only the gates that needed it `unknown`.
+ */
+export interface GateContext {
+  /** Working tree, index, branch, upstream and in-progress operations. */
+  workingTree(): Promise<WorkingTreeState>;
+  /** The draft of the unreleased range (last release to HEAD): next/current version, hotfix, range. */
+  release(): Promise<ReleaseNotes>;
+  /** Every commit of the release range, merges included, newest first. */
+  rangeCommits(): Promise<RangeCommit[]>;
+  /** A repository-relative file's text; null when it does not exist. Throws for a path that escapes the repository. */
+  readFile(path: string): Promise<string | null>;
+  now(): Date;
+  /** Whether command gates may spawn (trusted workspace, or the CLI's --allow-commands). */
+  commandsAllowed: boolean;
+  /** Shown on a command gate that may not run; default "requires trust". */
+  commandsBlockedReason?: string;
+  /** Runs an argv (never a shell) inside the repository; throws when the cwd is refused, before anything runs. */
+  runCommand(argv: readonly string[], options: RunCommandOptions): Promise<CommandRun>;
+  /**
+   * The first line of `text` matching `pattern` (already checked by safeRegexProblem) and its one capture,
+   * under a hard time limit (throws when exceeded). Optional: without it the pure fallback matcher is used.
+   */
+  searchLines?(pattern: string, text: string): Promise<{ value: string; line: number } | null>;
+  /** Sign-offs recorded for a release version. */
+  signOffs(version: string): Promise<SignOff[]>;
+}

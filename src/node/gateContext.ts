@@ -1,0 +1,90 @@
+import { open } from 'node:fs/promises';
+import type { NotesConfig } from '../core/config';
+import { draftNotes, validatePath, type DraftOptions } from '../core/draft';
+import { UsageError } from '../core/errors';
+import type { GateContext, RangeCommit, SignOff, WorkingTreeState } from '../core/gates/context';
+import type { ReleaseNotes } from '../core/notes';
+import type { LocalGitRepo } from '../git/gitRepo';
+import { readWorkingTree } from '../git/workingTree';
+import { searchLines } from './regexSearch';
+import { resolveInside, runProcess } from './runner';
+
+/** Largest repository file a gate may read. */
+export const MAX_GATE_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_SUBJECT = 300;
+
+/** What a gate context is built from. */
+export interface GateContextOptions {
+  repo: LocalGitRepo;
+  config: NotesConfig;
+  /** Trusted workspace, or the CLI's --allow-commands. */
+  commandsAllowed: boolean;
+  /** Shown on command gates that may not run (default "requires trust"). */
+  commandsBlockedReason?: string;
+  /** Sign-offs recorded for a version (the extension's store; the CLI has none). */
+  signOffs?: (version: string) => Promise<SignOff[]>;
+  /** Which release the gates are about (monorepo path, prerelease channel). */
+  draft?: Pick<DraftOptions, 'path' | 'prerelease'>;
+  /** A draft the caller already has for the same range (the extension's model), to save re-reading git. */
+  release?: Promise<ReleaseNotes>;
+  gitPath?: string;
+  /** Cancels the shared repository reads. */
+  signal?: AbortSignal;
+  killGraceMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * A GateContext for one run over a local repository. Repository facts are read lazily, once per
+ * context, and shared by the gates of the run: build a new context for every run (and re-run) so
+ * the facts are fresh. Files are read only inside the repository (after resolving symlinks).
+ */
+export function createGateContext(options: GateContextOptions): GateContext {
+  const { repo } = options;
+  let tree: Promise<WorkingTreeState> | undefined;
+  let release: Promise<ReleaseNotes> | undefined = options.release;
+  let commits: Promise<RangeCommit[]> | undefined;
+  const getRelease = () =>
+    (release ??= draftNotes(repo, options.config, { ...options.draft, signal: options.signal, firstTimeContributors: false }));
+  return {
+    workingTree: () => (tree ??= readWorkingTree(repo.root, { gitPath: options.gitPath, signal: options.signal })),
+    release: getRelease,
+    rangeCommits: () =>
+      (commits ??= getRelease().then(async (notes) => {
+        const out: RangeCommit[] = [];
+        if (notes.range.fromHash === notes.range.toHash) return out;
+        const path = options.draft?.path !== undefined ? validatePath(options.draft.path) : undefined;
+        await repo.log({ from: notes.range.fromHash, to: notes.range.toHash, paths: path ? [path] : [], signal: options.signal }, (c) => {
+          const subject = c.message.split('\n', 1)[0] ?? '';
+          out.push({ hash: c.hash, subject: subject.slice(0, MAX_SUBJECT), merge: c.parents.length > 1 });
+        });
+        return out;
+      })),
+    readFile: (path) => readRepoFile(repo.root, path),
+    searchLines,
+    now: options.now ?? (() => new Date()),
+    commandsAllowed: options.commandsAllowed,
+    ...(options.commandsBlockedReason !== undefined ? { commandsBlockedReason: options.commandsBlockedReason } : {}),
+    // Defence in depth: even a gate kind that forgot to ask never spawns where commands are not allowed.
+    runCommand: (argv, run) =>
+      options.commandsAllowed
+        ? runProcess(argv, { root: repo.root, killGraceMs: options.killGraceMs, ...run })
+        : Promise.reject(new UsageError(`Not run: commands are not allowed here (${options.commandsBlockedReason ?? 'requires trust'}).`, 'Trust the workspace (CLI: --allow-commands).')),
+    signOffs: options.signOffs ?? (async () => []),
+  };
+}
+
+/** Reads a repository-relative file (refusing escapes and links outside); null when missing. */
+export async function readRepoFile(root: string, path: string, maxBytes = MAX_GATE_FILE_BYTES): Promise<string | null> {
+  const real = await resolveInside(root, path, 'The file');
+  if (real === null) return null;
+  const handle = await open(real, 'r');
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new UsageError(`${path} is not a regular file.`, 'Point the gate at a file.');
+    if (info.size > maxBytes) throw new UsageError(`${path} is too large to check (${info.size} bytes, limit ${maxBytes}).`, 'Point the gate at a smaller file.');
+    return (await handle.readFile()).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,77 @@
+import * as z from 'zod';
+
+/**
+ * The checklist webview protocol: both directions are zod discriminated unions, parsed on receipt.
+ * There is deliberately no message that names a command, a path or a shell string: the webview says
+ * *which gate*, the host decides what that means from its own state.
+ */
+
+const gateId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
+const MAX_TEXT = 2000;
+const text = (max = MAX_TEXT) => z.string().max(max);
+
+/** Messages the webview may send. */
+export const fromWebview = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready') }),
+  z.strictObject({ type: z.literal('rerun'), gateId: gateId.optional() }),
+  z.strictObject({ type: z.literal('cancel') }),
+  z.strictObject({ type: z.literal('fix'), gateId }),
+  z.strictObject({ type: z.literal('signOff'), gateId, note: text(500) }),
+  z.strictObject({ type: z.literal('revokeSignOff'), gateId }),
+  z.strictObject({ type: z.literal('recordDecision') }),
+]);
+/** A message from the webview, validated. */
+export type FromWebview = z.infer<typeof fromWebview>;
+
+const status = z.enum(['pass', 'fail', 'warn', 'pending', 'unknown', 'skipped', 'running', 'notRun']);
+
+/** One row of the checklist as the webview shows it (all text is plain text). */
+export const gateView = z.strictObject({
+  id: gateId,
+  title: text(200),
+  kind: text(40),
+  required: z.boolean(),
+  status,
+  reason: text(),
+  fixLabel: text(200).optional(),
+  canFix: z.boolean(),
+  details: text(64 * 1024).optional(),
+  manual: z.boolean(),
+  signOff: z.strictObject({ who: text(200), when: text(40), note: text(500) }).optional(),
+});
+/** One gate row. */
+export type GateView = z.infer<typeof gateView>;
+
+/** The whole checklist state; the host is its owner and resends it whole. */
+export const checklistState = z.strictObject({
+  repo: text(200).nullable(),
+  version: z.strictObject({ current: text(100).nullable(), next: text(100).nullable() }).nullable(),
+  trusted: z.boolean(),
+  running: z.boolean(),
+  gates: z.array(gateView).max(200),
+  verdict: z.strictObject({ decision: z.enum(['GO', 'NO-GO']), summary: text() }).nullable(),
+  notice: text().nullable(),
+});
+/** The checklist state. */
+export type ChecklistState = z.infer<typeof checklistState>;
+
+/** Messages the host may send. */
+export const toWebview = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('state'), state: checklistState })]);
+/** A message from the host, validated. */
+export type ToWebview = z.infer<typeof toWebview>;
+
+/** Largest message (serialized) either side accepts. */
+export const MAX_MESSAGE_CHARS = 512 * 1024;
+
+/** Parses a message from the webview; returns null (and the reason) for anything that is not exactly one of ours. */
+export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview } | { ok: false; error: string } {
+  let size = 0;
+  try {
+    size = JSON.stringify(raw)?.length ?? 0;
+  } catch {
+    return { ok: false, error: 'unserializable message' };
+  }
+  if (size > MAX_MESSAGE_CHARS) return { ok: false, error: `message too large (${size} chars)` };
+  const r = fromWebview.safeParse(raw);
+  return r.success ? { ok: true, message: r.data } : { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+}

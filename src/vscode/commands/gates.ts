@@ -1,0 +1,86 @@
+import { userInfo } from 'node:os';
+import * as vscode from 'vscode';
+import { DECISION_LOG_HEADER, renderDecision } from '../../core/gates/decisionLog';
+import type { Verdict } from '../../core/gates/types';
+import type { Logger } from '../../core/ports';
+import { appendInside } from '../../node/appendFile';
+import type { GateController } from '../checklist/gateController';
+import { COMMANDS, VIEWS } from '../ids';
+import type { ReleaseModel } from '../releaseModel';
+
+/** Validate Readiness Gates: runs every gate with progress (cancellable) and reports the verdict with "Show Checklist". */
+export async function validateGatesCommand(gates: GateController): Promise<Verdict | null> {
+  const verdict = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Validating readiness gates', cancellable: true },
+    (_progress, token) => gates.run({ includeCommands: true, token }),
+  );
+  if (!verdict) return null;
+  const show = verdict.decision === 'GO' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  void show(verdict.summary.slice(0, 400), 'Show Checklist').then((a) => {
+    if (a) void vscode.commands.executeCommand(COMMANDS.showChecklist);
+  });
+  return verdict;
+}
+
+/** Who is deciding: git's identity in that repository, else the OS user. */
+export async function whoAmI(model: ReleaseModel, root: string): Promise<string> {
+  const ident = await model.repo(root)?.identity();
+  if (ident) return ident;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown user';
+  }
+}
+
+/** Record Go/No-Go Decision: asks why, confirms, then appends verdict, gate results, sign-offs, who and when to the decision log. */
+export async function recordDecisionCommand(model: ReleaseModel, gates: GateController, log: Logger, args?: { why?: string; confirm?: boolean }): Promise<string | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Recording a decision writes to the repository: trust this workspace first.');
+    return undefined;
+  }
+  const snap = gates.snapshot();
+  if (!snap) throw new Error('No repository with a readable release configuration to record a decision for.');
+  const { state, results, verdict, signOffs } = snap;
+  const why =
+    args?.why ??
+    (await vscode.window.showInputBox({
+      title: `Record ${verdict.decision} for ${state.notes?.version.next ?? state.name}`,
+      prompt: verdict.summary.slice(0, 300),
+      placeHolder: 'Why? (e.g. "QA signed off, rollback plan in the runbook")',
+      ignoreFocusOut: true,
+    }));
+  if (why === undefined) return undefined;
+  const file = state.config!.decisionLog;
+  if (args?.confirm !== false) {
+    const ok = await vscode.window.showWarningMessage(
+      `Append this ${verdict.decision} decision to ${file}?`,
+      { modal: true, detail: `${verdict.summary}\n\nNothing else is changed; the file is not committed.` },
+      'Append',
+    );
+    if (ok !== 'Append') return undefined;
+  }
+  const titles = new Map(results.map((r) => [r.id, r.title]));
+  const entry = renderDecision({
+    verdict,
+    results,
+    signOffs: signOffs.map((s) => ({ ...s, title: titles.get(s.gateId) ?? s.gateId })),
+    version: state.notes?.version.next ?? null,
+    who: await whoAmI(model, state.root),
+    when: new Date().toISOString(),
+    commit: state.notes?.range.toHash ?? null,
+    branch: (await model.repo(state.root)?.head())?.branch ?? null,
+    why,
+  });
+  const written = await appendInside(state.root, file, entry, DECISION_LOG_HEADER);
+  log.info(`decision recorded in ${written}: ${verdict.decision}`);
+  void vscode.window.showInformationMessage(`Recorded ${verdict.decision} in ${file}.`, 'Open').then((a) => {
+    if (a) void vscode.window.showTextDocument(vscode.Uri.file(written));
+  });
+  return written;
+}
+
+/** Show Readiness Checklist: reveals the webview view. */
+export async function showChecklistCommand(): Promise<void> {
+  await vscode.commands.executeCommand(`${VIEWS.checklist}.focus`);
+}

@@ -1,0 +1,96 @@
+// What a user does in the workbench, in Playwright terms: aria roles and labels, bounded waits.
+
+/** Waits until the workbench is up: the activity bar has its view tabs. */
+export async function waitForWorkbench(page, timeout = 60_000) {
+  await page.locator('.monaco-workbench').waitFor({ timeout });
+  await page.locator('#workbench\\.parts\\.activitybar [role="tab"]').first().waitFor({ timeout });
+}
+
+/** The activity bar tab of a view container, found by its accessible name. */
+export function activityTab(page, title) {
+  return page.locator('#workbench\\.parts\\.activitybar').getByRole('tab', { name: new RegExp(`^${escapeRegExp(title)}\\b`) });
+}
+
+/** The side bar pane of the extension view container `id` (e.g. `releaseManager`). */
+export function viewContainer(page, id) {
+  return page.locator(`[id="workbench.view.extension.${id}"]`);
+}
+
+/** Texts of the visible tree rows inside `scope` (label, description and aria-label joined). */
+export async function treeRowTexts(scope) {
+  return scope.getByRole('treeitem').evaluateAll((rows) => rows.map((r) => `${r.textContent ?? ''} | ${r.getAttribute('aria-label') ?? ''}`));
+}
+
+/** Polls `probe` every 250 ms until it returns a truthy value; throws `what` with the last value after `timeout`. */
+export async function poll(what, probe, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await probe();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Opens the command palette with F1 and types `text` (without running it); returns the quick input widget. */
+export async function typeInCommandPalette(page, text) {
+  await page.keyboard.press('F1');
+  const widget = quickInput(page);
+  await widget.locator('.quick-input-box input').waitFor();
+  await page.keyboard.type(text);
+  return widget;
+}
+
+/** The quick input widget (command palette and quick picks). */
+export function quickInput(page) {
+  return page.locator('.quick-input-widget');
+}
+
+/** The title of the visible quick pick ('' for the command palette or when none is open). */
+export async function quickInputTitle(page) {
+  const widget = quickInput(page);
+  if (!(await widget.isVisible())) return null;
+  return ((await widget.locator('.quick-input-title').textContent()) ?? '').trim();
+}
+
+/** The rows of the visible quick pick whose text matches `pattern`. */
+export function quickItems(page, pattern) {
+  return quickInput(page).locator('.quick-input-list .monaco-list-row').filter({ hasText: pattern });
+}
+
+/** Picks the first row of the visible quick pick whose text matches `pattern`. */
+export async function pickQuickItem(page, pattern) {
+  await quickItems(page, pattern).first().click({ timeout: 10_000 });
+}
+
+/** The editor tab whose accessible name (title and description) matches `pattern`. */
+export function editorTab(page, pattern) {
+  return page.locator('.tabs-container').getByRole('tab', { name: pattern }).first();
+}
+
+/** Focuses the editor of `tab` and returns its visible text (monaco's rendered lines, spaces normalised). */
+export async function editorTextOfTab(page, tab) {
+  await tab.click({ timeout: 5_000 });
+  const lines = page.locator('.editor-group-container').filter({ has: tab }).locator('.monaco-editor .view-lines').first();
+  return ((await lines.innerText({ timeout: 5_000 })) ?? '').replace(/\u00a0/g, ' ');
+}
+
+/** The language mode the status bar shows for the focused editor ('' when none). */
+export async function statusBarLanguage(page) {
+  return ((await page.locator('[id="status.editor.mode"]').textContent({ timeout: 2_000 }).catch(() => '')) ?? '').trim();
+}
+
+/** The text of a modal dialog or an error notification on screen (what a user would read), or null. */
+export async function visibleError(page) {
+  const dialog = page.locator('.monaco-dialog-box');
+  if (await dialog.isVisible()) return `dialog: ${(await dialog.innerText()).replace(/\s+/g, ' ').trim()}`;
+  const toast = page.locator('.notification-toast').filter({ has: page.locator('.codicon-error') }).first();
+  if (await toast.isVisible()) return `error notification: ${(await toast.innerText()).replace(/\s+/g, ' ').trim()}`;
+  return null;
+}
+
+/** Escapes a string for use in a RegExp. */
+export function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,159 @@
+// The readiness checklist webview. State lives in the extension host: this script only renders what the
+// host sends and reports what the user asks for. Every text is set with textContent (never as HTML).
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-icon/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import { toWebview, type ChecklistState, type FromWebview, type GateView } from '../src/shared/protocol';
+
+interface VsCodeApi {
+  postMessage(message: FromWebview): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('app')!;
+const notes = new Map<string, string>(); // sign-off notes being typed survive a re-render
+
+const ICON: Record<GateView['status'], { name: string; label: string }> = {
+  pass: { name: 'pass-filled', label: 'passed' },
+  fail: { name: 'error', label: 'failed' },
+  warn: { name: 'warning', label: 'warning' },
+  pending: { name: 'clock', label: 'pending' },
+  unknown: { name: 'question', label: 'unknown' },
+  skipped: { name: 'circle-slash', label: 'skipped' },
+  running: { name: 'loading', label: 'running' },
+  notRun: { name: 'circle-large-outline', label: 'not run yet' },
+};
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K];
+function el(tag: string, cls?: string, text?: string): HTMLElement;
+function el(tag: string, cls?: string, text?: string): HTMLElement {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function button(label: string, onClick: () => void, opts: { secondary?: boolean; icon?: string; title?: string } = {}): HTMLElement {
+  const b = el('vscode-button');
+  b.textContent = label;
+  if (opts.secondary) b.setAttribute('secondary', '');
+  if (opts.icon) b.setAttribute('icon', opts.icon);
+  if (opts.title) b.setAttribute('title', opts.title);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function icon(name: string, label: string, spin = false): HTMLElement {
+  const i = el('vscode-icon');
+  i.setAttribute('name', name);
+  i.setAttribute('label', label);
+  if (spin) i.setAttribute('spin', '');
+  return i;
+}
+
+function render(state: ChecklistState): void {
+  const focusedId = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
+  root.replaceChildren();
+  const header = el('header');
+  header.append(el('h2', 'repo', state.repo ?? 'No repository'));
+  if (state.version) {
+    header.append(el('div', 'version', `${state.version.current ?? 'first release'} → ${state.version.next ?? 'no release needed'}`));
+  }
+  root.append(header);
+
+  if (state.notice) root.append(el('p', 'notice', state.notice));
+  if (!state.trusted) root.append(el('p', 'notice', 'Restricted Mode: command gates require trust and are not run.'));
+
+  const verdict = el('section', `verdict ${state.verdict ? (state.verdict.decision === 'GO' ? 'go' : 'nogo') : 'none'}`);
+  verdict.setAttribute('role', 'status');
+  verdict.setAttribute('aria-live', 'polite');
+  verdict.append(el('strong', 'decision', state.running ? 'Checking…' : (state.verdict?.decision ?? 'Not checked yet')));
+  if (state.verdict && !state.running) verdict.append(el('span', 'summary', state.verdict.summary.replace(/^(NO-GO|GO):?\s*/, '')));
+  root.append(verdict);
+
+  const bar = el('div', 'toolbar');
+  if (state.running) bar.append(button('Cancel', () => vscode.postMessage({ type: 'cancel' }), { secondary: true }));
+  else bar.append(button('Re-run all', () => vscode.postMessage({ type: 'rerun' }), { icon: 'refresh' }));
+  const record = button('Record decision…', () => vscode.postMessage({ type: 'recordDecision' }), { secondary: true, icon: 'law' });
+  if (!state.verdict || state.running) record.setAttribute('disabled', '');
+  bar.append(record);
+  root.append(bar);
+
+  const list = el('ul', 'gates');
+  list.setAttribute('aria-label', 'Readiness gates');
+  for (const g of state.gates) list.append(gateRow(g, state));
+  if (state.gates.length === 0) list.append(el('li', 'empty', 'No gates configured.'));
+  root.append(list);
+
+  if (focusedId) (root.querySelector(`[data-focus-key="${CSS.escape(focusedId)}"]`) as HTMLElement | null)?.focus();
+}
+
+function gateRow(g: GateView, state: ChecklistState): HTMLElement {
+  const li = el('li', `gate status-${g.status}`);
+  li.dataset.gateId = g.id;
+  const head = el('div', 'gate-head');
+  const ic = ICON[g.status];
+  head.append(icon(ic.name, ic.label, g.status === 'running'));
+  head.append(el('span', 'title', g.title));
+  const badge = el('vscode-badge', g.required ? 'required' : 'advisory', g.required ? 'required' : 'advisory');
+  head.append(badge);
+  const actions = el('span', 'actions');
+  if (!state.running && g.status !== 'running') {
+    const rerun = button('', () => vscode.postMessage({ type: 'rerun', gateId: g.id }), { icon: 'debug-rerun', secondary: true, title: `Re-run ${g.title}` });
+    rerun.setAttribute('aria-label', `Re-run ${g.title}`);
+    rerun.dataset.focusKey = `rerun:${g.id}`;
+    actions.append(rerun);
+  }
+  head.append(actions);
+  li.append(head);
+  li.append(el('div', 'reason', `${ic.label}: ${g.reason}`));
+  if (g.canFix && g.fixLabel && !g.manual) {
+    const fix = button(g.fixLabel, () => vscode.postMessage({ type: 'fix', gateId: g.id }), { secondary: true });
+    fix.dataset.focusKey = `fix:${g.id}`;
+    li.append(fix);
+  }
+  if (g.manual) li.append(signOffControls(g, state));
+  if (g.details) {
+    const more = el('vscode-collapsible');
+    more.setAttribute('title', 'Details');
+    more.append(el('pre', 'details', g.details));
+    li.append(more);
+  }
+  return li;
+}
+
+function signOffControls(g: GateView, state: ChecklistState): HTMLElement {
+  const box = el('div', 'signoff');
+  const check = el('vscode-checkbox');
+  check.setAttribute('label', g.signOff ? 'Signed off' : 'Sign off');
+  check.dataset.focusKey = `signoff:${g.id}`;
+  if (g.signOff) check.setAttribute('checked', '');
+  if (!state.version?.next) check.setAttribute('disabled', '');
+  const note = el('vscode-textfield');
+  note.setAttribute('placeholder', 'Note (optional), e.g. link to the rollback plan');
+  note.setAttribute('maxlength', '500');
+  note.setAttribute('aria-label', `Note for ${g.title}`);
+  (note as unknown as { value: string }).value = notes.get(g.id) ?? '';
+  note.addEventListener('input', () => notes.set(g.id, (note as unknown as { value: string }).value));
+  check.addEventListener('change', () => {
+    const checked = (check as unknown as { checked: boolean }).checked;
+    if (checked) vscode.postMessage({ type: 'signOff', gateId: g.id, note: (notes.get(g.id) ?? '').slice(0, 500) });
+    else vscode.postMessage({ type: 'revokeSignOff', gateId: g.id });
+  });
+  box.append(check);
+  if (g.signOff) box.append(el('div', 'signed', `by ${g.signOff.who} at ${g.signOff.when}${g.signOff.note ? ` — ${g.signOff.note}` : ''}`));
+  else box.append(note);
+  return box;
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const parsed = toWebview.safeParse(event.data);
+  if (!parsed.success) return; // anything not ours is ignored
+  render(parsed.data.state);
+});
+vscode.postMessage({ type: 'ready' });
