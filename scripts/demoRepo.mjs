@@ -39,7 +39,32 @@ export function makeDemoRepo(dir) {
   git(['config', 'tag.gpgsign', 'false']);
   writeFileSync(
     join(dir, '.release-manager.json'),
-    JSON.stringify({ packages: [{ name: 'api', path: 'packages/api' }, { name: 'web', path: 'packages/web' }] }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        packages: [
+          { name: 'api', path: 'packages/api' },
+          { name: 'web', path: 'packages/web' },
+        ],
+        gates: [
+          { id: 'clean-tree', kind: 'cleanTree' },
+          { id: 'release-branch', kind: 'releaseBranch', patterns: ['main', 'release/*'] },
+          { id: 'up-to-date', kind: 'upToDate', required: false },
+          { id: 'no-fixups', kind: 'noFixups', required: false },
+          { id: 'qa', kind: 'manual', title: 'QA sign-off', description: 'QA ran the regression suite on the release candidate.' },
+          {
+            id: 'smoke',
+            kind: 'command',
+            title: 'Smoke test',
+            required: false,
+            timeoutMs: 20000,
+            argv: ['node', '-e', "require('fs').writeFileSync(require('path').join(require('os').tmpdir(), 'release-manager-smoke.marker'), 'ran'); console.log('smoke ok')"],
+          },
+        ],
+        decisionLog: 'docs/RELEASE-DECISIONS.md',
+      },
+      null,
+      2,
+    ) + '\n',
   );
   commit('Initial import', 'README.md', PEOPLE.ada);
   git(['add', '.release-manager.json']);
@@ -76,5 +101,6 @@ export function makeDemoRepo(dir) {
   commit('fix(web): <b>escape</b> customer names @everyone', 'packages/web/names.tsx', PEOPLE.ken);
   commit('chore(release): 0.2.0 [skip changelog]', 'CHANGELOG.md', PEOPLE.ada);
   commit('Fix typo in footer', 'packages/web/footer.tsx', ['Margaret Hamilton', 'margaret@example.com']);
+  commit('fixup! <img src=x onerror="window.__pwned=1"> [x](javascript:alert(1))', 'packages/web/footer.tsx', ['Margaret Hamilton', 'margaret@example.com']);
   return dir;
 }

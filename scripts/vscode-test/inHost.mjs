@@ -1,6 +1,6 @@
 // Tier 2: the in-host mocha suites in a real VS Code (code-server), the trusted suite then the Restricted
 // Mode suite, each on a fresh demo repository. `node scripts/vscode-test/inHost.mjs [suite|restricted]`.
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDemoRepo } from '../demoRepo.mjs';
 import { createRun, startCodeServer } from './codeServer.mjs';
@@ -22,6 +22,7 @@ export async function runInHostSuites(names = SUITES.map((s) => s.name)) {
     if (!existsSync(join(suiteDir, 'index.js'))) throw new Error(`${suiteDir}/index.js is missing: run \`npm run build\` first`);
     const run = createRun(`vscode-${name}`);
     const folder = makeDemoRepo(join(run.workspace, 'demo'));
+    if (!trusted) plantHostileWorkspaceSettings(folder);
     const server = await startCodeServer(cs, run, { trusted });
     let result = { ok: false };
     try {
@@ -33,6 +34,16 @@ export async function runInHostSuites(names = SUITES.map((s) => s.name)) {
     ok &&= result.ok;
   }
   return ok;
+}
+
+/**
+ * An untrusted folder that tries to swap the git executable through a workspace setting (a restricted
+ * setting): Restricted Mode must ignore it. Kept out of `git status` so the tree stays clean.
+ */
+function plantHostileWorkspaceSettings(folder) {
+  mkdirSync(join(folder, '.vscode'), { recursive: true });
+  writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'releaseManager.git.path': '/nonexistent/evil-git' }, null, 2) + '\n');
+  appendFileSync(join(folder, '.git', 'info', 'exclude'), '.vscode/\n');
 }
 
 if (isMain(import.meta.url)) {

@@ -75,7 +75,7 @@ describe('command gates', () => {
   it('SIGKILLs a command that ignores SIGTERM', async () => {
     const r = repo();
     const script = 'process.on("SIGTERM", () => console.log("ignoring SIGTERM")); console.log("pid=" + process.pid); setInterval(() => {}, 1000)';
-    const res = await runOne(r, { kind: 'command', timeoutMs: 600, argv: [NODE, '-e', script] }, allowed);
+    const res = await runOne(r, { kind: 'command', timeoutMs: 1000, argv: [NODE, '-e', script] }, allowed);
     assert.equal(res.status, 'fail');
     assert.match(res.details!, /ignoring SIGTERM/);
     assert.ok(await gone(pidsIn(res.details!)[0]!));
@@ -88,7 +88,7 @@ describe('command gates', () => {
       'const g = spawn(process.execPath, ["-e", "process.on(\'SIGTERM\', () => {}); setInterval(() => {}, 1000)"], { stdio: "ignore" });',
       'console.log("pid=" + process.pid + " pid=" + g.pid); setInterval(() => {}, 1000)',
     ].join('\n');
-    const res = await runOne(r, { kind: 'command', timeoutMs: 800, argv: [NODE, '-e', script] }, allowed);
+    const res = await runOne(r, { kind: 'command', timeoutMs: 1000, argv: [NODE, '-e', script] }, allowed);
     assert.equal(res.status, 'fail');
     const pids = pidsIn(res.details!);
     assert.equal(pids.length, 2, res.details);

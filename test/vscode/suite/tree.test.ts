@@ -23,13 +23,13 @@ describe('release tree (demo repository)', () => {
     const commits = rows.filter((r) => r.node.kind === 'commit');
     assert.deepEqual(
       commits.map((r) => labelOf(r.item)),
-      ['api: amounts are integers in cents', 'web: <b>escape</b> customer names @everyone', 'Fix typo in footer'],
+      ['api: amounts are integers in cents', 'web: <b>escape</b> customer names @everyone', 'fixup! <img src=x onerror="window.__pwned=1"> [x](javascript:alert(1))', 'Fix typo in footer'],
     );
     for (const c of commits) {
       assert.equal(typeof c.item.tooltip, 'string', 'tooltips are plain text, never markdown');
       assert.equal(c.item.command?.command, 'releaseManager.openCommit');
     }
-    assert.match(String(commits[2]!.item.tooltip), /Margaret Hamilton · \d{4}-\d{2}-\d{2}/);
+    assert.match(String(commits[3]!.item.tooltip), /Margaret Hamilton · \d{4}-\d{2}-\d{2}/);
   });
 
   it('lists past releases lazily, newest first, with their number of changes', async () => {

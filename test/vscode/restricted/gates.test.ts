@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ReleaseManagerApi } from '../../../src/extension';
+import { extensionUnderTest } from '../manifest';
+
+const MARKER = join(tmpdir(), 'release-manager-smoke.marker');
+
+describe('Restricted Mode: gates', () => {
+  before(() => rmSync(MARKER, { force: true }));
+
+  it('runs no command gate, even when Validate Readiness Gates is invoked directly', async () => {
+    const a = (await extensionUnderTest().activate()) as ReleaseManagerApi;
+    await a.settled();
+    const verdict = (await vscode.commands.executeCommand('releaseManager.validateGates')) as { decision: string } | null;
+    assert.ok(verdict, 'the other gates still run');
+    const smoke = a.gates.result('smoke');
+    assert.ok(smoke, 'the command gate has a result');
+    assert.notEqual(smoke.status, 'pass');
+    assert.match(smoke.reason, /requires trust/);
+    assert.equal(existsSync(MARKER), false, 'nothing was spawned');
+    assert.equal(a.gates.view().trusted, false);
+  });
+
+  it('refuses to write the decision log', async () => {
+    const a = (await extensionUnderTest().activate()) as ReleaseManagerApi;
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const result = await vscode.commands.executeCommand('releaseManager.recordDecision', { why: 'x', confirm: false });
+    assert.equal(result, undefined);
+    assert.equal(existsSync(join(folder, 'docs', 'RELEASE-DECISIONS.md')), false);
+    assert.ok(a);
+  });
+
+  it('ignores a workspace value of the restricted git.path setting', async () => {
+    const a = (await extensionUnderTest().activate()) as ReleaseManagerApi;
+    await vscode.commands.executeCommand('releaseManager.refresh');
+    await a.settled();
+    assert.equal(a.model.viewState, 'ready', 'git from PATH is used, not the workspace value');
+  });
+});

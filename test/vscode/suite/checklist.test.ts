@@ -1,0 +1,98 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { api, labelOf, treeRows, workspaceRoot } from './helpers';
+
+const MARKER = join(tmpdir(), 'release-manager-smoke.marker');
+
+describe('readiness gates and the checklist (trusted workspace)', () => {
+  before(() => rmSync(MARKER, { force: true }));
+
+  it('validates every gate: the pending QA sign-off makes it NO-GO, and the command gate runs', async () => {
+    const a = await api();
+    const verdict = (await vscode.commands.executeCommand('releaseManager.validateGates')) as { decision: string; summary: string };
+    assert.equal(verdict.decision, 'NO-GO');
+    assert.match(verdict.summary, /QA sign-off/);
+    assert.equal(a.gates.result('smoke')?.status, 'pass', a.gates.result('smoke')?.reason);
+    assert.ok(existsSync(MARKER), 'the command gate ran in the trusted workspace');
+    assert.equal(a.gates.result('no-fixups')?.status, 'fail');
+    const rows = await treeRows(a, 2);
+    const v = rows.find((r) => r.node.kind === 'verdict');
+    assert.ok(v, 'the tree shows the verdict');
+    assert.equal(labelOf(v.item), 'NO-GO');
+    assert.deepEqual(rows.filter((r) => r.node.kind === 'gate').map((r) => labelOf(r.item)), ['QA sign-off']);
+  });
+
+  it('turns GO when the manual gate is signed off, with who and when', async () => {
+    const a = await api();
+    await a.gates.signOff('qa', 'regression suite green', 'Tess Ter <tess@example.com>');
+    assert.equal(a.gates.verdict?.decision, 'GO', a.gates.verdict?.summary);
+    const row = a.gates.view().gates.find((g) => g.id === 'qa')!;
+    assert.equal(row.status, 'pass');
+    assert.equal(row.signOff?.who, 'Tess Ter <tess@example.com>');
+    assert.match(row.signOff?.when ?? '', /^\d{4}-\d{2}-\d{2}T/);
+    await a.gates.revokeSignOff('qa');
+    assert.equal(a.gates.verdict?.decision, 'NO-GO');
+  });
+
+  it('records the decision in the decision log only on request, with the gate results', async () => {
+    const a = await api();
+    const file = join(workspaceRoot(), 'docs', 'RELEASE-DECISIONS.md');
+    assert.equal(existsSync(file), false, 'nothing is written without the user');
+    await a.gates.signOff('qa', 'ok', 'Tess Ter <tess@example.com>');
+    try {
+      const written = (await vscode.commands.executeCommand('releaseManager.recordDecision', { why: 'QA green, rollback plan ready', confirm: false })) as string;
+      assert.equal(written, file);
+      const text = readFileSync(file, 'utf8');
+      assert.match(text, /^# Release decisions/);
+      assert.match(text, /## GO — 0\.3\.0 — \d{4}-/);
+      assert.match(text, /- Why: QA green, rollback plan ready/);
+      assert.match(text, /\*\*QA sign-off\*\*: Tess Ter &lt;tess@example\.com&gt;/);
+      assert.ok(!text.includes('<img'), 'hostile commit text stays inert in the log');
+    } finally {
+      rmSync(join(workspaceRoot(), 'docs'), { recursive: true, force: true });
+      await a.gates.revokeSignOff('qa');
+    }
+  });
+
+  it('rejects every message that is not exactly one of the protocol (fuzzing)', async () => {
+    const a = await api();
+    const before = a.checklist.rejected;
+    const hostile: unknown[] = [
+      { type: 'runCommand', command: 'workbench.action.terminal.new' },
+      { type: 'rerun', gateId: '../../etc' },
+      { type: 'signOff', gateId: 'qa', note: 'x', extra: true },
+      { type: 'signOff', gateId: 'qa' },
+      { type: 'signOff', gateId: 'qa', note: 'x'.repeat(501) },
+      JSON.parse('{"type":"ready","__proto__":{"polluted":true}}'),
+      JSON.parse('{"type":"fix","gateId":"qa","constructor":{"prototype":{"polluted":true}}}'),
+      { type: 'fix', gateId: 'x'.repeat(600_000) },
+      null,
+      'ready',
+      42,
+      [],
+    ];
+    for (const m of hostile) await a.checklist.receive(m);
+    assert.equal(a.checklist.rejected - before, hostile.length);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('serves the webview with a strict CSP and a fresh nonce per render', () => {
+    return api().then((a) => {
+      const bundle = vscode.Uri.file('/ext/dist/webview');
+      const fake = { cspSource: 'https://webview.example', asWebviewUri: (u: vscode.Uri) => u } as unknown as vscode.Webview;
+      const one = a.checklist.html(fake, bundle);
+      const two = a.checklist.html(fake, bundle);
+      const csp = /content="([^"]+)"/.exec(one)![1]!;
+      assert.match(csp, /^default-src 'none';/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+      const nonce = (html: string) => /script-src 'nonce-([^']+)'/.exec(html)![1];
+      assert.notEqual(nonce(one), nonce(two));
+      assert.doesNotMatch(one, /\son[a-z]+=/i, 'no inline event handlers');
+      assert.equal((one.match(/<script/g) ?? []).length, 1);
+      assert.match(one, new RegExp(`<script nonce="${nonce(one)!.replace(/[+/=]/g, '\\$&')}" src=`));
+    });
+  });
+});
