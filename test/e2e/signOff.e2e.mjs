@@ -1,3 +1,4 @@
+/* global document, window -- evaluated inside the webview frame */
 // The readiness checklist as a user meets it: open the webview, see NO-GO, tick the manual QA sign-off,
 // see GO. Hostile commit text shown in the webview stays text. Screenshots: test-results/screenshots/.
 import assert from 'node:assert/strict';
