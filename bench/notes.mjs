@@ -2,7 +2,7 @@
 // on two cached synthetic repositories (100k commits / 1,000 tags, and 20k commits / 12,000 tags).
 // Knobs: BENCH_RUNS (measured runs per case, default 5), BENCH_TIMEOUT_S (cap of every run, default 120).
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,9 +14,10 @@ const ROOT = join(BENCH, '..');
 const CACHE = join(BENCH, '.cache');
 const CLI = join(ROOT, 'dist/cli.js');
 const TRACE_PRELOAD = join(BENCH, 'traceSpawn.cjs');
-const CLIFF = join(ROOT, 'node_modules/.bin/git-cliff');
-const CLIFF_NATIVE = nativeCliffPath();
 const CLIFF_CONFIG = join(BENCH, 'cliff.toml');
+/** git-cliff is not a devDependency: a pinned copy is installed on demand under bench/.cache/. */
+const CLIFF_VERSION = '2.14.2';
+const CLIFF_DIR = join(CACHE, `git-cliff-${CLIFF_VERSION}`);
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const WARMUPS = 1;
@@ -31,13 +32,35 @@ const TARGETS = { changelogVsFloor: 1.5, changelogRssMb: 150, notesVsCliff: 2, n
 let currentChild = null;
 let hadError = false;
 
-/** The git-cliff binary the npm wrapper runs, when its platform package is installed. */
-function nativeCliffPath() {
+/** The git-cliff binary the npm wrapper runs, when its platform package is installed under `base`. */
+function nativeCliffPath(base) {
   try {
-    return createRequire(join(ROOT, 'package.json')).resolve(`git-cliff-${platform() === 'win32' ? 'windows' : platform()}-${arch()}/bin/git-cliff`);
+    return createRequire(join(base, 'package.json')).resolve(`git-cliff-${platform() === 'win32' ? 'windows' : platform()}-${arch()}/bin/git-cliff`);
   } catch {
     return null;
   }
+}
+
+/** git-cliff's npm wrapper and native binary: the project's own install if there is one, else the cached pinned copy. */
+function findCliff() {
+  for (const base of [ROOT, CLIFF_DIR]) {
+    const wrapper = join(base, 'node_modules/.bin/git-cliff');
+    if (existsSync(wrapper)) return { wrapper, native: nativeCliffPath(base) };
+  }
+  return null;
+}
+
+/** Finds git-cliff, installing the pinned version from the npm registry into bench/.cache/ when missing; null when that fails. */
+function ensureCliff() {
+  const found = findCliff();
+  if (found) return found;
+  console.log(`installing git-cliff@${CLIFF_VERSION} into ${CLIFF_DIR} (not a devDependency) ...`);
+  mkdirSync(CLIFF_DIR, { recursive: true });
+  writeFileSync(join(CLIFF_DIR, 'package.json'), JSON.stringify({ private: true, dependencies: { 'git-cliff': CLIFF_VERSION } }, null, 2) + '\n');
+  const r = spawnSync('npm', ['install', '--prefix', CLIFF_DIR, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });
+  const cliff = r.status === 0 ? findCliff() : null;
+  if (!cliff) console.log('git-cliff could not be installed: its cases are reported as n/a.');
+  return cliff;
 }
 
 /** Bundles GIT_CONFIG_ARGS (src/git/gitProcess.ts) and logFormat() (src/git/logStream.ts) with esbuild, so the floor cannot drift from the adapter. */
@@ -145,6 +168,12 @@ async function measure(label, cmd, args, opts) {
   return report({ ...result, runs: samples.length, ms: median(times), min: Math.min(...times), max: Math.max(...times), rssKb: median(rss) });
 }
 
+/** Measures a git-cliff case, or records it as unavailable when git-cliff (or its native binary) is missing. */
+async function measureCliff(label, path, args, opts) {
+  if (!path) return { label, status: 'missing' };
+  return measure(label, path, args, opts);
+}
+
 /** Prints the one-line outcome of a case as it finishes, and returns it. */
 function report(r) {
   if (r.status === 'timeout') console.log(`> ${TIMEOUT_MS / 1000} s (timeout, stopped after ${r.runs} run)`);
@@ -181,12 +210,13 @@ function cell(r) {
   if (typeof r === 'string') return r;
   if (r.status === 'timeout') return `> ${TIMEOUT_MS / 1000} s (timeout)`;
   if (r.status === 'error') return 'error';
+  if (r.status === 'missing') return 'n/a (not installed)';
   return `${fmtTime(r.ms)} · ${fmtRss(r.rssKb)}${r.slow ? ` (${r.runs} run)` : ''}`;
 }
 
 /** ours ÷ reference as "1.42×"; a bound when the reference timed out; "—" when it cannot be computed. */
 function ratio(ours, ref) {
-  if (!ours || !ref || typeof ref === 'string' || ours.status === 'error' || ref.status === 'error') return '—';
+  if (!ours || !ref || typeof ref === 'string' || [ours.status, ref.status].some((s) => s === 'error' || s === 'missing')) return '—';
   if (ours.status === 'timeout') return ref.status === 'timeout' ? '—' : `> ${(TIMEOUT_MS / ref.ms).toFixed(2)}×`;
   if (ref.status === 'timeout') return `< ${(ours.ms / TIMEOUT_MS).toFixed(3)}×`;
   return `${(ours.ms / ref.ms).toFixed(2)}×`;
@@ -212,45 +242,45 @@ function cli(...args) {
   return ['node', [CLI, ...args]];
 }
 
-/** git-cliff through the npm wrapper, with the default configuration written out in bench/cliff.toml. */
-function cliff(repo, ...args) {
-  return [CLIFF, ['--config', CLIFF_CONFIG, '--repository', repo, ...args]];
+/** git-cliff arguments, with the default configuration written out in bench/cliff.toml. */
+function cliffArgs(repo, ...args) {
+  return ['--config', CLIFF_CONFIG, '--repository', repo, ...args];
 }
 
 /** Measures every case of the 100k-commit repository. */
-async function benchBig(repo, floor) {
+async function benchBig(repo, floor, cliff) {
   const o = { cwd: repo };
   const r = {};
   r.floor = await measure('git log, whole history (floor)', 'git', floor, o);
   r.changelog = await measure('release-manager changelog --format markdown', ...cli('changelog', '--repo', repo, '--format', 'markdown'), o);
-  r.cliffFull = await measure('git-cliff (whole changelog)', ...cliff(repo), o);
+  r.cliffFull = await measureCliff('git-cliff (whole changelog)', cliff?.wrapper, cliffArgs(repo), o);
   r.notes = await measure('release-manager notes', ...cli('notes', '--repo', repo), o);
-  r.cliffUnreleased = await measure('git-cliff --unreleased', ...cliff(repo, '--unreleased'), o);
-  if (CLIFF_NATIVE) r.cliffNative = await measure('git-cliff --unreleased (native binary, no npm wrapper)', CLIFF_NATIVE, ['--config', CLIFF_CONFIG, '--repository', repo, '--unreleased'], o);
+  r.cliffUnreleased = await measureCliff('git-cliff --unreleased', cliff?.wrapper, cliffArgs(repo, '--unreleased'), o);
+  r.cliffNative = await measureCliff('git-cliff --unreleased (native binary, no npm wrapper)', cliff?.native, cliffArgs(repo, '--unreleased'), o);
   r.newcomer = await measure(`release-manager notes --to ${NEWCOMER_BRANCH} (first-time contributor)`, ...cli('notes', '--repo', repo, '--to', NEWCOMER_BRANCH), o);
   return r;
 }
 
 /** Measures every case of the 12,000-tag repository. */
-async function benchManyTags(repo, floor) {
+async function benchManyTags(repo, floor, cliff) {
   const o = { cwd: repo };
   const r = {};
   r.describe = await measure('git describe --tags --abbrev=0', 'git', ['describe', '--tags', '--abbrev=0'], o);
   r.notes = await measure('release-manager notes', ...cli('notes', '--repo', repo), o);
-  r.cliffUnreleased = await measure('git-cliff --unreleased', ...cliff(repo, '--unreleased'), o);
+  r.cliffUnreleased = await measureCliff('git-cliff --unreleased', cliff?.wrapper, cliffArgs(repo, '--unreleased'), o);
   r.floor = await measure('git log, whole history (floor)', 'git', floor, o);
   r.changelog = await measure('release-manager changelog --format markdown', ...cli('changelog', '--repo', repo, '--format', 'markdown'), o);
   return r;
 }
 
 /** Measures start-up alone: bare node, our bundle's --help, git-cliff's --version (wrapper and native). */
-async function benchStartup() {
+async function benchStartup(cliff) {
   const o = { cwd: ROOT };
   const r = {};
   r.node = await measure("node -e ''", 'node', ['-e', ''], o);
   r.help = await measure('release-manager --help (startup)', ...cli('--help'), o);
-  r.cliff = await measure('git-cliff --version (npm wrapper)', CLIFF, ['--version'], o);
-  if (CLIFF_NATIVE) r.cliffNative = await measure('git-cliff --version (native binary)', CLIFF_NATIVE, ['--version'], o);
+  r.cliff = await measureCliff('git-cliff --version (npm wrapper)', cliff?.wrapper, ['--version'], o);
+  r.cliffNative = await measureCliff('git-cliff --version (native binary)', cliff?.native, ['--version'], o);
   return r;
 }
 
@@ -352,9 +382,9 @@ function printTargets(big, many) {
 }
 
 /** One line about the machine and the tools, so results can be compared across runs. */
-function environment() {
+function environment(cliff) {
   const gitVersion = execFileSync('git', ['--version'], { encoding: 'utf8' }).trim();
-  const cliffVersion = spawnSync(CLIFF_NATIVE ?? CLIFF, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const cliffVersion = cliff ? spawnSync(cliff.native ?? cliff.wrapper, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'git-cliff n/a';
   const size = (statSync(CLI).size / 1024).toFixed(0);
   return `node ${process.version}, ${gitVersion}, ${cliffVersion}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB; dist/cli.js ${size} KB`;
 }
@@ -369,20 +399,20 @@ function loadNote(when) {
 /** Entry point: build or reuse the repositories, measure, print tables, targets and the time breakdown. */
 async function main() {
   if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (or `npm run bench`).');
-  if (!existsSync(CLIFF)) throw new Error('node_modules/.bin/git-cliff is missing: run `npm ci`.');
   const floor = floorArgs(await loadAdapter());
   const bigRepo = await ensureRepo(CACHE, 'big', (m) => console.log(m));
   const manyRepo = await ensureRepo(CACHE, 'manyTags', (m) => console.log(m));
-  console.log(`\nRelease Manager notes benchmark — ${environment()}`);
+  const cliff = ensureCliff();
+  console.log(`\nRelease Manager notes benchmark — ${environment(cliff)}`);
   console.log(loadNote('at start'));
   console.log(`Median of ${RUNS} run${RUNS === 1 ? '' : 's'} after ${WARMUPS} warm-up (1 run when the warm-up exceeds ${SLOW_MS / 1000} s); every run capped at ${TIMEOUT_MS / 1000} s.`);
   console.log(HAS_TIME ? 'Peak RSS: GNU time %M, the largest single process of the command (node, or git, or git-cliff).' : 'Peak RSS: n/a (/usr/bin/time is not GNU time or is missing; apt-get install time).');
   console.log('\nStartup');
-  const startup = await benchStartup();
+  const startup = await benchStartup(cliff);
   console.log('\nRepository "big"');
-  const big = await benchBig(bigRepo, floor);
+  const big = await benchBig(bigRepo, floor, cliff);
   console.log('\nRepository "manyTags"');
-  const many = await benchManyTags(manyRepo, floor);
+  const many = await benchManyTags(manyRepo, floor, cliff);
   printTables(startup, big, many);
   printTargets(big, many);
   console.log(`\nWhere our time goes (spawn trace, median of ${TRACE_RUNS} runs; "JS alone" = no git process running: our parsing, grouping, rendering, GC, spawn latency)`);
