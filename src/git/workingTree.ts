@@ -22,6 +22,11 @@ const MARKERS: [string, InProgressOperation][] = [
 export interface WorkingTreeOptions {
   gitPath?: string;
   signal?: AbortSignal;
+  /**
+   * The repository is not trusted: `git status` may re-hash files through the clean filters of the
+   * repository's config (any program), so every configured filter driver is switched off for this read.
+   */
+  untrusted?: boolean;
 }
 
 /**
@@ -30,8 +35,9 @@ export interface WorkingTreeOptions {
  */
 export async function readWorkingTree(root: string, options: WorkingTreeOptions = {}): Promise<WorkingTreeState> {
   const gitPath = options.gitPath ?? 'git';
+  const noFilters = options.untrusted ? await filterOverrides(gitPath, root, options.signal) : [];
   const [status, paths] = await Promise.all([
-    git(gitPath, root, ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=normal'], options.signal),
+    git(gitPath, root, [...noFilters, '--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=normal'], options.signal),
     git(gitPath, root, ['rev-parse', ...[...MARKERS.map(([f]) => f), 'index.lock'].flatMap((f) => ['--git-path', f])], options.signal),
   ]);
   const state = parseStatus(status);
@@ -108,6 +114,22 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** `-c filter.<driver>.clean= …` for every filter driver in the config: an empty command is no filter at all. */
+export async function filterOverrides(gitPath: string, root: string, signal?: AbortSignal): Promise<string[]> {
+  let listed = '';
+  try {
+    listed = await git(gitPath, root, ['config', '--name-only', '--get-regexp', '^filter\\.'], signal);
+  } catch {
+    return []; // exit 1: no filter configured
+  }
+  const drivers = new Set<string>();
+  for (const name of listed.split('\n')) {
+    const m = /^filter\.(.+)\.[^.]+$/.exec(name.trim());
+    if (m) drivers.add(m[1]!);
+  }
+  return [...drivers].flatMap((d) => ['clean', 'smudge', 'process'].flatMap((k) => ['-c', `filter.${d}.${k}=`]));
 }
 
 function git(gitPath: string, cwd: string, args: string[], signal?: AbortSignal): Promise<string> {

@@ -47,7 +47,8 @@ export function createGateContext(options: GateContextOptions): GateContext {
   const getRelease = () =>
     (release ??= draftNotes(repo, options.config, { ...options.draft, signal: options.signal, firstTimeContributors: false }));
   return {
-    workingTree: () => (tree ??= readWorkingTree(repo.root, { gitPath: options.gitPath, signal: options.signal })),
+    // Without trust, no program from the repository's config may run, not even a clean filter during `git status`.
+    workingTree: () => (tree ??= readWorkingTree(repo.root, { gitPath: options.gitPath, signal: options.signal, untrusted: !options.commandsAllowed })),
     release: getRelease,
     rangeCommits: () =>
       (commits ??= getRelease().then(async (notes) => {

@@ -1,9 +1,29 @@
 import assert from 'node:assert/strict';
+import { existsSync, rmSync, utimesSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { readWorkingTree, parseStatus } from '../../../src/git/workingTree';
 import { TestRepo } from '../../helpers/testRepo';
 
 describe('git working tree adapter', () => {
   after(() => TestRepo.cleanup());
+
+  it("never runs the repository's clean filters when the repository is not trusted (but does when it is)", async () => {
+    const r = TestRepo.create();
+    r.write('.gitattributes', '* filter=evil\n');
+    r.write('a.txt', 'hello\n');
+    r.git('add', '.gitattributes', 'a.txt');
+    r.git('commit', '-q', '-m', 'chore: base');
+    const marker = join(r.dir, '..', `${basename(r.dir)}-filter-ran`);
+    r.git('config', 'filter.evil.clean', `sh -c 'touch "${marker}"; cat'`);
+    const racy = () => utimesSync(join(r.dir, 'a.txt'), new Date(), new Date(Date.now() + 5000)); // stat changed: git re-hashes the file
+    racy();
+    await readWorkingTree(r.dir, { untrusted: true });
+    assert.equal(existsSync(marker), false, 'no program from .git/config ran');
+    racy();
+    await readWorkingTree(r.dir, { untrusted: false });
+    assert.equal(existsSync(marker), true, 'the test would notice a filter run');
+    rmSync(marker, { force: true });
+  });
 
   it('parses porcelain v2 branch headers and entries, renames and paths with spaces included', () => {
     const z = [
