@@ -389,11 +389,12 @@ function environment(cliff) {
   return `node ${process.version}, ${gitVersion}, ${cliffVersion}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB; dist/cli.js ${size} KB`;
 }
 
-/** The 1-minute load average, with a warning when other work competes for the CPUs (timings then drift). */
+/** The 1-minute load average; at the start a high one means other work competes for the CPUs (timings then drift). */
 function loadNote(when) {
   const load = loadavg()[0];
-  const busy = load > cpus().length * 0.3;
-  return `Load average ${when}: ${load.toFixed(2)} on ${cpus().length} CPUs${busy ? ' — WARNING: the machine is busy, timings are noisy; rerun when idle.' : '.'}`;
+  const busy = when === 'at start' && load > cpus().length * 0.5;
+  const own = when === 'at end' ? " (includes the benchmark's own runs)" : '';
+  return `Load average ${when}: ${load.toFixed(2)} on ${cpus().length} CPUs${own}${busy ? ' — WARNING: the machine is busy, timings will be noisy; rerun when idle.' : '.'}`;
 }
 
 /** Entry point: build or reuse the repositories, measure, print tables, targets and the time breakdown. */

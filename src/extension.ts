@@ -32,11 +32,13 @@ export interface ReleaseManagerApi {
   gates: GateController;
   /** The checklist webview provider. */
   checklist: ChecklistViewProvider;
+  /** How long activate() took, in milliseconds (the benchmark reports it). */
+  activationMs: number;
 }
 
 /** The one composition root: builds every service by hand and registers each disposable. */
 export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
-  const started = Date.now();
+  const started = performance.now();
   const log = createLog();
   const settings = readSettings;
   const discovery = new RepositoryDiscovery(log);
@@ -108,8 +110,9 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   );
   // The first load runs after activation returns: activation itself stays cheap.
   setTimeout(() => void vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), 0);
-  log.info(`activated in ${Date.now() - started} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree, gates, checklist };
+  const activationMs = performance.now() - started;
+  log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
+  return { settled: () => model.settled(), model, tree, gates, checklist, activationMs };
 }
 
 /** Nothing to tear down beyond the subscriptions. */

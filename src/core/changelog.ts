@@ -24,7 +24,7 @@ export async function buildChangelog(repo: GitRepo, config: NotesConfig, options
   await checkRepository(repo);
   const toHash = await repo.resolveCommit(to);
   const pkg = packageFor(config, path);
-  const inv = await inventoryTags(repo, config, pkg);
+  const inv = await inventoryTags(repo, config, pkg, { dates: true });
 
   const log: RawCommit[] = [];
   const index = new Map<string, number>();

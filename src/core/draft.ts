@@ -66,13 +66,18 @@ export function packageFor(config: NotesConfig, path: string | undefined): Packa
 }
 
 /** Reads every tag and keeps the release tags of the format in force (root or package). */
-export async function inventoryTags(repo: GitRepo, config: NotesConfig, pkg: PackageConfig | null): Promise<TagInventory> {
+export async function inventoryTags(repo: GitRepo, config: NotesConfig, pkg: PackageConfig | null, options: { dates?: boolean } = {}): Promise<TagInventory> {
   const format = pkg ? new TagFormat(pkg.tagFormat, pkg.name) : new TagFormat(config.tagFormat);
   const others = config.packages.filter((p) => p !== pkg).map((p) => new TagFormat(p.tagFormat, p.name));
   if (pkg) others.push(new TagFormat(config.tagFormat));
+  const tags = await repo.tags(options);
+  // The same tag list (an adapter may return its cached array) with the same formats parses the same way.
+  const key = [format.format, ...others.map((o) => o.format)].join('\u0000') + `\u0000${pkg?.initialVersion ?? config.initialVersion}`;
+  const memo = INVENTORY_MEMO.get(tags)?.get(key);
+  if (memo) return { ...memo, pkg };
   const releases: LocatedTag[] = [];
   const ignored: string[] = [];
-  for (const t of await repo.tags()) {
+  for (const t of tags) {
     const parsed = format.parse(t.name);
     if (parsed) releases.push({ ...parsed, commit: t.commit, date: t.date });
     else if (format.matchesShape(t.name) || !others.some((o) => o.matchesShape(t.name))) ignored.push(t.name);
@@ -82,8 +87,15 @@ export async function inventoryTags(repo: GitRepo, config: NotesConfig, pkg: Pac
     const list = ignored.slice(0, MAX_LISTED).join(', ') + (ignored.length > MAX_LISTED ? `, … (${ignored.length - MAX_LISTED} more)` : '');
     warnings.push(`Ignored ${ignored.length} tag(s) that are not releases of the form ${format.format} with a semver version: ${list}.`);
   }
-  return { format, releases: sortDescending(releases) as LocatedTag[], warnings, initialVersion: pkg?.initialVersion ?? config.initialVersion, pkg };
+  const inventory: TagInventory = { format, releases: sortDescending(releases), warnings, initialVersion: pkg?.initialVersion ?? config.initialVersion, pkg };
+  const byKey = INVENTORY_MEMO.get(tags) ?? new Map<string, TagInventory>();
+  byKey.set(key, inventory);
+  INVENTORY_MEMO.set(tags, byKey);
+  return inventory;
 }
+
+/** Parsed inventories by tag list (weakly held: a new list from the adapter drops the old entries). */
+const INVENTORY_MEMO = new WeakMap<readonly unknown[], Map<string, TagInventory>>();
 
 /**
  * The highest stable release reachable from `target`, skipping `exclude`d tag names.
@@ -143,13 +155,23 @@ export async function draftNotes(repo: GitRepo, config: NotesConfig, options: Dr
   }
   const pkg = packageFor(config, path);
   // Independent reads run together: each is a git process.
-  const [, toHash, inv, head] = await Promise.all([checkRepository(repo), repo.resolveCommit(to), inventoryTags(repo, config, pkg), repo.head()]);
+  // HEAD's commit comes with its branch from one git call; other refs are resolved on their own.
+  const headRead = repo.head();
+  headRead.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  const [, inv] = await Promise.all([checkRepository(repo), inventoryTags(repo, config, pkg)]);
+  const releasedTag = inv.releases.find((t) => t.name === to) ?? null;
+  // Fast path for the everyday case (unreleased changes of the whole repository): one git process checks
+  // that the highest release is in the history and reads the range since it, while HEAD is read beside it.
+  const first = from === undefined && path === undefined && !releasedTag ? (inv.releases.find((t) => t.version.prerelease.length === 0) ?? null) : null;
+  const fastRaw: RawCommit[] = [];
+  const fastHit = first !== null && (await repo.logWithBoundary({ exclude: first.commit, to, signal: options.signal }, (c) => fastRaw.push(c))).has(first.commit);
+  const head = await headRead;
+  const toHash = to === 'HEAD' && head.hash ? head.hash : await repo.resolveCommit(to);
   const warnings = [...inv.warnings];
   if (path !== undefined && pkg === null) {
     warnings.push(`No package is configured for ${path}; using the tag format ${inv.format.format}. Add it to "packages" in .release-manager.json.`);
   }
   // A `to` that is itself a release tag drafts that release: its own tag is not its base.
-  const releasedTag = inv.releases.find((t) => t.name === to) ?? null;
   const exclude = new Set(releasedTag ? inv.releases.filter((t) => t.commit === releasedTag.commit).map((t) => t.name) : []);
 
   let fromHash: string | null;
@@ -160,6 +182,10 @@ export async function draftNotes(repo: GitRepo, config: NotesConfig, options: Dr
     fromLabel = from;
     const asTag = inv.releases.find((t) => t.name === from);
     current = asTag ? asTag.version : ((await lastRelease(repo, inv, fromHash)).tag?.version ?? null);
+  } else if (fastHit && first) {
+    fromHash = first.commit;
+    fromLabel = first.name;
+    current = first.version;
   } else {
     const last = await lastRelease(repo, inv, toHash, exclude);
     warnings.push(...last.warnings);
@@ -167,7 +193,7 @@ export async function draftNotes(repo: GitRepo, config: NotesConfig, options: Dr
     fromLabel = last.tag?.name ?? null;
     current = last.tag?.version ?? null;
   }
-  const raw = fromHash === toHash ? [] : await readRange(repo, fromHash, toHash, path ? [path] : [], options.signal);
+  const raw = fastHit ? fastRaw : fromHash === toHash ? [] : await readRange(repo, fromHash, toHash, path ? [path] : [], options.signal);
   const { changes, commits } = collectChanges(raw, config);
   let version = decideVersion({
     current,
@@ -189,7 +215,7 @@ export async function draftNotes(repo: GitRepo, config: NotesConfig, options: Dr
   return {
     range: { from: fromLabel, to, fromHash, toHash },
     version,
-    date: releasedTag ? releasedTag.date.slice(0, 10) : null,
+    date: releasedTag ? (await repo.tagDate(releasedTag.name)).slice(0, 10) || null : null,
     sections: groupSections(changes, config),
     contributors,
     firstTimeContributors: wantFirst ? contributors.filter((c) => !known.has(c.email)) : [],

@@ -4,7 +4,7 @@ import type { RawCommit } from './commits';
 export interface TagRef {
   name: string;
   commit: string;
-  /** Tagger date of an annotated tag, else the commit date (ISO-8601). */
+  /** Tagger date of an annotated tag, else the commit date (ISO-8601); empty unless asked for (reading dates costs an object read per tag). */
   date: string;
 }
 
@@ -39,14 +39,22 @@ export interface GitRepo {
   head(): Promise<HeadState>;
   /** Resolves a validated ref to a full commit hash; throws GitError('unknown-ref'). */
   resolveCommit(ref: string): Promise<string>;
-  /** Every tag in the repository with its peeled commit. */
-  tags(): Promise<TagRef[]>;
+  /** Every tag in the repository with its peeled commit (and its date when `dates`). */
+  tags(options?: { dates?: boolean }): Promise<TagRef[]>;
+  /** The date of one tag (ISO-8601), empty when unknown. */
+  tagDate(name: string): Promise<string>;
   /** True when `ancestor` is reachable from `descendant` (or equal). */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /** Names of the tags reachable from the commit (used when the fast path gives up). */
   tagsMergedInto(commit: string): Promise<Set<string>>;
   /** Streams commits newest first; the callback sees each one as it is parsed. */
   log(query: LogQuery, onCommit: (commit: RawCommit) => void): Promise<void>;
+  /**
+   * Streams the commits of `to` not reachable from `exclude` (like `log`), and returns the boundary:
+   * the excluded commits that are parents of streamed ones. `exclude` is an ancestor of `to` exactly
+   * when it is in the boundary (for a non-empty range), so one git process both checks and reads.
+   */
+  logWithBoundary(query: { exclude: string; to: string; signal?: AbortSignal }, onCommit: (commit: RawCommit) => void): Promise<Set<string>>;
   /** Hashes of the commits reachable from `to` that touch the paths. */
   commitsTouching(to: string, paths: readonly string[], signal?: AbortSignal): Promise<Set<string>>;
   /** Of the given emails, those that authored or co-authored a commit reachable from `before`. */

@@ -40,8 +40,16 @@ export class TagFormat {
 }
 
 /** Sorts release tags by semver precedence, highest first (rc.10 above rc.9; build metadata ignored). */
-export function sortDescending(tags: ReleaseTag[]): ReleaseTag[] {
-  return [...tags].sort((a, b) => semver.rcompare(a.version, b.version) || a.name.localeCompare(b.name));
+export function sortDescending<T extends ReleaseTag>(tags: readonly T[]): T[] {
+  // Numeric fields first (cheap); semver's full comparison only for equal major.minor.patch (prereleases).
+  return [...tags].sort(
+    (a, b) =>
+      b.version.major - a.version.major ||
+      b.version.minor - a.version.minor ||
+      b.version.patch - a.version.patch ||
+      semver.rcompare(a.version, b.version) ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
 }
 
 /** Rules of `git check-ref-format` for a ref name given by a user; returns the problem or null. */

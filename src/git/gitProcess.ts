@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { GitError } from '../core/errors';
 
 /** Environment for every git process: no prompts, no pager, no optional locks, stable English messages. */
@@ -41,4 +42,17 @@ export function mapGitFailure(stderr: string, cwd: string): GitError {
 
 function firstLine(text: string): string {
   return (text.split('\n').find((l) => l.trim() !== '') ?? text).slice(0, 300);
+}
+
+/** Runs a short git command (argv, no shell) and resolves to its stdout; exit codes in `okCodes` count as success. */
+export function execGit(gitPath: string, cwd: string, args: string[], options: { okCodes?: number[]; signal?: AbortSignal; maxBuffer?: number } = {}): Promise<string> {
+  const ok = options.okCodes ?? [0];
+  return new Promise((resolve, reject) => {
+    execFile(gitPath, [...GIT_CONFIG_ARGS, ...args], { cwd, env: gitEnv(), encoding: 'utf8', maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024, windowsHide: true, signal: options.signal }, (error, stdout, stderr) => {
+      const code = error ? ((error as NodeJS.ErrnoException & { code?: unknown }).code as unknown) : 0;
+      if (!error || (typeof code === 'number' && ok.includes(code))) return resolve(stdout);
+      if (options.signal?.aborted) return reject(new GitError('cancelled', 'Cancelled.', 'Run the command again when ready.'));
+      reject(mapGitFailure(code === 'ENOENT' ? 'spawn git ENOENT' : stderr || error.message, cwd));
+    });
+  });
 }

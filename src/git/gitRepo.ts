@@ -1,10 +1,11 @@
-import { realpathSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { RawCommit } from '../core/commits';
 import { GitError } from '../core/errors';
 import type { GitRepo, HeadState, LogQuery, TagRef } from '../core/ports';
-import { GIT_CONFIG_ARGS, gitEnv, mapGitFailure } from './gitProcess';
-import { logFormat, parseRecord, streamRecords } from './logStream';
+import { GIT_CONFIG_ARGS, execGit, gitEnv, mapGitFailure } from './gitProcess';
+import { logFormat, markedLogFormat, parseRecord, streamRecords } from './logStream';
 
 /** Oldest git we support: `--end-of-options` arrived in 2.24. */
 const MIN_GIT: [number, number] = [2, 24];
@@ -21,6 +22,8 @@ export class LocalGitRepo implements GitRepo {
   private readonly gitPath: string;
 
   private readonly shallow: boolean;
+  /** The repository's common git dir (where refs live), for the tag cache's fingerprint. */
+  private commonDir: string | null = null;
 
   private constructor(root: string, git: SimpleGit, gitPath: string, shallow: boolean) {
     this.root = root;
@@ -38,14 +41,12 @@ export class LocalGitRepo implements GitRepo {
       throw new GitError('not-a-repo', `Folder ${dir} does not exist.`, 'Pass an existing folder with --repo DIR.');
     }
     const git = makeGit(real, gitPath);
-    const [version, where] = await Promise.all([run(git, ['--version'], real), run(git, ['rev-parse', '--show-toplevel', '--is-shallow-repository'], real)]);
-    const m = /git version (\d+)\.(\d+)/.exec(version);
-    if (!m || Number(m[1]) < MIN_GIT[0] || (Number(m[1]) === MIN_GIT[0] && Number(m[2]) < MIN_GIT[1])) {
-      throw new GitError('git-too-old', `Git ${m ? `${m[1]}.${m[2]}` : '(unknown version)'} is too old.`, `Install git ${MIN_GIT.join('.')} or newer.`);
-    }
-    const [top, shallow] = where.trim().split('\n') as [string, string | undefined];
+    const [, where] = await Promise.all([checkVersion(git, gitPath, real), run(git, ['rev-parse', '--show-toplevel', '--is-shallow-repository', '--git-common-dir'], real)]);
+    const [top, shallow, common] = where.trim().split('\n') as [string, string | undefined, string | undefined];
     if (top === '' || shallow === undefined) throw new GitError('not-a-repo', `${real} is not inside a git work tree (bare repository?).`, 'Open a checked-out repository.');
-    return new LocalGitRepo(top, makeGit(top, gitPath), gitPath, shallow.trim() === 'true');
+    const repo = new LocalGitRepo(top, makeGit(top, gitPath), gitPath, shallow.trim() === 'true');
+    repo.commonDir = common ? resolve(real, common.trim()) : null;
+    return repo;
   }
 
   private run(args: string[]): Promise<string> {
@@ -80,7 +81,16 @@ export class LocalGitRepo implements GitRepo {
     throw new GitError('unknown-ref', `Git does not know the ref ${JSON.stringify(ref)}.`, 'Check the spelling, or run `git fetch --tags` if it lives on the remote.');
   }
 
-  async tags(): Promise<TagRef[]> {
+  async tags(options: { dates?: boolean } = {}): Promise<TagRef[]> {
+    if (!options.dates) {
+      // Tags rarely change while the editor runs: reuse the last list while the refs on disk are unchanged.
+      const fingerprint = this.commonDir ? refsFingerprint(this.commonDir) : null;
+      const cached = this.commonDir ? TAG_CACHE.get(this.commonDir) : undefined;
+      if (fingerprint !== null && cached && cached.fingerprint === fingerprint) return cached.tags;
+      const tags = await this.peeledTags();
+      if (fingerprint !== null && this.commonDir) TAG_CACHE.set(this.commonDir, { fingerprint, tags });
+      return tags;
+    }
     const out = await this.run(['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(creatordate:iso-strict)%00%(objecttype)', 'refs/tags']);
     const tags: TagRef[] = [];
     for (const line of out.split('\n')) {
@@ -93,13 +103,37 @@ export class LocalGitRepo implements GitRepo {
     return tags;
   }
 
+  /**
+   * Tag names and peeled commits from `git show-ref -d`, which takes the peeled values that packed-refs
+   * already holds: no tag object is read, so 12,000 tags cost a few milliseconds.
+   */
+  private async peeledTags(): Promise<TagRef[]> {
+    const out = await execGit(this.gitPath, this.root, ['show-ref', '--tags', '-d'], { okCodes: [0, 1] });
+    const commits = new Map<string, string>();
+    const PREFIX = ' refs/tags/';
+    for (const line of out.split('\n')) {
+      const at = line.indexOf(PREFIX);
+      if (at < 40) continue;
+      const peeled = line.endsWith('^{}');
+      const name = line.slice(at + PREFIX.length, peeled ? -3 : undefined);
+      if (peeled || !commits.has(name)) commits.set(name, line.slice(0, at)); // the peeled line (^{}) wins
+    }
+    return [...commits].map(([name, commit]) => ({ name, commit, date: '' }));
+  }
+
+  async tagDate(name: string): Promise<string> {
+    const out = await this.run(['for-each-ref', '--format=%(creatordate:iso-strict)', `refs/tags/${name}`]).catch(() => '');
+    return out.trim();
+  }
+
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     try {
       const base = (await this.run(['merge-base', '--end-of-options', ancestor, descendant])).trim();
       return base === ancestor || (base !== '' && base === (await this.resolveCommit(ancestor)));
     } catch (e) {
       if ((e as ExitError).exitCode === 1) return false; // no common history at all
-      throw e;
+      if (e instanceof GitError && e.code === 'cancelled') throw e;
+      return false; // a tag of a tree or blob: not an ancestor of anything
     }
   }
 
@@ -123,6 +157,26 @@ export class LocalGitRepo implements GitRepo {
         if (c) onCommit(c);
       },
     });
+  }
+
+  async logWithBoundary(query: { exclude: string; to: string; signal?: AbortSignal }, onCommit: (commit: RawCommit) => void): Promise<Set<string>> {
+    const { format, boundary } = markedLogFormat();
+    const edge = new Set<string>();
+    await streamRecords({
+      cwd: this.root,
+      gitPath: this.gitPath,
+      args: [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', '--boundary', `--format=${format}`, '--end-of-options', query.to, `^${query.exclude}`, '--'],
+      boundary,
+      signal: query.signal,
+      onRecord: (record) => {
+        const mark = record.slice(0, record.indexOf('\u0000'));
+        const c = parseRecord(record.slice(mark.length + 1));
+        if (!c) return;
+        if (mark === '-') edge.add(c.hash);
+        else onCommit(c);
+      },
+    });
+    return edge;
   }
 
   async commitsTouching(to: string, paths: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
@@ -204,6 +258,61 @@ export class LocalGitRepo implements GitRepo {
     });
     return found;
   }
+}
+
+/** Tag lists by common git dir, with the fingerprint of the refs they were read from. */
+const TAG_CACHE = new Map<string, { fingerprint: string; tags: TagRef[] }>();
+const VERSION_CHECKED = new Map<string, Promise<void>>();
+
+/**
+ * What the tag refs look like on disk: packed-refs' identity and every loose ref under refs/tags.
+ * Any tag created, deleted, moved or packed changes it; null when it cannot be read (no caching then).
+ */
+function refsFingerprint(commonDir: string): string | null {
+  try {
+    const parts: string[] = [];
+    try {
+      const s = statSync(join(commonDir, 'packed-refs'));
+      parts.push(`p:${s.ino}:${s.size}:${s.mtimeMs}`);
+    } catch {
+      parts.push('p:-');
+    }
+    const walk = (dir: string, depth: number): void => {
+      if (depth > 20) throw new Error('too deep');
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const full = join(dir, e.name);
+        if (e.isDirectory()) walk(full, depth + 1);
+        else {
+          const s = statSync(full);
+          parts.push(`${full}:${s.ino}:${s.size}:${s.mtimeMs}`);
+        }
+      }
+    };
+    try {
+      walk(join(commonDir, 'refs', 'tags'), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return null;
+    }
+    return parts.join('|');
+  } catch {
+    return null;
+  }
+}
+
+/** Checks once per git executable that it is recent enough (`--end-of-options` arrived in 2.24). */
+function checkVersion(git: SimpleGit, gitPath: string, cwd: string): Promise<void> {
+  let checked = VERSION_CHECKED.get(gitPath);
+  if (!checked) {
+    checked = run(git, ['--version'], cwd).then((version) => {
+      const m = /git version (\d+)\.(\d+)/.exec(version);
+      if (!m || Number(m[1]) < MIN_GIT[0] || (Number(m[1]) === MIN_GIT[0] && Number(m[2]) < MIN_GIT[1])) {
+        throw new GitError('git-too-old', `Git ${m ? `${m[1]}.${m[2]}` : '(unknown version)'} is too old.`, `Install git ${MIN_GIT.join('.')} or newer.`);
+      }
+    });
+    checked.catch(() => VERSION_CHECKED.delete(gitPath));
+    VERSION_CHECKED.set(gitPath, checked);
+  }
+  return checked;
 }
 
 /** Literal pathspecs: a path is never read as magic (`:(exclude)`) or a glob. */

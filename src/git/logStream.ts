@@ -14,6 +14,12 @@ export function logFormat(): { format: string; boundary: string } {
   return { format: `%x1e${token}%x1f${FIELDS.join('%x00')}`, boundary: `\u001e${token}\u001f` };
 }
 
+/** Like logFormat, with git's `%m` mark first (`-` for a boundary commit). */
+export function markedLogFormat(): { format: string; boundary: string } {
+  const token = randomBytes(9).toString('hex');
+  return { format: `%x1e${token}%x1f%m%x00${FIELDS.join('%x00')}`, boundary: `\u001e${token}\u001f` };
+}
+
 /** Parses one record (without its boundary) into a raw commit. */
 export function parseRecord(record: string): RawCommit | null {
   const parts = record.split('\u0000');

@@ -270,6 +270,25 @@ describe('drafting notes from a real repository', () => {
     assert.equal(n.sections[0]!.entries[0]!.subject.length, 10_000);
   });
 
+  it('sees tags created, moved, deleted and packed since the last draft (the tag list is cached)', async () => {
+    const r = TestRepo.create();
+    r.commit('feat: a');
+    r.tag('v1.0.0');
+    const b = r.commit('fix: b');
+    const repo = await LocalGitRepo.open(r.dir);
+    assert.equal((await draftNotes(repo, defaultConfig())).range.from, 'v1.0.0');
+    r.tag('v1.0.1');
+    assert.equal((await draftNotes(repo, defaultConfig())).range.from, 'v1.0.1', 'a new loose tag');
+    r.git('pack-refs', '--all');
+    assert.equal((await draftNotes(await LocalGitRepo.open(r.dir), defaultConfig())).range.from, 'v1.0.1', 'after packing');
+    r.git('tag', '-d', 'v1.0.1');
+    assert.equal((await draftNotes(repo, defaultConfig())).range.from, 'v1.0.0', 'a deleted packed tag');
+    r.commit('fix: c');
+    r.git('tag', '-f', 'v1.0.0', b);
+    const moved = await draftNotes(repo, defaultConfig());
+    assert.equal(moved.range.fromHash, b, 'a moved tag');
+  });
+
   it('can be cancelled', async () => {
     const r = TestRepo.create();
     r.commit('feat: a');
