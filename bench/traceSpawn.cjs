@@ -18,16 +18,42 @@ function logKind(args) {
   return ' (commits of the range)';
 }
 
-if (childProcess && fs && file) {
-  const original = childProcess.spawn;
-  /** Wraps spawn (simple-git and the log streamer both go through it) to note start, end and the git subcommand. */
-  childProcess.spawn = function tracedSpawn(command, args = [], ...rest) {
+/** A short name for a command: the executable and its subcommand (global `-c x=y` options skipped). */
+function describe(command, args) {
+  const list = Array.isArray(args) ? args.map(String) : [];
+  const subcommand = list.find((a, i) => !a.startsWith('-') && list[i - 1] !== '-c') ?? list[list.length - 1] ?? '';
+  return `${command} ${subcommand}${subcommand === 'log' ? logKind(list) : ''}`;
+}
+
+/** Wraps an async child_process function (spawn, execFile): it returns a ChildProcess whose close ends the event. */
+function traceAsync(name) {
+  const original = childProcess[name];
+  childProcess[name] = function traced(command, args, ...rest) {
     const start = now();
     const child = original.call(this, command, args, ...rest);
-    const subcommand = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '-c') ?? args[args.length - 1] ?? '';
-    const kind = subcommand === 'log' ? logKind(args) : '';
-    child.on('close', () => events.push({ name: `${command} ${subcommand}${kind}`, start, end: now() }));
+    child.on('close', () => events.push({ name: describe(command, args), start, end: now() }));
     return child;
   };
+}
+
+/** Wraps a synchronous child_process function (spawnSync, execFileSync). */
+function traceSync(name) {
+  const original = childProcess[name];
+  childProcess[name] = function traced(command, args, ...rest) {
+    const start = now();
+    try {
+      return original.call(this, command, args, ...rest);
+    } finally {
+      events.push({ name: describe(command, args), start, end: now() });
+    }
+  };
+}
+
+if (childProcess && fs && file) {
+  // execFile calls Node's internal spawn, not the exported one, so each entry point is wrapped on its own.
+  traceAsync('spawn');
+  traceAsync('execFile');
+  traceSync('spawnSync');
+  traceSync('execFileSync');
   process.on('exit', () => fs.writeFileSync(file, JSON.stringify({ exit: now(), events })));
 }

@@ -1,6 +1,5 @@
 import type * as semver from 'semver';
-import { collectChanges } from './changes';
-import type { RawCommit } from './commits';
+import { collectPrepared, prepareCommit, type PreparedCommit } from './changes';
 import type { NotesConfig } from './config';
 import { checkRepository, describeReleased, inventoryTags, packageFor, validatePath, validateRef, type LocatedTag } from './draft';
 import { contributorsOf, groupSections, type ReleaseNotes } from './notes';
@@ -26,11 +25,12 @@ export async function buildChangelog(repo: GitRepo, config: NotesConfig, options
   const pkg = packageFor(config, path);
   const inv = await inventoryTags(repo, config, pkg, { dates: true });
 
-  const log: RawCommit[] = [];
+  // Each commit is parsed as it arrives and only what the notes need is kept (not the raw text).
+  const log: PreparedCommit[] = [];
   const index = new Map<string, number>();
   await repo.log({ from: null, to: toHash, paths: [], signal: options.signal }, (c) => {
     index.set(c.hash, log.length);
-    log.push(c);
+    log.push(prepareCommit(c, config));
   });
   const touching = path !== undefined ? await repo.commitsTouching(toHash, [path], options.signal) : null;
 
@@ -49,16 +49,16 @@ export async function buildChangelog(repo: GitRepo, config: NotesConfig, options
       }
     }
   });
-  const buckets: RawCommit[][] = reachable.map(() => []);
-  const unreleased: RawCommit[] = [];
+  const buckets: PreparedCommit[][] = reachable.map(() => []);
+  const unreleased: PreparedCommit[] = [];
   log.forEach((c, i) => (owner[i] === -1 ? unreleased : buckets[owner[i]!]!).push(c));
 
   const known = new Set<string>();
   const out: ReleaseNotes[] = [];
   let previous: LocatedTag | null = null;
   let previousStable: semver.SemVer | null = null;
-  const scoped = (raw: RawCommit[]) => {
-    const { changes, commits } = collectChanges(raw, config);
+  const scoped = (prepared: PreparedCommit[]) => {
+    const { changes, commits } = collectPrepared(prepared);
     if (touching === null) return { changes, commits };
     return { changes: changes.filter((c) => touching.has(c.hash)), commits: commits.filter((c) => touching.has(c.hash)) };
   };

@@ -9,12 +9,54 @@ export interface RangeChanges {
   commits: Change[];
 }
 
+/** What merge attribution needs of a commit: its parents and, for a merge, its PR (or its message to find it in). */
+export interface MergeInfo {
+  hash: string;
+  parents: readonly string[];
+  mergePr?: number | null;
+  message?: string;
+}
+
+/** A commit parsed once as it streams in: its changes, which of them are skipped, and what merges need (the raw text is dropped). */
+export interface PreparedCommit extends MergeInfo {
+  mergePr: number | null;
+  changes: Change[];
+  skipped: boolean[];
+}
+
+/** Parses one raw commit for a range; merges give no changes, only their PR number. */
+export function prepareCommit(raw: RawCommit, config: NotesConfig): PreparedCommit {
+  if (raw.parents.length >= 2) {
+    const nl = raw.message.indexOf('\n');
+    return { hash: raw.hash, parents: raw.parents, mergePr: mergePrNumber(nl === -1 ? raw.message : raw.message.slice(0, nl)), changes: [], skipped: [] };
+  }
+  const changes = toChanges(raw);
+  const skipped = changes.map((c) => isSkipped(c, config));
+  for (const c of changes) c.message = ''; // decided: the full text is not kept (100k commits stay small)
+  return { hash: raw.hash, parents: raw.parents, mergePr: null, changes, skipped };
+}
+
+/** The effective changes of prepared commits (newest first): PR numbers from merges, skips removed, reverts cancelled. */
+export function collectPrepared(prepared: readonly PreparedCommit[]): RangeChanges {
+  const prOf = attributeMerges(prepared);
+  const all: Change[] = [];
+  const kept: Change[] = [];
+  for (const p of prepared) {
+    p.changes.forEach((change, i) => {
+      if (change.pr === null) change.pr = prOf.get(p.hash) ?? null;
+      all.push(change);
+      if (!p.skipped[i]) kept.push(change);
+    });
+  }
+  return { changes: cancelReverts(kept), commits: all };
+}
+
 /**
  * Attributes commits brought in by a `Merge pull request #N` merge to PR N.
  * Commits on the first-parent line of the range tip are never claimed; each commit is claimed once.
  */
-export function attributeMerges(commits: readonly RawCommit[]): Map<string, number> {
-  const byHash = new Map<string, RawCommit>();
+export function attributeMerges(commits: readonly MergeInfo[]): Map<string, number> {
+  const byHash = new Map<string, MergeInfo>();
   for (const c of commits) byHash.set(c.hash, c);
   const mainline = new Set<string>();
   let cur = commits[0];
@@ -27,7 +69,7 @@ export function attributeMerges(commits: readonly RawCommit[]): Map<string, numb
   for (let i = commits.length - 1; i >= 0; i--) {
     const merge = commits[i]!;
     if (merge.parents.length < 2) continue;
-    const pr = mergePrNumber(merge.message.split('\n', 1)[0] ?? '');
+    const pr = merge.mergePr !== undefined ? merge.mergePr : mergePrNumber(merge.message?.split('\n', 1)[0] ?? '');
     if (pr === null) continue;
     // What the merge brings in is what its other parents reach and its first parent does not.
     // The first parent's history is walked only down to the mainline (never claimed anyway), so
@@ -45,7 +87,7 @@ export function attributeMerges(commits: readonly RawCommit[]): Map<string, numb
 /** Commits reachable from `start` within the range, stopping at the mainline and at `stop`; `visit` may prune. */
 function reachOffMainline(
   start: readonly string[],
-  byHash: ReadonlyMap<string, RawCommit>,
+  byHash: ReadonlyMap<string, MergeInfo>,
   mainline: ReadonlySet<string>,
   stop: ReadonlySet<string>,
   visit: (hash: string) => boolean = () => true,
@@ -77,17 +119,7 @@ export function isSkipped(change: Change, config: NotesConfig): boolean {
 
 /** Turns the raw commits of a range (newest first) into its effective changes. */
 export function collectChanges(raw: readonly RawCommit[], config: NotesConfig): RangeChanges {
-  const prOf = attributeMerges(raw);
-  const all: Change[] = [];
-  for (const commit of raw) {
-    if (commit.parents.length >= 2) continue; // a merge never repeats the commits it brings in
-    for (const change of toChanges(commit)) {
-      if (change.pr === null) change.pr = prOf.get(commit.hash) ?? null;
-      all.push(change);
-    }
-  }
-  const kept = all.filter((c) => !isSkipped(c, config));
-  return { changes: cancelReverts(kept), commits: all };
+  return collectPrepared(raw.map((r) => prepareCommit(r, config)));
 }
 
 /**

@@ -43,6 +43,8 @@ export interface ParsedMessage {
   footers: Footer[];
   /** Texts of `BREAKING CHANGE:` / `BREAKING-CHANGE:` footers (a `!` header alone adds none here). */
   breakingNotes: string[];
+  /** The whole message, sanitized (control, ANSI and bidi characters removed; CRLF folded). */
+  text: string;
 }
 
 /** One change in the notes: a commit, or one entry of a squash merge's body. */
@@ -75,6 +77,8 @@ const PR_SUFFIX = /\s*\(#(\d{1,9})\)\s*$/;
 const MERGE_PR = /^Merge pull request #(\d{1,9}) from \S+/;
 const REVERT_BODY = /This reverts commit ([0-9a-f]{7,40})/gi;
 const SQUASH_ITEM = /^[*-] +(.+)$/;
+const SQUASH_HINT = /^[*-] +\S/m;
+const REVERT_HINT = /reverts commit/i;
 const PERSON = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/;
 
 /** Parses a Conventional Commits header line; null when the line does not follow the convention. */
@@ -121,6 +125,7 @@ export function parseMessage(message: string): ParsedMessage {
     body: bodyParas.map((p) => p.join('\n')).join('\n\n'),
     footers,
     breakingNotes,
+    text,
   };
 }
 
@@ -161,13 +166,12 @@ export function toChanges(raw: RawCommit): Change[] {
     const p = parsePerson(f.value);
     if (p && p.email !== author.email && !coAuthors.some((c) => c.email === p.email)) coAuthors.push(p);
   }
-  const message = stripUnsafe(raw.message);
+  const message = parsed.text;
   const prMatch = PR_SUFFIX.exec(parsed.subject);
   const pr = prMatch ? Number(prMatch[1]) : mergePrNumber(parsed.subject);
   const reverts = revertTargets(message, header?.type === 'revert' ? parsed.footers : []);
-  const base = { hash: raw.hash, author, coAuthors, date: raw.date, message, pr };
 
-  const squashed = squashEntries(parsed.body);
+  const squashed = SQUASH_HINT.test(parsed.body) ? squashEntries(parsed.body) : [];
   if (squashed.length >= 2) {
     // A breaking outer header (`feat!:`) or a trailing BREAKING CHANGE footer belongs to the PR as a whole:
     // it stays with the entries (on the first one) so the release is still breaking.
@@ -175,14 +179,19 @@ export function toChanges(raw: RawCommit): Change[] {
     if (header?.bang && loose.length === 0 && !squashed.some((e) => e.header.bang || e.breakingNotes.length > 0)) loose.push(stripPr(header.subject));
     if (loose.length > 0) squashed[0]!.breakingNotes.push(...loose);
     return squashed.map((e) => ({
-      ...base,
+      hash: raw.hash,
       type: e.header.type,
       scope: e.header.scope,
       subject: stripPr(e.header.subject),
       breaking: e.header.bang || e.breakingNotes.length > 0,
       breakingNotes: e.breakingNotes.length > 0 ? e.breakingNotes : e.header.bang ? [stripPr(e.header.subject)] : [],
+      pr,
+      author,
+      coAuthors,
+      date: raw.date,
       reverts: e.header.type === 'revert' ? reverts : [],
       isRevert: e.header.type === 'revert',
+      message,
       fromSquash: true,
     }));
   }
@@ -191,14 +200,19 @@ export function toChanges(raw: RawCommit): Change[] {
   const isRevert = header?.type === 'revert' || /^Revert "/.test(parsed.subject) || reverts.length > 0;
   return [
     {
-      ...base,
+      hash: raw.hash,
       type: header ? header.type : null,
       scope: header ? header.scope : null,
       subject,
       breaking: header !== null && (header.bang || parsed.breakingNotes.length > 0),
       breakingNotes: header !== null ? breakingNotes : [],
+      pr,
+      author,
+      coAuthors,
+      date: raw.date,
       reverts,
       isRevert,
+      message,
       fromSquash: false,
     },
   ];
@@ -210,7 +224,7 @@ function stripPr(subject: string): string {
 
 function revertTargets(message: string, footers: Footer[]): string[] {
   const out = new Set<string>();
-  for (const m of message.matchAll(REVERT_BODY)) out.add(m[1]!.toLowerCase());
+  if (REVERT_HINT.test(message)) for (const m of message.matchAll(REVERT_BODY)) out.add(m[1]!.toLowerCase());
   for (const f of footers) {
     if (!/^(refs|reverts)$/i.test(f.key)) continue;
     for (const h of f.value.split(/[\s,]+/)) if (/^[0-9a-f]{7,40}$/i.test(h)) out.add(h.toLowerCase());
