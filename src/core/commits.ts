@@ -155,16 +155,43 @@ export function mergePrNumber(subject: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** Shared, frozen empty lists: most commits have no co-author, breaking note or revert target. */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+/** Strings that repeat across a history (types, scopes, names, emails), kept once. */
+const INTERNED = new Map<string, string>();
+function intern(s: string): string {
+  if (s.length > 100) return s;
+  const known = INTERNED.get(s);
+  if (known !== undefined) return known;
+  if (INTERNED.size > 50_000) INTERNED.clear();
+  INTERNED.set(s, s);
+  return s;
+}
+const PEOPLE = new Map<string, Person>();
+/** One Person object per (name, email) across a run: 100k commits by ten people keep ten objects. */
+function person(name: string, email: string): Person {
+  const key = `${email}\u0000${name}`;
+  let p = PEOPLE.get(key);
+  if (!p) {
+    if (PEOPLE.size > 50_000) PEOPLE.clear();
+    p = { name, email };
+    PEOPLE.set(key, p);
+  }
+  return p;
+}
+
 /** Turns one raw commit into its changes: one, or one per conventional entry of a squash merge body. */
 export function toChanges(raw: RawCommit): Change[] {
   const parsed = parseMessage(raw.message);
   const header = parsed.header;
-  const author: Person = { name: oneLine(raw.authorName) || raw.authorEmail, email: raw.authorEmail.toLowerCase() };
-  const coAuthors: Person[] = [];
+  const author = person(oneLine(raw.authorName) || raw.authorEmail, raw.authorEmail.toLowerCase());
+  let coAuthors: Person[] = NONE;
   for (const f of parsed.footers) {
     if (f.key.toLowerCase() !== 'co-authored-by') continue;
     const p = parsePerson(f.value);
-    if (p && p.email !== author.email && !coAuthors.some((c) => c.email === p.email)) coAuthors.push(p);
+    if (!p || p.email === author.email || coAuthors.some((c) => c.email === p.email)) continue;
+    if (coAuthors === NONE) coAuthors = [];
+    coAuthors.push(person(p.name, p.email));
   }
   const message = parsed.text;
   const prMatch = PR_SUFFIX.exec(parsed.subject);
@@ -196,21 +223,21 @@ export function toChanges(raw: RawCommit): Change[] {
     }));
   }
   const subject = stripPr(header ? header.subject : parsed.subject);
-  const breakingNotes = parsed.breakingNotes.length > 0 ? parsed.breakingNotes : header?.bang ? [subject] : [];
+  const breakingNotes = parsed.breakingNotes.length > 0 ? parsed.breakingNotes : header?.bang ? [subject] : NONE;
   const isRevert = header?.type === 'revert' || /^Revert "/.test(parsed.subject) || reverts.length > 0;
   return [
     {
       hash: raw.hash,
-      type: header ? header.type : null,
-      scope: header ? header.scope : null,
+      type: header ? intern(header.type) : null,
+      scope: header?.scope ? intern(header.scope) : null,
       subject,
       breaking: header !== null && (header.bang || parsed.breakingNotes.length > 0),
-      breakingNotes: header !== null ? breakingNotes : [],
+      breakingNotes: header !== null ? breakingNotes : NONE,
       pr,
       author,
       coAuthors,
       date: raw.date,
-      reverts,
+      reverts: reverts.length > 0 ? reverts : NONE,
       isRevert,
       message,
       fromSquash: false,

@@ -11,6 +11,7 @@ const CODE_SPAN = /`[^`\n]+`/g;
  * Balanced `code spans` are kept: markdown shows their content literally, so they are inert as they are.
  */
 export function escapeMarkdown(text: string, mentions: NotesConfig['mentions'] = 'neutralize'): string {
+  if (!text.includes('`')) return escapeText(text, mentions);
   let out = '';
   let last = 0;
   for (const m of text.matchAll(CODE_SPAN)) {
@@ -21,7 +22,7 @@ export function escapeMarkdown(text: string, mentions: NotesConfig['mentions'] =
 }
 
 function escapeText(text: string, mentions: NotesConfig['mentions']): string {
-  if (mentions === 'allow') return escapePlain(text);
+  if (mentions === 'allow' || !text.includes('@')) return escapePlain(text);
   let out = '';
   let last = 0;
   for (const m of text.matchAll(MENTION)) {
@@ -32,7 +33,11 @@ function escapeText(text: string, mentions: NotesConfig['mentions']): string {
   return out + escapePlain(text.slice(last));
 }
 
+// Any character escapePlain would change: most subjects have none, and are returned as they are.
+const NEEDS_ESCAPE = /[&<>\\`*_{}[\]()#+!|~:]/;
+
 function escapePlain(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
