@@ -2,19 +2,11 @@ import type { Change, Person } from './commits';
 import type { NotesConfig } from './config';
 import type { VersionDecision } from './version';
 
-/** One line of the notes, as published in the JSON contract. */
-export interface NoteEntry {
-  hash: string;
-  type: string | null;
-  scope: string | null;
-  subject: string;
-  breaking: boolean;
-  breakingNotes: string[];
-  pr: number | null;
+/** One line of the notes, as published in the JSON contract: a change's fields, with its people as names. */
+export type NoteEntry = Pick<Change, 'hash' | 'type' | 'scope' | 'subject' | 'breaking' | 'breakingNotes' | 'pr' | 'date'> & {
+  /** Author and co-authors, by name. */
   authors: string[];
-  /** Author date (ISO-8601). */
-  date: string;
-}
+};
 
 /** A titled group of entries. */
 export interface Section {
