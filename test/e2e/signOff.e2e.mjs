@@ -49,4 +49,17 @@ describe('the readiness checklist webview', function () {
     assert.match(await frame.locator('li[data-gate-id="qa"] .signed').innerText(), /^by .+ at \d{4}-\d{2}-\d{2}T/);
     await session.screenshot('e2e-checklist-go');
   });
+
+  it('works from the keyboard: Space on the focused sign-off revokes it, Enter on "Re-run all" re-checks', async () => {
+    const { page } = session;
+    const frame = checklistFrame(page);
+    await frame.locator('li[data-gate-id="qa"] vscode-checkbox').focus();
+    await page.keyboard.press('Space');
+    await poll('the verdict NO-GO again', async () => (await frame.locator('.verdict .decision').textContent()) === 'NO-GO', 30_000);
+    const rerun = frame.locator('.toolbar vscode-button').first();
+    await rerun.focus();
+    await page.keyboard.press('Enter');
+    await poll('the re-run to finish with NO-GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'NO-GO', 30_000);
+    assert.match(await frame.locator('li[data-gate-id="smoke"]').innerText(), /passed: .*smoke ok|passed/i, 'Re-run all also ran the command gate (trusted workspace)');
+  });
 });
