@@ -6,7 +6,7 @@ import { GitError, UsageError } from './errors';
 import { contributorsOf, groupSections, type ReleaseNotes } from './notes';
 import type { GitRepo } from './ports';
 import { TagFormat, refNameProblem, sortDescending, type ReleaseTag } from './tags';
-import { changeBump, decideVersion, type BumpLevel, type VersionDecision } from './version';
+import { bumpLevelOf, changeBump, decideVersion, type BumpLevel, type VersionDecision } from './version';
 
 /** What to draft: the CLI flags and the extension's picks map onto this. */
 export interface DraftOptions {
@@ -234,7 +234,7 @@ export function describeReleased(
   const diff = previous ? semver.diff(previous, tag.version) : null;
   const bump: BumpLevel = diff === null ? 'none' : diff.startsWith('pre') || diff === 'prerelease' ? (diff === 'prerelease' ? 'patch' : (diff.slice(3) as BumpLevel)) : (diff as BumpLevel);
   const reasons = previous
-    ? changes.map((c) => ({ hash: c.hash, ...changeBump(c, config, previous) })).filter((r) => r.level === bump).map(({ hash, why }) => ({ hash, why }))
+    ? changes.filter((c) => bumpLevelOf(c, config, previous) === bump).map((c) => ({ hash: c.hash, why: changeBump(c, config, previous).why }))
     : [{ hash: tagHash, why: `first release: ${tag.name} is the first release tag in the history` }];
   return {
     current: previous?.version ?? null,

@@ -49,17 +49,23 @@ const RANK: Record<BumpLevel, number> = { none: 0, patch: 1, minor: 2, major: 3 
 /** The bump one change asks for, with a human reason. */
 export function changeBump(change: Change, config: NotesConfig, current: semver.SemVer | null): { level: BumpLevel; why: string } {
   const label = describe(change);
+  return { level: bumpLevelOf(change, config, current), why: whyOf(change, config, current, label) };
+}
+
+/** The bump level alone (cheap: no text built), for filtering many changes before explaining a few. */
+export function bumpLevelOf(change: Change, config: NotesConfig, current: semver.SemVer | null): BumpLevel {
+  if (change.breaking) return current !== null && current.major === 0 && config.breakingBelow1 === 'minor' ? 'minor' : 'major';
+  if (change.type === null) return config.otherBump;
+  return Object.hasOwn(config.bump, change.type) ? config.bump[change.type]! : 'none';
+}
+
+function whyOf(change: Change, config: NotesConfig, current: semver.SemVer | null, label: string): string {
   if (change.breaking) {
-    if (current !== null && current.major === 0 && config.breakingBelow1 === 'minor') {
-      return { level: 'minor', why: `${label} → minor (breaking change below 1.0.0, breakingBelow1)` };
-    }
-    return { level: 'major', why: `${label} → major (breaking change)` };
+    if (current !== null && current.major === 0 && config.breakingBelow1 === 'minor') return `${label} → minor (breaking change below 1.0.0, breakingBelow1)`;
+    return `${label} → major (breaking change)`;
   }
-  if (change.type === null) {
-    return { level: config.otherBump, why: `${label} → ${config.otherBump} (not a Conventional Commit, otherBump)` };
-  }
-  const level = Object.hasOwn(config.bump, change.type) ? config.bump[change.type]! : 'none';
-  return { level, why: `${label} → ${level}` };
+  if (change.type === null) return `${label} → ${config.otherBump} (not a Conventional Commit, otherBump)`;
+  return `${label} → ${bumpLevelOf(change, config, current)}`;
 }
 
 function describe(change: Change): string {
