@@ -147,42 +147,63 @@ function median(values) {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Measures one case: warm-up, then RUNS runs (one if slow, none after a timeout); returns medians and a status. */
-async function measure(label, cmd, args, opts) {
-  process.stdout.write(`  ${label} ... `);
-  let warm;
-  for (let i = 0; i < WARMUPS; i++) warm = await runOnce(cmd, args, opts);
-  const result = { label, status: 'ok', runs: 0, slow: false, ms: null, min: null, max: null, rssKb: null, outBytes: warm.outBytes };
-  if (warm.timedOut) return report({ ...result, status: 'timeout', runs: 1 });
-  if (warm.code !== 0) return report({ ...result, status: 'error', code: warm.code, stderr: warm.stderr });
-  result.slow = warm.ms > SLOW_MS;
-  const samples = [];
-  for (let i = 0; i < (result.slow ? 1 : RUNS); i++) {
-    const r = await runOnce(cmd, args, opts);
-    if (r.timedOut) return report({ ...result, status: 'timeout', runs: i + 1 });
-    if (r.code !== 0) return report({ ...result, status: 'error', code: r.code, stderr: r.stderr });
-    samples.push(r);
+/** A case to measure; a null `cmd` means its tool is not installed (the case is reported as n/a). */
+function task(label, cmd, args, opts) {
+  return { label, cmd, args, opts };
+}
+
+/**
+ * Measures cases side by side: one warm-up each, then RUNS rounds that run every case once, so cases compared
+ * in a ratio see the same machine conditions. A case slower than SLOW_MS gets one measured run; a timeout or
+ * an error stops it. Returns the results under the same keys.
+ */
+async function measureTogether(cases) {
+  const state = Object.entries(cases).map(([key, c]) => ({ key, c, samples: [], slow: false, end: c.cmd ? null : { status: 'missing' } }));
+  process.stdout.write(`  ${state.map((s) => s.c.label).join(' | ')}\n  `);
+  for (const s of state) {
+    if (s.end) continue;
+    for (let i = 0; i < WARMUPS && !s.end; i++) record(s, await runOnce(s.c.cmd, s.c.args, s.c.opts), true);
   }
-  const times = samples.map((s) => s.ms);
-  const rss = samples.map((s) => s.rssKb).filter((v) => v !== null);
-  return report({ ...result, runs: samples.length, ms: median(times), min: Math.min(...times), max: Math.max(...times), rssKb: median(rss) });
+  for (let round = 0; round < RUNS; round++) {
+    for (const s of state) {
+      if (s.end || (s.slow && s.samples.length > 0)) continue;
+      record(s, await runOnce(s.c.cmd, s.c.args, s.c.opts), false);
+    }
+  }
+  process.stdout.write('\n');
+  return Object.fromEntries(state.map((s) => [s.key, report(summarize(s))]));
 }
 
-/** Measures a git-cliff case, or records it as unavailable when git-cliff (or its native binary) is missing. */
-async function measureCliff(label, path, args, opts) {
-  if (!path) return { label, status: 'missing' };
-  return measure(label, path, args, opts);
+/** Files one run of a case: a sample, or the end of the case (timeout, error); a slow warm-up marks the case slow. */
+function record(s, r, warmUp) {
+  process.stdout.write(r.timedOut ? 'T' : r.code !== 0 ? 'E' : '.');
+  s.outBytes = r.outBytes;
+  if (r.timedOut) s.end = { status: 'timeout', runs: s.samples.length + 1 };
+  else if (r.code !== 0) s.end = { status: 'error', code: r.code, stderr: r.stderr };
+  else if (warmUp) s.slow = r.ms > SLOW_MS;
+  else s.samples.push(r);
 }
 
-/** Prints the one-line outcome of a case as it finishes, and returns it. */
+/** The result of a case: medians of its samples, or how it ended. */
+function summarize(s) {
+  const base = { label: s.c.label, slow: s.slow, outBytes: s.outBytes ?? 0 };
+  if (s.end) return { ...base, ...s.end };
+  const times = s.samples.map((x) => x.ms);
+  const rss = s.samples.map((x) => x.rssKb).filter((v) => v !== null);
+  return { ...base, status: 'ok', runs: s.samples.length, ms: median(times), min: Math.min(...times), max: Math.max(...times), rssKb: median(rss) };
+}
+
+/** Prints the one-line outcome of a case, and returns it. */
 function report(r) {
-  if (r.status === 'timeout') console.log(`> ${TIMEOUT_MS / 1000} s (timeout, stopped after ${r.runs} run)`);
+  const head = `  ${r.label}: `;
+  if (r.status === 'missing') console.log(`${head}n/a (not installed)`);
+  else if (r.status === 'timeout') console.log(`${head}> ${TIMEOUT_MS / 1000} s (timeout, stopped after ${r.runs} run)`);
   else if (r.status === 'error') {
     hadError = true;
-    console.log(`ERROR: exit ${r.code}\n${r.stderr.trim().split('\n').slice(-5).map((l) => `      ${l}`).join('\n')}`);
+    console.log(`${head}ERROR: exit ${r.code}\n${r.stderr.trim().split('\n').slice(-5).map((l) => `      ${l}`).join('\n')}`);
   } else {
     const spread = `${fmtTime(r.min)}–${fmtTime(r.max)}`;
-    console.log(`${fmtTime(r.ms)} (${spread}), ${fmtRss(r.rssKb)}, ${fmtBytes(r.outBytes)} out, ${r.runs} run${r.runs > 1 ? 's' : ''}${r.slow ? ' (slow: fewer runs)' : ''}`);
+    console.log(`${head}${fmtTime(r.ms)} (${spread}), ${fmtRss(r.rssKb)}, ${fmtBytes(r.outBytes)} out, ${r.runs} run${r.runs > 1 ? 's' : ''}${r.slow ? ' (slow: fewer runs)' : ''}`);
   }
   return r;
 }
@@ -247,41 +268,47 @@ function cliffArgs(repo, ...args) {
   return ['--config', CLIFF_CONFIG, '--repository', repo, ...args];
 }
 
-/** Measures every case of the 100k-commit repository. */
+/** Measures every case of the 100k-commit repository; cases compared in a ratio run interleaved. */
 async function benchBig(repo, floor, cliff) {
   const o = { cwd: repo };
-  const r = {};
-  r.floor = await measure('git log, whole history (floor)', 'git', floor, o);
-  r.changelog = await measure('release-manager changelog --format markdown', ...cli('changelog', '--repo', repo, '--format', 'markdown'), o);
-  r.cliffFull = await measureCliff('git-cliff (whole changelog)', cliff?.wrapper, cliffArgs(repo), o);
-  r.notes = await measure('release-manager notes', ...cli('notes', '--repo', repo), o);
-  r.cliffUnreleased = await measureCliff('git-cliff --unreleased', cliff?.wrapper, cliffArgs(repo, '--unreleased'), o);
-  r.cliffNative = await measureCliff('git-cliff --unreleased (native binary, no npm wrapper)', cliff?.native, cliffArgs(repo, '--unreleased'), o);
-  r.newcomer = await measure(`release-manager notes --to ${NEWCOMER_BRANCH} (first-time contributor)`, ...cli('notes', '--repo', repo, '--to', NEWCOMER_BRANCH), o);
-  return r;
+  const whole = await measureTogether({
+    floor: task('git log, whole history (floor)', 'git', floor, o),
+    changelog: task('release-manager changelog --format markdown', ...cli('changelog', '--repo', repo, '--format', 'markdown'), o),
+  });
+  const cliffWhole = await measureTogether({ cliffFull: task('git-cliff (whole changelog)', cliff?.wrapper, cliffArgs(repo), o) });
+  const unreleased = await measureTogether({
+    notes: task('release-manager notes', ...cli('notes', '--repo', repo), o),
+    cliffUnreleased: task('git-cliff --unreleased', cliff?.wrapper, cliffArgs(repo, '--unreleased'), o),
+    cliffNative: task('git-cliff --unreleased (native binary, no npm wrapper)', cliff?.native, cliffArgs(repo, '--unreleased'), o),
+    newcomer: task(`release-manager notes --to ${NEWCOMER_BRANCH} (first-time contributor)`, ...cli('notes', '--repo', repo, '--to', NEWCOMER_BRANCH), o),
+  });
+  return { ...whole, ...cliffWhole, ...unreleased };
 }
 
 /** Measures every case of the 12,000-tag repository. */
 async function benchManyTags(repo, floor, cliff) {
   const o = { cwd: repo };
-  const r = {};
-  r.describe = await measure('git describe --tags --abbrev=0', 'git', ['describe', '--tags', '--abbrev=0'], o);
-  r.notes = await measure('release-manager notes', ...cli('notes', '--repo', repo), o);
-  r.cliffUnreleased = await measureCliff('git-cliff --unreleased', cliff?.wrapper, cliffArgs(repo, '--unreleased'), o);
-  r.floor = await measure('git log, whole history (floor)', 'git', floor, o);
-  r.changelog = await measure('release-manager changelog --format markdown', ...cli('changelog', '--repo', repo, '--format', 'markdown'), o);
-  return r;
+  const unreleased = await measureTogether({
+    describe: task('git describe --tags --abbrev=0', 'git', ['describe', '--tags', '--abbrev=0'], o),
+    notes: task('release-manager notes', ...cli('notes', '--repo', repo), o),
+    cliffUnreleased: task('git-cliff --unreleased', cliff?.wrapper, cliffArgs(repo, '--unreleased'), o),
+  });
+  const whole = await measureTogether({
+    floor: task('git log, whole history (floor)', 'git', floor, o),
+    changelog: task('release-manager changelog --format markdown', ...cli('changelog', '--repo', repo, '--format', 'markdown'), o),
+  });
+  return { ...unreleased, ...whole };
 }
 
 /** Measures start-up alone: bare node, our bundle's --help, git-cliff's --version (wrapper and native). */
 async function benchStartup(cliff) {
   const o = { cwd: ROOT };
-  const r = {};
-  r.node = await measure("node -e ''", 'node', ['-e', ''], o);
-  r.help = await measure('release-manager --help (startup)', ...cli('--help'), o);
-  r.cliff = await measureCliff('git-cliff --version (npm wrapper)', cliff?.wrapper, ['--version'], o);
-  r.cliffNative = await measureCliff('git-cliff --version (native binary)', cliff?.native, ['--version'], o);
-  return r;
+  return measureTogether({
+    node: task("node -e ''", 'node', ['-e', ''], o),
+    help: task('release-manager --help (startup)', ...cli('--help'), o),
+    cliff: task('git-cliff --version (npm wrapper)', cliff?.wrapper, ['--version'], o),
+    cliffNative: task('git-cliff --version (native binary)', cliff?.native, ['--version'], o),
+  });
 }
 
 /** Runs the CLI with the spawn-tracing preload and returns its timeline (ms since process start). */
@@ -407,6 +434,7 @@ async function main() {
   console.log(`\nRelease Manager notes benchmark — ${environment(cliff)}`);
   console.log(loadNote('at start'));
   console.log(`Median of ${RUNS} run${RUNS === 1 ? '' : 's'} after ${WARMUPS} warm-up (1 run when the warm-up exceeds ${SLOW_MS / 1000} s); every run capped at ${TIMEOUT_MS / 1000} s.`);
+  console.log('Cases compared in a ratio run interleaved (round-robin), so a busy moment hits both sides. Progress: . run, T timeout, E error.');
   console.log(HAS_TIME ? 'Peak RSS: GNU time %M, the largest single process of the command (node, or git, or git-cliff).' : 'Peak RSS: n/a (/usr/bin/time is not GNU time or is missing; apt-get install time).');
   console.log('\nStartup');
   const startup = await benchStartup(cliff);
