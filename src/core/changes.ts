@@ -56,6 +56,7 @@ export function collectPrepared(prepared: readonly PreparedCommit[]): RangeChang
  * Commits on the first-parent line of the range tip are never claimed; each commit is claimed once.
  */
 export function attributeMerges(commits: readonly MergeInfo[]): Map<string, number> {
+  if (!commits.some((c) => c.parents.length >= 2)) return new Map(); // a linear range has nothing to attribute
   const byHash = new Map<string, MergeInfo>();
   for (const c of commits) byHash.set(c.hash, c);
   const mainline = new Set<string>();
@@ -127,6 +128,7 @@ export function collectChanges(raw: readonly RawCommit[], config: NotesConfig): 
  * original). Reverts of commits outside the range stay, to be listed under Reverts.
  */
 export function cancelReverts(changes: readonly Change[]): Change[] {
+  if (!changes.some((c) => c.isRevert && c.reverts.length > 0)) return [...changes];
   const active = new Set<Change>(changes);
   const byHash = new Map<string, Change[]>();
   for (const c of changes) byHash.set(c.hash, [...(byHash.get(c.hash) ?? []), c]);
