@@ -27,28 +27,17 @@ export async function buildChangelog(repo: GitRepo, config: NotesConfig, options
 
   // Each commit is parsed as it arrives and only what the notes need is kept (not the raw text).
   const log: PreparedCommit[] = [];
-  const index = new Map<string, number>();
+  const tagged = new Set(inv.releases.map((t) => t.commit));
+  const seenTagged = new Set<string>();
   await repo.log({ from: null, to: toHash, paths: [], signal: options.signal }, (c) => {
-    index.set(c.hash, log.length);
+    if (tagged.has(c.hash)) seenTagged.add(c.hash);
     log.push(prepareCommit(c, config));
   });
   const touching = path !== undefined ? await repo.commitsTouching(toHash, [path], options.signal) : null;
 
   // Releases reachable from the target, oldest version first; several tags on one commit: lowest wins.
-  const reachable = inv.releases.filter((t) => index.has(t.commit)).reverse();
-  const owner = new Int32Array(log.length).fill(-1);
-  reachable.forEach((tag, r) => {
-    const stack = [index.get(tag.commit)!];
-    while (stack.length > 0) {
-      const i = stack.pop()!;
-      if (owner[i] !== -1) continue;
-      owner[i] = r;
-      for (const p of log[i]!.parents) {
-        const j = index.get(p);
-        if (j !== undefined && owner[j] === -1) stack.push(j);
-      }
-    }
-  });
+  const reachable = inv.releases.filter((t) => seenTagged.has(t.commit)).reverse();
+  const owner = isLinear(log) ? ownersOfLinear(log, reachable) : ownersByWalk(log, reachable);
   const buckets: PreparedCommit[][] = reachable.map(() => []);
   const unreleased: PreparedCommit[] = [];
   log.forEach((c, i) => (owner[i] === -1 ? unreleased : buckets[owner[i]!]!).push(c));
@@ -110,4 +99,52 @@ export async function buildChangelog(repo: GitRepo, config: NotesConfig, options
   out.reverse();
   if (out.length > 0) out[0]!.warnings.unshift(...inv.warnings);
   return out;
+}
+
+/** True when the log is one chain: every commit's only parent is the next record (no merges, one root). */
+function isLinear(log: readonly PreparedCommit[]): boolean {
+  for (let i = 0; i < log.length; i++) {
+    const parents = log[i]!.parents;
+    if (i === log.length - 1 ? parents.length !== 0 : parents.length !== 1 || parents[0] !== log[i + 1]!.hash) return false;
+  }
+  return true;
+}
+
+/**
+ * Owners on a linear history, newest first: a commit is reached by every tag at or above it, so its
+ * release is the lowest version among the tags seen so far. One pass, no hash index.
+ */
+function ownersOfLinear(log: readonly PreparedCommit[], reachable: readonly LocatedTag[]): Int32Array {
+  const lowestAt = new Map<string, number>();
+  reachable.forEach((t, r) => {
+    if (!lowestAt.has(t.commit)) lowestAt.set(t.commit, r);
+  });
+  const owner = new Int32Array(log.length);
+  let best = -1;
+  for (let i = 0; i < log.length; i++) {
+    const r = lowestAt.get(log[i]!.hash);
+    if (r !== undefined && (best === -1 || r < best)) best = r;
+    owner[i] = best;
+  }
+  return owner;
+}
+
+/** Owners on any history: each release, lowest version first, claims the commits its tag reaches that no lower one did. */
+function ownersByWalk(log: readonly PreparedCommit[], reachable: readonly LocatedTag[]): Int32Array {
+  const index = new Map<string, number>();
+  log.forEach((c, i) => index.set(c.hash, i));
+  const owner = new Int32Array(log.length).fill(-1);
+  reachable.forEach((tag, r) => {
+    const stack = [index.get(tag.commit)!];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      if (owner[i] !== -1) continue;
+      owner[i] = r;
+      for (const p of log[i]!.parents) {
+        const j = index.get(p);
+        if (j !== undefined && owner[j] === -1) stack.push(j);
+      }
+    }
+  });
+  return owner;
 }

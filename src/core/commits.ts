@@ -171,15 +171,19 @@ function intern(s: string): string {
   INTERNED.set(s, s);
   return s;
 }
-const PEOPLE = new Map<string, Person>();
+const PEOPLE = new Map<string, Map<string, Person>>();
 /** One Person object per (name, email) across a run: 100k commits by ten people keep ten objects. */
 function person(name: string, email: string): Person {
-  const key = `${email}\u0000${name}`;
-  let p = PEOPLE.get(key);
-  if (!p) {
+  let byName = PEOPLE.get(email);
+  if (!byName) {
     if (PEOPLE.size > 50_000) PEOPLE.clear();
+    byName = new Map();
+    PEOPLE.set(email, byName);
+  }
+  let p = byName.get(name);
+  if (!p) {
     p = { name, email };
-    PEOPLE.set(key, p);
+    byName.set(name, p);
   }
   return p;
 }

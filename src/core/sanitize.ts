@@ -19,5 +19,6 @@ export function stripUnsafe(text: string): string {
 
 /** Collapses untrusted text to a single safe line (for subjects, names, titles). */
 export function oneLine(text: string): string {
+  if (!UNSAFE_ANY.test(text) && !text.includes('\t') && !text.includes('\n')) return text.trim();
   return stripUnsafe(text).replace(/[\t\n]+/g, ' ').trim();
 }

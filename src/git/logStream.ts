@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { StringDecoder } from 'node:string_decoder';
 import type { RawCommit } from '../core/commits';
 import { GitError } from '../core/errors';
 import { gitEnv, mapGitFailure } from './gitProcess';
@@ -46,8 +45,10 @@ export function streamRecords(opts: StreamOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(cancelled());
     const child = spawn(opts.gitPath, opts.args, { cwd: opts.cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    const decoder = new StringDecoder('utf8');
-    let buffer = '';
+    // Boundaries are found in the bytes and each record is decoded on its own: a kept field (a hash, a
+    // subject) then holds only its record's string alive, never a whole 64 KB chunk.
+    const sep = Buffer.from(opts.boundary, 'utf8');
+    let pending: Buffer = Buffer.alloc(0);
     let stderr = '';
     let stopped = false;
     let started = false;
@@ -57,28 +58,28 @@ export function streamRecords(opts: StreamOptions): Promise<void> {
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const emit = (final: boolean) => {
-      let at = buffer.indexOf(opts.boundary);
+      let at = pending.indexOf(sep);
       if (!started) {
         if (at === -1) return;
-        buffer = buffer.slice(at + opts.boundary.length);
+        pending = pending.subarray(at + sep.length);
         started = true;
-        at = buffer.indexOf(opts.boundary);
+        at = pending.indexOf(sep);
       }
       let pos = 0;
       while (at !== -1 && !stopped) {
-        if (opts.onRecord(buffer.slice(pos, at)) === false) return onAbort();
-        pos = at + opts.boundary.length;
-        at = buffer.indexOf(opts.boundary, pos);
+        if (opts.onRecord(pending.toString('utf8', pos, at)) === false) return onAbort();
+        pos = at + sep.length;
+        at = pending.indexOf(sep, pos);
       }
-      buffer = buffer.slice(pos);
-      if (final && !stopped && buffer.length > 0) {
-        if (opts.onRecord(buffer) === false) stopped = true;
-        buffer = '';
+      pending = pending.subarray(pos);
+      if (final && !stopped && pending.length > 0) {
+        if (opts.onRecord(pending.toString('utf8')) === false) stopped = true;
+        pending = Buffer.alloc(0);
       }
     };
     child.stdout.on('data', (chunk: Buffer) => {
       if (stopped) return;
-      buffer += decoder.write(chunk);
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       emit(false);
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -93,7 +94,6 @@ export function streamRecords(opts: StreamOptions): Promise<void> {
       if (opts.signal?.aborted) return reject(cancelled());
       if (stopped) return resolve();
       if (code !== 0) return reject(mapGitFailure(stderr || `git exited with code ${code}`, opts.cwd));
-      buffer += decoder.end();
       emit(true);
       resolve();
     });
