@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { lstat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { GitError } from '../core/errors';
 import type { InProgressOperation, WorkingTreeState } from '../core/gates/context';
-import { GIT_CONFIG_ARGS, gitEnv, mapGitFailure } from './gitProcess';
+import { execGit } from './gitProcess';
 
 const SAMPLES = 5;
 const MAX_STATUS_BYTES = 256 * 1024 * 1024;
@@ -118,12 +116,8 @@ async function exists(path: string): Promise<boolean> {
 
 /** `-c filter.<driver>.clean= …` for every filter driver in the config: an empty command is no filter at all. */
 export async function filterOverrides(gitPath: string, root: string, signal?: AbortSignal): Promise<string[]> {
-  let listed = '';
-  try {
-    listed = await git(gitPath, root, ['config', '--name-only', '--get-regexp', '^filter\\.'], signal);
-  } catch {
-    return []; // exit 1: no filter configured
-  }
+  // Exit 1 means no filter is configured; any other failure throws (never run status with filters unchecked).
+  const listed = await git(gitPath, root, ['config', '--name-only', '--get-regexp', '^filter\\.'], signal, [0, 1]);
   const drivers = new Set<string>();
   for (const name of listed.split('\n')) {
     const m = /^filter\.(.+)\.[^.]+$/.exec(name.trim());
@@ -132,18 +126,6 @@ export async function filterOverrides(gitPath: string, root: string, signal?: Ab
   return [...drivers].flatMap((d) => ['clean', 'smudge', 'process'].flatMap((k) => ['-c', `filter.${d}.${k}=`]));
 }
 
-function git(gitPath: string, cwd: string, args: string[], signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      gitPath,
-      [...GIT_CONFIG_ARGS, ...args],
-      { cwd, env: gitEnv(), encoding: 'utf8', maxBuffer: MAX_STATUS_BYTES, windowsHide: true, signal },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout.replace(/\n$/, ''));
-        if (signal?.aborted) return reject(new GitError('cancelled', 'Cancelled.', 'Run the gates again when ready.'));
-        const e = error as NodeJS.ErrnoException;
-        reject(mapGitFailure(e.code === 'ENOENT' ? 'spawn git ENOENT' : stderr || e.message, cwd));
-      },
-    );
-  });
+function git(gitPath: string, cwd: string, args: string[], signal?: AbortSignal, okCodes?: number[]): Promise<string> {
+  return execGit(gitPath, cwd, args, { signal, okCodes, maxBuffer: MAX_STATUS_BYTES }).then((out) => out.replace(/\n$/, ''));
 }

@@ -6,8 +6,3 @@ import { OUTPUT_CHANNEL } from './ids';
 export function createLog(): vscode.LogOutputChannel & Logger {
   return vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
 }
-
-/** Removes credentials embedded in URLs (`https://user:token@host`) before anything is logged or shown. */
-export function redact(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi, '$1***@');
-}

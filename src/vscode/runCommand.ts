@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ConfigError, GitError, ReleaseError, UsageError } from '../core/errors';
 import { COMMANDS } from './ids';
-import { redact } from './log';
+import { redactSecrets } from '../core/secrets';
 import type { Logger } from '../core/ports';
 
 /** A command body: may throw; the funnel turns errors into short messages with actions. */
@@ -34,10 +34,10 @@ export async function reportError(id: string, e: unknown, log: Logger): Promise<
     return;
   }
   const message = e instanceof ReleaseError ? `${e.message} ${e.fix}` : `Unexpected error: ${e instanceof Error ? e.message : String(e)}`;
-  log.error(`${id}: ${redact(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
+  log.error(`${id}: ${redactSecrets(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
   const actions = e instanceof ConfigError ? ['Open Config', 'Show Log'] : ['Show Log'];
   const severity = e instanceof UsageError ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-  const pick = await severity(redact(message.split('\n')[0]!.slice(0, 500)), ...actions);
+  const pick = await severity(redactSecrets(message.split('\n')[0]!.slice(0, 500)), ...actions);
   if (pick === 'Show Log') await vscode.commands.executeCommand(COMMANDS.showLog);
   if (pick === 'Open Config') await vscode.commands.executeCommand(COMMANDS.openConfig);
 }

@@ -6,7 +6,7 @@ import type { GateResult, Verdict } from '../../core/gates/types';
 import type { Logger } from '../../core/ports';
 import { createGateContext } from '../../node/gateContext';
 import type { ChecklistState, GateView } from '../../shared/protocol';
-import { redact } from '../log';
+import { redactSecrets } from '../../core/secrets';
 import type { ReleaseModel, RepoState } from '../releaseModel';
 import type { Settings } from '../settings';
 
@@ -110,7 +110,7 @@ export class GateController implements vscode.Disposable {
         },
       });
     } catch (e) {
-      this.log.error(`gates failed to run: ${redact(e instanceof Error ? e.message : String(e))}`);
+      this.log.error(`gates failed to run: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
       this.notice = `Gates could not run: ${e instanceof Error ? e.message : String(e)}`;
     } finally {
       sub?.dispose();
