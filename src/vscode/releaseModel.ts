@@ -9,7 +9,7 @@ import type { Logger } from '../core/ports';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import type { ViewState } from './ids';
-import { redact } from './log';
+import { redactSecrets } from '../core/secrets';
 import type { RepositoryDiscovery } from './repositories';
 import type { Settings } from './settings';
 
@@ -51,7 +51,8 @@ export class ReleaseModel implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private inflight: AbortController | undefined;
   private current: Promise<void> | undefined;
-  private readonly releaseCache = new Map<string, Promise<ReleaseSummary[]>>();
+  /** Past releases by root, with the signature they were read under (the whole history is read for them). */
+  private readonly releaseCache = new Map<string, { signature: string; list: Promise<ReleaseSummary[]> }>();
   private readonly repos = new Map<string, LocalGitRepo>();
 
   constructor(
@@ -97,12 +98,11 @@ export class ReleaseModel implements vscode.Disposable {
       (states) => {
         if (ctl.signal.aborted) return;
         this.states = states;
-        this.releaseCache.clear();
         this.state = states.length === 0 ? (vscode.workspace.workspaceFolders?.length ? 'noRepo' : 'noFolder') : states.every((s) => s.error instanceof GitError && s.error.code === 'no-commits') ? 'noCommits' : 'ready';
         this.changed.fire();
       },
       (e: unknown) => {
-        if (!ctl.signal.aborted) this.log.error(`refresh failed: ${redact(e instanceof Error ? e.message : String(e))}`);
+        if (!ctl.signal.aborted) this.log.error(`refresh failed: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
       },
     );
     this.current = run;
@@ -170,26 +170,33 @@ export class ReleaseModel implements vscode.Disposable {
       if (!(err instanceof GitError && err.code === 'no-commits')) {
         state.warnings.push({ message: `${err.message} ${err.fix}`, fix: err instanceof GitError && err.code === 'shallow' ? { kind: 'unshallow' } : { kind: 'showLog' } });
       }
-      this.log.warn(`${repo.root}: ${redact(err.message)}`);
+      this.log.warn(`${repo.root}: ${redactSecrets(err.message)}`);
     }
     return state;
   }
 
   /** Past releases of a repository, newest first (computed once per refresh, on first use). */
   releases(root: string): Promise<ReleaseSummary[]> {
+    const state = this.find(root);
+    // New commits do not change past releases: read them again only when the last release or the config changes.
+    const signature = JSON.stringify([state?.notes?.range.from, state?.notes?.range.fromHash, state?.config]);
     let cached = this.releaseCache.get(root);
-    if (!cached) {
+    if (!cached || cached.signature !== signature) {
       const repo = this.repos.get(root);
-      const config = this.find(root)?.config;
-      cached =
+      const config = state?.config;
+      const list =
         repo && config
           ? buildChangelog(repo, config).then((all) =>
               all.filter((n) => n.date !== null).map((n) => ({ tag: n.range.to, date: n.date, changes: n.sections.reduce((k, s) => k + s.entries.length, 0) })),
             )
           : Promise.resolve([]);
+      cached = { signature, list };
       this.releaseCache.set(root, cached);
+      list.catch(() => {
+        if (this.releaseCache.get(root)?.list === list) this.releaseCache.delete(root); // a failed read is retried next time
+      });
     }
-    return cached;
+    return cached.list;
   }
 
   dispose(): void {
