@@ -23,11 +23,19 @@ if (!schemaOnly) {
       entryPoints: [join(root, 'src/extension.ts')],
       outfile: join(root, 'dist/extension.js'),
       minify: true,
-      external: ['vscode'],
+      // The GitHub client (Octokit) is its own bundle, loaded on first use: activation does not pay for it.
+      external: ['vscode', './github.js'],
       // Prefer ES modules: jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow.
       mainFields: ['module', 'main'],
       metafile: true,
     }).then((r) => writeFileSync(join(root, 'dist/extension.meta.json'), JSON.stringify(r.metafile))),
+    build({
+      ...common,
+      entryPoints: [join(root, 'src/github/api.ts')],
+      outfile: join(root, 'dist/github.js'),
+      minify: true,
+      mainFields: ['module', 'main'],
+    }),
     // The checklist webview: a browser bundle that imports src/shared only, plus its CSS and the codicons.
     build({
       ...common,

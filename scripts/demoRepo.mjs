@@ -37,6 +37,8 @@ export function makeDemoRepo(dir) {
   git(['init', '-q', '-b', 'main']);
   git(['config', 'commit.gpgsign', 'false']);
   git(['config', 'tag.gpgsign', 'false']);
+  // Names the GitHub repository (never contacted by the demo; the tests point the API at a local server).
+  git(['remote', 'add', 'origin', 'https://github.com/acme/demo.git']);
   writeFileSync(
     join(dir, '.release-manager.json'),
     JSON.stringify(

@@ -9,6 +9,9 @@ import { draftNotesCommand, type DraftArgs } from './vscode/commands/draftNotes'
 import { fixWarningCommand } from './vscode/commands/fixWarning';
 import { openCommitCommand } from './vscode/commands/openCommit';
 import { openConfigCommand } from './vscode/commands/openConfig';
+import { inspectPublishCommand, publishReleaseCommand, resumePublishCommand, type PublishArgs } from './vscode/commands/publish';
+import { GitHubConnector } from './vscode/github';
+import { GitHubView } from './vscode/githubView';
 import { ConfigDiagnostics } from './vscode/configDiagnostics';
 import { COMMANDS, CONTEXT, VIEWS } from './vscode/ids';
 import { createLog } from './vscode/log';
@@ -32,6 +35,10 @@ export interface ReleaseManagerApi {
   gates: GateController;
   /** The checklist webview provider. */
   checklist: ChecklistViewProvider;
+  /** GitHub connections (sign-in, repository, API). */
+  github: GitHubConnector;
+  /** What the tree shows of GitHub. */
+  githubView: GitHubView;
   /** How long activate() took, in milliseconds (the benchmark reports it). */
   activationMs: number;
 }
@@ -43,13 +50,16 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const settings = readSettings;
   const discovery = new RepositoryDiscovery(log);
   const model = new ReleaseModel(discovery, settings, log);
-  const gates = new GateController(model, context.workspaceState, settings, log);
-  const tree = new ReleaseTreeProvider(model, gates);
+  const github = new GitHubConnector(model, context.workspaceState, log);
+  const githubView = new GitHubView(model, github, log);
+  const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }));
+  const tree = new ReleaseTreeProvider(model, gates, githubView);
+  const publishDeps = { model, connector: github, view: githubView, log };
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const diagnostics = new ConfigDiagnostics(model);
   const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log);
   const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, discovery, model, gates, tree, statusBar, diagnostics, checklist, view);
+  context.subscriptions.push(log, discovery, model, github, githubView, gates, tree, statusBar, diagnostics, checklist, view);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEWS.checklist, checklist, { webviewOptions: { retainContextWhenHidden: false } }),
     gates.onDidChange(() => statusBar.update()),
@@ -90,6 +100,20 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
       log,
     ),
     registerCommand(COMMANDS.fixWarning, (node) => fixWarningCommand(node as Parameters<typeof fixWarningCommand>[0]), log),
+    registerCommand(COMMANDS.publishRelease, (args) => publishReleaseCommand(publishDeps, (args ?? {}) as PublishArgs), log),
+    registerCommand(COMMANDS.resumePublish, (node, args) => resumePublishCommand(publishDeps, node, (args ?? {}) as { confirm?: boolean }), log),
+    registerCommand(COMMANDS.inspectPublish, (node) => inspectPublishCommand(publishDeps, node), log),
+    registerCommand(COMMANDS.signIn, async (root) => {
+      await model.settled();
+      const target = typeof root === 'string' ? root : model.repositories[0]?.root;
+      if (!target) return undefined;
+      const login = await github.withApi(target, { interactive: true }, (api) => api.whoami());
+      githubView.invalidate();
+      void vscode.window.showInformationMessage(`Signed in to GitHub as ${login}.`);
+      return login;
+    }, log),
+    registerCommand(COMMANDS.openOnGitHub, (url) => (typeof url === 'string' && /^https?:\/\//.test(url) ? vscode.env.openExternal(vscode.Uri.parse(url)) : undefined), log),
+    registerCommand(COMMANDS.refreshGitHub, () => githubView.invalidate(), log),
   );
 
   // Event-driven refresh, debounced: repository state, the config file, refs, folders, trust, settings.
@@ -112,7 +136,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   setTimeout(() => void vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree, gates, checklist, activationMs };
+  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, activationMs };
 }
 
 /** Nothing to tear down beyond the subscriptions. */

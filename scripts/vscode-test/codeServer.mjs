@@ -173,6 +173,8 @@ function serverEnv(run) {
     XDG_RUNTIME_DIR: runtime,
     EXTENSIONS_GALLERY: '{}',
     [RESULTS_ENV]: run.results,
+    // The whole run folder (user data, logs, workspace, temp): the canary sweep searches every file in it.
+    RELEASE_MANAGER_TEST_RUN_DIR: run.dir,
   };
 }
 

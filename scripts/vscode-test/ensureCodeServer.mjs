@@ -1,7 +1,7 @@
 // Installs Node 24 and code-server into the cache on first use (idempotent, version-stamped), the way
 // @vscode/test-electron caches VS Code. Run directly to pre-install: `node scripts/vscode-test/ensureCodeServer.mjs`.
 import { spawn, execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { CACHE_DIR, CODE_SERVER_VERSION, NODE_PACKAGE, NODE_VERSION, isMain, say, secondsSince } from './config.mjs';
 import { ensureSystemPackages } from './systemPackages.mjs';
@@ -42,7 +42,7 @@ async function ensureCodeServerPackage({ node, nodeDir }) {
   const entry = join(pkg, 'out/node/entry.js');
   const stamp = { codeServer: CODE_SERVER_VERSION, node: NODE_VERSION };
   const result = { node, nodeDir, entry, codeServerDir };
-  if (hasStamp(codeServerDir, stamp) && existsSync(entry)) return result;
+  if (hasStamp(codeServerDir, stamp) && existsSync(entry)) return prepareForTests(pkg, result);
   say(`installing code-server ${CODE_SERVER_VERSION} into ${codeServerDir} (once per machine: about 2 minutes, about 800 MB)`);
   const start = performance.now();
   // Node 24 first on PATH (the postinstall checks the Node version npm runs under) and its headers for
@@ -65,6 +65,35 @@ async function ensureCodeServerPackage({ node, nodeDir }) {
   if (!version.startsWith(`${CODE_SERVER_VERSION} `)) throw new Error(`code-server reports "${version}", expected ${CODE_SERVER_VERSION}`);
   writeFileSync(join(codeServerDir, STAMP), JSON.stringify(stamp) + '\n');
   say(`code-server ${version} ready (${secondsSince(start)})`);
+  return prepareForTests(pkg, result);
+}
+
+/** The extension id tests sign in for (publisher.name of package.json). */
+const EXTENSION_ID = 'release-manager.release-manager';
+
+/**
+ * GitHub sign-in in the test VS Code (idempotent). There is no github.com here, so the built-in
+ * GitHub authentication extension (OAuth in a browser) is moved aside and the in-host suite
+ * registers a "github" provider of its own, backed by the local GitHub server. Like VS Code's own
+ * product.json does for vscode.github, the test product trusts our extension with that account,
+ * so getSession returns the session without the consent dialog nobody could click.
+ */
+function prepareForTests(pkg, result) {
+  const vscodeDir = join(pkg, 'lib/vscode');
+  const builtin = join(vscodeDir, 'extensions/github-authentication');
+  const aside = join(vscodeDir, 'extensions.disabled-for-tests/github-authentication');
+  if (existsSync(builtin)) {
+    mkdirSync(join(vscodeDir, 'extensions.disabled-for-tests'), { recursive: true });
+    rmSync(aside, { recursive: true, force: true });
+    renameSync(builtin, aside);
+  }
+  const productFile = join(vscodeDir, 'product.json');
+  const product = JSON.parse(readFileSync(productFile, 'utf8'));
+  const trusted = Array.isArray(product.trustedExtensionAuthAccess) ? product.trustedExtensionAuthAccess : [];
+  if (!trusted.includes(EXTENSION_ID)) {
+    product.trustedExtensionAuthAccess = [...trusted, EXTENSION_ID];
+    writeFileSync(productFile, JSON.stringify(product, null, '\t') + '\n');
+  }
   return result;
 }
 

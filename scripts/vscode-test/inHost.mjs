@@ -42,7 +42,10 @@ export async function runInHostSuites(names = SUITES.map((s) => s.name)) {
  */
 function plantHostileWorkspaceSettings(folder) {
   mkdirSync(join(folder, '.vscode'), { recursive: true });
-  writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'releaseManager.git.path': '/nonexistent/evil-git' }, null, 2) + '\n');
+  writeFileSync(
+    join(folder, '.vscode', 'settings.json'),
+    JSON.stringify({ 'releaseManager.git.path': '/nonexistent/evil-git', 'releaseManager.github.apiUrl': 'https://api.github.com.attacker.example' }, null, 2) + '\n',
+  );
   appendFileSync(join(folder, '.git', 'info', 'exclude'), '.vscode/\n');
 }
 

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import { commandOf, runCli } from './main';
 
 const argv = process.argv.slice(2);
@@ -9,7 +10,8 @@ const onSignal = () => {
 // gates: Ctrl-C cancels the run and kills the gates' process trees (they lead their own process
 // groups, so the terminal's SIGINT does not reach them). A second Ctrl-C exits at once. Other
 // commands keep the default behaviour (exit at once).
-const cancellable = commandOf(argv) === 'gates';
+const cancellable = commandOf(argv) === 'gates' || commandOf(argv) === 'publish';
+const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
 if (cancellable) {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -20,6 +22,19 @@ void runCli(argv, {
   err: (t) => void process.stderr.write(t),
   cwd: process.cwd(),
   signal: controller.signal,
+  env: process.env,
+  ...(interactive
+    ? {
+        confirm: async (question: string) => {
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          try {
+            return /^y(es)?$/i.test((await rl.question(question)).trim());
+          } finally {
+            rl.close();
+          }
+        },
+      }
+    : {}),
 }).then((code) => {
   process.exitCode = controller.signal.aborted ? 130 : code;
   if (cancellable) {

@@ -2,14 +2,16 @@ import { parseArgs } from 'node:util';
 import { buildChangelog } from '../core/changelog';
 import type { NotesConfig } from '../core/config';
 import { draftNotes, type DraftOptions } from '../core/draft';
-import { ConfigError, GitError, ReleaseError, UsageError } from '../core/errors';
+import { ConfigError, GitError, GitHubError, ReleaseError, UsageError } from '../core/errors';
 import { runGates, verdict } from '../core/gates/engine';
 import type { GateResult } from '../core/gates/types';
+import type { GitHubApi } from '../core/githubApi';
 import type { ReleaseNotes } from '../core/notes';
 import { renderMarkdown } from '../core/render';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import { createGateContext } from '../node/gateContext';
+import { cliGitHubApi, cliGitHubRepo, runPublishCommand } from './publish';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIo {
@@ -18,6 +20,10 @@ export interface CliIo {
   cwd: string;
   /** Aborted on Ctrl-C: running gates are cancelled and their process trees killed. */
   signal?: AbortSignal;
+  /** The environment (GITHUB_TOKEN, GH_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Asks a yes/no question on the terminal; absent when there is none (publish then needs --yes). */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 const USAGE = `Usage: release-manager <command> [options]
@@ -27,6 +33,7 @@ Commands:
   version     The next version and the commits that decided it
   changelog   Notes of every release in the history, newest first
   gates       Readiness gates of the next release and the GO / NO-GO verdict
+  publish     Tag the release commit and publish the GitHub release (resumable; asks first)
 
 Options:
   --repo DIR            Repository (default: current directory)
@@ -37,11 +44,19 @@ Options:
   --format FORMAT       notes, changelog: markdown (default) or json; version, gates: text (default) or json
   --allow-commands      Run command gates (they run only with this flag; otherwise "requires --allow-commands")  [gates]
   --only ID             Run only the gate with this id; repeatable                                             [gates]
+  --tag TAG             Tag to create (default: the tag format with the next version)                        [publish]
+  --notes-file FILE     Release notes to publish (default: the drafted notes)                                 [publish]
+  --draft               Leave the GitHub release as a draft                                                   [publish]
+  --yes                 Do not ask for confirmation (required without a terminal)                            [publish]
+  --remote NAME         Git remote naming the GitHub repository, when several do                     [publish, gates]
   -h, --help            Show this help
+
+GitHub: the token is read from GITHUB_TOKEN or GH_TOKEN and sent only to GITHUB_API_URL (default
+https://api.github.com); GITHUB_REPOSITORY=OWNER/REPO overrides the remote.
 
 Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error.`;
 
-const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates']);
+const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish']);
 
 const OPTIONS = {
   repo: { type: 'string' },
@@ -52,6 +67,11 @@ const OPTIONS = {
   format: { type: 'string' },
   'allow-commands': { type: 'boolean' },
   only: { type: 'string', multiple: true },
+  tag: { type: 'string' },
+  'notes-file': { type: 'string' },
+  draft: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  remote: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -86,9 +106,16 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...extra] = positionals;
-  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates.');
+  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
-  const textual = command === 'version' || command === 'gates';
+  const publishOnly = (['tag', 'notes-file', 'draft', 'yes'] as const).filter((k) => values[k] !== undefined);
+  if (command !== 'publish' && publishOnly.length > 0) {
+    throw new UsageError(`--${publishOnly[0]} applies to publish only.`, 'Use release-manager publish --help for its options.');
+  }
+  if (command === 'publish' && (values.from !== undefined || values.to !== undefined || values.format !== undefined)) {
+    throw new UsageError('publish releases HEAD with the drafted or given notes: --from, --to and --format do not apply.', 'Check out the commit to release; pass --notes-file to publish edited notes.');
+  }
+  const textual = command === 'version' || command === 'gates' || command === 'publish';
   const format = values.format ?? (textual ? 'text' : 'markdown');
   const formats = textual ? ['text', 'json'] : ['markdown', 'json'];
   if (!formats.includes(format)) throw new UsageError(`--format ${JSON.stringify(format)} is not supported by ${command}.`, `Use one of: ${formats.join(', ')}.`);
@@ -103,8 +130,18 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
   const repo = await LocalGitRepo.open(values.repo ?? io.cwd);
   const config = await loadConfig(repo.root);
+  const env = io.env ?? process.env;
+  if (command === 'publish') {
+    return runPublishCommand(
+      repo,
+      config,
+      { tag: values.tag, draft: values.draft === true, notesFile: values['notes-file'], yes: values.yes === true, remote: values.remote, path: values.path, prerelease: values.prerelease },
+      { ...io, env },
+    );
+  }
   if (command === 'gates') {
-    return runGatesCommand(repo, config, { json: format === 'json', allowCommands: values['allow-commands'] === true, only: values.only, path: values.path, prerelease: values.prerelease }, io);
+    const github = async () => cliGitHubApi(await cliGitHubRepo(repo, env, values.remote), { err: io.err, env });
+    return runGatesCommand(repo, config, { json: format === 'json', allowCommands: values['allow-commands'] === true, only: values.only, path: values.path, prerelease: values.prerelease, github }, io);
   }
   if (command === 'changelog') {
     const releases = await buildChangelog(repo, config, { to: values.to, path: values.path });
@@ -140,6 +177,7 @@ interface GatesFlags {
   only: string[] | undefined;
   path: string | undefined;
   prerelease: string | undefined;
+  github: () => Promise<GitHubApi>;
 }
 
 const LABEL: Record<GateResult['status'], string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', pending: 'PENDING', unknown: 'UNKNOWN', skipped: 'SKIPPED' };
@@ -157,6 +195,7 @@ async function runGatesCommand(repo: LocalGitRepo, config: NotesConfig, flags: G
     commandsBlockedReason: 'requires --allow-commands',
     draft: { path: flags.path, prerelease: flags.prerelease },
     signal: reads.signal,
+    github: flags.github,
   });
   let results: GateResult[];
   try {
@@ -198,6 +237,8 @@ function report(e: unknown, io: CliIo): number {
   if (e instanceof ReleaseError) {
     io.err(`error: ${e.message}\nfix: ${e.fix}\n`);
     if (e instanceof UsageError || e instanceof ConfigError) return 2;
+    if (e instanceof GitHubError && (e.code === 'no-token' || e.code === 'not-github' || e.code === 'host-blocked')) return 2;
+    if (e instanceof GitHubError && e.code === 'cancelled') return 130;
     if (e instanceof GitError) return 1;
     return 1;
   }

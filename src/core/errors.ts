@@ -59,3 +59,43 @@ export class UsageError extends ReleaseError {
     super(message, fix);
   }
 }
+
+/** GitHub could not answer or refused; mapped once at the adapter boundary from HTTP statuses and network faults. */
+export class GitHubError extends ReleaseError {
+  readonly code: GitHubErrorCode;
+  /** HTTP status when there was a response. */
+  readonly status: number | undefined;
+  /** For `forbidden`: the permission GitHub says is missing (from `x-accepted-github-permissions`), when it says. */
+  readonly permission: string | undefined;
+  /** For `rate-limited`: seconds until a retry may succeed. */
+  readonly retryAfterSec: number | undefined;
+  constructor(
+    code: GitHubErrorCode,
+    message: string,
+    fix: string,
+    details: { status?: number; permission?: string; retryAfterSec?: number } = {},
+  ) {
+    super(message, fix);
+    this.code = code;
+    this.status = details.status;
+    this.permission = details.permission;
+    this.retryAfterSec = details.retryAfterSec;
+  }
+}
+
+/** Stable identifiers of GitHub faults. */
+export type GitHubErrorCode =
+  | 'no-token'
+  | 'not-github'
+  | 'host-blocked'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate-limited'
+  | 'not-found'
+  | 'invalid'
+  | 'conflict'
+  | 'server'
+  | 'timeout'
+  | 'network'
+  | 'cancelled'
+  | 'unknown-outcome';

@@ -6,6 +6,14 @@ import type { VersionDecision } from './version';
 export type NoteEntry = Pick<Change, 'hash' | 'type' | 'scope' | 'subject' | 'breaking' | 'breakingNotes' | 'pr' | 'date'> & {
   /** Author and co-authors, by name. */
   authors: string[];
+  /** Title of the linked pull request as GitHub has it (only when linked through GitHub). */
+  prTitle?: string;
+  /** Labels of the linked pull request (only when linked through GitHub). */
+  labels?: string[];
+  /** GitHub login of the pull request's author, or of the commit's author for a direct commit (when known). */
+  login?: string;
+  /** Every commit of a pull request's entry, newest first (only when linked through GitHub). */
+  hashes?: string[];
 };
 
 /** A titled group of entries. */
@@ -18,6 +26,8 @@ export interface Section {
 export interface Contributor {
   name: string;
   email: string;
+  /** GitHub login (only when known from GitHub). */
+  login?: string;
 }
 
 /** The release notes of one range: the JSON contract of `release-manager notes`. */

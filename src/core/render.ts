@@ -51,7 +51,9 @@ function entryLine(e: NoteEntry, config: NotesConfig, opts: RenderOptions): stri
   const pr = e.pr !== null ? ` (${opts.prUrl ? `[#${e.pr}](${opts.prUrl(e.pr)})` : `#${e.pr}`})` : '';
   const short = e.hash.slice(0, 7);
   const hash = opts.commitUrl ? ` ([${short}](${opts.commitUrl(e.hash)}))` : ` (${short})`;
-  let line = `- ${scope}${escapeMarkdown(e.subject, config.mentions)}${pr}${hash}`;
+  // A pull request's author, as GitHub's own notes credit it (escaped: a mention pings only when config allows).
+  const by = e.prTitle !== undefined && e.login !== undefined ? ` by ${escapeMarkdown(`@${e.login}`, config.mentions)}` : '';
+  let line = `- ${scope}${escapeMarkdown(e.subject, config.mentions)}${by}${pr}${hash}`;
   for (const note of e.breakingNotes) {
     if (note === e.subject) continue;
     line += '\n' + note.split('\n').map((l) => `  > ${escapeMarkdown(l, config.mentions)}`).join('\n');
@@ -87,7 +89,8 @@ export function renderMarkdown(notes: ReleaseNotes, config: NotesConfig, opts: R
     const first = new Set(notes.firstTimeContributors.map((c) => c.email));
     lines.push(`${h}# Contributors`, '');
     for (const c of notes.contributors) {
-      lines.push(`- ${escapeMarkdown(c.name, config.mentions)}${first.has(c.email) ? ' (first contribution)' : ''}`);
+      const login = c.login !== undefined ? ` (${escapeMarkdown(`@${c.login}`, config.mentions)})` : '';
+      lines.push(`- ${escapeMarkdown(c.name, config.mentions)}${login}${first.has(c.email) ? ' (first contribution)' : ''}`);
     }
     lines.push('');
   }

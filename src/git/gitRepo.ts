@@ -49,6 +49,27 @@ export class LocalGitRepo implements GitRepo {
     return repo;
   }
 
+  /** The repository's common git directory (shared by worktrees): where the publish journal lives. */
+  get gitCommonDir(): string {
+    return this.commonDir ?? resolve(this.root, '.git');
+  }
+
+  /** The configured remotes and their fetch URLs (as written in the config: may carry credentials, never show them raw). */
+  async remotes(): Promise<{ name: string; url: string }[]> {
+    let out: string;
+    try {
+      out = await this.run(['config', '--get-regexp', '^remote\\..*\\.url$']);
+    } catch {
+      return []; // exit 1: no remotes
+    }
+    const remotes: { name: string; url: string }[] = [];
+    for (const line of out.split('\n')) {
+      const m = /^remote\.(.+)\.url (.*)$/.exec(line);
+      if (m?.[1] && m[2] !== undefined && !remotes.some((r) => r.name === m[1])) remotes.push({ name: m[1], url: m[2] });
+    }
+    return remotes;
+  }
+
   private run(args: string[]): Promise<string> {
     return run(this.git, args, this.root);
   }

@@ -1,8 +1,9 @@
 import { open } from 'node:fs/promises';
 import type { NotesConfig } from '../core/config';
 import { draftNotes, validatePath, type DraftOptions } from '../core/draft';
-import { UsageError } from '../core/errors';
+import { GitHubError, UsageError } from '../core/errors';
 import type { GateContext, RangeCommit, SignOff, WorkingTreeState } from '../core/gates/context';
+import type { GitHubApi } from '../core/githubApi';
 import type { ReleaseNotes } from '../core/notes';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { readWorkingTree } from '../git/workingTree';
@@ -32,6 +33,8 @@ export interface GateContextOptions {
   signal?: AbortSignal;
   killGraceMs?: number;
   now?: () => Date;
+  /** Connects to the repository's GitHub (signed in); called once, when a GitHub gate first needs it. */
+  github?: () => Promise<GitHubApi>;
 }
 
 /**
@@ -44,6 +47,7 @@ export function createGateContext(options: GateContextOptions): GateContext {
   let tree: Promise<WorkingTreeState> | undefined;
   let release: Promise<ReleaseNotes> | undefined = options.release;
   let commits: Promise<RangeCommit[]> | undefined;
+  let github: Promise<GitHubApi> | undefined;
   const getRelease = () =>
     (release ??= draftNotes(repo, options.config, { ...options.draft, signal: options.signal, firstTimeContributors: false }));
   return {
@@ -72,6 +76,10 @@ export function createGateContext(options: GateContextOptions): GateContext {
         ? runProcess(argv, { root: repo.root, killGraceMs: options.killGraceMs, ...run })
         : Promise.reject(new UsageError(`Not run: commands are not allowed here (${options.commandsBlockedReason ?? 'requires trust'}).`, 'Trust the workspace (CLI: --allow-commands).')),
     signOffs: options.signOffs ?? (async () => []),
+    github: () =>
+      (github ??= options.github
+        ? options.github()
+        : Promise.reject(new GitHubError('no-token', 'GitHub is not connected for this check.', 'Sign in to GitHub (CLI: set GITHUB_TOKEN) in a repository with a GitHub remote.'))),
   };
 }
 

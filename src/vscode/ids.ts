@@ -12,10 +12,16 @@ export const COMMANDS = {
   recordDecision: 'releaseManager.recordDecision',
   showChecklist: 'releaseManager.showChecklist',
   rerunGate: 'releaseManager.rerunGate',
+  publishRelease: 'releaseManager.publishRelease',
+  resumePublish: 'releaseManager.resumePublish',
+  inspectPublish: 'releaseManager.inspectPublish',
+  signIn: 'releaseManager.signInToGitHub',
+  openOnGitHub: 'releaseManager.openOnGitHub',
+  refreshGitHub: 'releaseManager.refreshGitHub',
 } as const;
 
 /** Commands that only make sense on a tree item: hidden from the command palette. */
-export const TREE_ONLY_COMMANDS: readonly string[] = [COMMANDS.openCommit, COMMANDS.fixWarning, COMMANDS.draftReleaseNotesFor, COMMANDS.rerunGate];
+export const TREE_ONLY_COMMANDS: readonly string[] = [COMMANDS.openCommit, COMMANDS.fixWarning, COMMANDS.draftReleaseNotesFor, COMMANDS.rerunGate, COMMANDS.openOnGitHub];
 
 export const VIEW_CONTAINER = 'releaseManager';
 export const VIEWS = {
@@ -45,6 +51,9 @@ export const ITEM = {
   verdict: 'verdict',
   gate: 'gate',
   gateFailed: 'gate.failed',
+  github: 'github',
+  link: 'link',
+  journal: 'journal',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Release Manager';

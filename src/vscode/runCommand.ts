@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ConfigError, GitError, ReleaseError, UsageError } from '../core/errors';
+import { ConfigError, GitError, GitHubError, ReleaseError, UsageError } from '../core/errors';
 import { COMMANDS } from './ids';
 import { redactSecrets } from '../core/secrets';
 import type { Logger } from '../core/ports';
@@ -29,15 +29,17 @@ export function registerCommand(id: string, body: CommandBody, log: Logger): vsc
 
 /** Shows an error to the user the short way, with the actions that fix it. */
 export async function reportError(id: string, e: unknown, log: Logger): Promise<void> {
-  if (e instanceof GitError && e.code === 'cancelled') {
+  if ((e instanceof GitError || e instanceof GitHubError) && e.code === 'cancelled') {
     log.info(`${id}: cancelled`);
     return;
   }
   const message = e instanceof ReleaseError ? `${e.message} ${e.fix}` : `Unexpected error: ${e instanceof Error ? e.message : String(e)}`;
   log.error(`${id}: ${redactSecrets(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
-  const actions = e instanceof ConfigError ? ['Open Config', 'Show Log'] : ['Show Log'];
+  const signIn = e instanceof GitHubError && (e.code === 'no-token' || e.code === 'unauthorized');
+  const actions = e instanceof ConfigError ? ['Open Config', 'Show Log'] : signIn ? ['Sign in to GitHub', 'Show Log'] : ['Show Log'];
   const severity = e instanceof UsageError ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
   const pick = await severity(redactSecrets(message.split('\n')[0]!.slice(0, 500)), ...actions);
   if (pick === 'Show Log') await vscode.commands.executeCommand(COMMANDS.showLog);
   if (pick === 'Open Config') await vscode.commands.executeCommand(COMMANDS.openConfig);
+  if (pick === 'Sign in to GitHub') await vscode.commands.executeCommand(COMMANDS.signIn);
 }

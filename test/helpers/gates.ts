@@ -77,6 +77,7 @@ export function fakeContext(over: Partial<GateContext> = {}): GateContext {
     commandsAllowed: false,
     runCommand: missing('runner'),
     signOffs: async (): Promise<SignOff[]> => [],
+    github: missing('GitHub'),
     ...over,
   };
 }

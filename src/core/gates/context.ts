@@ -1,3 +1,4 @@
+import type { GitHubApi } from '../githubApi';
 import type { ReleaseNotes } from '../notes';
 
 /** An operation in progress in the repository that makes a release from it a bad idea. */
@@ -102,4 +103,9 @@ export interface GateContext {
   searchLines?(pattern: string, text: string): Promise<{ value: string; line: number } | null>;
   /** Sign-offs recorded for a release version. */
   signOffs(version: string): Promise<SignOff[]>;
+  /**
+   * The repository's GitHub API, signed in. Throws GitHubError (`not-github`, `no-token`, …) naming the
+   * fix when there is none: GitHub gates are then unknown, and unknown blocks.
+   */
+  github(): Promise<GitHubApi>;
 }

@@ -1,11 +1,14 @@
 import * as z from 'zod';
 import { calendarGateSchema, calendarKind } from './calendar';
+import { blockersGateSchema, blockersKind } from './blockers';
 import { changelogGateSchema, changelogKind } from './changelog';
 import { cleanTreeGateSchema, cleanTreeKind } from './cleanTree';
 import { commandGateSchema, commandKind } from './command';
+import { githubChecksGateSchema, githubChecksKind } from './githubChecks';
 import type { GateKind } from './kind';
 import { manualGateSchema, manualKind } from './manual';
 import { noFixupsGateSchema, noFixupsKind } from './noFixups';
+import { pushedGateSchema, pushedKind } from './pushed';
 import { releaseBranchGateSchema, releaseBranchKind } from './releaseBranch';
 import { upToDateGateSchema, upToDateKind } from './upToDate';
 import { versionBumpedGateSchema, versionBumpedKind } from './versionBumped';
@@ -20,6 +23,9 @@ const members = [
   calendarGateSchema,
   commandGateSchema,
   manualGateSchema,
+  githubChecksGateSchema,
+  pushedGateSchema,
+  blockersGateSchema,
 ] as const;
 
 /** Every gate kind's name. */
@@ -51,6 +57,9 @@ export const GATE_KIND_REGISTRY: { [K in GateKindName]: GateKind<Extract<GateCon
   calendar: calendarKind,
   command: commandKind,
   manual: manualKind,
+  githubChecks: githubChecksKind,
+  pushed: pushedKind,
+  blockers: blockersKind,
 };
 
 /** The gates that run when the config has none: they pass on a healthy repository. */

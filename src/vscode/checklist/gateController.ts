@@ -3,6 +3,7 @@ import { runGates, verdict } from '../../core/gates/engine';
 import type { SignOff } from '../../core/gates/context';
 import type { GateConfig } from '../../core/gates/schema';
 import type { GateResult, Verdict } from '../../core/gates/types';
+import type { GitHubApi } from '../../core/githubApi';
 import type { Logger } from '../../core/ports';
 import { createGateContext } from '../../node/gateContext';
 import type { ChecklistState, GateView } from '../../shared/protocol';
@@ -37,6 +38,8 @@ export class GateController implements vscode.Disposable {
     private readonly memento: vscode.Memento,
     private readonly settings: () => Settings,
     private readonly log: Logger,
+    /** Connects GitHub gates silently (no sign-in prompt from a gate run); absent: they are unknown. */
+    private readonly github?: (root: string) => Promise<GitHubApi>,
   ) {}
 
   /** The repository the checklist is about: the first one with a readable config. */
@@ -98,6 +101,7 @@ export class GateController implements vscode.Disposable {
         signOffs: async (v) => this.signOffsFor(state.root, v),
         gitPath: this.settings().gitPath,
         signal: ctl.signal,
+        ...(this.github ? { github: () => this.github!(state.root) } : {}),
       });
       await runGates(selected, ctx, {
         concurrency: state.config.gateConcurrency,

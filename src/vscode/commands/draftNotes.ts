@@ -22,6 +22,18 @@ export interface DraftResult {
   document: vscode.TextDocument;
 }
 
+/** The notes documents the Draft command opened (by URI): Publish uses their edited text for the same release. */
+const drafted = new Map<string, { root: string; version: string | null; path: string | undefined; to: string }>();
+
+/** The newest still-open drafted notes document for a repository's next release, if any. */
+export function editedNotesFor(root: string, version: string): vscode.TextDocument | undefined {
+  const docs = vscode.workspace.textDocuments.filter((d) => {
+    const meta = drafted.get(d.uri.toString());
+    return !d.isClosed && meta !== undefined && meta.root === root && meta.version === version && meta.path === undefined && meta.to === 'HEAD';
+  });
+  return docs[docs.length - 1];
+}
+
 /** Draft Release Notes: pick repository, package and range; draft with progress and cancel; open markdown beside a preview. */
 export async function draftNotesCommand(model: ReleaseModel, log: Logger, args: DraftArgs = {}): Promise<DraftResult | undefined> {
   await model.settled();
@@ -53,6 +65,7 @@ export async function draftNotesCommand(model: ReleaseModel, log: Logger, args: 
   );
   for (const w of notes.warnings) log.warn(`${state.name}: ${w}`);
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderMarkdown(notes, config) });
+  drafted.set(document.uri.toString(), { root: state.root, version: notes.version.next, path: path ?? undefined, to: notes.range.to });
   await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active });
   await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri).then(undefined, (e: unknown) => log.warn(`markdown preview unavailable: ${String(e)}`));
   if (notes.warnings.length > 0) {
@@ -63,7 +76,7 @@ export async function draftNotesCommand(model: ReleaseModel, log: Logger, args: 
   return { notes, document };
 }
 
-async function pickRepository(model: ReleaseModel, root: string | undefined): Promise<RepoState | undefined> {
+export async function pickRepository(model: ReleaseModel, root: string | undefined): Promise<RepoState | undefined> {
   const repos = model.repositories;
   if (root !== undefined) {
     const found = model.find(root);

@@ -40,3 +40,24 @@ describe('Restricted Mode: gates', () => {
     assert.equal(a.model.viewState, 'ready', 'git from PATH is used, not the workspace value');
   });
 });
+
+describe('Restricted Mode: GitHub', () => {
+  it('refuses to publish, before any sign-in or request', async () => {
+    const a = (await extensionUnderTest().activate()) as ReleaseManagerApi;
+    await a.settled();
+    const result = await vscode.commands.executeCommand('releaseManager.publishRelease', { confirm: false });
+    assert.equal(result, undefined);
+    const resumed = await vscode.commands.executeCommand('releaseManager.resumePublish', undefined, { confirm: false });
+    assert.equal(resumed, undefined);
+  });
+
+  it('ignores a workspace value of the restricted github.apiUrl setting: the token could go nowhere else', async () => {
+    const a = (await extensionUnderTest().activate()) as ReleaseManagerApi;
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const inspected = vscode.workspace.getConfiguration('releaseManager').inspect<string>('github.apiUrl');
+    assert.equal(inspected?.workspaceValue, 'https://api.github.com.attacker.example', 'the hostile folder sets it');
+    const ref = await a.github.repoFor(folder, false);
+    assert.equal(ref.apiUrl, 'https://api.github.com');
+    assert.deepEqual([ref.owner, ref.repo], ['acme', 'demo']);
+  });
+});

@@ -1,0 +1,47 @@
+import * as z from 'zod';
+import type { GhIssue } from '../githubApi';
+import { clip, gateBase, listSome, plural, type GateKind } from './kind';
+import type { GateOutcome } from './types';
+
+/** Config of the blockers gate: no open issue or pull request with the blocker label or in the release milestone. */
+export const blockersGateSchema = z.strictObject({
+  kind: z.literal('blockers'),
+  ...gateBase('No open release blockers', 30_000),
+  label: z.string().min(1).max(100).nullable().default('release-blocker').describe('Label that marks a blocker; null to not check labels.'),
+  milestone: z
+    .string()
+    .min(1)
+    .max(200)
+    .nullable()
+    .default('v{version}')
+    .describe('Title of the release milestone ({version} is the next version); open items in it block. null to not check milestones; a milestone that does not exist blocks nothing.'),
+});
+export type BlockersGate = z.infer<typeof blockersGateSchema>;
+
+/** Open blockers by label and by milestone. A query that fails throws: the engine makes it unknown, and unknown blocks. */
+export const blockersKind: GateKind<BlockersGate> = {
+  kind: 'blockers',
+  async check(gate, ctx, signal): Promise<GateOutcome> {
+    const api = await ctx.github();
+    const { next, current } = (await ctx.release()).version;
+    const version = next ?? current ?? '0.0.0';
+    const milestoneTitle = gate.milestone === null ? null : gate.milestone.replaceAll('{version}', version);
+    const [labelled, inMilestone] = await Promise.all([
+      gate.label !== null ? api.openWithLabel(gate.label, signal) : Promise.resolve([]),
+      milestoneTitle !== null ? api.openInMilestone(milestoneTitle, signal) : Promise.resolve(null),
+    ]);
+    const blocking = new Map<number, GhIssue>();
+    for (const i of [...labelled, ...(inMilestone ?? [])]) blocking.set(i.number, i);
+    const checked = [gate.label !== null ? `label "${clip(gate.label, 40)}"` : '', milestoneTitle !== null ? `milestone "${clip(milestoneTitle, 40)}"${inMilestone === null ? ' (no such milestone)' : ''}` : '']
+      .filter(Boolean)
+      .join(' and ');
+    if (blocking.size === 0) return { status: 'pass', reason: checked ? `nothing open with ${checked}` : 'no label or milestone configured' };
+    const items = [...blocking.values()].sort((a, b) => a.number - b.number);
+    return {
+      status: 'fail',
+      reason: `${plural(items.length, 'open blocker')}: ${listSome(items.map((i) => `#${i.number} ${clip(i.title, 40)}`))}`,
+      fix: { label: 'Close or move them out of the release (remove the label or milestone), then check again' },
+      details: items.map((i) => `#${i.number} ${i.isPull ? '(pull request) ' : ''}${clip(i.title, 200)}  ${i.url}`).join('\n'),
+    };
+  },
+};

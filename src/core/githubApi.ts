@@ -1,0 +1,96 @@
+/**
+ * The GitHub operations core needs (the `GitHubApi` port). Implemented over Octokit in
+ * src/github/; every method throws `GitHubError` for faults and returns plain values.
+ * Reads are complete (all pages) or they throw: an incomplete read never means "none".
+ */
+import type { GitHubRepoRef } from './remote';
+
+/** A release as GitHub stores it. */
+export interface GhRelease {
+  id: number;
+  tagName: string;
+  name: string;
+  body: string;
+  draft: boolean;
+  prerelease: boolean;
+  /** Branch or SHA the release was created against. */
+  targetCommitish: string;
+  htmlUrl: string;
+  /** True when GitHub's immutable releases protect it (published releases cannot be edited). */
+  immutable: boolean;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+/** What we ask GitHub to create. */
+export interface NewRelease {
+  tagName: string;
+  targetSha: string;
+  name: string;
+  body: string;
+  draft: boolean;
+  prerelease: boolean;
+  makeLatest: boolean;
+}
+
+/** One CI signal on a commit: a check run or a commit status. */
+export interface GhCheck {
+  source: 'check-run' | 'status';
+  name: string;
+  /** check runs: queued | in_progress | completed | waiting | requested | pending; statuses: completed or pending. */
+  status: string;
+  /** check runs: success | failure | neutral | cancelled | skipped | timed_out | action_required | stale | null; statuses: success | failure | error | null. */
+  conclusion: string | null;
+  url: string | null;
+}
+
+/** A pull request as the notes use it. */
+export interface GhPull {
+  number: number;
+  title: string;
+  labels: string[];
+  author: string | null;
+  url: string;
+  mergedAt: string | null;
+  mergeCommitSha: string | null;
+}
+
+/** An open issue or pull request. */
+export interface GhIssue {
+  number: number;
+  title: string;
+  url: string;
+  isPull: boolean;
+  labels: string[];
+}
+
+/** How a commit relates to a branch on GitHub. */
+export type BranchRelation = 'contained' | 'not-contained' | 'unknown-commit';
+
+export interface GitHubApi {
+  readonly repo: GitHubRepoRef;
+  /** The login the token belongs to. */
+  whoami(signal?: AbortSignal): Promise<string>;
+  /** The commit a tag points at on GitHub (annotated tags peeled), or null when the tag does not exist. */
+  tagCommit(tag: string, signal?: AbortSignal): Promise<string | null>;
+  /** Creates a lightweight tag at the commit. Never retried: callers read back on failure. */
+  createTag(tag: string, sha: string, signal?: AbortSignal): Promise<void>;
+  /** Every release, drafts included (drafts are visible only with push access). */
+  listReleases(signal?: AbortSignal): Promise<GhRelease[]>;
+  getRelease(id: number, signal?: AbortSignal): Promise<GhRelease | null>;
+  createRelease(release: NewRelease, signal?: AbortSignal): Promise<GhRelease>;
+  updateRelease(id: number, patch: { body?: string; name?: string; draft?: boolean; makeLatest?: boolean }, signal?: AbortSignal): Promise<GhRelease>;
+  /** Check runs (latest attempt per name) and commit statuses (latest per context) of exactly this commit. */
+  checksFor(sha: string, signal?: AbortSignal): Promise<GhCheck[]>;
+  /** Whether the commit is on the remote branch. */
+  branchContains(branch: string, sha: string, signal?: AbortSignal): Promise<BranchRelation>;
+  /** Open issues and pull requests with the label. */
+  openWithLabel(label: string, signal?: AbortSignal): Promise<GhIssue[]>;
+  /** Open issues and pull requests in the milestone with this title; null when there is no such milestone. */
+  openInMilestone(title: string, signal?: AbortSignal): Promise<GhIssue[] | null>;
+  /** Pull requests that contain the commit (merged ones first). */
+  pullsForCommit(sha: string, signal?: AbortSignal): Promise<GhPull[]>;
+  getPull(number: number, signal?: AbortSignal): Promise<GhPull | null>;
+  /** GitHub logins of the commits between two commits (keyed by full SHA); commits whose author has no account are absent. */
+  commitLogins(base: string | null, head: string, signal?: AbortSignal): Promise<Map<string, string>>;
+}

@@ -1,0 +1,265 @@
+/** The GitHubApi port over Octokit: plain values out, GitHubError for every fault (mapped in client.ts). */
+import type { BranchRelation, GhCheck, GhIssue, GhPull, GhRelease, GitHubApi, NewRelease } from '../core/githubApi';
+import type { GitHubRepoRef } from '../core/remote';
+import { GitHubError } from '../core/errors';
+import { createOctokit, isAlreadyExists, toGitHubError, type GitHubClientOptions, type RmOctokitInstance } from './client';
+
+export { isAlreadyExists };
+
+type Json = Record<string, unknown>;
+
+export class OctokitGitHubApi implements GitHubApi {
+  private readonly octokit: RmOctokitInstance;
+  private readonly owner: string;
+  private readonly name: string;
+
+  constructor(
+    readonly repo: GitHubRepoRef,
+    options: Omit<GitHubClientOptions, 'apiUrl'> & { apiUrl?: string },
+  ) {
+    this.octokit = createOctokit({ ...options, apiUrl: options.apiUrl ?? repo.apiUrl });
+    this.owner = repo.owner;
+    this.name = repo.repo;
+  }
+
+  private get slug(): string {
+    return `${this.owner}/${this.name}`;
+  }
+
+  /** Runs one call, mapping its faults; `notFound` turns a 404 into a value. */
+  private async call<T>(what: string, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+    if (signal?.aborted) throw toGitHubError(new Error('cancelled'), what, signal);
+    try {
+      return await run();
+    } catch (e) {
+      throw toGitHubError(e, what, signal);
+    }
+  }
+
+  private async orNull<T>(what: string, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T | null> {
+    try {
+      return await this.call(what, signal, run);
+    } catch (e) {
+      if (e instanceof GitHubError && e.code === 'not-found') return null;
+      throw e;
+    }
+  }
+
+  async whoami(signal?: AbortSignal): Promise<string> {
+    const { data } = await this.call('reading the signed-in account', signal, () => this.octokit.rest.users.getAuthenticated({ request: { signal } }));
+    return data.login;
+  }
+
+  async tagCommit(tag: string, signal?: AbortSignal): Promise<string | null> {
+    const ref = await this.orNull(`reading tag ${tag} of ${this.slug}`, signal, () =>
+      this.octokit.rest.git.getRef({ owner: this.owner, repo: this.name, ref: `tags/${tag}`, request: { signal } }),
+    );
+    if (!ref) return null;
+    let object = ref.data.object;
+    // An annotated tag points at a tag object; peel it (tags of tags included, bounded).
+    for (let depth = 0; object.type === 'tag' && depth < 5; depth++) {
+      const sha = object.sha;
+      const tagObject = await this.call(`reading tag ${tag} of ${this.slug}`, signal, () =>
+        this.octokit.rest.git.getTag({ owner: this.owner, repo: this.name, tag_sha: sha, request: { signal } }),
+      );
+      object = tagObject.data.object;
+    }
+    return object.type === 'commit' ? object.sha : null;
+  }
+
+  async createTag(tag: string, sha: string, signal?: AbortSignal): Promise<void> {
+    await this.call(`creating tag ${tag} on ${this.slug}`, signal, () =>
+      this.octokit.rest.git.createRef({ owner: this.owner, repo: this.name, ref: `refs/tags/${tag}`, sha, request: { signal } }),
+    );
+  }
+
+  async listReleases(signal?: AbortSignal): Promise<GhRelease[]> {
+    const data = await this.call(`reading the releases of ${this.slug}`, signal, () =>
+      this.octokit.paginate(this.octokit.rest.repos.listReleases, { owner: this.owner, repo: this.name, per_page: 100, request: { signal } }),
+    );
+    return data.map((r) => toRelease(r as unknown as Json));
+  }
+
+  async getRelease(id: number, signal?: AbortSignal): Promise<GhRelease | null> {
+    const res = await this.orNull(`reading release ${id} of ${this.slug}`, signal, () =>
+      this.octokit.rest.repos.getRelease({ owner: this.owner, repo: this.name, release_id: id, request: { signal } }),
+    );
+    return res ? toRelease(res.data as unknown as Json) : null;
+  }
+
+  async createRelease(release: NewRelease, signal?: AbortSignal): Promise<GhRelease> {
+    const res = await this.call(`creating release ${release.tagName} on ${this.slug}`, signal, () =>
+      this.octokit.rest.repos.createRelease({
+        owner: this.owner,
+        repo: this.name,
+        tag_name: release.tagName,
+        target_commitish: release.targetSha,
+        name: release.name,
+        body: release.body,
+        draft: release.draft,
+        prerelease: release.prerelease,
+        make_latest: release.makeLatest ? 'true' : 'false',
+        request: { signal },
+      }),
+    );
+    return toRelease(res.data as unknown as Json);
+  }
+
+  async updateRelease(id: number, patch: { body?: string; name?: string; draft?: boolean; makeLatest?: boolean }, signal?: AbortSignal): Promise<GhRelease> {
+    const res = await this.call(`updating release ${id} of ${this.slug}`, signal, () =>
+      this.octokit.rest.repos.updateRelease({
+        owner: this.owner,
+        repo: this.name,
+        release_id: id,
+        ...(patch.body !== undefined ? { body: patch.body } : {}),
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.draft !== undefined ? { draft: patch.draft } : {}),
+        ...(patch.makeLatest !== undefined ? { make_latest: patch.makeLatest ? ('true' as const) : ('false' as const) } : {}),
+        request: { signal },
+      }),
+    );
+    return toRelease(res.data as unknown as Json);
+  }
+
+  async checksFor(sha: string, signal?: AbortSignal): Promise<GhCheck[]> {
+    const what = `reading CI checks of ${sha.slice(0, 12)} on ${this.slug}`;
+    const [runs, statuses] = await Promise.all([
+      this.call(what, signal, () =>
+        this.octokit.paginate(this.octokit.rest.checks.listForRef, { owner: this.owner, repo: this.name, ref: sha, filter: 'latest', per_page: 100, request: { signal } }),
+      ),
+      this.call(what, signal, () =>
+        this.octokit.paginate(this.octokit.rest.repos.listCommitStatusesForRef, { owner: this.owner, repo: this.name, ref: sha, per_page: 100, request: { signal } }),
+      ),
+    ]);
+    const checks: GhCheck[] = [];
+    // Re-runs: keep the latest attempt of each name (GitHub's filter=latest does too; this also covers servers that ignore it).
+    const latestRun = new Map<string, (typeof runs)[number]>();
+    for (const run of runs) {
+      if (run.head_sha !== sha) continue;
+      const seen = latestRun.get(run.name);
+      if (!seen || newer(run.started_at, run.id, seen.started_at, seen.id)) latestRun.set(run.name, run);
+    }
+    for (const run of latestRun.values()) {
+      checks.push({ source: 'check-run', name: run.name, status: run.status, conclusion: run.conclusion ?? null, url: run.html_url ?? null });
+    }
+    // Statuses come newest first: the first of each context is its current state.
+    const seenContexts = new Set<string>();
+    for (const s of statuses) {
+      if (seenContexts.has(s.context)) continue;
+      seenContexts.add(s.context);
+      const pending = s.state === 'pending';
+      checks.push({ source: 'status', name: s.context, status: pending ? 'pending' : 'completed', conclusion: pending ? null : s.state, url: s.target_url ?? null });
+    }
+    return checks;
+  }
+
+  async branchContains(branch: string, sha: string, signal?: AbortSignal): Promise<BranchRelation> {
+    const res = await this.orNull(`comparing ${sha.slice(0, 12)} with ${branch} on ${this.slug}`, signal, () =>
+      this.octokit.rest.repos.compareCommitsWithBasehead({ owner: this.owner, repo: this.name, basehead: `${sha}...${branch}`, per_page: 1, request: { signal } }),
+    );
+    if (!res) return 'unknown-commit';
+    return res.data.status === 'identical' || res.data.status === 'ahead' ? 'contained' : 'not-contained';
+  }
+
+  async openWithLabel(label: string, signal?: AbortSignal): Promise<GhIssue[]> {
+    const data = await this.call(`reading open issues labelled ${label} on ${this.slug}`, signal, () =>
+      this.octokit.paginate(this.octokit.rest.issues.listForRepo, { owner: this.owner, repo: this.name, state: 'open', labels: label, per_page: 100, request: { signal } }),
+    );
+    return data.map((i) => toIssue(i as unknown as Json));
+  }
+
+  async openInMilestone(title: string, signal?: AbortSignal): Promise<GhIssue[] | null> {
+    const what = `reading milestone ${title} of ${this.slug}`;
+    const milestones = await this.call(what, signal, () =>
+      this.octokit.paginate(this.octokit.rest.issues.listMilestones, { owner: this.owner, repo: this.name, state: 'all', per_page: 100, request: { signal } }),
+    );
+    const milestone = milestones.find((m) => m.title === title);
+    if (!milestone) return null;
+    const data = await this.call(what, signal, () =>
+      this.octokit.paginate(this.octokit.rest.issues.listForRepo, { owner: this.owner, repo: this.name, state: 'open', milestone: String(milestone.number), per_page: 100, request: { signal } }),
+    );
+    return data.map((i) => toIssue(i as unknown as Json));
+  }
+
+  async pullsForCommit(sha: string, signal?: AbortSignal): Promise<GhPull[]> {
+    const data = await this.call(`reading pull requests of ${sha.slice(0, 12)} on ${this.slug}`, signal, () =>
+      this.octokit.paginate(this.octokit.rest.repos.listPullRequestsAssociatedWithCommit, { owner: this.owner, repo: this.name, commit_sha: sha, per_page: 100, request: { signal } }),
+    );
+    const pulls = data.map((p) => toPull(p as unknown as Json));
+    return pulls.sort((a, b) => Number(b.mergedAt !== null) - Number(a.mergedAt !== null));
+  }
+
+  async getPull(number: number, signal?: AbortSignal): Promise<GhPull | null> {
+    const res = await this.orNull(`reading pull request #${number} of ${this.slug}`, signal, () =>
+      this.octokit.rest.pulls.get({ owner: this.owner, repo: this.name, pull_number: number, request: { signal } }),
+    );
+    return res ? toPull(res.data as unknown as Json) : null;
+  }
+
+  async commitLogins(base: string | null, head: string, signal?: AbortSignal): Promise<Map<string, string>> {
+    const logins = new Map<string, string>();
+    if (base === null) return logins;
+    const what = `reading the commits ${base.slice(0, 12)}...${head.slice(0, 12)} of ${this.slug}`;
+    // compare lists up to 250 commits per page (per_page 100 here); read every page, stopping at total_commits.
+    const commits: { sha: string; author: { login?: string } | null }[] = [];
+    for (let page = 1; ; page++) {
+      const res = await this.call(what, signal, () =>
+        this.octokit.rest.repos.compareCommitsWithBasehead({ owner: this.owner, repo: this.name, basehead: `${base}...${head}`, per_page: 100, page, request: { signal } }),
+      );
+      commits.push(...res.data.commits);
+      if (res.data.commits.length === 0 || commits.length >= res.data.total_commits) break;
+    }
+    for (const c of commits) {
+      if (c.author?.login) logins.set(c.sha, c.author.login);
+    }
+    return logins;
+  }
+}
+
+function newer(aStarted: string | null | undefined, aId: number, bStarted: string | null | undefined, bId: number): boolean {
+  const a = aStarted ? Date.parse(aStarted) : 0;
+  const b = bStarted ? Date.parse(bStarted) : 0;
+  return a !== b ? a > b : aId > bId;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+function toRelease(r: Json): GhRelease {
+  return {
+    id: Number(r.id),
+    tagName: str(r.tag_name),
+    name: str(r.name),
+    body: str(r.body),
+    draft: r.draft === true,
+    prerelease: r.prerelease === true,
+    targetCommitish: str(r.target_commitish),
+    htmlUrl: str(r.html_url),
+    immutable: r.immutable === true,
+    createdAt: str(r.created_at),
+    publishedAt: typeof r.published_at === 'string' ? r.published_at : null,
+  };
+}
+
+function labelsOf(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  return v.map((l: unknown) => (typeof l === 'string' ? l : str((l as Json | null)?.name))).filter((l) => l !== '');
+}
+
+function toIssue(i: Json): GhIssue {
+  return { number: Number(i.number), title: str(i.title), url: str(i.html_url), isPull: i.pull_request !== undefined && i.pull_request !== null, labels: labelsOf(i.labels) };
+}
+
+function toPull(p: Json): GhPull {
+  const user = p.user as Json | null | undefined;
+  return {
+    number: Number(p.number),
+    title: str(p.title),
+    labels: labelsOf(p.labels),
+    author: user && typeof user.login === 'string' ? user.login : null,
+    url: str(p.html_url),
+    mergedAt: typeof p.merged_at === 'string' ? p.merged_at : null,
+    mergeCommitSha: typeof p.merge_commit_sha === 'string' ? p.merge_commit_sha : null,
+  };
+}
