@@ -16,6 +16,7 @@ if (!schemaOnly) {
       entryPoints: [join(root, 'src/cli/index.ts')],
       outfile: join(root, 'dist/cli.js'),
       minify: true,
+      external: ['./github.js'],
       banner: { js: '#!/usr/bin/env node' },
     }),
     build({
@@ -31,7 +32,7 @@ if (!schemaOnly) {
     }).then((r) => writeFileSync(join(root, 'dist/extension.meta.json'), JSON.stringify(r.metafile))),
     build({
       ...common,
-      entryPoints: [join(root, 'src/github/api.ts')],
+      entryPoints: [join(root, 'src/github/index.ts')],
       outfile: join(root, 'dist/github.js'),
       minify: true,
       mainFields: ['module', 'main'],

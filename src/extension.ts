@@ -74,12 +74,12 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
       view.description = next ? `next ${next}` : undefined;
     }),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocumentProvider(model)),
-    registerCommand(COMMANDS.draftNotes, (args) => draftNotesCommand(model, log, (args ?? {}) as DraftArgs), log),
+    registerCommand(COMMANDS.draftNotes, (args) => draftNotesCommand(model, log, (args ?? {}) as DraftArgs, github), log),
     registerCommand(
       COMMANDS.draftReleaseNotesFor,
       (node) => {
         const n = node as Extract<Node, { kind: 'release' }> | undefined;
-        return n ? draftNotesCommand(model, log, { root: n.root, to: n.release.tag }) : undefined;
+        return n ? draftNotesCommand(model, log, { root: n.root, to: n.release.tag }, github) : undefined;
       },
       log,
     ),

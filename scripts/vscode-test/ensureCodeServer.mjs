@@ -68,15 +68,19 @@ async function ensureCodeServerPackage({ node, nodeDir }) {
   return prepareForTests(pkg, result);
 }
 
-/** The extension id tests sign in for (publisher.name of package.json). */
+/** The extension id the test VS Code trusts with the test GitHub account (publisher.name of package.json). */
 const EXTENSION_ID = 'release-manager.release-manager';
+/** Where VS Code bakes its product configuration (the server's and the browser workbench's copy). */
+const PRODUCT_BUNDLES = ['out/server-main.js', 'out/vs/code/browser/workbench/workbench.js'];
+const TRUSTED_AUTH = 'trustedExtensionAuthAccess:[';
 
 /**
  * GitHub sign-in in the test VS Code (idempotent). There is no github.com here, so the built-in
  * GitHub authentication extension (OAuth in a browser) is moved aside and the in-host suite
- * registers a "github" provider of its own, backed by the local GitHub server. Like VS Code's own
- * product.json does for vscode.github, the test product trusts our extension with that account,
- * so getSession returns the session without the consent dialog nobody could click.
+ * registers a "github" provider of its own, backed by the local GitHub server. VS Code refuses every
+ * dialog while extension tests run, so the consent dialog ("wants to sign in using GitHub") cannot be
+ * answered: like VS Code's product trusts vscode.github with the GitHub account, the test product
+ * trusts this extension (its baked product configuration gains our id).
  */
 function prepareForTests(pkg, result) {
   const vscodeDir = join(pkg, 'lib/vscode');
@@ -87,12 +91,13 @@ function prepareForTests(pkg, result) {
     rmSync(aside, { recursive: true, force: true });
     renameSync(builtin, aside);
   }
-  const productFile = join(vscodeDir, 'product.json');
-  const product = JSON.parse(readFileSync(productFile, 'utf8'));
-  const trusted = Array.isArray(product.trustedExtensionAuthAccess) ? product.trustedExtensionAuthAccess : [];
-  if (!trusted.includes(EXTENSION_ID)) {
-    product.trustedExtensionAuthAccess = [...trusted, EXTENSION_ID];
-    writeFileSync(productFile, JSON.stringify(product, null, '\t') + '\n');
+  for (const rel of PRODUCT_BUNDLES) {
+    const file = join(vscodeDir, rel);
+    const text = readFileSync(file, 'utf8');
+    if (text.includes(`${TRUSTED_AUTH}"${EXTENSION_ID}"`)) continue;
+    const at = text.indexOf(TRUSTED_AUTH);
+    if (at < 0) throw new Error(`${file}: no baked ${TRUSTED_AUTH}...] to extend (code-server ${CODE_SERVER_VERSION} changed?)`);
+    writeFileSync(file, `${text.slice(0, at + TRUSTED_AUTH.length)}"${EXTENSION_ID}",${text.slice(at + TRUSTED_AUTH.length)}`);
   }
   return result;
 }

@@ -11,7 +11,7 @@ import { renderMarkdown } from '../core/render';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import { createGateContext } from '../node/gateContext';
-import { cliGitHubApi, cliGitHubRepo, runPublishCommand } from './publish';
+import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, runPublishCommand } from './publish';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIo {
@@ -151,7 +151,9 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const options: DraftOptions = { from: values.from, to: values.to, path: values.path, prerelease: values.prerelease };
-  const notes = await draftNotes(repo, config, options);
+  const drafted = await draftNotes(repo, config, options);
+  // Notes are linked to pull requests when the repository is on GitHub (the version needs git only).
+  const notes = command === 'notes' ? await cliLinkNotes(repo, drafted, config, { err: io.err, env, signal: io.signal }, values.remote) : drafted;
   for (const w of notes.warnings) io.err(`warning: ${w}\n`);
   if (command === 'notes') {
     io.out(format === 'json' ? JSON.stringify(publicNotes(notes), null, 2) + '\n' : renderMarkdown(notes, config));

@@ -12,9 +12,10 @@ import type { GitHubApi } from '../core/githubApi';
 import { MAX_RELEASE_BODY, planRelease, publishRelease, type PublishPlan } from '../core/publish';
 import { enterpriseOrigin, ownerRepoOf, type GitHubRepoRef } from '../core/remote';
 import type { LocalGitRepo } from '../git/gitRepo';
-import { OctokitGitHubApi } from '../github/api';
+import { loadGitHub } from '../github/load';
 import { chooseGitHubRepo } from '../node/githubRemote';
 import { FileJournalStore } from '../node/journal';
+import type { ReleaseNotes } from '../core/notes';
 
 /** What the publish command needs from its host (the terminal, or a test). */
 export interface PublishIo {
@@ -62,6 +63,7 @@ export function cliToken(env: Record<string, string | undefined>): string {
 
 /** A GitHubApi for the CLI: rate limits are waited out with a message on stderr, cancellable with Ctrl-C. */
 export function cliGitHubApi(ref: GitHubRepoRef, io: Pick<PublishIo, 'err' | 'env'>): GitHubApi {
+  const { OctokitGitHubApi } = loadGitHub();
   return new OctokitGitHubApi(ref, {
     token: cliToken(io.env),
     waitForRateLimit: async (seconds, signal) => {
@@ -119,11 +121,31 @@ export function describePlan(plan: PublishPlan, from: string | null): string {
   ].join('\n');
 }
 
+/**
+ * Links drafted notes to pull requests when the repository is on GitHub: with the token when set,
+ * else the notes say what is missing. A repository with no GitHub remote is left as it is.
+ */
+export async function cliLinkNotes(repo: LocalGitRepo, notes: ReleaseNotes, config: NotesConfig, io: Pick<PublishIo, 'err' | 'env' | 'signal'>, remote?: string): Promise<ReleaseNotes> {
+  let ref: GitHubRepoRef;
+  try {
+    ref = await cliGitHubRepo(repo, io.env, remote);
+  } catch (e) {
+    if (e instanceof GitHubError && e.code === 'not-github') return notes;
+    throw e;
+  }
+  const hasToken = Boolean(io.env.GITHUB_TOKEN?.trim() || io.env.GH_TOKEN?.trim());
+  const { linkNotes, readReleaseYml } = loadGitHub();
+  return linkNotes(hasToken ? cliGitHubApi(ref, io) : null, notes, config, () => readReleaseYml(repo.root), { signal: io.signal });
+}
+
 export async function runPublishCommand(repo: LocalGitRepo, config: NotesConfig, flags: PublishFlags, io: PublishIo): Promise<number> {
   const token = cliToken(io.env); // before anything else: no token, no work
   void token;
   const ref = await cliGitHubRepo(repo, io.env, flags.remote);
-  const notes = await draftNotes(repo, config, { path: flags.path, prerelease: flags.prerelease, signal: io.signal });
+  // Refuses an API URL that may not receive the token (plain http off loopback) before the plan is shown and confirmed.
+  const api = cliGitHubApi(ref, io);
+  const drafted = await draftNotes(repo, config, { path: flags.path, prerelease: flags.prerelease, signal: io.signal });
+  const notes = flags.notesFile !== undefined ? drafted : await cliLinkNotes(repo, drafted, config, io, flags.remote);
   for (const w of notes.warnings) io.err(`warning: ${w}\n`);
   const body = flags.notesFile !== undefined ? await readNotesFile(io.cwd, flags.notesFile) : undefined;
   const plan = planRelease(notes, config, { repo: `${ref.owner}/${ref.repo}`, path: flags.path, tag: flags.tag, body, draft: flags.draft });
@@ -135,7 +157,6 @@ export async function runPublishCommand(repo: LocalGitRepo, config: NotesConfig,
       return 1;
     }
   }
-  const api = cliGitHubApi(ref, io);
   const result = await publishRelease(plan, {
     api,
     journal: new FileJournalStore(repo.gitCommonDir),

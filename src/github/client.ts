@@ -89,7 +89,7 @@ export function createOctokit(options: GitHubClientOptions): RmOctokitInstance {
       debug: () => undefined,
       info: () => undefined,
       warn: (m: string) => log?.warn(`GitHub: ${redactSecrets(m)}`),
-      error: (m: string) => log?.error(`GitHub: ${redactSecrets(m)}`),
+      error: (m: string) => log?.warn(`GitHub: ${redactSecrets(m)}`),
     },
     throttle: {
       onRateLimit: onLimit,

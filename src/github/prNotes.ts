@@ -4,7 +4,7 @@
  * the git-only notes come back with a warning naming what is missing and the fix; never an error.
  */
 import type { NotesConfig } from '../core/config';
-import { GitHubError } from '../core/errors';
+import { GitHubError, ReleaseError } from '../core/errors';
 import type { GhPull, GitHubApi } from '../core/githubApi';
 import type { ReleaseNotes } from '../core/notes';
 import { linkPullRequests, type PullData } from '../core/prNotes';
@@ -148,4 +148,29 @@ export async function withPullRequests(
   const pullData: PullData = { pulls: data.pulls, logins: data.logins, releaseYml };
   const linked = data.pulls.size > 0 || data.logins.size > 0 ? linkPullRequests(notes, pullData, config) : notes;
   return { ...linked, warnings: [...linked.warnings, ...data.warnings] };
+}
+
+/**
+ * The one linking step of the CLI and the editor: reads `.github/release.yml` (an invalid file is a
+ * warning, not a failure: the notes fall back to commit types), then links with `api`, or says what
+ * is missing when `api` is null (signed out) or `cause` tells why there is none.
+ */
+export async function linkNotes(
+  api: GitHubApi | null,
+  notes: ReleaseNotes,
+  config: NotesConfig,
+  readYml: () => Promise<ReleaseYml | null>,
+  options: FetchPullOptions & { cause?: GitHubError | null } = {},
+): Promise<ReleaseNotes> {
+  let yml: ReleaseYml | null = null;
+  const warnings: string[] = [];
+  try {
+    yml = await readYml();
+  } catch (e) {
+    if (!(e instanceof ReleaseError)) throw e;
+    warnings.push(`${e.message} ${e.fix}`);
+  }
+  const base = warnings.length > 0 ? { ...notes, warnings: [...notes.warnings, ...warnings] } : notes;
+  if (api === null) return { ...base, warnings: [...base.warnings, unlinkedWarning(options.cause ?? null)] };
+  return withPullRequests(api, base, config, yml, options);
 }

@@ -9,7 +9,9 @@ import { GitHubError } from '../core/errors';
 import type { GitHubApi } from '../core/githubApi';
 import type { Logger } from '../core/ports';
 import { apiUrlProblem, enterpriseOrigin, type GitHubRepoRef } from '../core/remote';
-import type * as GitHubAdapter from '../github/api';
+import { loadGitHub } from '../github/load';
+import type { NotesConfig } from '../core/config';
+import type { ReleaseNotes } from '../core/notes';
 import { chooseGitHubRepo, type GitHubRemote } from '../node/githubRemote';
 import type { ReleaseModel } from './releaseModel';
 
@@ -124,7 +126,7 @@ export class GitHubConnector implements vscode.Disposable {
         'Sign in to GitHub (Release: Sign in to GitHub, or the Accounts menu).',
       );
     }
-    const { OctokitGitHubApi } = loadAdapter();
+    const { OctokitGitHubApi } = loadGitHub();
     return new OctokitGitHubApi(ref, { token, logger: this.log, waitForRateLimit: (s, signal) => rateLimitCountdown(s, signal) });
   }
 
@@ -150,13 +152,21 @@ export class GitHubConnector implements vscode.Disposable {
 }
 
 /**
- * The Octokit adapter, bundled apart (dist/github.js) and loaded on first use so activation stays
- * cheap; from sources (tests, tsx) it is the module itself.
+ * Drafted notes linked to their pull requests, silently signed in (a draft never prompts); signed
+ * out or offline, the git-only notes with a warning saying what is missing. No GitHub remote: as is.
  */
-function loadAdapter(): typeof GitHubAdapter {
-  const path = __filename.endsWith('.ts') ? '../github/api' : './github.js';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path) as typeof GitHubAdapter;
+export async function linkPullRequestsInEditor(connector: GitHubConnector, root: string, notes: ReleaseNotes, config: NotesConfig, signal?: AbortSignal): Promise<ReleaseNotes> {
+  let api: GitHubApi | null = null;
+  let cause: GitHubError | null = null;
+  try {
+    api = await connector.connect(root, { interactive: false });
+  } catch (e) {
+    if (!(e instanceof GitHubError)) throw e;
+    if (e.code === 'not-github') return notes;
+    cause = e;
+  }
+  const { linkNotes, readReleaseYml } = loadGitHub();
+  return linkNotes(api, notes, config, () => readReleaseYml(root), { signal, cause });
 }
 
 /** A visible countdown in a notification; resolves true when it ran out (retry), false when cancelled. */

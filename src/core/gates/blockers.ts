@@ -7,7 +7,15 @@ import type { GateOutcome } from './types';
 export const blockersGateSchema = z.strictObject({
   kind: z.literal('blockers'),
   ...gateBase('No open release blockers', 30_000),
-  label: z.string().min(1).max(100).nullable().default('release-blocker').describe('Label that marks a blocker; null to not check labels.'),
+  label: z
+    .string()
+    .min(1)
+    .max(100)
+    // GitHub's issues query reads a comma as "and another label": a label with one would match nothing and let every blocker through.
+    .refine((l) => !l.includes(','), 'must not contain "," (GitHub would read it as several labels, all required, and find no blockers)')
+    .nullable()
+    .default('release-blocker')
+    .describe('Label that marks a blocker; null to not check labels.'),
   milestone: z
     .string()
     .min(1)

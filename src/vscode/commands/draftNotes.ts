@@ -5,6 +5,7 @@ import { GitError } from '../../core/errors';
 import type { ReleaseNotes } from '../../core/notes';
 import type { Logger } from '../../core/ports';
 import { renderMarkdown } from '../../core/render';
+import { linkPullRequestsInEditor, type GitHubConnector } from '../github';
 import type { ReleaseModel, RepoState } from '../releaseModel';
 
 /** Arguments other code (tests, other extensions, tree items) may pass to skip the pickers. */
@@ -35,7 +36,7 @@ export function editedNotesFor(root: string, version: string): vscode.TextDocume
 }
 
 /** Draft Release Notes: pick repository, package and range; draft with progress and cancel; open markdown beside a preview. */
-export async function draftNotesCommand(model: ReleaseModel, log: Logger, args: DraftArgs = {}): Promise<DraftResult | undefined> {
+export async function draftNotesCommand(model: ReleaseModel, log: Logger, args: DraftArgs = {}, github?: GitHubConnector): Promise<DraftResult | undefined> {
   await model.settled();
   const state = await pickRepository(model, args.root);
   if (!state) return undefined;
@@ -57,7 +58,10 @@ export async function draftNotesCommand(model: ReleaseModel, log: Logger, args: 
       try {
         progress.report({ message: `${state.name}${path ? ` · ${path}` : ''}` });
         const options: DraftOptions = { from: range.from, to: range.to, path: path ?? undefined, prerelease: args.prerelease, signal: ctl.signal };
-        return await draftNotes(repo, config, options);
+        const drafted = await draftNotes(repo, config, options);
+        if (!github) return drafted;
+        progress.report({ message: 'linking pull requests' });
+        return await linkPullRequestsInEditor(github, state.root, drafted, config, ctl.signal);
       } finally {
         sub.dispose();
       }

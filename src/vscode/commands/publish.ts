@@ -10,7 +10,7 @@ import type { GitHubApi } from '../../core/githubApi';
 import type { Logger } from '../../core/ports';
 import { journalKey, planRelease, publishRelease, type PublishJournal, type PublishPlan, type PublishResult } from '../../core/publish';
 import { FileJournalStore } from '../../node/journal';
-import type { GitHubConnector } from '../github';
+import { linkPullRequestsInEditor, type GitHubConnector } from '../github';
 import type { GitHubView } from '../githubView';
 import type { ReleaseModel } from '../releaseModel';
 import { editedNotesFor, pickRepository } from './draftNotes';
@@ -125,7 +125,7 @@ export async function publishReleaseCommand(deps: PublishDepsVs, args: PublishAr
     const ctl = new AbortController();
     const sub = token.onCancellationRequested(() => ctl.abort());
     try {
-      return await draftNotes(repo, config, { signal: ctl.signal });
+      return await linkPullRequestsInEditor(deps.connector, state.root, await draftNotes(repo, config, { signal: ctl.signal }), config, ctl.signal);
     } finally {
       sub.dispose();
     }

@@ -375,6 +375,14 @@ async function combinedStatus(ctx: Ctx): Promise<Reply> {
   };
 }
 
+/** Every status of the commit, newest first (GitHub answers an empty list for a commit it does not know). */
+async function listStatusesForRef(ctx: Ctx): Promise<Reply> {
+  const sha = await ctx.repo.git.resolveCommit(ctx.params.ref ?? '');
+  const statuses = sha ? ctx.repo.statuses.filter((x) => x.sha === sha).sort((a, b) => (a.created_at === b.created_at ? b.id - a.id : a.created_at < b.created_at ? 1 : -1)) : [];
+  const page = paginate(ctx, statuses);
+  return { status: 200, body: page.items.map((s) => statusObject(ctx.w, ctx.repo, s)), headers: page.headers };
+}
+
 async function getCommit(ctx: Ctx): Promise<Reply> {
   const sha = await commitOf(ctx, ctx.params.ref ?? '', 422);
   const [c] = await ctx.repo.git.commits([sha]);
@@ -523,6 +531,7 @@ export const ROUTES: Route[] = [
   { method: 'PATCH', template: '/repos/{owner}/{repo}/releases/{release_id}', permission: 'contents=write', handler: updateRelease },
   { method: 'GET', template: '/repos/{owner}/{repo}/commits/{ref}/check-runs', multiSegment: ['ref'], permission: 'checks=read', handler: listCheckRuns },
   { method: 'GET', template: '/repos/{owner}/{repo}/commits/{ref}/status', multiSegment: ['ref'], permission: 'statuses=read', handler: combinedStatus },
+  { method: 'GET', template: '/repos/{owner}/{repo}/commits/{ref}/statuses', multiSegment: ['ref'], permission: 'statuses=read', handler: listStatusesForRef },
   { method: 'GET', template: '/repos/{owner}/{repo}/commits/{commit_sha}/pulls', permission: 'pull_requests=read', handler: pullsForCommit },
   { method: 'GET', template: '/repos/{owner}/{repo}/commits', permission: 'contents=read', handler: listCommits },
   { method: 'GET', template: '/repos/{owner}/{repo}/commits/{ref}', multiSegment: ['ref'], permission: 'contents=read', handler: getCommit },

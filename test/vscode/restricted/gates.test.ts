@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -54,8 +54,8 @@ describe('Restricted Mode: GitHub', () => {
   it('ignores a workspace value of the restricted github.apiUrl setting: the token could go nowhere else', async () => {
     const a = (await extensionUnderTest().activate()) as ReleaseManagerApi;
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    const inspected = vscode.workspace.getConfiguration('releaseManager').inspect<string>('github.apiUrl');
-    assert.equal(inspected?.workspaceValue, 'https://api.github.com.attacker.example', 'the hostile folder sets it');
+    const planted = JSON.parse(readFileSync(join(folder, '.vscode', 'settings.json'), 'utf8')) as Record<string, string>;
+    assert.equal(planted['releaseManager.github.apiUrl'], 'https://api.github.com.attacker.example', 'the hostile folder sets it');
     const ref = await a.github.repoFor(folder, false);
     assert.equal(ref.apiUrl, 'https://api.github.com');
     assert.deepEqual([ref.owner, ref.repo], ['acme', 'demo']);
