@@ -38,6 +38,20 @@ export interface ConnectOptions {
   renew?: boolean;
 }
 
+/** How long a silent session lookup may take: VS Code waits up to 5 s for a provider that never registers (no GitHub account extension). */
+const SILENT_SESSION_MS = 1500;
+
+/** A silent lookup bounded in time: views and drafts never hang on a missing account provider. */
+function silently<T>(lookup: Thenable<T>): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(undefined), SILENT_SESSION_MS);
+    lookup.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e: unknown) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}
+
 /** Builds signed-in GitHubApi clients per repository. */
 export class GitHubConnector implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -106,7 +120,7 @@ export class GitHubConnector implements vscode.Disposable {
         ? await vscode.authentication.getSession(provider, GITHUB_SCOPES, { forceNewSession: { detail: 'GitHub rejected the saved sign-in (401). Sign in again to continue.' } })
         : options.interactive
           ? await vscode.authentication.getSession(provider, GITHUB_SCOPES, { createIfNone: true })
-          : await vscode.authentication.getSession(provider, GITHUB_SCOPES, { silent: true });
+          : await silently(vscode.authentication.getSession(provider, GITHUB_SCOPES, { silent: true }));
       return session?.accessToken;
     } catch (e) {
       // Sign-in cancelled, or no such provider (GHES not configured): the caller says what is missing.
