@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const githubView = new GitHubView(model, github, log);
   const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }));
   const tree = new ReleaseTreeProvider(model, gates, githubView);
-  const publishDeps = { model, connector: github, view: githubView, log };
+  const publishDeps = { model, connector: github, view: githubView, log, gitPath: () => settings().gitPath };
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const diagnostics = new ConfigDiagnostics(model);
   const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log);

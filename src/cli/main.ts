@@ -47,6 +47,7 @@ Options:
   --tag TAG             Tag to create (default: the tag format with the next version)                        [publish]
   --notes-file FILE     Release notes to publish (default: the drafted notes)                                 [publish]
   --draft               Leave the GitHub release as a draft                                                   [publish]
+  --bump                Write the version into the version files, commit and push first                       [publish]
   --yes                 Do not ask for confirmation (required without a terminal)                            [publish]
   --remote NAME         Git remote naming the GitHub repository, when several do                     [publish, gates]
   -h, --help            Show this help
@@ -70,6 +71,7 @@ const OPTIONS = {
   tag: { type: 'string' },
   'notes-file': { type: 'string' },
   draft: { type: 'boolean' },
+  bump: { type: 'boolean' },
   yes: { type: 'boolean' },
   remote: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -108,7 +110,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [command, ...extra] = positionals;
   if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
-  const publishOnly = (['tag', 'notes-file', 'draft', 'yes'] as const).filter((k) => values[k] !== undefined);
+  const publishOnly = (['tag', 'notes-file', 'draft', 'bump', 'yes'] as const).filter((k) => values[k] !== undefined);
   if (command !== 'publish' && publishOnly.length > 0) {
     throw new UsageError(`--${publishOnly[0]} applies to publish only.`, 'Use release-manager publish --help for its options.');
   }
@@ -135,7 +137,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return runPublishCommand(
       repo,
       config,
-      { tag: values.tag, draft: values.draft === true, notesFile: values['notes-file'], yes: values.yes === true, remote: values.remote, path: values.path, prerelease: values.prerelease },
+      { tag: values.tag, draft: values.draft === true, bump: values.bump === true, notesFile: values['notes-file'], yes: values.yes === true, remote: values.remote, path: values.path, prerelease: values.prerelease },
       { ...io, env },
     );
   }

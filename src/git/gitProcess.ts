@@ -11,6 +11,18 @@ export function gitEnv(): NodeJS.ProcessEnv {
   return { ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', LANGUAGE: 'C' };
 }
 
+/**
+ * Environment of a `git push` the user asked for: the usual allow-list plus what the user's own
+ * credentials need (an ssh agent, an askpass helper such as VS Code's). Never a token of ours.
+ */
+export function pushEnv(): NodeJS.ProcessEnv {
+  const env = gitEnv();
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && (/^(SSH_AUTH_SOCK|SSH_AGENT_PID|GIT_ASKPASS|SSH_ASKPASS|GIT_SSH|GIT_SSH_COMMAND|DISPLAY)$/.test(k) || k.startsWith('VSCODE_GIT_'))) env[k] = v;
+  }
+  return env;
+}
+
 /** Global options placed before every git subcommand we run. */
 // core.fsmonitor=false: a repository's own config must never make us run one of its programs.
 export const GIT_CONFIG_ARGS = ['--no-pager', '-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false', '-c', 'i18n.logOutputEncoding=UTF-8', '-c', 'log.showSignature=false', '-c', 'color.ui=false'];
@@ -45,10 +57,15 @@ function firstLine(text: string): string {
 }
 
 /** Runs a short git command (argv, no shell) and resolves to its stdout; exit codes in `okCodes` count as success. */
-export function execGit(gitPath: string, cwd: string, args: string[], options: { okCodes?: number[]; signal?: AbortSignal; maxBuffer?: number } = {}): Promise<string> {
+export function execGit(
+  gitPath: string,
+  cwd: string,
+  args: string[],
+  options: { okCodes?: number[]; signal?: AbortSignal; maxBuffer?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
   const ok = options.okCodes ?? [0];
   return new Promise((resolve, reject) => {
-    execFile(gitPath, [...GIT_CONFIG_ARGS, ...args], { cwd, env: gitEnv(), encoding: 'utf8', maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024, windowsHide: true, signal: options.signal }, (error, stdout, stderr) => {
+    execFile(gitPath, [...GIT_CONFIG_ARGS, ...args], { cwd, env: options.env ?? gitEnv(), encoding: 'utf8', maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024, windowsHide: true, signal: options.signal }, (error, stdout, stderr) => {
       const code = error ? ((error as NodeJS.ErrnoException & { code?: unknown }).code as unknown) : 0;
       if (!error || (typeof code === 'number' && ok.includes(code))) return resolve(stdout);
       if (options.signal?.aborted) return reject(new GitError('cancelled', 'Cancelled.', 'Run the command again when ready.'));

@@ -53,3 +53,16 @@ export async function chooseGitHubRepo(
     options.pick ? 'Pick one to continue.' : 'Choose one with --remote NAME.',
   );
 }
+
+/** The git remote to push to for a GitHub repository: the one named, else the remote pointing at it, else `origin`. */
+export async function remoteNameFor(repo: LocalGitRepo, ref: GitHubRepoRef, options: { remote?: string; enterpriseUrl?: string } = {}): Promise<string> {
+  const all = await repo.remotes();
+  if (options.remote !== undefined) {
+    if (!all.some((r) => r.name === options.remote)) throw new UsageError(`There is no remote named ${JSON.stringify(options.remote)}.`, `Use one of: ${all.map((r) => r.name).join(', ') || '(none)'}.`);
+    return options.remote;
+  }
+  const match = (await githubRemotes(repo, options.enterpriseUrl)).find((r) => r.ref.owner.toLowerCase() === ref.owner.toLowerCase() && r.ref.repo.toLowerCase() === ref.repo.toLowerCase());
+  if (match) return match.name;
+  if (all.some((r) => r.name === 'origin')) return 'origin';
+  throw new UsageError(`No git remote points at ${ref.owner}/${ref.repo} to push the version bump to.`, 'Name one with --remote NAME (in the editor: the releaseManager.github.remote setting).');
+}

@@ -9,7 +9,10 @@ import { GitError, UsageError } from '../../core/errors';
 import type { GitHubApi } from '../../core/githubApi';
 import type { Logger } from '../../core/ports';
 import { journalKey, planRelease, publishRelease, type PublishJournal, type PublishPlan, type PublishResult } from '../../core/publish';
+import { bumpCommitPush, filesToBump } from '../../node/bump';
+import { remoteNameFor } from '../../node/githubRemote';
 import { FileJournalStore } from '../../node/journal';
+import { githubSettings } from '../github';
 import { linkPullRequestsInEditor, type GitHubConnector } from '../github';
 import type { GitHubView } from '../githubView';
 import type { ReleaseModel } from '../releaseModel';
@@ -19,6 +22,8 @@ import { editedNotesFor, pickRepository } from './draftNotes';
 export interface PublishArgs {
   root?: string;
   draft?: boolean;
+  /** Bump the version files, commit and push first (what the modal's "Bump Version, Commit & Publish" does). */
+  bump?: boolean;
   body?: string;
   confirm?: boolean;
 }
@@ -28,6 +33,8 @@ export interface PublishDepsVs {
   connector: GitHubConnector;
   view: GitHubView;
   log: Logger;
+  /** The git executable of the settings. */
+  gitPath?: () => string;
 }
 
 function requireTrust(): void {
@@ -36,8 +43,8 @@ function requireTrust(): void {
   }
 }
 
-/** The modal: what exactly will be created. Resolves to the plan to run (draft or not), or undefined when the user declines. */
-async function confirmPlan(plan: PublishPlan, source: string, from: string | null, resume?: PublishJournal): Promise<PublishPlan | undefined> {
+/** The modal: what exactly will be created. Resolves to the plan to run (draft or not, bump or not), or undefined when the user declines. */
+async function confirmPlan(plan: PublishPlan, source: string, from: string | null, resume?: PublishJournal, bumpFiles: string[] = []): Promise<(PublishPlan & { bump?: boolean }) | undefined> {
   const lines = plan.body.split('\n');
   const preview = lines.slice(0, 25).join('\n') + (lines.length > 25 ? `\n… (${lines.length - 25} more lines)` : '');
   const detail = [
@@ -46,15 +53,18 @@ async function confirmPlan(plan: PublishPlan, source: string, from: string | nul
     `Tag: ${plan.tag}`,
     `Commit: ${plan.sha}`,
     `Repository: ${plan.repo}`,
+    ...(bumpFiles.length > 0 ? [`Version files not at ${plan.version} yet: ${bumpFiles.join(', ')} ("Bump Version, Commit & Publish" writes, commits and pushes them first; the tag then goes on that commit).`] : []),
     `Notes (${source}):`,
     '',
     preview,
   ].join('\n');
   const publish = resume ? 'Resume' : 'Publish';
   const draftOnly = 'Create Draft Only';
-  const choices = resume ? [publish] : [publish, draftOnly];
+  const bumpFirst = 'Bump Version, Commit & Publish';
+  const choices = resume ? [publish] : bumpFiles.length > 0 ? [publish, bumpFirst, draftOnly] : [publish, draftOnly];
   const pick = await vscode.window.showWarningMessage(`${resume ? 'Resume publishing' : 'Publish'} ${plan.name} to ${plan.repo}?`, { modal: true, detail }, ...choices);
   if (pick === publish) return plan;
+  if (pick === bumpFirst) return { ...plan, bump: true };
   if (pick === draftOnly) return { ...plan, draft: true };
   return undefined;
 }
@@ -134,10 +144,33 @@ export async function publishReleaseCommand(deps: PublishDepsVs, args: PublishAr
   const body = args.body ?? edited?.getText();
   const source = args.body !== undefined ? 'given' : edited ? 'your edited draft' : 'drafted from git';
   let plan = planRelease(notes, config, { repo: `${ref.owner}/${ref.repo}`, body, draft: args.draft });
+  // Offered only when a version file is behind; a file that cannot be read just means no offer (the log says why).
+  const bumpFiles = await filesToBump(state.root, config, plan.version).then(
+    (files) => files.map((f) => f.path),
+    (e: unknown) => (deps.log.info(`version bump not offered: ${e instanceof Error ? e.message : String(e)}`), [] as string[]),
+  );
+  let bump = args.bump === true;
   if (args.confirm !== false) {
-    const confirmed = await confirmPlan(plan, source, notes.range.from);
+    const confirmed = await confirmPlan(plan, source, notes.range.from, undefined, bumpFiles);
     if (!confirmed) return undefined;
-    plan = confirmed;
+    bump = confirmed.bump === true;
+    plan = { ...confirmed };
+    delete (plan as { bump?: boolean }).bump;
+  }
+  if (bump) {
+    const remote = await remoteNameFor(repo, ref, { remote: githubSettings().remote, enterpriseUrl: githubSettings().enterpriseUrl });
+    const version = plan.version;
+    const bumped = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Bumping the version to ${version}`, cancellable: true }, async (_p, token) => {
+      const ctl = new AbortController();
+      const sub = token.onCancellationRequested(() => ctl.abort());
+      try {
+        return await bumpCommitPush(repo, config, version, { remote, signal: ctl.signal, gitPath: deps.gitPath?.() });
+      } finally {
+        sub.dispose();
+      }
+    });
+    deps.log.info(`version bump: ${bumped.committed ? `committed ${bumped.changed.join(', ')} as ${bumped.sha.slice(0, 12)}` : 'files already at the version'}; pushed to ${remote}`);
+    plan = { ...plan, sha: bumped.sha };
   }
   const result = await runPublish(deps, state.root, plan);
   if (result) announce(result, deps.log);

@@ -15,7 +15,7 @@ import {
   pullObject,
   releaseObject,
   repository,
-  statusObject,
+  statusObject, simpleUser,
   type World,
 } from './objects';
 import type { IssueRecord, PullRecord, ReleaseRecord, RepoState } from './state';
@@ -380,7 +380,7 @@ async function listStatusesForRef(ctx: Ctx): Promise<Reply> {
   const sha = await ctx.repo.git.resolveCommit(ctx.params.ref ?? '');
   const statuses = sha ? ctx.repo.statuses.filter((x) => x.sha === sha).sort((a, b) => (a.created_at === b.created_at ? b.id - a.id : a.created_at < b.created_at ? 1 : -1)) : [];
   const page = paginate(ctx, statuses);
-  return { status: 200, body: page.items.map((s) => statusObject(ctx.w, ctx.repo, s)), headers: page.headers };
+  return { status: 200, body: page.items.map((s) => ({ ...statusObject(ctx.w, ctx.repo, s), creator: simpleUser(ctx.w, s.creator) })), headers: page.headers };
 }
 
 async function getCommit(ctx: Ctx): Promise<Reply> {
