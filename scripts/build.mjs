@@ -17,6 +17,8 @@ if (!schemaOnly) {
       outfile: join(root, 'dist/cli.js'),
       minify: true,
       external: ['./github.js'],
+      // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow.
+      mainFields: ['module', 'main'],
       banner: { js: '#!/usr/bin/env node' },
     }),
     build({

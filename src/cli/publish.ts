@@ -13,7 +13,8 @@ import { MAX_RELEASE_BODY, planRelease, publishRelease, type PublishPlan } from 
 import { enterpriseOrigin, ownerRepoOf, type GitHubRepoRef } from '../core/remote';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { loadGitHub } from '../github/load';
-import { chooseGitHubRepo } from '../node/githubRemote';
+import { bumpCommitPush, filesToBump } from '../node/bump';
+import { chooseGitHubRepo, remoteNameFor } from '../node/githubRemote';
 import { FileJournalStore } from '../node/journal';
 import type { ReleaseNotes } from '../core/notes';
 
@@ -31,6 +32,8 @@ export interface PublishIo {
 export interface PublishFlags {
   tag?: string;
   draft: boolean;
+  /** Write the version into the version files, commit and push first. */
+  bump?: boolean;
   notesFile?: string;
   yes: boolean;
   remote?: string;
@@ -148,14 +151,28 @@ export async function runPublishCommand(repo: LocalGitRepo, config: NotesConfig,
   const notes = flags.notesFile !== undefined ? drafted : await cliLinkNotes(repo, drafted, config, io, flags.remote);
   for (const w of notes.warnings) io.err(`warning: ${w}\n`);
   const body = flags.notesFile !== undefined ? await readNotesFile(io.cwd, flags.notesFile) : undefined;
-  const plan = planRelease(notes, config, { repo: `${ref.owner}/${ref.repo}`, path: flags.path, tag: flags.tag, body, draft: flags.draft });
+  let plan = planRelease(notes, config, { repo: `${ref.owner}/${ref.repo}`, path: flags.path, tag: flags.tag, body, draft: flags.draft });
+  const bump = flags.bump ? await filesToBump(repo.root, config, plan.version) : [];
+  const remote = flags.bump ? await remoteNameFor(repo, ref, { remote: flags.remote }) : undefined;
   io.out(describePlan(plan, notes.range.from));
+  if (flags.bump) {
+    io.out(
+      bump.length > 0
+        ? `  bump     ${bump.map((b) => b.path).join(', ')} → ${plan.version}, committed as "chore(release): ${plan.version}" on top of ${plan.sha.slice(0, 12)} and pushed to ${remote}; the tag goes on that commit\n`
+        : `  bump     the version files already hold ${plan.version}: nothing to commit (the branch is pushed to ${remote})\n`,
+    );
+  }
   if (!flags.yes) {
     if (!io.confirm) throw new UsageError('Publishing needs a confirmation and there is no terminal to ask on.', 'Review the plan above and run again with --yes.');
     if (!(await io.confirm(`Publish ${plan.name} to ${plan.repo}? [y/N] `))) {
       io.err('Not published: nothing was changed.\n');
       return 1;
     }
+  }
+  if (flags.bump) {
+    const bumped = await bumpCommitPush(repo, config, plan.version, { remote: remote!, signal: io.signal });
+    if (bumped.committed) io.out(`- committed chore(release): ${plan.version} (${bumped.sha.slice(0, 12)}) and pushed it to ${remote}\n`);
+    plan = { ...plan, sha: bumped.sha };
   }
   const result = await publishRelease(plan, {
     api,

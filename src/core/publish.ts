@@ -94,7 +94,7 @@ export function planRelease(
   if (problem !== null || tag.startsWith('-')) {
     throw new UsageError(`Tag ${JSON.stringify(tag.slice(0, 80))} is not a valid tag name${problem ? `: it ${problem}` : ''}.`, 'Give a tag such as v1.2.0 (or fix tagFormat in the config).');
   }
-  const body = options.body ?? renderMarkdown(notes, config);
+  const body = options.body ?? renderMarkdown(notes, config, { forRelease: true });
   if (body.length > MAX_RELEASE_BODY) {
     throw new UsageError(`The release notes are ${body.length} characters; GitHub accepts at most ${MAX_RELEASE_BODY}.`, 'Shorten them (or link to CHANGELOG.md) and publish again.');
   }

@@ -67,6 +67,8 @@ export interface RenderOptions {
   prUrl?: (pr: number) => string;
   /** Heading level of the release title (2 = `##`). */
   level?: number;
+  /** The body of the release being published: the title says neither "unreleased" nor a date (GitHub shows the date; the body stays the same on a rerun). */
+  forRelease?: boolean;
 }
 
 /** Renders one release's notes as markdown (a heading, the sections, the contributors). */
@@ -75,7 +77,7 @@ export function renderMarkdown(notes: ReleaseNotes, config: NotesConfig, opts: R
   const h = '#'.repeat(level);
   const title = notes.version.next ?? (notes.range.to === 'HEAD' ? 'Unreleased' : notes.range.to);
   const suffix = [
-    notes.date ? notes.date : notes.version.next ? 'unreleased' : '',
+    opts.forRelease ? '' : notes.date ? notes.date : notes.version.next ? 'unreleased' : '',
     notes.version.firstRelease ? 'first release' : '',
   ].filter(Boolean);
   const lines = [`${h} ${escapeMarkdown(title)}${suffix.length ? ` (${suffix.join(', ')})` : ''}`, ''];

@@ -157,7 +157,11 @@ export class OctokitGitHubApi implements GitHubApi {
     const res = await this.orNull(`comparing ${sha.slice(0, 12)} with ${branch} on ${this.slug}`, signal, () =>
       this.octokit.rest.repos.compareCommitsWithBasehead({ owner: this.owner, repo: this.name, basehead: `${sha}...${branch}`, per_page: 1, request: { signal } }),
     );
-    if (!res) return 'unknown-commit';
+    if (!res) {
+      // 404 from compare: an unknown commit or branch — or no access to the repository at all, which is not "not pushed".
+      await this.call(`reading repository ${this.slug}`, signal, () => this.octokit.rest.repos.get({ owner: this.owner, repo: this.name, request: { signal } }));
+      return 'unknown-commit';
+    }
     return res.data.status === 'identical' || res.data.status === 'ahead' ? 'contained' : 'not-contained';
   }
 

@@ -33,7 +33,9 @@ export const blockersKind: GateKind<BlockersGate> = {
     const api = await ctx.github();
     const { next, current } = (await ctx.release()).version;
     const version = next ?? current ?? '0.0.0';
-    const milestoneTitle = gate.milestone === null ? null : gate.milestone.replaceAll('{version}', version);
+    // A prerelease (1.3.0-rc.1) belongs to the milestone of its release (v1.3.0).
+    const release = version.split('+')[0]!.split('-')[0]!;
+    const milestoneTitle = gate.milestone === null ? null : gate.milestone.replaceAll('{version}', release);
     const [labelled, inMilestone] = await Promise.all([
       gate.label !== null ? api.openWithLabel(gate.label, signal) : Promise.resolve([]),
       milestoneTitle !== null ? api.openInMilestone(milestoneTitle, signal) : Promise.resolve(null),
