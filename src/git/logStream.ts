@@ -28,6 +28,33 @@ export function parseRecord(record: string): RawCommit | null {
   return { hash, parents: parents ? parents.split(' ') : [], authorName: name, authorEmail: email, date, message };
 }
 
+/**
+ * Parses one record straight from git's bytes (buf[start..end), without its boundary). Each field is decoded
+ * on its own, so what a caller keeps (a hash, a date) is a small string of its own and never holds the
+ * record's text alive.
+ */
+export function parseRecordBytes(buf: Buffer, start: number, end: number): RawCommit | null {
+  const at: number[] = [];
+  let pos = start;
+  for (let f = 0; f < FIELDS.length - 1; f++) {
+    const nul = buf.indexOf(0, pos);
+    if (nul === -1 || nul >= end) return null;
+    at.push(nul);
+    pos = nul + 1;
+  }
+  const [h, p, n, e, d] = at as [number, number, number, number, number];
+  let stop = end;
+  if (stop > pos && buf[stop - 1] === 0x0a) stop--; // git ends %B with a newline
+  return {
+    hash: buf.toString('latin1', start, h),
+    parents: p > h + 1 ? buf.toString('latin1', h + 1, p).split(' ') : [],
+    authorName: buf.toString('utf8', p + 1, n),
+    authorEmail: buf.toString('utf8', n + 1, e),
+    date: buf.toString('latin1', e + 1, d),
+    message: buf.toString('utf8', pos, stop),
+  };
+}
+
 /** Options of one streamed git process. */
 export interface StreamOptions {
   cwd: string;
@@ -40,16 +67,26 @@ export interface StreamOptions {
   boundary: string;
 }
 
+/** Like StreamOptions, with each record handed over as bytes: buf[start..end), valid during the call only. */
+export interface ByteStreamOptions extends Omit<StreamOptions, 'onRecord'> {
+  onRecord: (buf: Buffer, start: number, end: number) => boolean | void;
+}
+
 /** Runs git and hands over its output record by record as it arrives; never holds the whole output. */
 export function streamRecords(opts: StreamOptions): Promise<void> {
+  return streamRecordBytes({ ...opts, onRecord: (buf, start, end) => opts.onRecord(buf.toString('utf8', start, end)) });
+}
+
+/** Runs git and hands over its output record by record, as bytes, as it arrives; never holds the whole output. */
+export function streamRecordBytes(opts: ByteStreamOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(cancelled());
     // GIT_FLUSH=0: git buffers its output in blocks instead of flushing after every commit, so a long log
     // arrives in a few thousand reads instead of one per commit (a read costs the event loop more than a record).
     const env = { ...gitEnv(), GIT_FLUSH: '0' };
     const child = spawn(opts.gitPath, opts.args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    // Boundaries are found in the bytes and each record is decoded on its own: a kept field (a hash, a
-    // subject) then holds only its record's string alive, never a whole 64 KB chunk.
+    // Boundaries are found in the bytes and records are handed over as byte ranges: the caller decodes
+    // only what it keeps, so nothing it keeps holds a whole chunk (or a whole record) alive.
     const sep = Buffer.from(opts.boundary, 'utf8');
     let pending: Buffer = Buffer.alloc(0);
     let stderr = '';
@@ -70,13 +107,13 @@ export function streamRecords(opts: StreamOptions): Promise<void> {
       }
       let pos = 0;
       while (at !== -1 && !stopped) {
-        if (opts.onRecord(pending.toString('utf8', pos, at)) === false) return onAbort();
+        if (opts.onRecord(pending, pos, at) === false) return onAbort();
         pos = at + sep.length;
         at = pending.indexOf(sep, pos);
       }
       pending = pending.subarray(pos);
       if (final && !stopped && pending.length > 0) {
-        if (opts.onRecord(pending.toString('utf8')) === false) stopped = true;
+        if (opts.onRecord(pending, 0, pending.length) === false) stopped = true;
         pending = Buffer.alloc(0);
       }
     };
