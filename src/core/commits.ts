@@ -91,7 +91,7 @@ export function parseHeader(line: string): ConventionalHeader | null {
 
 /** Splits a full commit message into header, body, footers and breaking notes (Conventional Commits 1.0.0). */
 export function parseMessage(message: string): ParsedMessage {
-  const text = stripUnsafe(message).replace(/\s+$/, '');
+  const text = stripUnsafe(message).trimEnd();
   if (!text.includes('\n')) {
     // A subject alone (most commits): no body, no footers, nothing to split.
     return { header: parseHeader(text.trim()), subject: oneLine(text), body: '', footers: [], breakingNotes: [], text };

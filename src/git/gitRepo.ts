@@ -145,6 +145,7 @@ export class LocalGitRepo implements GitRepo {
   async log(query: LogQuery, onCommit: (commit: RawCommit) => void): Promise<void> {
     const { format, boundary } = logFormat();
     const revs = query.from ? [query.to, `^${query.from}`] : [query.to];
+    let firstParent: string | undefined;
     const args = [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', `--format=${format}`, '--end-of-options', ...revs, '--', ...pathspecs(query.paths)];
     await streamRecordBytes({
       cwd: this.root,
@@ -154,7 +155,12 @@ export class LocalGitRepo implements GitRepo {
       signal: query.signal,
       onRecord: (buf, start, end) => {
         const c = parseRecordBytes(buf, start, end);
-        if (c) onCommit(c);
+        if (!c) return;
+        // Newest first, a commit usually follows its child: share the child's string for its hash, so a long
+        // history keeps one string per commit (not two) and linear-history checks compare identical strings.
+        if (c.hash === firstParent) c.hash = firstParent;
+        firstParent = c.parents[0];
+        onCommit(c);
       },
     });
   }

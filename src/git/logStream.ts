@@ -19,15 +19,6 @@ export function markedLogFormat(): { format: string; boundary: string } {
   return { format: `%x1e${token}%x1f%m%x00${FIELDS.join('%x00')}`, boundary: `\u001e${token}\u001f` };
 }
 
-/** Parses one record (without its boundary) into a raw commit. */
-export function parseRecord(record: string): RawCommit | null {
-  const parts = record.split('\u0000');
-  if (parts.length < FIELDS.length) return null;
-  const [hash, parents, name, email, date] = parts as [string, string, string, string, string];
-  const message = parts.slice(FIELDS.length - 1).join('\u0000').replace(/\n$/, '');
-  return { hash, parents: parents ? parents.split(' ') : [], authorName: name, authorEmail: email, date, message };
-}
-
 /**
  * Parses one record straight from git's bytes (buf[start..end), without its boundary). Each field is decoded
  * on its own, so what a caller keeps (a hash, a date) is a small string of its own and never holds the
@@ -45,6 +36,9 @@ export function parseRecordBytes(buf: Buffer, start: number, end: number): RawCo
   const [h, p, n, e, d] = at as [number, number, number, number, number];
   let stop = end;
   if (stop > pos && buf[stop - 1] === 0x0a) stop--; // git ends %B with a newline
+  // Trailing blank lines and spaces carry nothing (message parsing trims them); without them a one-line
+  // message is its subject, so the subject kept for the notes is this string and not a slice of a longer one.
+  while (stop > pos && (buf[stop - 1] === 0x0a || buf[stop - 1] === 0x20 || buf[stop - 1] === 0x09 || buf[stop - 1] === 0x0d)) stop--;
   return {
     hash: buf.toString('latin1', start, h),
     parents: p > h + 1 ? buf.toString('latin1', h + 1, p).split(' ') : [],
