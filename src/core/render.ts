@@ -11,6 +11,7 @@ const CODE_SPAN = /`[^`\n]+`/g;
  * Balanced `code spans` are kept: markdown shows their content literally, so they are inert as they are.
  */
 export function escapeMarkdown(text: string, mentions: NotesConfig['mentions'] = 'neutralize'): string {
+  if (!NEEDS_ANY.test(text)) return text; // the common case: one scan, nothing to escape
   if (!text.includes('`')) return escapeText(text, mentions);
   let out = '';
   let last = 0;
@@ -35,6 +36,8 @@ function escapeText(text: string, mentions: NotesConfig['mentions']): string {
 
 // Any character escapePlain would change: most subjects have none, and are returned as they are.
 const NEEDS_ESCAPE = /[&<>\\`*_{}[\]()#+!|~:]/;
+// The same, or an @ (a possible mention): text with none of these is returned as it is.
+const NEEDS_ANY = /[&<>\\`*_{}[\]()#+!|~:@]/;
 
 function escapePlain(text: string): string {
   if (!NEEDS_ESCAPE.test(text)) return text;
