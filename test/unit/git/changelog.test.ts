@@ -23,6 +23,33 @@ describe('changelog partitions', () => {
     assert.deepEqual(owners(await changelog(r)), { HEAD: ['d'], 'v3.0.0': ['c'], 'v1.5.0': ['a', 'b'], 'v2.0.0': [] });
   });
 
+  it('keeps skipped commits, squash entries and reverts of a linear history in their release', async () => {
+    const r = TestRepo.create();
+    r.commit('feat: a');
+    r.commit('chore(release): 1.0.0');
+    r.tag('v1.0.0');
+    r.commit('feat: squashed (#4)\n\n* feat: s1\n* fix: s2');
+    const reverted = r.commit('fix: oops');
+    r.commit(`revert: oops\n\nThis reverts commit ${reverted}.`);
+    r.commit('docs: d [skip changelog]');
+    r.tag('v1.1.0');
+    r.commit('fix: after');
+    assert.deepEqual(owners(await changelog(r)), { HEAD: ['after'], 'v1.1.0': ['s1', 's2'], 'v1.0.0': ['a'] });
+  });
+
+  it('partitions a history with merges and a second root', async () => {
+    const r = TestRepo.create();
+    r.commit('feat: a');
+    r.tag('v1.0.0');
+    r.git('checkout', '--orphan', 'other');
+    r.commit('feat: o');
+    r.checkout('main');
+    r.git('merge', '--allow-unrelated-histories', '-m', 'Merge branch other', 'other');
+    r.commit('fix: b');
+    r.tag('v1.1.0');
+    assert.deepEqual(owners(await changelog(r)), { 'v1.1.0': ['b', 'o'], 'v1.0.0': ['a'] });
+  });
+
   it('partitions a history with merges the same way', async () => {
     const r = TestRepo.create();
     r.commit('feat: a');
