@@ -1,5 +1,5 @@
 import type { NotesConfig } from './config';
-import type { NoteEntry, ReleaseNotes } from './notes';
+import type { NoteEntry, ReleaseNotes, Section } from './notes';
 
 const MENTION = /(^|[^\w/])(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?)/g;
 const DANGEROUS_SCHEME = /\b(javascript|vbscript|data|command|file|vscode|vscode-insiders)(:)/gi;
@@ -70,22 +70,38 @@ export interface RenderOptions {
   level?: number;
 }
 
+/** What the heading and the contributors of a release need: its notes without the sections. */
+export type ReleaseFrame = Pick<ReleaseNotes, 'range' | 'date' | 'contributors' | 'firstTimeContributors'> & {
+  version: Pick<ReleaseNotes['version'], 'next' | 'firstRelease'>;
+};
+
 /** Renders one release's notes as markdown (a heading, the sections, the contributors). */
 export function renderMarkdown(notes: ReleaseNotes, config: NotesConfig, opts: RenderOptions = {}): string {
-  const level = opts.level ?? 2;
-  const h = '#'.repeat(level);
+  return renderRelease(notes, renderSections(notes.sections, config, opts), config, opts);
+}
+
+/** The sections of a release as markdown (or the no-changes line): the middle of renderMarkdown's output. */
+export function renderSections(sections: readonly Section[], config: NotesConfig, opts: RenderOptions = {}): string {
+  const h = '#'.repeat(opts.level ?? 2);
+  const lines: string[] = [];
+  if (sections.length === 0) lines.push('_No notable changes._', '');
+  for (const s of sections) {
+    lines.push(`${h}# ${escapeMarkdown(s.title)}`, '');
+    for (const e of s.entries) lines.push(entryLine(e, config, opts));
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** A release as markdown from its frame and its sections already rendered (renderSections), as renderMarkdown renders it. */
+export function renderRelease(notes: ReleaseFrame, sections: string, config: NotesConfig, opts: RenderOptions = {}): string {
+  const h = '#'.repeat(opts.level ?? 2);
   const title = notes.version.next ?? (notes.range.to === 'HEAD' ? 'Unreleased' : notes.range.to);
   const suffix = [
     notes.date ? notes.date : notes.version.next ? 'unreleased' : '',
     notes.version.firstRelease ? 'first release' : '',
   ].filter(Boolean);
-  const lines = [`${h} ${escapeMarkdown(title)}${suffix.length ? ` (${suffix.join(', ')})` : ''}`, ''];
-  if (notes.sections.length === 0) lines.push('_No notable changes._', '');
-  for (const s of notes.sections) {
-    lines.push(`${h}# ${escapeMarkdown(s.title)}`, '');
-    for (const e of s.entries) lines.push(entryLine(e, config, opts));
-    lines.push('');
-  }
+  const lines = [`${h} ${escapeMarkdown(title)}${suffix.length ? ` (${suffix.join(', ')})` : ''}`, '', sections];
   if (notes.contributors.length > 0) {
     const first = new Set(notes.firstTimeContributors.map((c) => c.email));
     lines.push(`${h}# Contributors`, '');
