@@ -4,6 +4,13 @@ import type { RawCommit } from '../core/commits';
 import { GitError } from '../core/errors';
 import { gitEnv, mapGitFailure } from './gitProcess';
 
+/**
+ * Environment added for streamed git processes. GIT_FLUSH=0: git buffers its output in blocks instead of
+ * flushing after every commit, so a long log arrives in a few thousand reads instead of one per commit (a
+ * read costs the event loop more than a record). The benchmark's git log floor runs with it too.
+ */
+export const STREAM_ENV: Readonly<Record<string, string>> = Object.freeze({ GIT_FLUSH: '0' });
+
 /** Fields of one log record, in order; the message comes last so nothing in it can shift a field. */
 const FIELDS = ['%H', '%P', '%aN', '%aE', '%aI', '%B'];
 
@@ -75,9 +82,7 @@ export function streamRecords(opts: StreamOptions): Promise<void> {
 export function streamRecordBytes(opts: ByteStreamOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(cancelled());
-    // GIT_FLUSH=0: git buffers its output in blocks instead of flushing after every commit, so a long log
-    // arrives in a few thousand reads instead of one per commit (a read costs the event loop more than a record).
-    const env = { ...gitEnv(), GIT_FLUSH: '0' };
+    const env = { ...gitEnv(), ...STREAM_ENV };
     const child = spawn(opts.gitPath, opts.args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     // Boundaries are found in the bytes and records are handed over as byte ranges: the caller decodes
     // only what it keeps, so nothing it keeps holds a whole chunk (or a whole record) alive.
