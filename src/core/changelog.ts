@@ -41,7 +41,9 @@ async function startChangelog(repo: GitRepo, config: NotesConfig, options: Chang
   const headRead = to === 'HEAD' ? repo.head() : null;
   inventory.catch(() => undefined); // awaited later; never an unhandled rejection meanwhile
   headRead?.catch(() => undefined);
-  const toHash = await repo.resolveCommit(to);
+  // HEAD's commit comes with its branch from one git call; other refs are resolved on their own.
+  const head = headRead ? await headRead : null;
+  const toHash = head?.hash ? head.hash : await repo.resolveCommit(to);
   const touchingRead = path !== undefined ? repo.commitsTouching(toHash, [path], options.signal) : null;
   touchingRead?.catch(() => undefined);
   return { to, toHash, path, inventory, headRead, touchingRead };
