@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { buildChangelog } from '../core/changelog';
+import { buildChangelog, buildChangelogMarkdown } from '../core/changelog';
 import type { NotesConfig } from '../core/config';
 import { draftNotes, type DraftOptions } from '../core/draft';
 import { ConfigError, GitError, GitHubError, ReleaseError, UsageError } from '../core/errors';
@@ -146,10 +146,15 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return runGatesCommand(repo, config, { json: format === 'json', allowCommands: values['allow-commands'] === true, only: values.only, path: values.path, prerelease: values.prerelease, github }, io);
   }
   if (command === 'changelog') {
-    const releases = await buildChangelog(repo, config, { to: values.to, path: values.path });
-    for (const w of releases[0]?.warnings ?? []) io.err(`warning: ${w}\n`);
-    if (format === 'json') io.out(JSON.stringify(releases.map(publicNotes), null, 2) + '\n');
-    else writeChangelog(releases, config, io);
+    if (format === 'json') {
+      const releases = await buildChangelog(repo, config, { to: values.to, path: values.path });
+      for (const w of releases[0]?.warnings ?? []) io.err(`warning: ${w}\n`);
+      io.out(JSON.stringify(releases.map(publicNotes), null, 2) + '\n');
+    } else {
+      const { releases, warnings } = await buildChangelogMarkdown(repo, config, { to: values.to, path: values.path });
+      for (const w of warnings) io.err(`warning: ${w}\n`);
+      writeChangelog(releases, io);
+    }
     return 0;
   }
   const options: DraftOptions = { from: values.from, to: values.to, path: values.path, prerelease: values.prerelease };
@@ -231,10 +236,10 @@ export function publicNotes(notes: ReleaseNotes) {
   return { ...notes, version };
 }
 
-function writeChangelog(releases: ReleaseNotes[], config: NotesConfig, io: CliIo): void {
+function writeChangelog(releases: string[], io: CliIo): void {
   io.out('# Changelog\n\n');
   if (releases.length === 0) io.out('_No changes yet._\n');
-  for (const r of releases) io.out(renderMarkdown(r, config) + '\n');
+  for (const r of releases) io.out(r + '\n');
 }
 
 function report(e: unknown, io: CliIo): number {

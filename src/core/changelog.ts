@@ -1,9 +1,11 @@
 import type * as semver from 'semver';
-import { collectPrepared, prepareCommit, type PreparedCommit } from './changes';
+import { cancelReverts, collectPrepared, prepareCommit, type PreparedCommit, type RangeChanges } from './changes';
+import type { Change, RawCommit } from './commits';
 import type { NotesConfig } from './config';
-import { checkRepository, describeReleased, inventoryTags, packageFor, validatePath, validateRef, type LocatedTag } from './draft';
-import { contributorsOf, groupSections, type ReleaseNotes } from './notes';
-import type { GitRepo } from './ports';
+import { checkRepository, describeReleased, inventoryTags, packageFor, validatePath, validateRef, type LocatedTag, type TagInventory } from './draft';
+import { contributorsOf, groupSections, type Contributor, type ReleaseNotes } from './notes';
+import type { GitRepo, HeadState } from './ports';
+import { renderMarkdown, renderRelease, renderSections, type RenderOptions } from './render';
 import { decideVersion } from './version';
 
 /** What the changelog covers. */
@@ -13,53 +15,80 @@ export interface ChangelogOptions {
   signal?: AbortSignal;
 }
 
+/** The changelog as markdown: each release rendered (newest first) and the warnings of the newest one. */
+export interface MarkdownChangelog {
+  releases: string[];
+  warnings: string[];
+}
+
+/** The reads a changelog starts with: the target, and the tags, HEAD and path filter read beside the log. */
+interface ChangelogStart {
+  to: string;
+  toHash: string;
+  path: string | undefined;
+  inventory: Promise<TagInventory>;
+  headRead: Promise<HeadState> | null;
+  touchingRead: Promise<Set<string>> | null;
+}
+
+async function startChangelog(repo: GitRepo, config: NotesConfig, options: ChangelogOptions): Promise<ChangelogStart> {
+  const to = validateRef(options.to ?? 'HEAD', '--to');
+  const path = options.path !== undefined ? validatePath(options.path) : undefined;
+  await checkRepository(repo);
+  const pkg = packageFor(config, path);
+  // The tags (with dates) and HEAD's branch are read beside the log, each by its own git process.
+  const inventory = inventoryTags(repo, config, pkg, { dates: true });
+  const headRead = to === 'HEAD' ? repo.head() : null;
+  inventory.catch(() => undefined); // awaited later; never an unhandled rejection meanwhile
+  headRead?.catch(() => undefined);
+  // HEAD's commit comes with its branch from one git call; other refs are resolved on their own.
+  const head = headRead ? await headRead : null;
+  const toHash = head?.hash ? head.hash : await repo.resolveCommit(to);
+  const touchingRead = path !== undefined ? repo.commitsTouching(toHash, [path], options.signal) : null;
+  touchingRead?.catch(() => undefined);
+  return { to, toHash, path, inventory, headRead, touchingRead };
+}
+
 /**
  * Notes for every release in the history, newest first (unreleased changes on top when there are any).
  * One streamed pass over the history: each commit belongs to the lowest release whose tag reaches it.
  */
 export async function buildChangelog(repo: GitRepo, config: NotesConfig, options: ChangelogOptions = {}): Promise<ReleaseNotes[]> {
-  const to = validateRef(options.to ?? 'HEAD', '--to');
-  const path = options.path !== undefined ? validatePath(options.path) : undefined;
-  await checkRepository(repo);
-  const toHash = await repo.resolveCommit(to);
-  const pkg = packageFor(config, path);
-  const inv = await inventoryTags(repo, config, pkg, { dates: true });
-
+  const start = await startChangelog(repo, config, options);
   // Each commit is parsed as it arrives and only what the notes need is kept (not the raw text).
-  const log: PreparedCommit[] = [];
-  const tagged = new Set(inv.releases.map((t) => t.commit));
-  const seenTagged = new Set<string>();
-  await repo.log({ from: null, to: toHash, paths: [], signal: options.signal }, (c) => {
-    if (tagged.has(c.hash)) seenTagged.add(c.hash);
-    log.push(prepareCommit(c, config));
-  });
-  const touching = path !== undefined ? await repo.commitsTouching(toHash, [path], options.signal) : null;
+  const log = new PreparedLog(config);
+  await repo.log({ from: null, to: start.toHash, paths: [], signal: options.signal }, (c) => log.add(c));
+  log.end();
+  return notesOfLog(log, start, config);
+}
+
+/** The notes of every release from the whole prepared history (any shape: merges, several roots). */
+async function notesOfLog(log: PreparedLog, start: ChangelogStart, config: NotesConfig): Promise<ReleaseNotes[]> {
+  const touching = start.touchingRead ? await start.touchingRead : null;
+  const inv = await start.inventory;
 
   // Releases reachable from the target, oldest version first; several tags on one commit: lowest wins.
+  const tagged = new Set(inv.releases.map((t) => t.commit));
+  const seenTagged = new Set<string>();
+  for (const c of log.entries) if (tagged.has(c.hash)) seenTagged.add(c.hash);
   const reachable = inv.releases.filter((t) => seenTagged.has(t.commit)).reverse();
-  const owner = isLinear(log) ? ownersOfLinear(log, reachable) : ownersByWalk(log, reachable);
-  const buckets: PreparedCommit[][] = reachable.map(() => []);
-  const unreleased: PreparedCommit[] = [];
-  log.forEach((c, i) => (owner[i] === -1 ? unreleased : buckets[owner[i]!]!).push(c));
+  const owner = log.linear ? ownersOfLinear(log, reachable) : ownersByWalk(log, reachable);
+  const buckets: number[][] = reachable.map(() => []);
+  const unreleased: number[] = [];
+  owner.forEach((o, i) => (o === -1 ? unreleased : buckets[o]!).push(i));
 
-  const known = new Set<string>();
+  const credit = creditor();
   const out: ReleaseNotes[] = [];
   let previous: LocatedTag | null = null;
   let previousStable: semver.SemVer | null = null;
-  const scoped = (prepared: PreparedCommit[]) => {
-    const { changes, commits } = collectPrepared(prepared);
+  const scoped = (indices: number[]) => {
+    const { changes, commits } = log.collect(indices);
     if (touching === null) return { changes, commits };
     return { changes: changes.filter((c) => touching.has(c.hash)), commits: commits.filter((c) => touching.has(c.hash)) };
   };
-  const credit = (commits: ReturnType<typeof scoped>['commits']) => {
-    const contributors = contributorsOf(commits);
-    const first = contributors.filter((c) => !known.has(c.email));
-    contributors.forEach((c) => known.add(c.email));
-    return { contributors, first };
-  };
   reachable.forEach((tag, r) => {
     const { changes, commits } = scoped(buckets[r]!);
-    const { contributors, first } = credit(commits);
+    const { contributors, first } = credit(contributorsOf(commits));
     out.push({
       range: { from: previous?.name ?? null, to: tag.name, fromHash: previous?.commit ?? null, toHash: tag.commit },
       version: describeReleased(previousStable, tag, changes, config, tag.commit),
@@ -72,57 +101,334 @@ export async function buildChangelog(repo: GitRepo, config: NotesConfig, options
     previous = tag;
     if (tag.version.prerelease.length === 0) previousStable = tag.version;
   });
-  const { changes, commits } = scoped(unreleased);
-  if (changes.length > 0) {
-    const { contributors, first } = credit(commits);
-    const head = await repo.head();
-    const version = decideVersion({
-      current: previousStable,
-      changes,
-      config,
-      initialVersion: inv.initialVersion,
-      allVersions: inv.releases.map((t) => t.version),
-      branch: to === 'HEAD' ? head.branch : null,
-      prerelease: null,
-      targetHash: toHash,
-    });
-    out.push({
-      range: { from: previous ? (previous as LocatedTag).name : null, to, fromHash: previous ? (previous as LocatedTag).commit : null, toHash },
-      version,
-      date: null,
-      sections: groupSections(changes, config),
-      contributors,
-      firstTimeContributors: first,
-      warnings: version.warnings,
-    });
-  }
+  const last = await unreleasedNotes(scoped(unreleased), start, inv, previous, previousStable, credit, config);
+  if (last) out.push(last);
   out.reverse();
   if (out.length > 0) out[0]!.warnings.unshift(...inv.warnings);
   return out;
 }
 
-/** True when the log is one chain: every commit's only parent is the next record (no merges, one root). */
-function isLinear(log: readonly PreparedCommit[]): boolean {
-  for (let i = 0; i < log.length; i++) {
-    const parents = log[i]!.parents;
-    if (i === log.length - 1 ? parents.length !== 0 : parents.length !== 1 || parents[0] !== log[i + 1]!.hash) return false;
+/** Credits contributors release after release, oldest first: who is new in each. */
+function creditor(): (contributors: Contributor[]) => { contributors: Contributor[]; first: Contributor[] } {
+  const known = new Set<string>();
+  return (contributors) => {
+    const first = contributors.filter((c) => !known.has(c.email));
+    contributors.forEach((c) => known.add(c.email));
+    return { contributors, first };
+  };
+}
+
+/** The notes of the changes above the last release, or null when there are none. */
+async function unreleasedNotes(
+  range: RangeChanges,
+  start: ChangelogStart,
+  inv: TagInventory,
+  previous: LocatedTag | null,
+  previousStable: semver.SemVer | null,
+  credit: ReturnType<typeof creditor>,
+  config: NotesConfig,
+): Promise<ReleaseNotes | null> {
+  const { changes, commits } = range;
+  if (changes.length === 0) return null;
+  const { contributors, first } = credit(contributorsOf(commits));
+  const head = start.headRead ? await start.headRead : null;
+  const version = decideVersion({
+    current: previousStable,
+    changes,
+    config,
+    initialVersion: inv.initialVersion,
+    allVersions: inv.releases.map((t) => t.version),
+    branch: head ? head.branch : null,
+    prerelease: null,
+    targetHash: start.toHash,
+  });
+  return {
+    range: { from: previous?.name ?? null, to: start.to, fromHash: previous?.commit ?? null, toHash: start.toHash },
+    version,
+    date: null,
+    sections: groupSections(changes, config),
+    contributors,
+    firstTimeContributors: first,
+    warnings: version.warnings,
+  };
+}
+
+/**
+ * The changelog rendered as markdown, newest release first: the same text as renderMarkdown over
+ * buildChangelog's notes.
+ *
+ * While the history is linear (the common case: squash or rebase merges, and the recent part of most
+ * histories) each release is turned into its markdown sections as soon as the log has passed it, and
+ * its commits are let go: the run keeps text, not 100k commits. From the first commit that does not
+ * continue the chain, the rest of the log is kept and settled as buildChangelog does.
+ */
+export async function buildChangelogMarkdown(repo: GitRepo, config: NotesConfig, options: ChangelogOptions = {}, render: RenderOptions = {}): Promise<MarkdownChangelog> {
+  const start = await startChangelog(repo, config, options);
+  const whole = (notes: ReleaseNotes[]): MarkdownChangelog => ({ releases: notes.map((n) => renderMarkdown(n, config, render)), warnings: notes[0]?.warnings ?? [] });
+  if (start.path !== undefined) {
+    // Only the commits touching the path count, and that list comes from its own git process: read whole.
+    const log = new PreparedLog(config);
+    await repo.log({ from: null, to: start.toHash, paths: [], signal: options.signal }, (c) => log.add(c));
+    log.end();
+    return whole(await notesOfLog(log, start, config));
   }
-  return true;
+
+  const stream = new LinearChangelog(config, render);
+  // The tags are read beside the log: commits that arrive before them wait.
+  let waiting: RawCommit[] | null = [];
+  void start.inventory.then(
+    (inv) => stream.setTags(inv),
+    () => undefined,
+  );
+  await repo.log({ from: null, to: start.toHash, paths: [], signal: options.signal }, (c) => {
+    if (!stream.ready) return void waiting!.push(c);
+    if (waiting) {
+      for (const w of waiting) stream.add(w);
+      waiting = null;
+    }
+    stream.add(c);
+  });
+  const inv = await start.inventory;
+  stream.setTags(inv);
+  for (const w of waiting ?? []) stream.add(w);
+  stream.end();
+  if (stream.mode === 'whole') return whole(await notesOfLog(stream.log, start, config));
+  return stream.finish(start, inv);
+}
+
+/** A release of a linear history once the log has passed it: its sections as markdown and its contributors. */
+interface PassedRelease {
+  sections: string;
+  contributors: Contributor[];
+}
+
+/**
+ * Follows a streamed log newest first while it is linear, closing each release as the log passes its
+ * tag: on a linear history a commit belongs to the lowest version among the tags at or above it, so a
+ * release is complete once a lower version's tag comes by.
+ *
+ * When a commit does not continue the chain (a merge, a second root), the releases already closed stay
+ * as they are: their commits have no descendant in the log but the chain above them, so no other tag
+ * reaches them. If none was closed yet, the whole log is kept (mode `whole`, settled by notesOfLog);
+ * else the log from the open release down (mode `rest`: every commit there is reached by that release's
+ * tag), whose releases are settled by a walk at the end.
+ */
+class LinearChangelog {
+  mode: 'linear' | 'whole' | 'rest' = 'linear';
+  /** The commits of the release being followed (all commits, in mode `whole`). */
+  readonly log: PreparedLog;
+  private readonly config: NotesConfig;
+  private readonly render: RenderOptions;
+  private releases: LocatedTag[] = [];
+  /** Release indices (into `releases`, highest version first) by tagged commit. */
+  private tagsAt = new Map<string, number[]>();
+  /** Index of the release whose commits are streaming (the lowest version seen so far), -1 above every tag. */
+  private current = -1;
+  /** Releases whose tags the log reached. */
+  private readonly reached = new Set<number>();
+  private readonly passed = new Map<number, PassedRelease>();
+  private unreleased: RangeChanges | null = null;
+  private letGo = false;
+  ready = false;
+
+  constructor(config: NotesConfig, render: RenderOptions) {
+    this.config = config;
+    this.render = render;
+    this.log = new PreparedLog(config);
+  }
+
+  setTags(inv: TagInventory): void {
+    if (this.ready) return;
+    this.releases = inv.releases;
+    inv.releases.forEach((t, i) => this.tagsAt.set(t.commit, [...(this.tagsAt.get(t.commit) ?? []), i]));
+    this.ready = true;
+  }
+
+  add(raw: RawCommit): void {
+    this.log.link(raw.hash);
+    if (this.mode === 'linear' && !this.log.linear) this.mode = this.letGo ? 'rest' : 'whole';
+    if (this.mode === 'linear') {
+      const tags = this.tagsAt.get(raw.hash);
+      if (tags) {
+        for (const i of tags) this.reached.add(i);
+        const lowest = Math.max(...tags); // releases are sorted highest version first
+        if (lowest > this.current) {
+          this.close();
+          this.current = lowest;
+        }
+      }
+    }
+    this.log.push(raw);
+  }
+
+  end(): void {
+    this.log.end();
+    if (this.mode === 'linear' && !this.log.linear) this.mode = this.letGo ? 'rest' : 'whole';
+    if (this.mode === 'linear') this.close();
+    if (this.mode === 'rest') this.settleRest();
+  }
+
+  /** Mode `rest`: owners by walk over the log kept from the open release down, each release closed like a linear one. */
+  private settleRest(): void {
+    const found = new Set<number>();
+    for (const e of this.log.entries) for (const i of this.tagsAt.get(e.hash) ?? []) found.add(i);
+    const indices = [...found].sort((a, b) => b - a); // lowest version first
+    const owner = ownersByWalk(this.log, indices.map((i) => this.releases[i]!));
+    const buckets: number[][] = indices.map(() => []);
+    owner.forEach((o, k) => buckets[o]!.push(k)); // the open release's tag reaches every commit kept: no -1
+    indices.forEach((i, r) => {
+      this.reached.add(i);
+      this.passed.set(i, this.passedRelease(this.log.collect(buckets[r]!)));
+    });
+  }
+
+  private passedRelease(range: RangeChanges): PassedRelease {
+    return { sections: renderSections(groupSections(range.changes, this.config), this.config, this.render), contributors: contributorsOf(range.commits) };
+  }
+
+  /** The release being followed is complete: keep its markdown sections and contributors, let its commits go. */
+  private close(): void {
+    const range = this.log.collect(this.log.entries.map((_, i) => i));
+    if (this.current === -1) this.unreleased = range; // its version needs the last release: decided at the end
+    else this.passed.set(this.current, this.passedRelease(range));
+    if (this.log.entries.length > 0) this.letGo = true;
+    this.log.release();
+  }
+
+  /** The markdown of every release, newest first, once the whole linear log went by. */
+  async finish(start: ChangelogStart, inv: TagInventory): Promise<MarkdownChangelog> {
+    const credit = creditor();
+    const out: string[] = [];
+    let previous: LocatedTag | null = null;
+    let previousStable: semver.SemVer | null = null;
+    const reachable = [...this.reached].sort((a, b) => b - a);
+    const empty = renderSections([], this.config, this.render);
+    for (const i of reachable) {
+      const tag = this.releases[i]!;
+      const release = this.passed.get(i);
+      const { contributors, first } = credit(release?.contributors ?? []);
+      const frame = {
+        range: { from: previous?.name ?? null, to: tag.name, fromHash: previous?.commit ?? null, toHash: tag.commit },
+        version: { next: tag.version.version, firstRelease: previousStable === null },
+        date: tag.date.slice(0, 10),
+        contributors,
+        firstTimeContributors: first,
+      };
+      out.push(renderRelease(frame, release?.sections ?? empty, this.config, this.render));
+      previous = tag;
+      if (tag.version.prerelease.length === 0) previousStable = tag.version;
+    }
+    const last = await unreleasedNotes(this.unreleased ?? { changes: [], commits: [] }, start, inv, previous, previousStable, credit, this.config);
+    if (last) out.push(renderMarkdown(last, this.config, this.render));
+    out.reverse();
+    return { releases: out, warnings: out.length > 0 ? [...inv.warnings, ...(last?.warnings ?? [])] : [] };
+  }
+}
+
+/**
+ * The prepared history, newest first, kept small for 100k-commit logs: a commit with one kept change whose only
+ * parent is the next commit of the log (or none, for the last one) is stored as that change alone; any other
+ * commit as its PreparedCommit.
+ */
+class PreparedLog {
+  entries: (Change | PreparedCommit)[] = [];
+  /** True while every commit's only parent is the next one (no merges, one root). */
+  linear = true;
+  /** Parents of the last commit, until the next commit (or the end) tells whether it continues the chain. */
+  private lastParents: readonly string[] | null = null;
+  private readonly config: NotesConfig;
+
+  constructor(config: NotesConfig) {
+    this.config = config;
+  }
+
+  add(raw: RawCommit): void {
+    this.link(raw.hash);
+    this.push(raw);
+  }
+
+  /** Call once the log is complete. */
+  end(): void {
+    this.link(null);
+  }
+
+  /** The last commit meets its successor (null: the end of the log); a bare change whose parent is not it is expanded. */
+  link(next: string | null): void {
+    const parents = this.lastParents;
+    if (parents === null) return;
+    this.lastParents = null;
+    const linked = next === null ? parents.length === 0 : parents.length === 1 && parents[0] === next;
+    if (linked) return;
+    this.linear = false;
+    const last = this.entries.length - 1;
+    const e = this.entries[last];
+    if (e && !isPrepared(e)) this.entries[last] = { hash: e.hash, parents, mergePr: null, changes: [e], skipped: [false] };
+  }
+
+  push(raw: RawCommit): void {
+    const p = prepareCommit(raw, this.config);
+    this.entries.push(p.changes.length === 1 && !p.skipped[0] && p.parents.length === 1 ? p.changes[0]! : p);
+    this.lastParents = p.parents;
+  }
+
+  /** Lets go of the commits kept so far (the chain check goes on with the next one). */
+  release(): void {
+    this.entries = [];
+  }
+
+  /** Parents of the commit at index i. */
+  parentsAt(i: number): readonly string[] {
+    const e = this.entries[i]!;
+    if (isPrepared(e)) return e.parents;
+    return i + 1 < this.entries.length ? [this.entries[i + 1]!.hash] : [];
+  }
+
+  /** The effective changes of the commits at these indices (newest first). */
+  collect(indices: readonly number[]): RangeChanges {
+    if (!this.linear) {
+      return collectPrepared(
+        indices.map((i) => {
+          const e = this.entries[i]!;
+          return isPrepared(e) ? e : { hash: e.hash, parents: this.parentsAt(i), mergePr: null, changes: [e], skipped: [false] };
+        }),
+      );
+    }
+    // A linear range has no merge to attribute PRs from: keep the changes, drop the skipped, cancel reverts.
+    const all: Change[] = [];
+    const kept: Change[] = [];
+    for (const i of indices) {
+      const e = this.entries[i]!;
+      if (!isPrepared(e)) {
+        all.push(e);
+        kept.push(e);
+        continue;
+      }
+      e.changes.forEach((c, k) => {
+        all.push(c);
+        if (!e.skipped[k]) kept.push(c);
+      });
+    }
+    return { changes: cancelReverts(kept), commits: all };
+  }
+}
+
+function isPrepared(e: Change | PreparedCommit): e is PreparedCommit {
+  return 'skipped' in e;
 }
 
 /**
  * Owners on a linear history, newest first: a commit is reached by every tag at or above it, so its
  * release is the lowest version among the tags seen so far. One pass, no hash index.
  */
-function ownersOfLinear(log: readonly PreparedCommit[], reachable: readonly LocatedTag[]): Int32Array {
+function ownersOfLinear(log: PreparedLog, reachable: readonly LocatedTag[]): Int32Array {
   const lowestAt = new Map<string, number>();
   reachable.forEach((t, r) => {
     if (!lowestAt.has(t.commit)) lowestAt.set(t.commit, r);
   });
-  const owner = new Int32Array(log.length);
+  const owner = new Int32Array(log.entries.length);
   let best = -1;
-  for (let i = 0; i < log.length; i++) {
-    const r = lowestAt.get(log[i]!.hash);
+  for (let i = 0; i < log.entries.length; i++) {
+    const r = lowestAt.get(log.entries[i]!.hash);
     if (r !== undefined && (best === -1 || r < best)) best = r;
     owner[i] = best;
   }
@@ -130,17 +436,17 @@ function ownersOfLinear(log: readonly PreparedCommit[], reachable: readonly Loca
 }
 
 /** Owners on any history: each release, lowest version first, claims the commits its tag reaches that no lower one did. */
-function ownersByWalk(log: readonly PreparedCommit[], reachable: readonly LocatedTag[]): Int32Array {
+function ownersByWalk(log: PreparedLog, reachable: readonly LocatedTag[]): Int32Array {
   const index = new Map<string, number>();
-  log.forEach((c, i) => index.set(c.hash, i));
-  const owner = new Int32Array(log.length).fill(-1);
+  log.entries.forEach((c, i) => index.set(c.hash, i));
+  const owner = new Int32Array(log.entries.length).fill(-1);
   reachable.forEach((tag, r) => {
     const stack = [index.get(tag.commit)!];
     while (stack.length > 0) {
       const i = stack.pop()!;
       if (owner[i] !== -1) continue;
       owner[i] = r;
-      for (const p of log[i]!.parents) {
+      for (const p of log.parentsAt(i)) {
         const j = index.get(p);
         if (j !== undefined && owner[j] === -1) stack.push(j);
       }

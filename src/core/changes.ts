@@ -24,6 +24,10 @@ export interface PreparedCommit extends MergeInfo {
   skipped: boolean[];
 }
 
+/** Shared `skipped` lists of single-change commits (most commits): one list each, not one per commit. */
+const KEPT: boolean[] = Object.freeze([false]) as unknown as boolean[];
+const SKIPPED: boolean[] = Object.freeze([true]) as unknown as boolean[];
+
 /** Parses one raw commit for a range; merges give no changes, only their PR number. */
 export function prepareCommit(raw: RawCommit, config: NotesConfig): PreparedCommit {
   if (raw.parents.length >= 2) {
@@ -31,7 +35,7 @@ export function prepareCommit(raw: RawCommit, config: NotesConfig): PreparedComm
     return { hash: raw.hash, parents: raw.parents, mergePr: mergePrNumber(nl === -1 ? raw.message : raw.message.slice(0, nl)), changes: [], skipped: [] };
   }
   const changes = toChanges(raw);
-  const skipped = changes.map((c) => isSkipped(c, config));
+  const skipped = changes.length === 1 ? (isSkipped(changes[0]!, config) ? SKIPPED : KEPT) : changes.map((c) => isSkipped(c, config));
   for (const c of changes) c.message = ''; // decided: the full text is not kept (100k commits stay small)
   return { hash: raw.hash, parents: raw.parents, mergePr: null, changes, skipped };
 }

@@ -70,6 +70,9 @@ export interface Change {
   fromSquash: boolean;
 }
 
+/** Shared, frozen empty lists: most commits have no footer, co-author, breaking note or revert target. */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
 const HEADER = /^([A-Za-z][A-Za-z0-9_-]*)(?:\(([^()\n]*)\))?(!)?: (\S.*)$/;
 const FOOTER = /^(BREAKING CHANGE|BREAKING-CHANGE|[A-Za-z][A-Za-z0-9-]*)(: | #)(.*)$/;
 const BREAKING_KEY = /^BREAKING[ -]CHANGE$/;
@@ -91,10 +94,10 @@ export function parseHeader(line: string): ConventionalHeader | null {
 
 /** Splits a full commit message into header, body, footers and breaking notes (Conventional Commits 1.0.0). */
 export function parseMessage(message: string): ParsedMessage {
-  const text = stripUnsafe(message).replace(/\s+$/, '');
+  const text = stripUnsafe(message).trimEnd();
   if (!text.includes('\n')) {
     // A subject alone (most commits): no body, no footers, nothing to split.
-    return { header: parseHeader(text.trim()), subject: oneLine(text), body: '', footers: [], breakingNotes: [], text };
+    return { header: parseHeader(text.trim()), subject: oneLine(text), body: '', footers: NONE, breakingNotes: NONE, text };
   }
   const lines = text.split('\n');
   const first = lines[0] ?? '';
@@ -159,8 +162,6 @@ export function mergePrNumber(subject: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** Shared, frozen empty lists: most commits have no co-author, breaking note or revert target. */
-const NONE: never[] = Object.freeze([]) as unknown as never[];
 /** Strings that repeat across a history (types, scopes, names, emails), kept once. */
 const INTERNED = new Map<string, string>();
 function intern(s: string): string {
@@ -188,11 +189,28 @@ function person(name: string, email: string): Person {
   return p;
 }
 
+/** Raw author fields (as git printed them) -> the person, so a repeated author is cleaned up and looked up once. */
+const AUTHORS = new Map<string, Map<string, Person>>();
+function authorOf(rawName: string, rawEmail: string): Person {
+  let byName = AUTHORS.get(rawEmail);
+  if (!byName) {
+    if (AUTHORS.size > 50_000) AUTHORS.clear();
+    byName = new Map();
+    AUTHORS.set(rawEmail, byName);
+  }
+  let p = byName.get(rawName);
+  if (!p) {
+    p = person(oneLine(rawName) || rawEmail, rawEmail.toLowerCase());
+    byName.set(rawName, p);
+  }
+  return p;
+}
+
 /** Turns one raw commit into its changes: one, or one per conventional entry of a squash merge body. */
 export function toChanges(raw: RawCommit): Change[] {
   const parsed = parseMessage(raw.message);
   const header = parsed.header;
-  const author = person(oneLine(raw.authorName) || raw.authorEmail, raw.authorEmail.toLowerCase());
+  const author = authorOf(raw.authorName, raw.authorEmail);
   let coAuthors: Person[] = NONE;
   for (const f of parsed.footers) {
     if (f.key.toLowerCase() !== 'co-authored-by') continue;
@@ -204,9 +222,9 @@ export function toChanges(raw: RawCommit): Change[] {
   const message = parsed.text;
   const prMatch = PR_SUFFIX.exec(parsed.subject);
   const pr = prMatch ? Number(prMatch[1]) : mergePrNumber(parsed.subject);
-  const reverts = revertTargets(message, header?.type === 'revert' ? parsed.footers : []);
+  const reverts = revertTargets(message, header?.type === 'revert' ? parsed.footers : NONE);
 
-  const squashed = SQUASH_HINT.test(parsed.body) ? squashEntries(parsed.body) : [];
+  const squashed = parsed.body !== '' && SQUASH_HINT.test(parsed.body) ? squashEntries(parsed.body) : NONE;
   if (squashed.length >= 2) {
     // A breaking outer header (`feat!:`) or a trailing BREAKING CHANGE footer belongs to the PR as a whole:
     // it stays with the entries (on the first one) so the release is still breaking.
@@ -230,7 +248,8 @@ export function toChanges(raw: RawCommit): Change[] {
       fromSquash: true,
     }));
   }
-  const subject = stripPr(header ? header.subject : parsed.subject);
+  // No PR suffix on the whole subject line means none on the header's subject (its end) either.
+  const subject = prMatch ? stripPr(header ? header.subject : parsed.subject) : header ? header.subject : parsed.subject;
   const breakingNotes = parsed.breakingNotes.length > 0 ? parsed.breakingNotes : header?.bang ? [subject] : NONE;
   const isRevert = header?.type === 'revert' || /^Revert "/.test(parsed.subject) || reverts.length > 0;
   return [
@@ -257,7 +276,8 @@ function stripPr(subject: string): string {
   return subject.replace(PR_SUFFIX, '');
 }
 
-function revertTargets(message: string, footers: Footer[]): string[] {
+function revertTargets(message: string, footers: readonly Footer[]): string[] {
+  if (footers.length === 0 && !REVERT_HINT.test(message)) return NONE;
   const out = new Set<string>();
   if (REVERT_HINT.test(message)) for (const m of message.matchAll(REVERT_BODY)) out.add(m[1]!.toLowerCase());
   for (const f of footers) {

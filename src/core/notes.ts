@@ -42,6 +42,19 @@ export interface ReleaseNotes {
   warnings: string[];
 }
 
+/** Author-only name lists, one per person: most entries have no co-author and share it (frozen: read-only). */
+const SOLE_AUTHOR = new WeakMap<Person, string[]>();
+
+function authorsOf(c: Change): string[] {
+  if (c.coAuthors.length > 0) return [c.author.name, ...c.coAuthors.map((p) => p.name)];
+  let names = SOLE_AUTHOR.get(c.author);
+  if (!names) {
+    names = Object.freeze([c.author.name]) as string[];
+    SOLE_AUTHOR.set(c.author, names);
+  }
+  return names;
+}
+
 function toEntry(c: Change): NoteEntry {
   return {
     hash: c.hash,
@@ -51,7 +64,7 @@ function toEntry(c: Change): NoteEntry {
     breaking: c.breaking,
     breakingNotes: c.breakingNotes,
     pr: c.pr,
-    authors: [c.author, ...c.coAuthors].map((p) => p.name),
+    authors: authorsOf(c),
     date: c.date,
   };
 }
@@ -95,11 +108,13 @@ export function groupSections(changes: readonly Change[], config: NotesConfig): 
 /** Authors and co-authors of the commits, by email, in order of first appearance (oldest first). */
 export function contributorsOf(commits: readonly Change[]): Contributor[] {
   const seen = new Map<string, Contributor>();
+  const add = (p: Person) => {
+    if (!seen.has(p.email)) seen.set(p.email, { name: p.name, email: p.email });
+  };
   for (let i = commits.length - 1; i >= 0; i--) {
     const c = commits[i]!;
-    for (const p of [c.author, ...c.coAuthors] as Person[]) {
-      if (!seen.has(p.email)) seen.set(p.email, { name: p.name, email: p.email });
-    }
+    add(c.author);
+    for (const p of c.coAuthors) add(p);
   }
   return [...seen.values()];
 }

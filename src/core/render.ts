@@ -1,5 +1,5 @@
 import type { NotesConfig } from './config';
-import type { NoteEntry, ReleaseNotes } from './notes';
+import type { NoteEntry, ReleaseNotes, Section } from './notes';
 
 const MENTION = /(^|[^\w/])(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?)/g;
 const DANGEROUS_SCHEME = /\b(javascript|vbscript|data|command|file|vscode|vscode-insiders)(:)/gi;
@@ -11,6 +11,7 @@ const CODE_SPAN = /`[^`\n]+`/g;
  * Balanced `code spans` are kept: markdown shows their content literally, so they are inert as they are.
  */
 export function escapeMarkdown(text: string, mentions: NotesConfig['mentions'] = 'neutralize'): string {
+  if (!NEEDS_ANY.test(text)) return text; // the common case: one scan, nothing to escape
   if (!text.includes('`')) return escapeText(text, mentions);
   let out = '';
   let last = 0;
@@ -35,6 +36,8 @@ function escapeText(text: string, mentions: NotesConfig['mentions']): string {
 
 // Any character escapePlain would change: most subjects have none, and are returned as they are.
 const NEEDS_ESCAPE = /[&<>\\`*_{}[\]()#+!|~:]/;
+// The same, or an @ (a possible mention): text with none of these is returned as it is.
+const NEEDS_ANY = /[&<>\\`*_{}[\]()#+!|~:@]/;
 
 function escapePlain(text: string): string {
   if (!NEEDS_ESCAPE.test(text)) return text;
@@ -71,22 +74,38 @@ export interface RenderOptions {
   forRelease?: boolean;
 }
 
+/** What the heading and the contributors of a release need: its notes without the sections. */
+export type ReleaseFrame = Pick<ReleaseNotes, 'range' | 'date' | 'contributors' | 'firstTimeContributors'> & {
+  version: Pick<ReleaseNotes['version'], 'next' | 'firstRelease'>;
+};
+
 /** Renders one release's notes as markdown (a heading, the sections, the contributors). */
 export function renderMarkdown(notes: ReleaseNotes, config: NotesConfig, opts: RenderOptions = {}): string {
-  const level = opts.level ?? 2;
-  const h = '#'.repeat(level);
+  return renderRelease(notes, renderSections(notes.sections, config, opts), config, opts);
+}
+
+/** The sections of a release as markdown (or the no-changes line): the middle of renderMarkdown's output. */
+export function renderSections(sections: readonly Section[], config: NotesConfig, opts: RenderOptions = {}): string {
+  const h = '#'.repeat(opts.level ?? 2);
+  const lines: string[] = [];
+  if (sections.length === 0) lines.push('_No notable changes._', '');
+  for (const s of sections) {
+    lines.push(`${h}# ${escapeMarkdown(s.title)}`, '');
+    for (const e of s.entries) lines.push(entryLine(e, config, opts));
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** A release as markdown from its frame and its sections already rendered (renderSections), as renderMarkdown renders it. */
+export function renderRelease(notes: ReleaseFrame, sections: string, config: NotesConfig, opts: RenderOptions = {}): string {
+  const h = '#'.repeat(opts.level ?? 2);
   const title = notes.version.next ?? (notes.range.to === 'HEAD' ? 'Unreleased' : notes.range.to);
   const suffix = [
     opts.forRelease ? '' : notes.date ? notes.date : notes.version.next ? 'unreleased' : '',
     notes.version.firstRelease ? 'first release' : '',
   ].filter(Boolean);
-  const lines = [`${h} ${escapeMarkdown(title)}${suffix.length ? ` (${suffix.join(', ')})` : ''}`, ''];
-  if (notes.sections.length === 0) lines.push('_No notable changes._', '');
-  for (const s of notes.sections) {
-    lines.push(`${h}# ${escapeMarkdown(s.title)}`, '');
-    for (const e of s.entries) lines.push(entryLine(e, config, opts));
-    lines.push('');
-  }
+  const lines = [`${h} ${escapeMarkdown(title)}${suffix.length ? ` (${suffix.join(', ')})` : ''}`, '', sections];
   if (notes.contributors.length > 0) {
     const first = new Set(notes.firstTimeContributors.map((c) => c.email));
     lines.push(`${h}# Contributors`, '');

@@ -5,7 +5,7 @@ import type { RawCommit } from '../core/commits';
 import { GitError } from '../core/errors';
 import type { GitRepo, HeadState, LogQuery, TagRef } from '../core/ports';
 import { GIT_CONFIG_ARGS, execGit, gitEnv, mapGitFailure } from './gitProcess';
-import { logFormat, markedLogFormat, parseRecord, streamRecords } from './logStream';
+import { logFormat, markedLogFormat, parseRecordBytes, streamRecordBytes, streamRecords } from './logStream';
 
 /** Oldest git we support: `--end-of-options` arrived in 2.24. */
 const MIN_GIT: [number, number] = [2, 24];
@@ -166,16 +166,22 @@ export class LocalGitRepo implements GitRepo {
   async log(query: LogQuery, onCommit: (commit: RawCommit) => void): Promise<void> {
     const { format, boundary } = logFormat();
     const revs = query.from ? [query.to, `^${query.from}`] : [query.to];
+    let firstParent: string | undefined;
     const args = [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', `--format=${format}`, '--end-of-options', ...revs, '--', ...pathspecs(query.paths)];
-    await streamRecords({
+    await streamRecordBytes({
       cwd: this.root,
       gitPath: this.gitPath,
       args,
       boundary,
       signal: query.signal,
-      onRecord: (record) => {
-        const c = parseRecord(record);
-        if (c) onCommit(c);
+      onRecord: (buf, start, end) => {
+        const c = parseRecordBytes(buf, start, end);
+        if (!c) return;
+        // Newest first, a commit usually follows its child: share the child's string for its hash, so a long
+        // history keeps one string per commit (not two) and linear-history checks compare identical strings.
+        if (c.hash === firstParent) c.hash = firstParent;
+        firstParent = c.parents[0];
+        onCommit(c);
       },
     });
   }
@@ -183,17 +189,18 @@ export class LocalGitRepo implements GitRepo {
   async logWithBoundary(query: { exclude: string; to: string; signal?: AbortSignal }, onCommit: (commit: RawCommit) => void): Promise<Set<string>> {
     const { format, boundary } = markedLogFormat();
     const edge = new Set<string>();
-    await streamRecords({
+    await streamRecordBytes({
       cwd: this.root,
       gitPath: this.gitPath,
       args: [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', '--boundary', `--format=${format}`, '--end-of-options', query.to, `^${query.exclude}`, '--'],
       boundary,
       signal: query.signal,
-      onRecord: (record) => {
-        const mark = record.slice(0, record.indexOf('\u0000'));
-        const c = parseRecord(record.slice(mark.length + 1));
+      onRecord: (buf, start, end) => {
+        const nul = buf.indexOf(0, start);
+        if (nul === -1 || nul >= end) return;
+        const c = parseRecordBytes(buf, nul + 1, end);
         if (!c) return;
-        if (mark === '-') edge.add(c.hash);
+        if (nul === start + 1 && buf[start] === 0x2d) edge.add(c.hash); // mark '-'
         else onCommit(c);
       },
     });

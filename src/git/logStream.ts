@@ -4,6 +4,13 @@ import type { RawCommit } from '../core/commits';
 import { GitError } from '../core/errors';
 import { gitEnv, mapGitFailure } from './gitProcess';
 
+/**
+ * Environment added for streamed git processes. GIT_FLUSH=0: git buffers its output in blocks instead of
+ * flushing after every commit, so a long log arrives in a few thousand reads instead of one per commit (a
+ * read costs the event loop more than a record). The benchmark's git log floor runs with it too.
+ */
+export const STREAM_ENV: Readonly<Record<string, string>> = Object.freeze({ GIT_FLUSH: '0' });
+
 /** Fields of one log record, in order; the message comes last so nothing in it can shift a field. */
 const FIELDS = ['%H', '%P', '%aN', '%aE', '%aI', '%B'];
 
@@ -19,13 +26,34 @@ export function markedLogFormat(): { format: string; boundary: string } {
   return { format: `%x1e${token}%x1f%m%x00${FIELDS.join('%x00')}`, boundary: `\u001e${token}\u001f` };
 }
 
-/** Parses one record (without its boundary) into a raw commit. */
-export function parseRecord(record: string): RawCommit | null {
-  const parts = record.split('\u0000');
-  if (parts.length < FIELDS.length) return null;
-  const [hash, parents, name, email, date] = parts as [string, string, string, string, string];
-  const message = parts.slice(FIELDS.length - 1).join('\u0000').replace(/\n$/, '');
-  return { hash, parents: parents ? parents.split(' ') : [], authorName: name, authorEmail: email, date, message };
+/**
+ * Parses one record straight from git's bytes (buf[start..end), without its boundary). Each field is decoded
+ * on its own, so what a caller keeps (a hash, a date) is a small string of its own and never holds the
+ * record's text alive.
+ */
+export function parseRecordBytes(buf: Buffer, start: number, end: number): RawCommit | null {
+  const at: number[] = [];
+  let pos = start;
+  for (let f = 0; f < FIELDS.length - 1; f++) {
+    const nul = buf.indexOf(0, pos);
+    if (nul === -1 || nul >= end) return null;
+    at.push(nul);
+    pos = nul + 1;
+  }
+  const [h, p, n, e, d] = at as [number, number, number, number, number];
+  let stop = end;
+  if (stop > pos && buf[stop - 1] === 0x0a) stop--; // git ends %B with a newline
+  // Trailing blank lines and spaces carry nothing (message parsing trims them); without them a one-line
+  // message is its subject, so the subject kept for the notes is this string and not a slice of a longer one.
+  while (stop > pos && (buf[stop - 1] === 0x0a || buf[stop - 1] === 0x20 || buf[stop - 1] === 0x09 || buf[stop - 1] === 0x0d)) stop--;
+  return {
+    hash: buf.toString('latin1', start, h),
+    parents: p > h + 1 ? buf.toString('latin1', h + 1, p).split(' ') : [],
+    authorName: buf.toString('utf8', p + 1, n),
+    authorEmail: buf.toString('utf8', n + 1, e),
+    date: buf.toString('latin1', e + 1, d),
+    message: buf.toString('utf8', pos, stop),
+  };
 }
 
 /** Options of one streamed git process. */
@@ -40,13 +68,24 @@ export interface StreamOptions {
   boundary: string;
 }
 
+/** Like StreamOptions, with each record handed over as bytes: buf[start..end), valid during the call only. */
+export interface ByteStreamOptions extends Omit<StreamOptions, 'onRecord'> {
+  onRecord: (buf: Buffer, start: number, end: number) => boolean | void;
+}
+
 /** Runs git and hands over its output record by record as it arrives; never holds the whole output. */
 export function streamRecords(opts: StreamOptions): Promise<void> {
+  return streamRecordBytes({ ...opts, onRecord: (buf, start, end) => opts.onRecord(buf.toString('utf8', start, end)) });
+}
+
+/** Runs git and hands over its output record by record, as bytes, as it arrives; never holds the whole output. */
+export function streamRecordBytes(opts: ByteStreamOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(cancelled());
-    const child = spawn(opts.gitPath, opts.args, { cwd: opts.cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    // Boundaries are found in the bytes and each record is decoded on its own: a kept field (a hash, a
-    // subject) then holds only its record's string alive, never a whole 64 KB chunk.
+    const env = { ...gitEnv(), ...STREAM_ENV };
+    const child = spawn(opts.gitPath, opts.args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    // Boundaries are found in the bytes and records are handed over as byte ranges: the caller decodes
+    // only what it keeps, so nothing it keeps holds a whole chunk (or a whole record) alive.
     const sep = Buffer.from(opts.boundary, 'utf8');
     let pending: Buffer = Buffer.alloc(0);
     let stderr = '';
@@ -67,13 +106,13 @@ export function streamRecords(opts: StreamOptions): Promise<void> {
       }
       let pos = 0;
       while (at !== -1 && !stopped) {
-        if (opts.onRecord(pending.toString('utf8', pos, at)) === false) return onAbort();
+        if (opts.onRecord(pending, pos, at) === false) return onAbort();
         pos = at + sep.length;
         at = pending.indexOf(sep, pos);
       }
       pending = pending.subarray(pos);
       if (final && !stopped && pending.length > 0) {
-        if (opts.onRecord(pending.toString('utf8')) === false) stopped = true;
+        if (opts.onRecord(pending, 0, pending.length) === false) stopped = true;
         pending = Buffer.alloc(0);
       }
     };
