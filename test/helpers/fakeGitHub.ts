@@ -6,6 +6,14 @@
  *   real `git` binary answers what commits exist, what a compare contains and where tags point;
  *   tags created through the API are written into it.
  * - Releases, check runs, statuses, pulls, issues and milestones are JSON state seeded by tests.
+ * - GitHub Actions: workflows are the files in `.github/workflows` of the default branch, a
+ *   `workflow_dispatch` is validated against the file at the ref and creates a `queued` run (the
+ *   dispatch and its inputs are recorded in `state(…).dispatches`). Runs move only when the test
+ *   says so (`advanceRun`) or when the injected clock passes a scripted step (`scriptRuns`), so
+ *   time is compressed by moving the clock. Jobs whose environment has required reviewers or a
+ *   wait timer make the run `waiting` until approved (`POST …/pending_deployments`) or the timer
+ *   has passed; jobs with an environment get deployments, as GitHub Actions creates them.
+ * - Deployments, deployment statuses and environments (seeded or created through the API).
  * - Every response is validated against GitHub's OpenAPI description (`@octokit/openapi`); an
  *   invalid one is recorded in `validationErrors` and sent as a 500. Call `assertValid()` in
  *   `afterEach`.
@@ -15,13 +23,58 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { advance, API_VERSIONS, createRun, logsArchive, registerWorkflow, settle, settleRun, workflowFileAtSync, workflowPath, type RunAdvance } from './fakeGitHub/actions';
+import { putEnvironment, recordDeployment, recordDeploymentStatus, type EnvironmentSeed } from './fakeGitHub/deployments';
 import { GitRemote } from './fakeGitHub/git';
 import { errorBody, type World } from './fakeGitHub/objects';
 import { docsUrl, load, schemaHasProperty, validateResponse, type Flavor, type SchemaProblem } from './fakeGitHub/openapi';
-import { compileRoutes, HttpError, matchRoute, ROUTES, type CompiledRoute, type Ctx, type Reply, type Route } from './fakeGitHub/routes';
-import type { CheckRunRecord, IssueRecord, MilestoneRecord, PullRecord, ReleaseRecord, RepoState, StatusRecord } from './fakeGitHub/state';
+import { compileRoutes, HttpError, matchRoute, ROUTES, type CompiledRoute, type Ctx, type Engine, type Reply, type Route } from './fakeGitHub/routes';
+import type {
+  CheckRunRecord,
+  DeploymentRecord,
+  DeploymentState,
+  DeploymentStatusRecord,
+  EnvironmentRecord,
+  IssueRecord,
+  MilestoneRecord,
+  PullRecord,
+  ReleaseRecord,
+  RepoState,
+  RunConclusion,
+  RunRecord,
+  RunStatus,
+  ScriptStep,
+  StatusRecord,
+  WorkflowRecord,
+} from './fakeGitHub/state';
 
-export type { CheckRunRecord, IssueRecord, MilestoneRecord, PullRecord, ReleaseRecord, RepoState, StatusRecord } from './fakeGitHub/state';
+export type {
+  ApprovalRecord,
+  CheckRunRecord,
+  DeploymentRecord,
+  DeploymentState,
+  DeploymentStatusRecord,
+  DispatchRecord,
+  EnvironmentRecord,
+  IssueRecord,
+  JobAdvance,
+  JobRecord,
+  MilestoneRecord,
+  PendingRecord,
+  PullRecord,
+  ReleaseRecord,
+  RepoState,
+  ReviewerSpec,
+  RunConclusion,
+  RunRecord,
+  RunStatus,
+  ScriptStep,
+  StatusRecord,
+  StepRecord,
+  WorkflowRecord,
+} from './fakeGitHub/state';
+export type { RunAdvance } from './fakeGitHub/actions';
+export type { EnvironmentSeed } from './fakeGitHub/deployments';
 export type { Route } from './fakeGitHub/routes';
 
 export interface FakeGitHubOptions {
@@ -71,7 +124,12 @@ export type Fault =
   /** Waits, then answers normally. */
   | { kind: 'delay'; ms: number }
   /** Runs the handler, then lets the test edit the body before validation (to prove validation). */
-  | { kind: 'tamper'; edit: (body: unknown) => unknown };
+  | { kind: 'tamper'; edit: (body: unknown) => unknown }
+  /**
+   * Answers with this status and body instead of running the handler (nothing changes), validated
+   * like any response: e.g. a deployments 202 `{ message }` for a SHA, or an undocumented answer.
+   */
+  | { kind: 'reply'; status: number; body?: unknown; headers?: Record<string, string> };
 
 export interface FaultRule {
   /** HTTP method, any case; any method when absent. */
@@ -108,6 +166,8 @@ export interface AddRepoOptions {
   immutableReleases?: boolean;
   /** Eventual consistency: a release created through the API is missing from the next N `GET /releases`. */
   listLag?: number;
+  /** Eventual consistency: a run created by a dispatch is missing from the next N `GET …/runs` lists. */
+  runListLag?: number;
 }
 
 export interface SeedRelease {
@@ -183,6 +243,59 @@ export interface SeedIssue {
   closed_at?: string | null;
 }
 
+export interface SeedRun {
+  /** The workflow by file name (`deploy.yml`) or path; registered when GitHub does not know it yet. */
+  workflow: string;
+  /** Default `push`. */
+  event?: string;
+  /** Default: the default branch. */
+  head_branch?: string | null;
+  /** Default: the head of `head_branch`. */
+  head_sha?: string;
+  /** Default `completed`. */
+  status?: RunStatus;
+  /** Default `success` when completed. */
+  conclusion?: RunConclusion | null;
+  actor?: string;
+  /** Default: the workflow name for dispatches, the commit subject otherwise. */
+  display_title?: string;
+  inputs?: Record<string, string>;
+  created_at?: string;
+  /** Job names instead of the jobs of the workflow file at `head_sha`. */
+  jobs?: string[];
+}
+
+export interface SeedDeploymentStatus {
+  state: DeploymentState;
+  description?: string;
+  environment?: string;
+  environment_url?: string;
+  log_url?: string;
+  creator?: string;
+  created_at?: string;
+  /** Default false for seeds: exactly the statuses given. */
+  auto_inactive?: boolean;
+}
+
+export interface SeedDeployment {
+  ref: string;
+  /** Default: the commit `ref` resolves to. */
+  sha?: string;
+  /** Default `production`. */
+  environment?: string;
+  task?: string;
+  payload?: Record<string, unknown> | string;
+  description?: string | null;
+  creator?: string;
+  created_at?: string;
+  transient_environment?: boolean;
+  production_environment?: boolean;
+  /** Made by GitHub Actions (`performed_via_github_app`). */
+  viaActions?: boolean;
+  /** Oldest first. */
+  statuses?: SeedDeploymentStatus[];
+}
+
 export interface SeedMilestone {
   number?: number;
   title: string;
@@ -212,6 +325,9 @@ const DEFAULT_MESSAGES: Record<number, string> = {
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** Where the logs download redirects to (outside the API prefix, no token needed, like a signed blob URL). */
+const LOGS_BLOB = /^\/_fake-blob\/actions-logs\/([^/]+)\/([^/]+)\/(\d+)\/(\d+)\.zip$/;
 
 function sleep(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
   return new Promise((resolve) => {
@@ -319,15 +435,26 @@ export class FakeGitHub {
       labels: new Map(),
       nextNumber: 1,
       nextMilestone: 1,
+      workflows: new Map(),
+      runs: [],
+      runScripts: new Map(),
+      runListLag: opts.runListLag ?? 0,
+      dispatches: [],
+      deployments: [],
+      environments: [],
     };
     this.repos.set(`${owner}/${name}`.toLowerCase(), state);
     return state;
   }
 
-  /** The state of a repository (releases, refs created through the API, …) for assertions. */
+  /**
+   * The state of a repository (releases, refs created through the API, runs, dispatches with their
+   * inputs, deployments, …) for assertions; runs are settled at the clock's time first.
+   */
   state(owner: string, repo: string): RepoState {
     const r = this.repos.get(`${owner}/${repo}`.toLowerCase());
     if (!r) throw new Error(`fake GitHub: no repository ${owner}/${repo} (call addRepo first)`);
+    settle(this.engine, r);
     return r;
   }
 
@@ -503,6 +630,120 @@ export class FakeGitHub {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Actions, deployments and environments
+
+  /** Creates an environment or updates its protection rules (required reviewers, wait timer). */
+  addEnvironment(owner: string, repo: string, seed: EnvironmentSeed): EnvironmentRecord {
+    return putEnvironment(this.engine, this.state(owner, repo), seed);
+  }
+
+  /** Seeds a deployment with its statuses (oldest first); its environment is created when new. */
+  addDeployment(owner: string, repo: string, seed: SeedDeployment): DeploymentRecord {
+    const r = this.state(owner, repo);
+    const sha = seed.sha ?? r.git.resolveCommitSync(seed.ref);
+    if (!sha) throw new Error(`fake GitHub: cannot resolve deployment ref ${seed.ref}`);
+    const d = recordDeployment(this.engine, r, { ...seed, sha, creator: seed.creator ?? this.login });
+    for (const st of seed.statuses ?? []) this.addDeploymentStatus(owner, repo, d.id, st);
+    return d;
+  }
+
+  /** Seeds a deployment status (no `auto_inactive` unless asked). */
+  addDeploymentStatus(owner: string, repo: string, deploymentId: number, seed: SeedDeploymentStatus): DeploymentStatusRecord {
+    const r = this.state(owner, repo);
+    const d = r.deployments.find((x) => x.id === deploymentId);
+    if (!d) throw new Error(`fake GitHub: no deployment ${deploymentId}`);
+    return recordDeploymentStatus(this.engine, r, d, { ...seed, creator: seed.creator ?? this.login, auto_inactive: seed.auto_inactive ?? false, viaActions: d.viaActions });
+  }
+
+  /** Sets a workflow's state (e.g. `disabled_manually`: dispatches are refused). */
+  setWorkflowState(owner: string, repo: string, workflow: string, state: WorkflowRecord['state']): WorkflowRecord {
+    const wf = registerWorkflow(this.engine, this.state(owner, repo), workflowPath(workflow));
+    wf.state = state;
+    wf.updated_at = iso(this.clock());
+    return wf;
+  }
+
+  /**
+   * Seeds a workflow run (default: a completed, successful `push` run of the default branch head),
+   * with the jobs of the workflow file at its commit.
+   */
+  addRun(owner: string, repo: string, seed: SeedRun): RunRecord {
+    const r = this.state(owner, repo);
+    const wf = registerWorkflow(this.engine, r, workflowPath(seed.workflow));
+    const branch = seed.head_branch === undefined ? r.defaultBranch : seed.head_branch;
+    const sha = seed.head_sha ?? (branch ? r.git.resolveCommitSync(branch) : null);
+    if (!sha) throw new Error(`fake GitHub: cannot resolve the head of run ${seed.workflow}`);
+    const event = seed.event ?? 'push';
+    let title = seed.display_title;
+    if (title === undefined && event !== 'workflow_dispatch') {
+      try {
+        title = r.git.runSync(['log', '-1', '--format=%s', sha]);
+      } catch {
+        title = undefined;
+      }
+    }
+    const createdMs = seed.created_at === undefined ? this.clock() : Date.parse(seed.created_at);
+    const run = createRun(this.engine, r, wf, {
+      event,
+      head_branch: branch,
+      head_sha: sha,
+      actor: seed.actor ?? this.login,
+      inputs: seed.inputs ?? null,
+      file: workflowFileAtSync(r, sha, wf.path),
+      createdMs,
+      display_title: title,
+      jobs: seed.jobs?.map((name) => ({ name, environment: null, environment_url: null, steps: ['Set up job', 'Complete job'], labels: ['ubuntu-latest'] })),
+    });
+    const status = seed.status ?? 'completed';
+    if (status !== 'queued' && status !== 'waiting') {
+      // A seeded run is past its environment checks.
+      for (const job of run.jobs) if (job.status === 'waiting') job.status = 'queued';
+      run.pending = [];
+      run.readyMs = createdMs;
+      advance(this.engine, r, run, { status, conclusion: seed.conclusion }, createdMs);
+    }
+    return run;
+  }
+
+  /** A run, settled at the clock's time. */
+  getRun(owner: string, repo: string, runId: number): RunRecord {
+    const run = this.state(owner, repo).runs.find((x) => x.id === runId);
+    if (!run) throw new Error(`fake GitHub: no run ${runId} in ${owner}/${repo}`);
+    return run;
+  }
+
+  /**
+   * Moves a run now: `in_progress` starts its queued jobs, `completed` finishes the unfinished ones
+   * with the run's conclusion (default success); `jobs` sets single jobs and steps by name. Throws
+   * for a run that waits for reviews or a wait timer, or that is completed (re-run it first).
+   */
+  advanceRun(owner: string, repo: string, runId: number, to: RunAdvance): RunRecord {
+    const run = this.getRun(owner, repo, runId);
+    advance(this.engine, this.state(owner, repo), run, to, this.clock());
+    return run;
+  }
+
+  /**
+   * Scripts every later run of a workflow (file name, path or id): each step applies when the
+   * clock passes `after` ms from the moment the run (or re-run attempt) became runnable, i.e. was
+   * created or released by reviews and wait timers. Steps with `attempt` apply to that attempt only.
+   */
+  scriptRuns(owner: string, repo: string, workflow: string | number, steps: ScriptStep[]): void {
+    const r = this.state(owner, repo);
+    const wf = typeof workflow === 'number' ? [...r.workflows.values()].find((w) => w.id === workflow) : registerWorkflow(this.engine, r, workflowPath(workflow));
+    if (!wf) throw new Error(`fake GitHub: no workflow ${workflow}`);
+    r.runScripts.set(wf.id, steps.map((st) => ({ ...st })));
+  }
+
+  /** Adds scripted steps to one existing run (relative to when it became runnable). */
+  scriptRun(owner: string, repo: string, runId: number, steps: ScriptStep[]): void {
+    const r = this.state(owner, repo);
+    const run = this.getRun(owner, repo, runId);
+    run.script.push(...steps.map((st) => ({ ...st })));
+    settleRun(this.engine, r, run, this.clock());
+  }
+
+  // -------------------------------------------------------------------------------------------
   // faults and checks
 
   /**
@@ -566,6 +807,11 @@ export class FakeGitHub {
 
   private nextId(): number {
     return ++this.lastId;
+  }
+
+  /** What the simulation (runs, deployments) needs from the server. */
+  private get engine(): Engine {
+    return { w: this.world, login: this.login, nextId: () => this.nextId(), clock: this.clock };
   }
 
   private userId(login: string): number {
@@ -652,6 +898,11 @@ export class FakeGitHub {
         body = text;
       }
     }
+    const blob = LOGS_BLOB.exec(url.pathname);
+    if (blob && method === 'GET') {
+      this.serveLogs(res, blob);
+      return;
+    }
     const inPrefix = this.prefix === '' || url.pathname === this.prefix || url.pathname.startsWith(`${this.prefix}/`);
     const path = inPrefix ? url.pathname.slice(this.prefix.length) || '/' : url.pathname;
     const match = inPrefix ? matchRoute(this.routes, method, path) : null;
@@ -663,9 +914,12 @@ export class FakeGitHub {
     const authorized = auth?.[1] === this.token;
     const rec: RecordedRequest = { method, path, query, body, authorized, operationId, headers, status: null };
     this.requests.push(rec);
+    const asked = headers['x-github-api-version'];
+    const versions: readonly string[] = this.flavor === 'api.github.com' ? API_VERSIONS : ['2022-11-28'];
+    const selected: Record<string, string> = asked !== undefined && versions.includes(asked) ? { 'x-github-api-version-selected': asked } : {};
     const send = (status: number, b: unknown, h: Record<string, string> = {}) => {
       rec.status = status;
-      this.write(res, status, b, h);
+      this.write(res, status, b, { ...selected, ...h });
     };
 
     if (!authorized) {
@@ -678,6 +932,7 @@ export class FakeGitHub {
 
     const fault = this.takeFault(method, path, operationId);
     let tamper: ((b: unknown) => unknown) | null = null;
+    let canned: Reply | null = null;
     if (fault) {
       switch (fault.kind) {
         case 'status': {
@@ -721,12 +976,15 @@ export class FakeGitHub {
           if (this.closed) return;
           break;
         case 'afterApply': {
-          if (match && !badJson) await this.run(match.route, match.params, query, body, docs, url);
+          if (match && !badJson) await this.execute(match.route, match.params, query, body, headers, docs, url);
           send(fault.status, errorBody(DEFAULT_MESSAGES[fault.status] ?? 'Server Error', docs, fault.status));
           return;
         }
         case 'tamper':
           tamper = fault.edit;
+          break;
+        case 'reply':
+          canned = { status: fault.status, body: fault.body, headers: fault.headers };
           break;
       }
     }
@@ -739,7 +997,7 @@ export class FakeGitHub {
       send(404, errorBody('Not Found', DOCS_ROOT, 404));
       return;
     }
-    const reply = await this.run(match.route, match.params, query, body, docs, url);
+    const reply = canned ?? (await this.execute(match.route, match.params, query, body, headers, docs, url));
     if (tamper) reply.body = tamper(structuredClone(reply.body));
     const problem = validateResponse(this.flavor, method, match.route.template, reply.status, reply.body);
     if (problem) {
@@ -750,8 +1008,30 @@ export class FakeGitHub {
     send(reply.status, reply.body, reply.headers ?? {});
   }
 
+  /** Answers the redirect target of a logs download: a zip with one text file per job. */
+  private serveLogs(res: ServerResponse, m: RegExpExecArray): void {
+    const r = this.repos.get(`${m[1]}/${m[2]}`.toLowerCase());
+    const run = r?.runs.find((x) => x.id === Number(m[3]));
+    if (!r || !run) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('The specified blob does not exist.');
+      return;
+    }
+    const data = logsArchive(r, run, Number(m[4]));
+    res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(data.length) });
+    res.end(data);
+  }
+
   /** Runs a handler; writes are serialized so concurrent requests see each other's effects. */
-  private async run(route: Route, params: Record<string, string>, query: Record<string, string>, body: unknown, docs: string, url: URL): Promise<Reply> {
+  private async execute(
+    route: Route,
+    params: Record<string, string>,
+    query: Record<string, string>,
+    body: unknown,
+    headers: Record<string, string>,
+    docs: string,
+    url: URL,
+  ): Promise<Reply> {
     let repo: RepoState | undefined;
     if (route.template.startsWith('/repos/{owner}/{repo}')) {
       repo = this.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
@@ -766,9 +1046,12 @@ export class FakeGitHub {
       params,
       query,
       body,
+      headers,
+      flavor: this.flavor,
       docs,
       login: this.login,
       nextId: () => this.nextId(),
+      clock: this.clock,
       now: () => iso(this.clock()),
       urlWith: (q) => {
         const u = new URL(url.pathname, this.origin);
@@ -778,6 +1061,8 @@ export class FakeGitHub {
     };
     const exec = async (): Promise<Reply> => {
       try {
+        // Scripted run steps and wait timers that the clock has passed happen before anything is read.
+        if (repo) settle(this.engine, repo);
         return await route.handler(ctx);
       } catch (err) {
         if (err instanceof HttpError) return { status: err.status, body: err.body, headers: err.headers };

@@ -47,6 +47,16 @@ export function isPlainRefName(name: string): boolean {
   );
 }
 
+/** An entry of a tree, as `git ls-tree -l` shows it. */
+export interface TreeEntry {
+  mode: string;
+  type: 'blob' | 'tree' | 'commit';
+  sha: string;
+  /** Bytes of a blob; 0 for trees and submodules. */
+  size: number;
+  name: string;
+}
+
 interface RunResult {
   code: number;
   stdout: Buffer;
@@ -184,6 +194,60 @@ export class GitRemote {
   /** Whether `ancestor` is reachable from `descendant`. */
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     return (await this.run(['merge-base', '--is-ancestor', ancestor, descendant])).code === 0;
+  }
+
+  /** The object at `path` in a commit (`<commit>:<path>`; an empty path is the root tree), or null. */
+  async objectAt(commit: string, path: string): Promise<{ sha: string; type: string; size: number } | null> {
+    if (!SHA.test(commit) || path.includes('\n')) return null;
+    const out = (await this.run(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], `${commit}:${path}\n`)).stdout.toString('utf8').trim();
+    const [sha, type, size] = out.split(' ');
+    if (!sha || !SHA.test(sha) || !type) return null;
+    return { sha, type, size: Number(size) };
+  }
+
+  /** The bytes of a blob by full SHA. */
+  async blob(sha: string): Promise<Buffer> {
+    if (!SHA.test(sha)) throw new Error(`not a blob SHA: ${sha}`);
+    return this.must(['cat-file', 'blob', sha]);
+  }
+
+  /** The entries of a tree by full SHA. */
+  async tree(sha: string): Promise<TreeEntry[]> {
+    if (!SHA.test(sha)) return [];
+    const out = (await this.must(['ls-tree', '-l', '-z', sha])).toString('utf8');
+    const entries: TreeEntry[] = [];
+    for (const rec of out.split('\0')) {
+      const tab = rec.indexOf('\t');
+      if (tab < 0) continue;
+      const [mode = '', type = '', objectSha = '', size = ''] = rec.slice(0, tab).split(/ +/);
+      if (type !== 'blob' && type !== 'tree' && type !== 'commit') continue;
+      entries.push({ mode, type, sha: objectSha, size: size === '-' ? 0 : Number(size), name: rec.slice(tab + 1) });
+    }
+    return entries;
+  }
+
+  /**
+   * Merges `theirs` into the branch `branch` (full ref name) the way GitHub's server-side merges do:
+   * no work tree, a merge commit by `author`, the ref moved only if it still points at `ours`.
+   * Returns the merge commit, or null on conflicts (nothing changes then).
+   */
+  async mergeInto(branch: string, ours: string, theirs: string, message: string, author: { name: string; email: string; dateSec: number }): Promise<string | null> {
+    const merged = await this.run(['merge-tree', '--write-tree', '--no-messages', ours, theirs]);
+    if (merged.code !== 0) return null;
+    const tree = merged.stdout.toString('utf8').split('\n')[0]?.trim() ?? '';
+    if (!SHA.test(tree)) return null;
+    const date = `${author.dateSec} +0000`;
+    const env = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_AUTHOR_DATE: date, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email, GIT_COMMITTER_DATE: date };
+    const commit = await new Promise<string>((resolve, reject) => {
+      const child = spawn('git', ['commit-tree', tree, '-p', ours, '-p', theirs, '-F', '-'], { cwd: this.dir, env: { ...gitEnv(), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out).toString('utf8').trim()) : reject(new Error(`git commit-tree failed (${code})`))));
+      child.stdin.end(message);
+    });
+    const moved = await this.run(['update-ref', '--no-deref', branch, commit, ours]);
+    return moved.code === 0 ? commit : null;
   }
 
   /** Reads commits by full SHA (`git cat-file --batch`, so any message text is parsed exactly). */

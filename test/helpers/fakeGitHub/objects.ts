@@ -230,7 +230,7 @@ export function gitRefObject(w: World, r: RepoState, ref: string, sha: string, t
 
 const ACTIONS_APP_ID = 15368;
 
-function app(w: World, a: { slug: string; name: string }): Record<string, unknown> {
+export function app(w: World, a: { slug: string; name: string }): Record<string, unknown> {
   const id = a.slug === 'github-actions' ? ACTIONS_APP_ID : w.idFor(`app:${a.slug}`);
   return {
     id,

@@ -99,6 +99,15 @@ function patchKnownGaps(schemas: Record<string, Json>): void {
       conclusion.enum = [...conclusion.enum, 'stale'];
     }
   }
+  // A deployment status created without URLs carries "" for them (the description's own default is
+  // "", which its `format: uri` then rejects).
+  const deploymentStatus = schemas['deployment-status'];
+  if (isObject(deploymentStatus) && isObject(deploymentStatus.properties)) {
+    for (const key of ['target_url', 'log_url', 'environment_url']) {
+      const prop = deploymentStatus.properties[key];
+      if (isObject(prop) && prop.format === 'uri') deploymentStatus.properties[key] = { anyOf: [{ ...prop }, { type: 'string', maxLength: 0 }] };
+    }
+  }
 }
 
 function fileOf(flavor: Flavor): string {

@@ -4,10 +4,12 @@
  * and error bodies. Add a row (and its handler) to support another endpoint.
  */
 import { isPlainRefName } from './git';
+import { ACTIONS_ROUTES } from './actions';
+import { DEPLOYMENT_ROUTES } from './deployments';
+import { checkBody, linkHeader, notFound, paginate, unprocessable, validationFailed, intParam, type Ctx, type Reply, type Route } from './http';
 import {
   checkRunObject,
   commitObject,
-  errorBody,
   gitRefObject,
   issueObject,
   milestoneObject,
@@ -16,122 +18,10 @@ import {
   releaseObject,
   repository,
   statusObject, simpleUser,
-  type World,
 } from './objects';
 import type { IssueRecord, PullRecord, ReleaseRecord, RepoState } from './state';
 
-/** What a handler answers. */
-export interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** An error answer (GitHub's error body); thrown by handlers. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(String(body.message ?? status));
-  }
-}
-
-/** What a handler gets. */
-export interface Ctx {
-  w: World;
-  /** The repository of `/repos/{owner}/{repo}/…` routes (resolved before the handler; 404 when unknown). */
-  repo: RepoState;
-  params: Record<string, string>;
-  query: Record<string, string>;
-  body: unknown;
-  /** `documentation_url` of this operation. */
-  docs: string;
-  /** Login the token belongs to. */
-  login: string;
-  nextId(): number;
-  now(): string;
-  /** Absolute URL of this request with other query values (for `Link`). */
-  urlWith(query: Record<string, string>): string;
-}
-
-export interface Route {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** The OpenAPI path template, exactly as in the description's `paths`. */
-  template: string;
-  /** Path parameters that may contain `/` (the description's `x-multi-segment`). */
-  multiSegment?: string[];
-  /** What `x-accepted-github-permissions` names when this operation is refused for a permission. */
-  permission: string;
-  handler(ctx: Ctx): Promise<Reply>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// errors and pagination
-
-function notFound(ctx: Ctx, message = 'Not Found'): HttpError {
-  return new HttpError(404, errorBody(message, ctx.docs, 404));
-}
-
-function unprocessable(ctx: Ctx, message: string): HttpError {
-  return new HttpError(422, errorBody(message, ctx.docs, 422));
-}
-
-function validationFailed(ctx: Ctx, errors: Array<Record<string, unknown>>): HttpError {
-  return new HttpError(422, errorBody('Validation Failed', ctx.docs, 422, { errors }));
-}
-
-type FieldType = 'string' | 'boolean' | 'integer';
-
-/** Checks request fields the way GitHub's schema validation answers (422 "Invalid request."). */
-function checkBody(ctx: Ctx, spec: Record<string, FieldType | readonly string[]>, required: string[] = []): Record<string, unknown> {
-  const body = ctx.body;
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-    if (required.length === 0 && body === undefined) return {};
-    throw unprocessable(ctx, 'Invalid request.\n\nInvalid input: object is expected.');
-  }
-  const b = body as Record<string, unknown>;
-  for (const k of required) {
-    if (b[k] === undefined) throw unprocessable(ctx, `Invalid request.\n\n"${k}" wasn't supplied.`);
-  }
-  for (const [k, t] of Object.entries(spec)) {
-    const v = b[k];
-    if (v === undefined) continue;
-    if (Array.isArray(t)) {
-      if (typeof v !== 'string' || !t.includes(v)) throw unprocessable(ctx, `Invalid request.\n\nFor 'properties/${k}', ${JSON.stringify(v)} is not one of ${JSON.stringify(t)}.`);
-    } else if (t === 'integer' ? !Number.isInteger(v) : typeof v !== t) {
-      if (v === null && t === 'string' && (k === 'name' || k === 'body')) continue;
-      throw unprocessable(ctx, `Invalid request.\n\nFor 'properties/${k}', ${JSON.stringify(v)} is not a${t === 'integer' ? 'n' : ''} ${t}.`);
-    }
-  }
-  return b;
-}
-
-function intParam(v: string | undefined, fallback: number): number {
-  if (v === undefined || !/^\d+$/.test(v)) return fallback;
-  return Number(v);
-}
-
-/** One page of `items` (`per_page` ≤ 100, default 30) and GitHub's `Link` header when there are more pages. */
-function paginate<T>(ctx: Ctx, items: T[], defaultPerPage = 30): { items: T[]; headers: Record<string, string> } {
-  const perPage = Math.min(Math.max(intParam(ctx.query.per_page, defaultPerPage), 1), 100);
-  const page = Math.max(intParam(ctx.query.page, 1), 1);
-  return { items: items.slice((page - 1) * perPage, page * perPage), headers: linkHeader(ctx, items.length, perPage, page) };
-}
-
-function linkHeader(ctx: Ctx, total: number, perPage: number, page: number): Record<string, string> {
-  const last = Math.max(Math.ceil(total / perPage), 1);
-  const links: string[] = [];
-  const at = (p: number, rel: string) => links.push(`<${ctx.urlWith({ ...ctx.query, per_page: String(perPage), page: String(p) })}>; rel="${rel}"`);
-  if (page > 1) at(Math.min(page - 1, last), 'prev');
-  if (page < last) {
-    at(page + 1, 'next');
-    at(last, 'last');
-  }
-  if (page > 1) at(1, 'first');
-  return links.length > 0 ? { link: links.join(', ') } : {};
-}
+export { HttpError, type Ctx, type Engine, type Reply, type Route } from './http';
 
 // ---------------------------------------------------------------------------------------------
 // releases
@@ -539,6 +429,8 @@ export const ROUTES: Route[] = [
   { method: 'GET', template: '/repos/{owner}/{repo}/pulls/{pull_number}', permission: 'pull_requests=read', handler: getPull },
   { method: 'GET', template: '/repos/{owner}/{repo}/issues', permission: 'issues=read', handler: listIssues },
   { method: 'GET', template: '/repos/{owner}/{repo}/milestones', permission: 'issues=read', handler: listMilestones },
+  ...ACTIONS_ROUTES,
+  ...DEPLOYMENT_ROUTES,
 ];
 
 /** A compiled route: the template as a regular expression over the raw (percent-encoded) path. */

@@ -109,6 +109,212 @@ export interface MilestoneRecord {
   closed_at: string | null;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+export type RunStatus = 'requested' | 'queued' | 'pending' | 'waiting' | 'in_progress' | 'completed';
+export type RunConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required' | 'stale' | 'startup_failure';
+export type JobStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
+export type JobConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
+
+/** A workflow file GitHub knows (found on the default branch, or seeded). */
+export interface WorkflowRecord {
+  id: number;
+  /** `.github/workflows/deploy.yml` */
+  path: string;
+  state: 'active' | 'deleted' | 'disabled_fork' | 'disabled_inactivity' | 'disabled_manually';
+  created_at: string;
+  updated_at: string;
+  /** Next `run_number`. */
+  nextRunNumber: number;
+}
+
+export interface StepRecord {
+  name: string;
+  number: number;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: JobConclusion | null;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export interface JobRecord {
+  id: number;
+  name: string;
+  /** Attempt of the run this job execution belongs to. */
+  run_attempt: number;
+  status: JobStatus;
+  conclusion: JobConclusion | null;
+  created_at: string;
+  started_at: string;
+  completed_at: string | null;
+  steps: StepRecord[];
+  labels: string[];
+  runner_name: string | null;
+  /** Environment the job deploys to (`jobs.<id>.environment`), evaluated; null for none. */
+  environment: string | null;
+  /** `jobs.<id>.environment.url` when it is a literal URL. */
+  environment_url: string | null;
+  /** The deployment GitHub created for this job execution (jobs with an environment). */
+  deploymentId: number | null;
+}
+
+/** One environment a run waits for (required reviewers and/or a wait timer). */
+export interface PendingRecord {
+  environmentId: number;
+  /** Names of the jobs waiting for it. */
+  jobs: string[];
+  /** When the wait timer started (ms); it ends `wait_timer` minutes later. */
+  waitStartedMs: number;
+  waitTimerMin: number;
+  /** Whether the environment has required reviewers. */
+  needsReview: boolean;
+  /** When a reviewer approved (ms); null while unapproved. */
+  approvedMs: number | null;
+}
+
+export interface ApprovalRecord {
+  environmentIds: number[];
+  state: 'approved' | 'rejected';
+  user: string;
+  comment: string;
+}
+
+/** A scripted transition of a run, applied when the injected clock passes `after` (see `FakeGitHub.scriptRuns`). */
+export interface ScriptStep {
+  /** Milliseconds after the run (attempt) became runnable: created, or released by reviews and wait timers. */
+  after: number;
+  status: RunStatus;
+  conclusion?: RunConclusion | null;
+  jobs?: JobAdvance[];
+  /** Only in this attempt (default: every attempt). */
+  attempt?: number;
+}
+
+/** How a job changes in `advanceRun` (jobs are matched by name; an unknown name adds a job). */
+export interface JobAdvance {
+  name: string;
+  status?: JobStatus;
+  conclusion?: JobConclusion | null;
+  /** Steps by name (an unknown name adds a step before "Complete job"). */
+  steps?: Array<{ name: string; status?: StepRecord['status']; conclusion?: JobConclusion | null }>;
+}
+
+export interface RunRecord {
+  id: number;
+  workflowId: number;
+  /** Workflow name (`name:` of the file at the run's commit, else its path). */
+  name: string;
+  path: string;
+  display_title: string;
+  event: string;
+  head_branch: string | null;
+  head_sha: string;
+  run_number: number;
+  run_attempt: number;
+  status: RunStatus;
+  conclusion: RunConclusion | null;
+  actor: string;
+  triggering_actor: string;
+  created_at: string;
+  updated_at: string;
+  run_started_at: string;
+  /** `workflow_dispatch` inputs as the run saw them (defaults applied, values as strings). */
+  inputs: Record<string, string> | null;
+  /** Jobs of every attempt (`filter=all`); the latest execution of each job is `filter=latest`. */
+  jobs: JobRecord[];
+  /** Environments this attempt waits for. */
+  pending: PendingRecord[];
+  approvals: ApprovalRecord[];
+  /** When the current attempt became runnable (ms); null while it waits. */
+  readyMs: number | null;
+  script: ScriptStep[];
+  /** Script steps already applied in this attempt (indexes into `script`). */
+  applied: number[];
+  /** Remaining `GET …/runs` list calls that do not see this run yet (eventual consistency). */
+  hiddenFromLists: number;
+  /** Job templates from the workflow file, used again by re-runs. */
+  plan: JobPlan[];
+}
+
+/** A job as the workflow file describes it. */
+export interface JobPlan {
+  name: string;
+  environment: string | null;
+  environment_url: string | null;
+  steps: string[];
+  labels: string[];
+}
+
+/** One `POST …/dispatches` the server accepted. */
+export interface DispatchRecord {
+  workflowId: number;
+  workflowPath: string;
+  ref: string;
+  /** `inputs` exactly as sent. */
+  inputs: Record<string, unknown>;
+  /** Inputs as the run got them: defaults applied, every value a string. */
+  resolvedInputs: Record<string, string>;
+  returnRunDetails: boolean;
+  runId: number;
+  at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deployments and environments
+
+export type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+
+export interface DeploymentStatusRecord {
+  id: number;
+  state: DeploymentState;
+  creator: string;
+  description: string;
+  environment: string;
+  target_url: string;
+  log_url: string;
+  environment_url: string;
+  created_at: string;
+  updated_at: string;
+  viaActions: boolean;
+}
+
+export interface DeploymentRecord {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  payload: Record<string, unknown> | string;
+  original_environment: string;
+  environment: string;
+  description: string | null;
+  creator: string;
+  created_at: string;
+  updated_at: string;
+  transient_environment: boolean;
+  production_environment: boolean;
+  /** Created by GitHub Actions for a job with an environment (`performed_via_github_app`). */
+  viaActions: boolean;
+  /** Oldest first. */
+  statuses: DeploymentStatusRecord[];
+}
+
+export type ReviewerSpec = { type: 'User'; login: string } | { type: 'Team'; slug: string; members: string[] };
+
+export interface EnvironmentRecord {
+  id: number;
+  name: string;
+  created_at: string;
+  updated_at: string;
+  /** Minutes (0: none). */
+  wait_timer: number;
+  reviewers: ReviewerSpec[];
+  prevent_self_review: boolean;
+  deployment_branch_policy: { protected_branches: boolean; custom_branch_policies: boolean } | null;
+  /** Stable ids of the protection rules. */
+  ruleIds: { wait_timer: number; required_reviewers: number; branch_policy: number };
+}
+
 export interface RepoState {
   owner: string;
   name: string;
@@ -131,4 +337,14 @@ export interface RepoState {
   labels: Map<string, { id: number; color: string; description: string }>;
   nextNumber: number;
   nextMilestone: number;
+  /** Workflows by path. */
+  workflows: Map<string, WorkflowRecord>;
+  runs: RunRecord[];
+  /** Scripts given to every new run of a workflow (by workflow id). */
+  runScripts: Map<number, ScriptStep[]>;
+  /** How many `GET …/runs` calls a run created by a dispatch stays unlisted for. */
+  runListLag: number;
+  dispatches: DispatchRecord[];
+  deployments: DeploymentRecord[];
+  environments: EnvironmentRecord[];
 }
