@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { deployConfigSchema } from './deploy/schema';
 import { ConfigError } from './errors';
 import { repoPathSchema } from './gates/kind';
 import { gatesSchema } from './gates/schema';
@@ -93,6 +94,9 @@ export const notesConfigSchema = z.strictObject({
   decisionLog: repoPathSchema
     .default('RELEASE-DECISIONS.md')
     .describe('Repository-relative markdown file that Record Go/No-Go Decision appends to.'),
+  deploy: deployConfigSchema
+    .optional()
+    .describe('Environments to deploy to (staging → production), their providers, strategies, health checks and protection. Omitted: the GitHub Deployments API, one environment at a time.'),
 });
 
 /** The parsed, defaulted notes configuration. */
