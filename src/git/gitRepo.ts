@@ -56,12 +56,8 @@ export class LocalGitRepo implements GitRepo {
 
   /** The configured remotes and their fetch URLs (as written in the config: may carry credentials, never show them raw). */
   async remotes(): Promise<{ name: string; url: string }[]> {
-    let out: string;
-    try {
-      out = await this.run(['config', '--get-regexp', '^remote\\..*\\.url$']);
-    } catch {
-      return []; // exit 1: no remotes
-    }
+    // Our own runner: simple-git waits 50 ms after a process that prints nothing (no remotes: exit 1, no output).
+    const out = await execGit(this.gitPath, this.root, ['config', '--get-regexp', '^remote\\..*\\.url$'], { okCodes: [0, 1] });
     const remotes: { name: string; url: string }[] = [];
     for (const line of out.split('\n')) {
       const m = /^remote\.(.+)\.url (.*)$/.exec(line);

@@ -10,9 +10,9 @@ export interface GitHubRemote {
 }
 
 /** The remotes of the repository that point at GitHub (github.com or the configured Enterprise host). */
-export async function githubRemotes(repo: LocalGitRepo, enterpriseUrl?: string): Promise<GitHubRemote[]> {
+export async function githubRemotes(repo: LocalGitRepo, enterpriseUrl?: string, known?: { name: string; url: string }[]): Promise<GitHubRemote[]> {
   const out: GitHubRemote[] = [];
-  for (const r of await repo.remotes()) {
+  for (const r of known ?? (await repo.remotes())) {
     const ref = githubRepoOf(r.url, enterpriseUrl);
     if (ref) out.push({ name: r.name, ref });
   }
@@ -28,7 +28,7 @@ export async function chooseGitHubRepo(
   options: { remote?: string; enterpriseUrl?: string; pick?: (choices: GitHubRemote[]) => Promise<GitHubRemote | undefined> },
 ): Promise<GitHubRepoRef> {
   const all = await repo.remotes();
-  const remotes = await githubRemotes(repo, options.enterpriseUrl);
+  const remotes = await githubRemotes(repo, options.enterpriseUrl, all);
   if (options.remote !== undefined) {
     const named = remotes.find((r) => r.name === options.remote);
     if (named) return named.ref;
@@ -61,7 +61,7 @@ export async function remoteNameFor(repo: LocalGitRepo, ref: GitHubRepoRef, opti
     if (!all.some((r) => r.name === options.remote)) throw new UsageError(`There is no remote named ${JSON.stringify(options.remote)}.`, `Use one of: ${all.map((r) => r.name).join(', ') || '(none)'}.`);
     return options.remote;
   }
-  const match = (await githubRemotes(repo, options.enterpriseUrl)).find((r) => r.ref.owner.toLowerCase() === ref.owner.toLowerCase() && r.ref.repo.toLowerCase() === ref.repo.toLowerCase());
+  const match = (await githubRemotes(repo, options.enterpriseUrl, all)).find((r) => r.ref.owner.toLowerCase() === ref.owner.toLowerCase() && r.ref.repo.toLowerCase() === ref.repo.toLowerCase());
   if (match) return match.name;
   if (all.some((r) => r.name === 'origin')) return 'origin';
   throw new UsageError(`No git remote points at ${ref.owner}/${ref.repo} to push the version bump to.`, 'Name one with --remote NAME (in the editor: the releaseManager.github.remote setting).');
