@@ -11,6 +11,7 @@ import { renderMarkdown } from '../core/render';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import { createGateContext } from '../node/gateContext';
+import { runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
 import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, runPublishCommand } from './publish';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
@@ -34,6 +35,9 @@ Commands:
   changelog   Notes of every release in the history, newest first
   gates       Readiness gates of the next release and the GO / NO-GO verdict
   publish     Tag the release commit and publish the GitHub release (resumable; asks first)
+  deploy      Deploy a release to an environment (GitHub Deployments or a workflow; journaled)  [preview]
+  rollback    Roll an environment back to its last successful deployment                        [preview]
+  status      Deploys and rollbacks recorded in this repository's journal                        [preview]
 
 Options:
   --repo DIR            Repository (default: current directory)
@@ -50,14 +54,18 @@ Options:
   --bump                Write the version into the version files, commit and push first                       [publish]
   --yes                 Do not ask for confirmation (required without a terminal)                            [publish]
   --remote NAME         Git remote naming the GitHub repository, when several do                     [publish, gates]
+  --env ENV             Environment of the deploy config (or a GitHub environment)        [deploy, rollback, status]
+  --ref REF             What to deploy (default: the release tag at HEAD)                                    [deploy]
+  --strategy NAME       canary, blue-green or rolling (default: the environment's)                          [deploy]
   -h, --help            Show this help
 
 GitHub: the token is read from GITHUB_TOKEN or GH_TOKEN and sent only to GITHUB_API_URL (default
 https://api.github.com); GITHUB_REPOSITORY=OWNER/REPO overrides the remote.
 
-Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error.`;
+Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error, 130 cancelled.`;
 
-const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish']);
+const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status']);
+const DEPLOY_COMMANDS = new Set(['deploy', 'rollback', 'status']);
 
 const OPTIONS = {
   repo: { type: 'string' },
@@ -74,6 +82,9 @@ const OPTIONS = {
   bump: { type: 'boolean' },
   yes: { type: 'boolean' },
   remote: { type: 'string' },
+  env: { type: 'string' },
+  ref: { type: 'string' },
+  strategy: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -108,16 +119,20 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...extra] = positionals;
-  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish.');
+  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
-  const publishOnly = (['tag', 'notes-file', 'draft', 'bump', 'yes'] as const).filter((k) => values[k] !== undefined);
+  const publishOnly = (['tag', 'notes-file', 'draft', 'bump', 'yes'] as const).filter((k) => values[k] !== undefined && !(k === 'yes' && (command === 'deploy' || command === 'rollback')));
+  const deployOnly = (['env', 'ref', 'strategy'] as const).filter((k) => values[k] !== undefined);
+  if (!DEPLOY_COMMANDS.has(command!) && deployOnly.length > 0) {
+    throw new UsageError(`--${deployOnly[0]} applies to deploy, rollback and status only.`, 'See release-manager --help.');
+  }
   if (command !== 'publish' && publishOnly.length > 0) {
     throw new UsageError(`--${publishOnly[0]} applies to publish only.`, 'Use release-manager publish --help for its options.');
   }
   if (command === 'publish' && (values.from !== undefined || values.to !== undefined || values.format !== undefined)) {
     throw new UsageError('publish releases HEAD with the drafted or given notes: --from, --to and --format do not apply.', 'Check out the commit to release; pass --notes-file to publish edited notes.');
   }
-  const textual = command === 'version' || command === 'gates' || command === 'publish';
+  const textual = command === 'version' || command === 'gates' || command === 'publish' || DEPLOY_COMMANDS.has(command!);
   const format = values.format ?? (textual ? 'text' : 'markdown');
   const formats = textual ? ['text', 'json'] : ['markdown', 'json'];
   if (!formats.includes(format)) throw new UsageError(`--format ${JSON.stringify(format)} is not supported by ${command}.`, `Use one of: ${formats.join(', ')}.`);
@@ -133,6 +148,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const repo = await LocalGitRepo.open(values.repo ?? io.cwd);
   const config = await loadConfig(repo.root);
   const env = io.env ?? process.env;
+  if (command === 'deploy' || command === 'rollback' || command === 'status') {
+    if (command !== 'status' && values.env === undefined) throw new UsageError(`${command} needs --env ENV.`, `Name the environment, e.g. release-manager ${command} --env staging.`);
+    if (command === 'status') return runStatusCommand(repo, { env: values.env }, io);
+    if (command === 'rollback') return runRollbackCommand(repo, config, { env: values.env!, yes: values.yes === true, remote: values.remote }, { ...io, env });
+    return runDeployCommand(repo, config, { env: values.env!, ref: values.ref, strategy: values.strategy, yes: values.yes === true, remote: values.remote }, { ...io, env });
+  }
   if (command === 'publish') {
     return runPublishCommand(
       repo,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { deployConfigSchema } from './deploy/schema';
-import { ConfigError } from './errors';
+import { ConfigError, formatPath } from './errors';
 import { repoPathSchema } from './gates/kind';
 import { gatesSchema } from './gates/schema';
 
@@ -191,13 +191,8 @@ function checkSemantics(config: NotesConfig, file: string, fix: string): void {
   if (problems.length > 0) throw new ConfigError(`${file} is invalid:\n  ${problems.join('\n  ')}`, problems, fix, file, issues);
 }
 
-/** Formats a zod issue path as `gates[2].timeout`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
-}
+
+export { formatPath };
 
 /** The JSON Schema of the config file, generated from the zod schema for editors. */
 export function configJsonSchema(): Record<string, unknown> {

@@ -124,3 +124,11 @@ export type GitHubErrorCode =
   | 'network'
   | 'cancelled'
   | 'unknown-outcome';
+
+/** Formats a zod issue path as `gates[2].timeout`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}

@@ -3,3 +3,4 @@
 export { OctokitGitHubApi } from './api';
 export { linkNotes } from './prNotes';
 export { readReleaseYml } from '../node/releaseYml';
+export { GitHubDeployer } from './deployer';

@@ -6,8 +6,7 @@
  * editors is generated from it, so every field is described.
  */
 import * as z from 'zod';
-import { formatPath } from '../config';
-import { ConfigError, type ConfigIssue } from '../errors';
+import { ConfigError, formatPath, type ConfigIssue } from '../errors';
 import { freezeSchema } from '../gates/calendar';
 import { gateIdSchema, repoPathSchema } from '../gates/kind';
 import { refNameProblem } from '../tags';

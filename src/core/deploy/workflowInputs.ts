@@ -7,7 +7,7 @@
  */
 import * as semver from 'semver';
 import * as z from 'zod';
-import { formatPath } from '../config';
+import { formatPath } from '../errors';
 import { ConfigError } from '../errors';
 import { refNameProblem } from '../tags';
 import type { PlanStep } from './plan';

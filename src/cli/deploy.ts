@@ -1,0 +1,230 @@
+/**
+ * `release-manager deploy | rollback | status`: the same journaled, resumable deploy as the editor,
+ * over the GitHub providers (Deployments API, workflow_dispatch). Repository, token and API URL
+ * follow `publish` (GITHUB_REPOSITORY or the remotes, GITHUB_TOKEN / GH_TOKEN, GITHUB_API_URL). It
+ * never prompts with --yes or without a terminal; running it again on an interrupted operation is
+ * the person's choice to resume it. Exit codes: 0 done and healthy, 1 refused / failed / a question
+ * the CLI cannot answer, 2 usage or configuration, 130 cancelled (the journal is paused).
+ */
+import { randomBytes } from 'node:crypto';
+import type { NotesConfig } from '../core/config';
+import { UsageError } from '../core/errors';
+import { deployJournalKey, journalSummary, startOperation, type StartRequest } from '../core/deploy/journal';
+import { parseStrategyName, planDeploy, planLines, type DeployPlan, type DeployRelease } from '../core/deploy/plan';
+import type { Deployer, DeployJournalStore, HealthProbe } from '../core/deploy/ports';
+import { versionFromRef } from '../core/deploy/rollback';
+import { answer, prepareRollback, runOperation, type RunDeps } from '../core/deploy/run';
+import { findEnvironment, needsConfirmation, providerBlockedReason, type EnvironmentConfig } from '../core/deploy/schema';
+import type { GitHubRepoRef } from '../core/remote';
+import type { LocalGitRepo } from '../git/gitRepo';
+import type * as DeployerModule from '../github/deployer';
+import { FileDeployJournalStore } from '../node/deployJournal';
+import { FetchHealthProbe } from '../node/healthProbe';
+import { cliGitHubRepo, cliToken, type PublishIo } from './publish';
+
+/** What the deploy commands need besides the terminal; tests replace the clock, the probe and the provider. */
+export interface DeployDeps {
+  createDeployer?: (kind: 'deployments' | 'workflow', ref: GitHubRepoRef, token: string, io: PublishIo) => Deployer;
+  probe?: HealthProbe;
+  store?: DeployJournalStore;
+  now?: () => Date;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Flags of `deploy`. */
+export interface DeployFlags {
+  env: string;
+  ref?: string;
+  strategy?: string;
+  yes: boolean;
+  remote?: string;
+}
+
+function loadDeployer(): typeof DeployerModule {
+  // Octokit stays out of the CLI's start: from sources the module itself, bundled the GitHub bundle.
+  const path = __filename.endsWith('.ts') ? '../github/deployer' : './github.js';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(path) as Partial<typeof DeployerModule>;
+  if (!mod.GitHubDeployer) throw new UsageError('This build of the CLI has no deploy support.', 'Export GitHubDeployer from src/github/index.ts and rebuild.');
+  return mod as typeof DeployerModule;
+}
+
+function defaultDeployer(kind: 'deployments' | 'workflow', ref: GitHubRepoRef, token: string, io: PublishIo): Deployer {
+  const { GitHubDeployer } = loadDeployer();
+  return new GitHubDeployer(kind, ref, {
+    token,
+    waitForRateLimit: async (seconds, signal) => {
+      io.err(`GitHub rate limit: waiting ${seconds} s before retrying (Ctrl-C to stop)...\n`);
+      return sleep(seconds * 1000, signal).then(() => true, () => false);
+    },
+  });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('cancelled'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('cancelled'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+interface Context {
+  ref: GitHubRepoRef;
+  slug: string;
+  env: EnvironmentConfig;
+  deployer: Deployer;
+  store: DeployJournalStore;
+  key: string;
+  session: string;
+}
+
+async function context(repo: LocalGitRepo, config: NotesConfig, envName: string, remote: string | undefined, io: PublishIo, deps: DeployDeps): Promise<Context> {
+  const token = cliToken(io.env); // no token, no work
+  const ref = await cliGitHubRepo(repo, io.env, remote);
+  const found = findEnvironment(config.deploy, envName);
+  if (!found) {
+    const names = config.deploy?.environments.map((e) => e.name).join(', ') ?? '';
+    throw new UsageError(`No environment ${JSON.stringify(envName.slice(0, 64))} in the deploy config.`, `Use one of: ${names}.`);
+  }
+  const env = found.env;
+  const blocked = providerBlockedReason(env, { host: 'cli', trusted: false });
+  if (blocked !== null || (env.provider.kind !== 'deployments' && env.provider.kind !== 'workflow')) {
+    throw new UsageError(blocked ?? `${env.name} deploys with the ${env.provider.kind} provider, which the CLI does not run.`, 'Deploy this environment from the editor, or configure a GitHub provider (deployments or workflow).');
+  }
+  const deployer = (deps.createDeployer ?? defaultDeployer)(env.provider.kind, ref, token, io);
+  const slug = `${ref.owner}/${ref.repo}`;
+  return { ref, slug, env, deployer, store: deps.store ?? new FileDeployJournalStore(repo.gitCommonDir), key: deployJournalKey(slug, env.name), session: `cli-${process.pid}-${randomBytes(4).toString('hex')}` };
+}
+
+/** The release at --ref (default: the version tag at HEAD), resolved on GitHub so it exists there. */
+async function releaseOf(repo: LocalGitRepo, deployer: Deployer, ref: string | undefined, signal?: AbortSignal): Promise<DeployRelease> {
+  let name = ref;
+  if (name === undefined) {
+    const head = await repo.resolveCommit('HEAD');
+    const tags = (await repo.tags()).filter((t) => t.commit === head && versionFromRef(t.name) !== null);
+    if (tags.length !== 1) throw new UsageError(tags.length === 0 ? 'HEAD has no version tag to deploy.' : `HEAD has several version tags (${tags.map((t) => t.name).join(', ')}).`, 'Name the release with --ref TAG.');
+    name = tags[0]!.name;
+  }
+  const version = versionFromRef(name);
+  if (version === null) throw new UsageError(`--ref ${JSON.stringify(name.slice(0, 100))} does not name a version (v1.2.3).`, 'Deploy a release tag.');
+  const sha = await deployer.resolveRef(name, signal);
+  if (sha === null) throw new UsageError(`${name} does not exist on GitHub.`, 'Push the tag first (git push origin TAG).');
+  return { version, sha, ref: name };
+}
+
+async function confirm(question: string, yes: boolean, io: PublishIo): Promise<boolean> {
+  if (yes) return true;
+  if (!io.confirm) throw new UsageError('This needs a confirmation and there is no terminal to ask on.', 'Review the plan above and run again with --yes.');
+  return io.confirm(`${question} [y/N] `);
+}
+
+/** Starts (or attaches to) the operation and drives it to its end or a question. */
+async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDeps): Promise<number> {
+  const now = deps.now ?? (() => new Date());
+  const request: StartRequest = { repo: c.slug, id: `op-${randomBytes(6).toString('hex')}`, session: c.session, env: c.env, plan };
+  const existing = await c.store.read(c.key);
+  let decision = startOperation(existing, request, now());
+  if (decision.kind === 'busy') {
+    io.err(`${decision.question}\n`);
+    // Stopping a running operation is always asked, even with --yes (which confirms only this one).
+    if (!io.confirm || !(await io.confirm('Stop it and go ahead? [y/N] '))) {
+      io.err('Nothing was changed.\n');
+      return 1;
+    }
+    decision = startOperation(existing, { ...request, supersede: true }, now());
+  }
+  if (decision.kind === 'already-done') {
+    io.out(`${journalSummary(decision.journal)} (finished ${decision.journal.finishedAt}); not repeated.\n`);
+    return decision.journal.state === 'healthy' || decision.journal.state === 'rolled-back' ? 0 : 1;
+  }
+  if (decision.kind === 'start') {
+    if (decision.superseded) io.err(`Superseded: ${journalSummary(decision.superseded)}\n`);
+    // One journal per environment: the new operation replaces the previous entry, compare-and-swap on what was read.
+    if ((await c.store.write(c.key, decision.journal, existing?.revision ?? null)) === 'conflict') {
+      throw new UsageError('Another window or process changed the operation on this environment meanwhile.', 'Run release-manager status to see it, then run the command again.');
+    }
+  } else io.out(`Continuing: ${journalSummary(decision.journal)}\n`);
+  const runDeps: RunDeps = {
+    deployer: c.deployer,
+    store: c.store,
+    probe: deps.probe ?? new FetchHealthProbe(),
+    now,
+    sleep: deps.sleep ?? sleep,
+    session: c.session,
+    ...(io.signal ? { signal: io.signal } : {}),
+    onEvent: (j, e) => {
+      if (e.type === 'dispatched' || e.type === 'step-done' || e.type === 'step-failed' || e.type === 'dispatch-failed') io.err(`${journalSummary(j)}\n`);
+    },
+  };
+  for (let asked = 0; asked < 3; asked++) {
+    const stop = await runOperation(c.key, runDeps);
+    if (stop.action.kind === 'done') {
+      io.out(`${journalSummary(stop.journal)}\n`);
+      return stop.journal.state === 'healthy' || stop.journal.state === 'rolled-back' ? 0 : 1;
+    }
+    if (io.signal?.aborted) {
+      io.err(`Cancelled: ${journalSummary(stop.journal)}. Run the command again to resume.\n`);
+      return 130;
+    }
+    // Running the command again on an interrupted operation is the person's choice to resume it.
+    if (stop.action.choices.includes('resume') && asked === 0) {
+      await answer(c.key, 'resume', stop.action.index, runDeps);
+      continue;
+    }
+    io.err(`${stop.action.reason}\nChoices: ${stop.action.choices.join(', ')} (in the editor's Release view).\n`);
+    return 1;
+  }
+  return 1;
+}
+
+/** `deploy --env ENV [--ref REF] [--strategy canary|blue-green|rolling] [--yes]`. */
+export async function runDeployCommand(repo: LocalGitRepo, config: NotesConfig, flags: DeployFlags, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
+  const strategy = flags.strategy === undefined ? undefined : parseStrategyName(flags.strategy);
+  if (strategy === null) throw new UsageError(`--strategy ${JSON.stringify(flags.strategy!.slice(0, 40))} is not known.`, 'Use one of: direct, canary, blue-green, rolling.');
+  const c = await context(repo, config, flags.env, flags.remote, io, deps);
+  const release = await releaseOf(repo, c.deployer, flags.ref, io.signal);
+  const plan = planDeploy(c.env, release, strategy !== undefined ? { strategy } : {});
+  io.out([`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${release.ref}) to ${c.env.name} of ${c.slug} — ${plan.strategy}`, ...planLines(plan).map((l) => `  ${l}`), ...plan.warnings.map((w) => `  warning: ${w}`), ''].join('\n'));
+  if (needsConfirmation(c.env)) {
+    if (!(await confirm(`Deploy ${release.version} to ${c.env.name}?`, flags.yes, io))) {
+      io.err('Not deployed: nothing was changed.\n');
+      return 1;
+    }
+  }
+  return drive(c, plan, io, deps);
+}
+
+/** `rollback --env ENV [--yes]`: to the last successful deployment before the current one; always confirmed. */
+export async function runRollbackCommand(repo: LocalGitRepo, config: NotesConfig, flags: { env: string; yes: boolean; remote?: string }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
+  const c = await context(repo, config, flags.env, flags.remote, io, deps);
+  const prepared = await prepareRollback(c.env, c.deployer, io.signal ? { signal: io.signal } : {});
+  if (!prepared.ok) {
+    io.err(`error: ${prepared.reason}\nfix: ${prepared.fix}\n`);
+    return 1;
+  }
+  io.out(`${prepared.confirmation.title}\n${prepared.confirmation.detail}\n`);
+  if (!(await confirm(prepared.confirmation.title, flags.yes, io))) {
+    io.err('Not rolled back: nothing was changed.\n');
+    return 1;
+  }
+  return drive(c, prepared.plan, io, deps);
+}
+
+/** `status [--env ENV]`: the deploy journals of this repository (read locally; no token needed). */
+export async function runStatusCommand(repo: LocalGitRepo, flags: { env?: string }, io: Pick<PublishIo, 'out'>, deps: Pick<DeployDeps, 'store'> = {}): Promise<number> {
+  const store = deps.store ?? new FileDeployJournalStore(repo.gitCommonDir);
+  const entries = (await store.list()).filter((j) => flags.env === undefined || j.plan.environment.toLowerCase() === flags.env.toLowerCase());
+  if (entries.length === 0) {
+    io.out(flags.env === undefined ? 'No deploys recorded in this repository.\n' : `No deploys of ${flags.env} recorded in this repository.\n`);
+    return 0;
+  }
+  for (const j of entries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))) io.out(`${j.repo} ${j.plan.environment}: ${journalSummary(j)} (updated ${j.updatedAt})\n`);
+  return 0;
+}

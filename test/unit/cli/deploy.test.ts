@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+// core/config.ts and core/deploy/schema.ts import each other: entering through config.ts initialises both.
+import { parseConfig, type NotesConfig } from '../../../src/core/config';
+import { runDeployCommand, runRollbackCommand, runStatusCommand, type DeployDeps } from '../../../src/cli/deploy';
+import type { PublishIo } from '../../../src/cli/publish';
+import { UsageError } from '../../../src/core/errors';
+import type { HealthSample } from '../../../src/core/deploy/health';
+import { LocalGitRepo } from '../../../src/git/gitRepo';
+import { GitHubDeployer } from '../../../src/github/deployer';
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
+import { TestRepo } from '../../helpers/testRepo';
+
+// The deploy, rollback and status commands in-process against the local GitHub server, with the
+// clock, the health probe and the provider's write spacing injected.
+
+const OWNER = 'acme';
+const REPO = 'app';
+const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
+
+const DEPLOY_YML = `name: Deploy
+run-name: Deploy \${{ inputs.environment }} \${{ inputs.version }} (\${{ inputs.correlation_id }})
+on:
+  workflow_dispatch:
+    inputs:
+      environment:
+        type: choice
+        options: [staging, production]
+        required: true
+      version:
+        type: string
+        required: true
+      correlation_id:
+        type: string
+jobs:
+  deploy:
+    name: Deploy
+    runs-on: ubuntu-latest
+    environment:
+      name: \${{ inputs.environment }}
+    steps:
+      - name: Roll out
+        run: ./deploy.sh
+`;
+
+const CONFIG = JSON.stringify({
+  deploy: {
+    environments: ['staging', 'production'].map((name) => ({ name, provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { environment: '{environment}', version: '{version}' } } })),
+  },
+});
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+  asked: string[];
+}
+
+describe('release-manager deploy, rollback, status', function () {
+  let test: TestRepo;
+  let repo: LocalGitRepo;
+  let server: FakeGitHub;
+  let config: NotesConfig;
+  let now = NOW;
+
+  const deps = (): DeployDeps => ({
+    createDeployer: (kind, ref, token) => new GitHubDeployer(kind, ref, { token, writeSpacingMs: 0, retryBaseMs: 5, now: () => now, sleep: async (ms) => void (now += ms) }),
+    probe: { sample: async (): Promise<HealthSample> => ({ at: now, status: 200, values: [] }) },
+    now: () => new Date(now),
+    sleep: async (ms) => void (now += ms),
+  });
+  let signal: AbortSignal | undefined;
+  const io = (answers: boolean[] | null, out: string[], err: string[], asked: string[]): PublishIo => ({
+    ...(signal ? { signal } : {}),
+    out: (t) => void out.push(t),
+    err: (t) => void err.push(t),
+    cwd: test.dir,
+    env: { GITHUB_TOKEN: 'test-token', GITHUB_REPOSITORY: `${OWNER}/${REPO}`, GITHUB_API_URL: server.url },
+    ...(answers ? { confirm: async (q: string) => (asked.push(q), answers.shift() ?? false) } : {}),
+  });
+  async function run(cmd: (io: PublishIo) => Promise<number>, answers: boolean[] | null = null): Promise<Run> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const asked: string[] = [];
+    const code = await cmd(io(answers, out, err, asked));
+    return { code, out: out.join(''), err: err.join(''), asked };
+  }
+  const deploy = (env: string, extra: { ref?: string; strategy?: string; yes?: boolean } = {}, answers: boolean[] | null = null) =>
+    run((x) => runDeployCommand(repo, config, { env, yes: extra.yes ?? false, ...(extra.ref ? { ref: extra.ref } : {}), ...(extra.strategy ? { strategy: extra.strategy } : {}) }, x, deps()), answers);
+  const dispatched = () => server.state(OWNER, REPO).dispatches.map((d) => d.inputs.version);
+
+  before(() => {
+    test = TestRepo.create('rm-cli-deploy-');
+    test.write('.github/workflows/deploy.yml', DEPLOY_YML);
+    test.write('.release-manager.json', CONFIG);
+    test.git('add', '-A');
+    test.git('commit', '-q', '-m', 'ci: deploy');
+    test.tag('v1.3.0');
+    test.write('app.txt', 'two\n');
+    test.git('add', '-A');
+    test.git('commit', '-q', '-m', 'feat: two');
+    test.tag('v1.4.0');
+    config = parseConfig(CONFIG);
+  });
+
+  beforeEach(async () => {
+    now = NOW;
+    signal = undefined;
+    server = await startFakeGitHub({ clock: () => now });
+    server.addRepo(OWNER, REPO, { gitDir: test.dir });
+    server.scriptRuns(OWNER, REPO, 'deploy.yml', [{ after: 20_000, status: 'completed', conclusion: 'success' }]);
+    repo = await LocalGitRepo.open(test.dir);
+    rmSync(join(repo.gitCommonDir, 'release-manager'), { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    try {
+      server.assertValid();
+    } finally {
+      await server.close();
+    }
+  });
+
+  after(() => TestRepo.cleanup());
+
+  it('deploys the version tag at HEAD to staging without a question and ends healthy (exit 0); again is not repeated', async () => {
+    const r = await deploy('staging');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.asked, []);
+    assert.match(r.out, /Deploy 1\.4\.0 \([0-9a-f]{12}, v1\.4\.0\) to staging of acme\/app — direct/);
+    assert.match(r.out, /Deploy of 1\.4\.0 to staging \(direct\): /);
+    assert.deepEqual(dispatched(), ['1.4.0']);
+    const again = await deploy('staging');
+    assert.equal(again.code, 0);
+    assert.match(again.out, /not repeated/);
+    assert.deepEqual(dispatched(), ['1.4.0'], 'a double run is one operation');
+    const status = await run((x) => runStatusCommand(repo, { env: 'staging' }, x));
+    assert.match(status.out, /acme\/app staging: Deploy of 1\.4\.0 to staging/);
+  });
+
+  it('asks before deploying production, needs --yes without a terminal, and changes nothing on no', async () => {
+    await assert.rejects(deploy('production'), (e: unknown) => e instanceof UsageError && /no terminal/.test(e.message));
+    const no = await deploy('production', {}, [false]);
+    assert.equal(no.code, 1);
+    assert.deepEqual(no.asked, ['Deploy 1.4.0 to production? [y/N] ']);
+    assert.deepEqual(dispatched(), []);
+    const yes = await deploy('production', { ref: 'v1.3.0', yes: true });
+    assert.equal(yes.code, 0, yes.err);
+    assert.deepEqual(dispatched(), ['1.3.0']);
+  });
+
+  it('refuses an unknown environment, strategy or ref before anything is sent (usage errors)', async () => {
+    await assert.rejects(deploy('qa'), (e: unknown) => e instanceof UsageError && /Use one of: staging, production/.test(e.fix));
+    await assert.rejects(deploy('staging', { strategy: 'yolo' }), UsageError);
+    await assert.rejects(deploy('staging', { ref: 'v9.9.9' }), (e: unknown) => e instanceof UsageError && /does not exist on GitHub/.test(e.message));
+    assert.deepEqual(dispatched(), []);
+  });
+
+  it('rolls staging back to the last successful deployment before the current one', async () => {
+    assert.equal((await deploy('staging', { ref: 'v1.3.0' })).code, 0);
+    now += 10 * 60_000;
+    assert.equal((await deploy('staging', { ref: 'v1.4.0' })).code, 0);
+    now += 10 * 60_000;
+    await assert.rejects(run((x) => runRollbackCommand(repo, config, { env: 'staging', yes: false }, x, deps())), UsageError, 'a rollback is always confirmed');
+    const r = await run((x) => runRollbackCommand(repo, config, { env: 'staging', yes: true }, x, deps()));
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /Roll back staging to 1\.3\.0\?/);
+    assert.deepEqual(dispatched(), ['1.3.0', '1.4.0', '1.3.0']);
+    const status = await run((x) => runStatusCommand(repo, {}, x));
+    assert.match(status.out, /Rollback of staging to 1\.3\.0/);
+  });
+
+  it('pauses on Ctrl-C (exit 130); a rollback meanwhile asks first, and running deploy again resumes without re-dispatching', async () => {
+    assert.equal((await deploy('staging', { ref: 'v1.3.0' })).code, 0);
+    now += 10 * 60_000;
+    const ac = new AbortController();
+    signal = ac.signal;
+    const cancelling = deps();
+    const base = cancelling.sleep!;
+    cancelling.sleep = async (ms, s) => {
+      await base(ms, s);
+      if (server.state(OWNER, REPO).dispatches.length > 1) ac.abort();
+    };
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runDeployCommand(repo, config, { env: 'staging', ref: 'v1.4.0', yes: false }, io(null, out, err, []), cancelling);
+    assert.equal(code, 130, err.join(''));
+    assert.match(err.join(''), /Cancelled: .*paused\. Run the command again to resume/);
+    signal = undefined;
+    const rollback = await run((x) => runRollbackCommand(repo, config, { env: 'staging', yes: true }, x, deps()));
+    assert.equal(rollback.code, 1);
+    assert.match(rollback.err, /A deploy of 1\.4\.0 is running on staging .*Roll back anyway\?[\s\S]*Nothing was changed/);
+    const resumed = await deploy('staging');
+    assert.equal(resumed.code, 0, resumed.err);
+    assert.match(resumed.out, /Continuing: /);
+    assert.deepEqual(dispatched(), ['1.3.0', '1.4.0'], 'the step already sent is observed, not sent again');
+  });
+});
