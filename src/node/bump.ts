@@ -4,9 +4,8 @@
  * created on GitHub at that commit. Idempotent: files already at the version are not committed
  * again, and a push of an up-to-date branch changes nothing. A failed commit restores the files.
  */
-import { randomBytes } from 'node:crypto';
-import { rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic as writeAtomic } from './atomicFile';
 import type { NotesConfig } from '../core/config';
 import { GitError, UsageError } from '../core/errors';
 import { setVersionText, versionFilesOf } from '../core/versionFiles';
@@ -33,17 +32,6 @@ export async function filesToBump(root: string, config: NotesConfig, version: st
     if (after !== before) out.push({ path: file.path, before, after });
   }
   return out;
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, { flag: 'wx' });
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
 }
 
 /** Bumps, commits and pushes `HEAD:<branch>` to `remote`; resolves to the commit to release. */

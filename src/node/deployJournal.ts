@@ -5,9 +5,9 @@
  * written to a temporary file and renamed over the old one (a reader sees the old or the new entry,
  * never half of one).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { journalDir, journalFile, readTextOrNull, writeFileAtomic } from './atomicFile';
 import type { DeployJournal } from '../core/deploy/journal';
 import type { DeployJournalStore } from '../core/deploy/ports';
 
@@ -23,25 +23,17 @@ export class FileDeployJournalStore implements DeployJournalStore {
     gitCommonDir: string,
     private readonly lockWaitMs = 2_000,
   ) {
-    this.dir = join(gitCommonDir, 'release-manager', 'journal');
+    this.dir = journalDir(gitCommonDir);
   }
 
-  /** The file of a key: readable prefix plus a digest (keys contain ":" and "/"). */
+  /** The file of a key (the same naming as the publish journal). */
   file(key: string): string {
-    const readable = key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
-    const digest = createHash('sha256').update(key).digest('hex').slice(0, 12);
-    return join(this.dir, `${readable}-${digest}.json`);
+    return journalFile(this.dir, key);
   }
 
   async read(key: string): Promise<DeployJournal | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file(key), 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
-    }
-    return parseDeployEntry(text);
+    const text = await readTextOrNull(this.file(key));
+    return text === null ? null : parseDeployEntry(text);
   }
 
   async write(key: string, entry: DeployJournal, expectedRevision: number | null): Promise<'written' | 'conflict'> {
@@ -52,14 +44,7 @@ export class FileDeployJournalStore implements DeployJournalStore {
     try {
       const current = await this.read(key);
       if ((current?.revision ?? null) !== expectedRevision) return 'conflict';
-      const tmp = join(this.dir, `.${randomBytes(6).toString('hex')}.tmp`);
-      try {
-        await writeFile(tmp, JSON.stringify(entry, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
-        await rename(tmp, target);
-      } catch (e) {
-        await unlink(tmp).catch(() => undefined);
-        throw e;
-      }
+      await writeFileAtomic(target, JSON.stringify(entry, null, 2) + '\n', 0o600);
       return 'written';
     } finally {
       await unlink(lock).catch(() => undefined);

@@ -3,45 +3,25 @@
  * directory (`.git/release-manager/journal/`), so the CLI and the editor see the same unfinished
  * work and nothing is committed by accident. Each write replaces the file in one rename.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { journalDir, journalFile, readTextOrNull, writeFileAtomic } from './atomicFile';
 import type { JournalStore, PublishJournal } from '../core/publish';
 
 export class FileJournalStore implements JournalStore {
   readonly dir: string;
   constructor(gitCommonDir: string) {
-    this.dir = join(gitCommonDir, 'release-manager', 'journal');
-  }
-
-  private file(key: string): string {
-    const readable = key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
-    const digest = createHash('sha256').update(key).digest('hex').slice(0, 12);
-    return join(this.dir, `${readable}-${digest}.json`);
+    this.dir = journalDir(gitCommonDir);
   }
 
   async read(key: string): Promise<PublishJournal | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file(key), 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
-    }
-    return parseEntry(text);
+    const text = await readTextOrNull(journalFile(this.dir, key));
+    return text === null ? null : parseEntry(text);
   }
 
   async write(key: string, entry: PublishJournal): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    const target = this.file(key);
-    const tmp = join(this.dir, `.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await writeFile(tmp, JSON.stringify(entry, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
-      await rename(tmp, target);
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
+    await writeFileAtomic(journalFile(this.dir, key), JSON.stringify(entry, null, 2) + '\n', 0o600);
   }
 
   async list(): Promise<PublishJournal[]> {

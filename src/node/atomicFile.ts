@@ -1,0 +1,38 @@
+/** Small files written so that a reader sees the old or the new content, never half of one. */
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/** Where the journals live: the repository's git directory, shared by the CLI and every editor window. */
+export function journalDir(gitCommonDir: string): string {
+  return join(gitCommonDir, 'release-manager', 'journal');
+}
+
+/** The file of a journal key: a readable prefix plus a digest (keys contain ":" and "/"). */
+export function journalFile(dir: string, key: string): string {
+  const readable = key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+  const digest = createHash('sha256').update(key).digest('hex').slice(0, 12);
+  return join(dir, `${readable}-${digest}.json`);
+}
+
+/** A file's text, or null when it does not exist. */
+export async function readTextOrNull(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/** Writes `text` to a temporary file beside `path`, then renames it over `path` in one step. */
+export async function writeFileAtomic(path: string, text: string, mode?: number): Promise<void> {
+  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, text, { flag: 'wx', ...(mode !== undefined ? { mode } : {}) });
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+}
