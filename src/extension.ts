@@ -10,6 +10,8 @@ import { fixWarningCommand } from './vscode/commands/fixWarning';
 import { openCommitCommand } from './vscode/commands/openCommit';
 import { openConfigCommand } from './vscode/commands/openConfig';
 import { inspectPublishCommand, publishReleaseCommand, resumePublishCommand, type PublishArgs } from './vscode/commands/publish';
+import { deployCommand, inspectDeployCommand, promoteOrAbortCommand, resumeDeployCommand, reviewDeployCommand, rollBackCommand, type DeployArgs } from './vscode/commands/deploy';
+import { DeployView } from './vscode/deployView';
 import { GitHubConnector } from './vscode/github';
 import { GitHubView } from './vscode/githubView';
 import { ConfigDiagnostics } from './vscode/configDiagnostics';
@@ -39,6 +41,8 @@ export interface ReleaseManagerApi {
   github: GitHubConnector;
   /** What the tree shows of GitHub. */
   githubView: GitHubView;
+  /** What the tree shows of environments and deploys. */
+  deployView: DeployView;
   /** How long activate() took, in milliseconds (the benchmark reports it). */
   activationMs: number;
 }
@@ -53,13 +57,15 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const github = new GitHubConnector(model, context.workspaceState, log);
   const githubView = new GitHubView(model, github, log);
   const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }));
-  const tree = new ReleaseTreeProvider(model, gates, githubView);
+  const deployView = new DeployView(model, github, log);
+  const tree = new ReleaseTreeProvider(model, gates, githubView, deployView);
+  const deployDeps = { model, connector: github, view: deployView, log, session: `editor-${Math.random().toString(36).slice(2, 10)}` };
   const publishDeps = { model, connector: github, view: githubView, log, gitPath: () => settings().gitPath };
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const diagnostics = new ConfigDiagnostics(model);
   const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log);
   const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, discovery, model, github, githubView, gates, tree, statusBar, diagnostics, checklist, view);
+  context.subscriptions.push(log, discovery, model, github, githubView, deployView, gates, tree, statusBar, diagnostics, checklist, view);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEWS.checklist, checklist, { webviewOptions: { retainContextWhenHidden: false } }),
     gates.onDidChange(() => statusBar.update()),
@@ -113,7 +119,15 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
       return login;
     }, log),
     registerCommand(COMMANDS.openOnGitHub, (url) => (typeof url === 'string' && /^https?:\/\//.test(url) ? vscode.env.openExternal(vscode.Uri.parse(url)) : undefined), log),
-    registerCommand(COMMANDS.refreshGitHub, () => githubView.invalidate(), log),
+    registerCommand(COMMANDS.refreshGitHub, () => (githubView.invalidate(), deployView.invalidate()), log),
+    registerCommand(COMMANDS.deploy, (args) => (isTreeNode(args) ? deployCommand(deployDeps, {}, args as never) : deployCommand(deployDeps, (args ?? {}) as DeployArgs)), log),
+    registerCommand(COMMANDS.rollBack, (args) => (isTreeNode(args) ? rollBackCommand(deployDeps, {}, args as never) : rollBackCommand(deployDeps, (args ?? {}) as DeployArgs)), log),
+    registerCommand(COMMANDS.promoteDeploy, (node) => promoteOrAbortCommand(deployDeps, 'promote', node), log),
+    registerCommand(COMMANDS.abortDeploy, (node) => promoteOrAbortCommand(deployDeps, 'abort', node), log),
+    registerCommand(COMMANDS.approveDeploy, (node, args) => reviewDeployCommand(deployDeps, true, node, (args ?? {}) as { comment?: string }), log),
+    registerCommand(COMMANDS.rejectDeploy, (node, args) => reviewDeployCommand(deployDeps, false, node, (args ?? {}) as { comment?: string }), log),
+    registerCommand(COMMANDS.resumeDeploy, (node, args) => resumeDeployCommand(deployDeps, node, (args ?? {}) as { confirm?: boolean }), log),
+    registerCommand(COMMANDS.inspectDeploy, (node) => inspectDeployCommand(deployDeps, node), log),
   );
 
   // Event-driven refresh, debounced: repository state, the config file, refs, folders, trust, settings.
@@ -136,7 +150,12 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   setTimeout(() => void vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, activationMs };
+  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, activationMs };
+}
+
+/** Whether a command argument is a tree node (inline actions pass the node). */
+function isTreeNode(arg: unknown): boolean {
+  return typeof arg === 'object' && arg !== null && typeof (arg as { kind?: unknown }).kind === 'string';
 }
 
 /** Nothing to tear down beyond the subscriptions. */

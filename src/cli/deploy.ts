@@ -9,16 +9,16 @@
 import { randomBytes } from 'node:crypto';
 import type { NotesConfig } from '../core/config';
 import { UsageError } from '../core/errors';
-import { deployJournalKey, journalSummary, startOperation, type StartRequest } from '../core/deploy/journal';
-import { parseStrategyName, planDeploy, planLines, type DeployPlan, type DeployRelease } from '../core/deploy/plan';
+import { deployJournalKey, journalSummary } from '../core/deploy/journal';
+import { parseStrategyName, planDeploy, planLines, type DeployPlan } from '../core/deploy/plan';
 import type { Deployer, DeployJournalStore, HealthProbe } from '../core/deploy/ports';
-import { versionFromRef } from '../core/deploy/rollback';
-import { answer, prepareRollback, runOperation, type RunDeps } from '../core/deploy/run';
+import { prepareRollback } from '../core/deploy/run';
 import { findEnvironment, needsConfirmation, providerBlockedReason, type EnvironmentConfig } from '../core/deploy/schema';
 import type { GitHubRepoRef } from '../core/remote';
 import type { LocalGitRepo } from '../git/gitRepo';
 import type * as DeployerModule from '../github/deployer';
 import { FileDeployJournalStore } from '../node/deployJournal';
+import { driveOperation, releaseAt, sleep } from '../node/deployFlow';
 import { FetchHealthProbe } from '../node/healthProbe';
 import { cliGitHubRepo, cliToken, type PublishIo } from './publish';
 
@@ -60,21 +60,6 @@ function defaultDeployer(kind: 'deployments' | 'workflow', ref: GitHubRepoRef, t
   });
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('cancelled'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error('cancelled'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 interface Context {
   ref: GitHubRepoRef;
   slug: string;
@@ -103,22 +88,6 @@ async function context(repo: LocalGitRepo, config: NotesConfig, envName: string,
   return { ref, slug, env, deployer, store: deps.store ?? new FileDeployJournalStore(repo.gitCommonDir), key: deployJournalKey(slug, env.name), session: `cli-${process.pid}-${randomBytes(4).toString('hex')}` };
 }
 
-/** The release at --ref (default: the version tag at HEAD), resolved on GitHub so it exists there. */
-async function releaseOf(repo: LocalGitRepo, deployer: Deployer, ref: string | undefined, signal?: AbortSignal): Promise<DeployRelease> {
-  let name = ref;
-  if (name === undefined) {
-    const head = await repo.resolveCommit('HEAD');
-    const tags = (await repo.tags()).filter((t) => t.commit === head && versionFromRef(t.name) !== null);
-    if (tags.length !== 1) throw new UsageError(tags.length === 0 ? 'HEAD has no version tag to deploy.' : `HEAD has several version tags (${tags.map((t) => t.name).join(', ')}).`, 'Name the release with --ref TAG.');
-    name = tags[0]!.name;
-  }
-  const version = versionFromRef(name);
-  if (version === null) throw new UsageError(`--ref ${JSON.stringify(name.slice(0, 100))} does not name a version (v1.2.3).`, 'Deploy a release tag.');
-  const sha = await deployer.resolveRef(name, signal);
-  if (sha === null) throw new UsageError(`${name} does not exist on GitHub.`, 'Push the tag first (git push origin TAG).');
-  return { version, sha, ref: name };
-}
-
 async function confirm(question: string, yes: boolean, io: PublishIo): Promise<boolean> {
   if (yes) return true;
   if (!io.confirm) throw new UsageError('This needs a confirmation and there is no terminal to ask on.', 'Review the plan above and run again with --yes.');
@@ -127,61 +96,41 @@ async function confirm(question: string, yes: boolean, io: PublishIo): Promise<b
 
 /** Starts (or attaches to) the operation and drives it to its end or a question. */
 async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDeps): Promise<number> {
-  const now = deps.now ?? (() => new Date());
-  const request: StartRequest = { repo: c.slug, id: `op-${randomBytes(6).toString('hex')}`, session: c.session, env: c.env, plan };
-  const existing = await c.store.read(c.key);
-  let decision = startOperation(existing, request, now());
-  if (decision.kind === 'busy') {
-    io.err(`${decision.question}\n`);
-    // Stopping a running operation is always asked, even with --yes (which confirms only this one).
-    if (!io.confirm || !(await io.confirm('Stop it and go ahead? [y/N] '))) {
-      io.err('Nothing was changed.\n');
-      return 1;
-    }
-    decision = startOperation(existing, { ...request, supersede: true }, now());
-  }
-  if (decision.kind === 'already-done') {
-    io.out(`${journalSummary(decision.journal)} (finished ${decision.journal.finishedAt}); not repeated.\n`);
-    return decision.journal.state === 'healthy' || decision.journal.state === 'rolled-back' ? 0 : 1;
-  }
-  if (decision.kind === 'start') {
-    if (decision.superseded) io.err(`Superseded: ${journalSummary(decision.superseded)}\n`);
-    // One journal per environment: the new operation replaces the previous entry, compare-and-swap on what was read.
-    if ((await c.store.write(c.key, decision.journal, existing?.revision ?? null)) === 'conflict') {
-      throw new UsageError('Another window or process changed the operation on this environment meanwhile.', 'Run release-manager status to see it, then run the command again.');
-    }
-  } else io.out(`Continuing: ${journalSummary(decision.journal)}\n`);
-  const runDeps: RunDeps = {
-    deployer: c.deployer,
-    store: c.store,
-    probe: deps.probe ?? new FetchHealthProbe(),
-    now,
+  const outcome = await driveOperation(c, plan, {
+    now: deps.now ?? (() => new Date()),
     sleep: deps.sleep ?? sleep,
-    session: c.session,
+    probe: deps.probe ?? new FetchHealthProbe(),
     ...(io.signal ? { signal: io.signal } : {}),
+    conflictFix: 'Run release-manager status to see it, then run the command again.',
+    supersede: async (question) => {
+      io.err(`${question}\n`);
+      // Stopping a running operation is always asked, even with --yes (which confirms only this one).
+      return io.confirm !== undefined && (await io.confirm('Stop it and go ahead? [y/N] '));
+    },
+    note: (kind, j) => (kind === 'superseded' ? io.err(`Superseded: ${journalSummary(j)}\n`) : io.out(`Continuing: ${journalSummary(j)}\n`)),
     onEvent: (j, e) => {
       if (e.type === 'dispatched' || e.type === 'step-done' || e.type === 'step-failed' || e.type === 'dispatch-failed') io.err(`${journalSummary(j)}\n`);
     },
-  };
-  for (let asked = 0; asked < 3; asked++) {
-    const stop = await runOperation(c.key, runDeps);
-    if (stop.action.kind === 'done') {
-      io.out(`${journalSummary(stop.journal)}\n`);
-      return stop.journal.state === 'healthy' || stop.journal.state === 'rolled-back' ? 0 : 1;
-    }
-    if (io.signal?.aborted) {
-      io.err(`Cancelled: ${journalSummary(stop.journal)}. Run the command again to resume.\n`);
+  });
+  switch (outcome.kind) {
+    case 'declined':
+      io.err('Nothing was changed.\n');
+      return 1;
+    case 'already-done':
+      io.out(`${journalSummary(outcome.journal)} (finished ${outcome.journal.finishedAt}); not repeated.\n`);
+      return outcome.ok ? 0 : 1;
+    case 'done':
+      io.out(`${journalSummary(outcome.journal)}\n`);
+      return outcome.ok ? 0 : 1;
+    case 'cancelled':
+      io.err(`Cancelled: ${journalSummary(outcome.journal)}. Run the command again to resume.\n`);
       return 130;
+    case 'ask': {
+      const a = outcome.stop.action;
+      if (a.kind === 'ask') io.err(`${a.reason}\nChoices: ${a.choices.join(', ')} (in the editor's Release view).\n`);
+      return 1;
     }
-    // Running the command again on an interrupted operation is the person's choice to resume it.
-    if (stop.action.choices.includes('resume') && asked === 0) {
-      await answer(c.key, 'resume', stop.action.index, runDeps);
-      continue;
-    }
-    io.err(`${stop.action.reason}\nChoices: ${stop.action.choices.join(', ')} (in the editor's Release view).\n`);
-    return 1;
   }
-  return 1;
 }
 
 /** `deploy --env ENV [--ref REF] [--strategy canary|blue-green|rolling] [--yes]`. */
@@ -189,7 +138,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: NotesConfig, 
   const strategy = flags.strategy === undefined ? undefined : parseStrategyName(flags.strategy);
   if (strategy === null) throw new UsageError(`--strategy ${JSON.stringify(flags.strategy!.slice(0, 40))} is not known.`, 'Use one of: direct, canary, blue-green, rolling.');
   const c = await context(repo, config, flags.env, flags.remote, io, deps);
-  const release = await releaseOf(repo, c.deployer, flags.ref, io.signal);
+  const release = await releaseAt(repo, c.deployer, flags.ref, io.signal);
   const plan = planDeploy(c.env, release, strategy !== undefined ? { strategy } : {});
   io.out([`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${release.ref}) to ${c.env.name} of ${c.slug} — ${plan.strategy}`, ...planLines(plan).map((l) => `  ${l}`), ...plan.warnings.map((w) => `  warning: ${w}`), ''].join('\n'));
   if (needsConfirmation(c.env)) {

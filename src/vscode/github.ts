@@ -9,6 +9,7 @@ import { GitHubError } from '../core/errors';
 import type { GitHubApi } from '../core/githubApi';
 import type { Logger } from '../core/ports';
 import { apiUrlProblem, enterpriseOrigin, type GitHubRepoRef } from '../core/remote';
+import type { GitHubDeployer } from '../github/deployer';
 import { loadGitHub } from '../github/load';
 import type { NotesConfig } from '../core/config';
 import type { ReleaseNotes } from '../core/notes';
@@ -129,9 +130,23 @@ export class GitHubConnector implements vscode.Disposable {
     }
   }
 
+  /** A signed-in deploy provider (Deployments API or workflow_dispatch) for the repository; same sign-in rules as `connect`. */
+  async deployer(root: string, kind: 'deployments' | 'workflow', options: ConnectOptions & { historyLimit?: number }): Promise<GitHubDeployer> {
+    const ref = await this.repoFor(root, options.interactive);
+    const token = await this.requireToken(ref, options);
+    const { GitHubDeployer } = loadGitHub();
+    return new GitHubDeployer(kind, ref, { token, logger: this.log, waitForRateLimit: (s, signal) => rateLimitCountdown(s, signal), ...(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {}) });
+  }
+
   /** A signed-in client for the repository; throws GitHubError('no-token') with the fix when signed out. */
   async connect(root: string, options: ConnectOptions): Promise<GitHubApi> {
     const ref = await this.repoFor(root, options.interactive);
+    const token = await this.requireToken(ref, options);
+    const { OctokitGitHubApi } = loadGitHub();
+    return new OctokitGitHubApi(ref, { token, logger: this.log, waitForRateLimit: (s, signal) => rateLimitCountdown(s, signal) });
+  }
+
+  private async requireToken(ref: GitHubRepoRef, options: ConnectOptions): Promise<string> {
     const token = await this.token(ref, options);
     if (!token) {
       throw new GitHubError(
@@ -140,8 +155,7 @@ export class GitHubConnector implements vscode.Disposable {
         'Sign in to GitHub (Release: Sign in to GitHub, or the Accounts menu).',
       );
     }
-    const { OctokitGitHubApi } = loadGitHub();
-    return new OctokitGitHubApi(ref, { token, logger: this.log, waitForRateLimit: (s, signal) => rateLimitCountdown(s, signal) });
+    return token;
   }
 
   /**

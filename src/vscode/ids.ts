@@ -18,6 +18,14 @@ export const COMMANDS = {
   signIn: 'releaseManager.signInToGitHub',
   openOnGitHub: 'releaseManager.openOnGitHub',
   refreshGitHub: 'releaseManager.refreshGitHub',
+  deploy: 'releaseManager.deploy',
+  rollBack: 'releaseManager.rollBack',
+  promoteDeploy: 'releaseManager.promoteDeploy',
+  abortDeploy: 'releaseManager.abortDeploy',
+  approveDeploy: 'releaseManager.approveDeploy',
+  rejectDeploy: 'releaseManager.rejectDeploy',
+  resumeDeploy: 'releaseManager.resumeDeploy',
+  inspectDeploy: 'releaseManager.inspectDeploy',
 } as const;
 
 /** Commands that only make sense on a tree item: hidden from the command palette. */
@@ -54,6 +62,15 @@ export const ITEM = {
   github: 'github',
   link: 'link',
   journal: 'journal',
+  environments: 'environments',
+  /** An environment with nothing running. */
+  environment: 'environment',
+  /** An environment with an operation running in this window. */
+  environmentRunning: 'environment.running',
+  /** An environment with a running canary or blue-green that may be promoted. */
+  environmentPromotable: 'environment.promotable',
+  deployJournal: 'deployJournal',
+  deployReview: 'deployReview',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Release Manager';

@@ -5,6 +5,10 @@ import type { GhCheck, GhRelease } from '../../core/githubApi';
 import type { PublishJournal } from '../../core/publish';
 import type { GitHubSnapshot } from '../githubView';
 import type { NoteEntry } from '../../core/notes';
+import { journalSummary, type DeployJournal } from '../../core/deploy/journal';
+import { promoteIndex } from '../../core/deploy/plan';
+import { cursorOf } from '../../core/deploy/transitions';
+import { deploymentLine, type EnvironmentRow, type EnvironmentsSnapshot, type ReviewWait } from '../deployView';
 import { COMMANDS, ITEM } from '../ids';
 import type { ReleaseModel, ReleaseSummary, RepoState, RepoWarning } from '../releaseModel';
 
@@ -27,12 +31,25 @@ export type Node =
   | { kind: 'check'; root: string; check: GhCheck }
   | { kind: 'ghReleases'; root: string; releases: GhRelease[] }
   | { kind: 'ghRelease'; root: string; release: GhRelease }
-  | { kind: 'journal'; root: string; entry: PublishJournal };
+  | { kind: 'journal'; root: string; entry: PublishJournal }
+  | { kind: 'environments'; root: string }
+  | { kind: 'environment'; root: string; row: EnvironmentRow; running: boolean }
+  | { kind: 'deployJournal'; root: string; journal: DeployJournal }
+  | { kind: 'deployReview'; root: string; wait: ReviewWait };
 
 /** Where the tree reads GitHub from (releases, CI of HEAD, unfinished publishes). */
 export interface GitHubSource {
   snapshot(root: string): Promise<GitHubSnapshot>;
   unfinished(root: string): PublishJournal[];
+  onDidChange: vscode.Event<void>;
+}
+
+/** Where the tree reads environments, deploy journals and pending reviews from. */
+export interface DeploySource {
+  snapshot(root: string): Promise<EnvironmentsSnapshot>;
+  reviews(root: string): ReviewWait[];
+  /** Whether this window drives the operation now. */
+  driven(id: string): boolean;
   onDidChange: vscode.Event<void>;
 }
 
@@ -52,8 +69,10 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     private readonly model: ReleaseModel,
     private readonly verdicts?: VerdictSource,
     private readonly github?: GitHubSource,
+    private readonly deploys?: DeploySource,
   ) {
     this.subs = [model.onDidChange(() => this.emitter.fire(undefined))];
+    if (deploys) this.subs.push(deploys.onDidChange(() => this.emitter.fire(undefined)));
     if (verdicts) this.subs.push(verdicts.onDidChange(() => this.emitter.fire(undefined)));
     if (github) this.subs.push(github.onDidChange(() => this.emitter.fire(undefined)));
   }
@@ -79,6 +98,8 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
         return (this.verdicts?.verdictFor(node.root)?.blocking ?? []).map((result) => ({ kind: 'gate', root: node.root, result }));
       case 'github':
         return this.github ? this.github.snapshot(node.root).then((snap) => githubChildren(node.root, snap)) : [];
+      case 'environments':
+        return this.deploys ? this.deploys.snapshot(node.root).then((snap) => environmentChildren(node.root, snap, this.deploys!.reviews(node.root), (id) => this.deploys!.driven(id))) : [];
       case 'ci':
         return node.checks.map((check) => ({ kind: 'check', root: node.root, check }));
       case 'ghReleases':
@@ -99,6 +120,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     out.push(...(this.github?.unfinished(state.root) ?? []).map((entry): Node => ({ kind: 'journal', root: state.root, entry })));
     if (state.notes) {
       out.push({ kind: 'version', root: state.root }, { kind: 'unreleased', root: state.root }, { kind: 'releases', root: state.root });
+      if (this.deploys) out.push({ kind: 'environments', root: state.root });
       if (this.github) out.push({ kind: 'github', root: state.root });
     }
     return out;
@@ -275,6 +297,37 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
         item.command = { command: COMMANDS.inspectPublish, title: 'Inspect', arguments: [node] };
         return item;
       }
+      case 'environments': {
+        const item = new vscode.TreeItem('Environments', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `environments:${node.root}`;
+        item.tooltip = 'Deploy environments (the deploy config, or the GitHub environments) with their last deployment and what runs now (preview).';
+        item.iconPath = new vscode.ThemeIcon('server-environment');
+        item.contextValue = ITEM.environments;
+        return item;
+      }
+      case 'environment':
+        return environmentItem(node.root, node.row, node.running);
+      case 'deployJournal': {
+        const j = node.journal;
+        const item = new vscode.TreeItem(`Unfinished ${j.plan.operation}: ${j.plan.release.version} to ${j.plan.environment}`);
+        item.id = `deployJournal:${node.root}:${j.id}`;
+        item.description = `${j.paused !== null ? 'paused' : 'interrupted'} · resume / inspect`;
+        item.tooltip = `${journalSummary(j)}\nStarted ${j.startedAt}${j.lastError ? `\nLast error: ${j.lastError}` : ''}\nResume continues from the journal; nothing is sent twice blindly.`;
+        item.iconPath = new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground'));
+        item.contextValue = ITEM.deployJournal;
+        item.command = { command: COMMANDS.inspectDeploy, title: 'Inspect', arguments: [node] };
+        return item;
+      }
+      case 'deployReview': {
+        const w = node.wait;
+        const item = new vscode.TreeItem(`Pending review: ${w.environment}`);
+        item.id = `deployReview:${node.root}:${w.key}`;
+        item.description = w.reviews.map((r) => `${r.environment}${r.reviewers.length ? ` (${r.reviewers.join(', ')})` : ''}${r.canApprove ? '' : ' · you cannot approve'}`).join('; ');
+        item.tooltip = 'A deploy step waits for a reviewer: approve or reject it (with a comment).';
+        item.iconPath = new vscode.ThemeIcon('person');
+        item.contextValue = ITEM.deployReview;
+        return item;
+      }
     }
   }
 
@@ -301,6 +354,45 @@ function githubChildren(root: string, snap: GitHubSnapshot): Node[] {
       return out;
     }
   }
+}
+
+/** The rows under Environments: each environment, unfinished operations of other sessions, pending reviews. */
+function environmentChildren(root: string, snap: EnvironmentsSnapshot, reviews: ReviewWait[], driven: (id: string) => boolean): Node[] {
+  if (snap.kind === 'not-github') return [{ kind: 'message', root, text: snap.message }];
+  const out: Node[] = [];
+  if (snap.kind === 'signed-out') out.push({ kind: 'message', root, text: 'Sign in to GitHub to see deployments', icon: 'account', command: { command: COMMANDS.signIn, title: 'Sign in to GitHub' } });
+  if (snap.kind === 'error') out.push({ kind: 'message', root, text: snap.message, icon: 'warning', command: { command: COMMANDS.showLog, title: 'Show Log' } });
+  for (const row of snap.rows) out.push({ kind: 'environment', root, row, running: row.journal?.state === 'running' });
+  for (const row of snap.rows) {
+    const j = row.journal;
+    // Running but not driven here (paused, or another window / the CLI / a crash): resume or inspect.
+    if (j && j.state === 'running' && (j.paused !== null || !driven(j.id))) out.push({ kind: 'deployJournal', root, journal: j });
+  }
+  out.push(...reviews.map((wait): Node => ({ kind: 'deployReview', root, wait })));
+  if (snap.rows.length === 0 && snap.kind === 'ok') out.push({ kind: 'message', root, text: 'No environments yet: Deploy… creates one' });
+  return out;
+}
+
+/** "canary 10% · analysing" of a running operation. */
+function currentStep(j: DeployJournal): string {
+  const c = cursorOf(j);
+  if (c === null) return 'finishing';
+  const s = j.steps[c]!;
+  const doing = s.plan.kind === 'analyse' ? 'analysing' : s.plan.kind === 'wait' ? 'waiting' : s.state.status === 'sent' ? 'running' : s.state.status === 'sending' ? 'sending' : 'starting';
+  return `${s.plan.label} · ${doing}${j.paused !== null ? ' · paused' : ''}`;
+}
+
+function environmentItem(root: string, row: EnvironmentRow, running: boolean): vscode.TreeItem {
+  const j = row.journal;
+  const item = new vscode.TreeItem(row.env.name);
+  item.id = `environment:${root}:${row.env.name.toLowerCase()}`;
+  const last = row.last ? deploymentLine(row.last) : 'never deployed';
+  item.description = running && j ? `${j.plan.operation === 'rollback' ? 'rolling back to' : 'deploying'} ${j.plan.release.version} · ${currentStep(j)}` : last;
+  item.tooltip = [`${row.env.name} (${row.env.provider.kind}, ${row.env.strategy.kind})`, `Last deployment: ${last}`, ...(j ? [`Last operation: ${journalSummary(j)}`] : [])].join('\n');
+  item.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : row.last ? 'server-environment' : 'circle-outline');
+  const promotable = running && j !== null && cursorOf(j) !== null && promoteIndex(j.plan, cursorOf(j)!) !== null;
+  item.contextValue = promotable ? ITEM.environmentPromotable : running ? ITEM.environmentRunning : ITEM.environment;
+  return item;
 }
 
 /** A commit leaf: plain-text label and tooltip (never markdown: commit text is untrusted). */

@@ -51,6 +51,15 @@ describe('Restricted Mode: GitHub', () => {
     assert.equal(resumed, undefined);
   });
 
+  it('refuses to deploy or roll back, before any sign-in or request', async () => {
+    const a = (await extensionUnderTest().activate()) as ReleaseManagerApi;
+    await a.settled();
+    assert.equal(await vscode.commands.executeCommand('releaseManager.deploy', { environment: 'staging', ref: 'v0.2.0', confirm: false }), undefined);
+    assert.equal(await vscode.commands.executeCommand('releaseManager.rollBack', { environment: 'staging', confirm: false }), undefined);
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    assert.equal(existsSync(join(folder, '.git', 'release-manager', 'journal')), false, 'no deploy journal was written');
+  });
+
   it('ignores a workspace value of the restricted github.apiUrl setting: the token could go nowhere else', async () => {
     const a = (await extensionUnderTest().activate()) as ReleaseManagerApi;
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
