@@ -8,8 +8,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { NotesConfig } from '../core/config';
+import type { GitHubApi } from '../core/githubApi';
 import { UsageError } from '../core/errors';
-import { deployJournalKey, journalSummary } from '../core/deploy/journal';
+import { deployJournalKey, journalSummary, startOperation } from '../core/deploy/journal';
 import { parseStrategyName, planDeploy, planLines, type DeployPlan } from '../core/deploy/plan';
 import type { Deployer, DeployJournalStore, HealthProbe } from '../core/deploy/ports';
 import { prepareRollback } from '../core/deploy/run';
@@ -18,9 +19,9 @@ import type { GitHubRepoRef } from '../core/remote';
 import type { LocalGitRepo } from '../git/gitRepo';
 import type * as DeployerModule from '../github/deployer';
 import { FileDeployJournalStore } from '../node/deployJournal';
-import { driveOperation, releaseAt, sleep } from '../node/deployFlow';
+import { checkPromotion, decisionLogTarget, driveOperation, newOperationId, releaseAt, sleep } from '../node/deployFlow';
 import { FetchHealthProbe } from '../node/healthProbe';
-import { cliGitHubRepo, cliToken, type PublishIo } from './publish';
+import { cliGitHubApi, cliGitHubRepo, cliToken, type PublishIo } from './publish';
 
 /** What the deploy commands need besides the terminal; tests replace the clock, the probe and the provider. */
 export interface DeployDeps {
@@ -29,6 +30,8 @@ export interface DeployDeps {
   store?: DeployJournalStore;
   now?: () => Date;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** GitHub for the readiness gates (default: the repository's, with the CLI token). */
+  github?: () => Promise<GitHubApi>;
 }
 
 /** Flags of `deploy`. */
@@ -38,6 +41,12 @@ export interface DeployFlags {
   strategy?: string;
   yes: boolean;
   remote?: string;
+  /** The release is a hotfix: deployable inside a code freeze. */
+  hotfix?: boolean;
+  /** Run command gates (--allow-commands). */
+  allowCommands?: boolean;
+  /** Append the finished operation to the decision log (default true). */
+  decisionLog?: boolean;
 }
 
 function loadDeployer(): typeof DeployerModule {
@@ -95,8 +104,16 @@ async function confirm(question: string, yes: boolean, io: PublishIo): Promise<b
 }
 
 /** Starts (or attaches to) the operation and drives it to its end or a question. */
-async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDeps): Promise<number> {
+async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: NotesConfig } | null): Promise<number> {
   const outcome = await driveOperation(c, plan, {
+    ...(log
+      ? {
+          decisionLog: decisionLogTarget(log.repo, log.config, {
+            onWritten: (path) => io.err(`Recorded in the decision log (${path}).\n`),
+            onError: (e) => io.err(`warning: the decision log could not be written: ${e instanceof Error ? e.message : String(e)}\n`),
+          }),
+        }
+      : {}),
     now: deps.now ?? (() => new Date()),
     sleep: deps.sleep ?? sleep,
     probe: deps.probe ?? new FetchHealthProbe(),
@@ -141,17 +158,47 @@ export async function runDeployCommand(repo: LocalGitRepo, config: NotesConfig, 
   const release = await releaseAt(repo, c.deployer, flags.ref, io.signal);
   const plan = planDeploy(c.env, release, strategy !== undefined ? { strategy } : {});
   io.out([`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${release.ref}) to ${c.env.name} of ${c.slug} — ${plan.strategy}`, ...planLines(plan).map((l) => `  ${l}`), ...plan.warnings.map((w) => `  warning: ${w}`), ''].join('\n'));
-  if (needsConfirmation(c.env)) {
-    if (!(await confirm(`Deploy ${release.version} to ${c.env.name}?`, flags.yes, io))) {
+  // Running deploy again on the same operation resumes it or reports it (it was checked when it started).
+  const existing = await c.store.read(c.key);
+  const predicted = startOperation(existing, { repo: c.slug, id: newOperationId(), session: c.session, env: c.env, plan }, (deps.now ?? (() => new Date()))()).kind;
+  if (predicted === 'start' || predicted === 'busy') {
+    const decision = await checkPromotion({
+      repo,
+      config,
+      env: c.env,
+      release,
+      deployer: c.deployer,
+      probe: deps.probe ?? new FetchHealthProbe(),
+      hotfix: flags.hotfix === true,
+      commandsAllowed: flags.allowCommands === true,
+      commandsBlockedReason: 'requires --allow-commands',
+      github: deps.github ?? (async () => cliGitHubApi(c.ref, io)),
+      now: deps.now ?? (() => new Date()),
+      strategy: plan.strategy,
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+    for (const n of decision.notes) io.out(`  note: ${n}\n`);
+    if (!decision.allowed) {
+      for (const b of decision.blockers) io.err(`error: ${b.reason}\nfix: ${b.fix}\n`);
+      for (const r of decision.gateResults.filter((g) => g.required && g.status !== 'pass')) io.err(`  gate ${r.title}: ${r.status}: ${r.reason}${r.fix ? ` (fix: ${r.fix.label})` : ''}\n`);
       io.err('Not deployed: nothing was changed.\n');
       return 1;
     }
+    if (decision.confirmation !== null) {
+      if (!(await confirm(decision.confirmation.title, flags.yes, io))) {
+        io.err('Not deployed: nothing was changed.\n');
+        return 1;
+      }
+    }
+  } else if (needsConfirmation(c.env) && !(await confirm(`Deploy ${release.version} to ${c.env.name}?`, flags.yes, io))) {
+    io.err('Not deployed: nothing was changed.\n');
+    return 1;
   }
-  return drive(c, plan, io, deps);
+  return drive(c, plan, io, deps, flags.decisionLog === false ? null : { repo, config });
 }
 
-/** `rollback --env ENV [--yes]`: to the last successful deployment before the current one; always confirmed. */
-export async function runRollbackCommand(repo: LocalGitRepo, config: NotesConfig, flags: { env: string; yes: boolean; remote?: string }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
+/** `rollback --env ENV [--yes]`: to the last successful deployment before the current one; always confirmed, no promotion gates. */
+export async function runRollbackCommand(repo: LocalGitRepo, config: NotesConfig, flags: { env: string; yes: boolean; remote?: string; decisionLog?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
   const c = await context(repo, config, flags.env, flags.remote, io, deps);
   const prepared = await prepareRollback(c.env, c.deployer, io.signal ? { signal: io.signal } : {});
   if (!prepared.ok) {
@@ -163,7 +210,7 @@ export async function runRollbackCommand(repo: LocalGitRepo, config: NotesConfig
     io.err('Not rolled back: nothing was changed.\n');
     return 1;
   }
-  return drive(c, prepared.plan, io, deps);
+  return drive(c, prepared.plan, io, deps, flags.decisionLog === false ? null : { repo, config });
 }
 
 /** `status [--env ENV]`: the deploy journals of this repository (read locally; no token needed). */

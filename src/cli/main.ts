@@ -57,6 +57,7 @@ Options:
   --env ENV             Environment of the deploy config (or a GitHub environment)        [deploy, rollback, status]
   --ref REF             What to deploy (default: the release tag at HEAD)                                    [deploy]
   --strategy NAME       canary, blue-green or rolling (default: the environment's)                          [deploy]
+  --hotfix              The release is a hotfix: may deploy to production inside a code freeze            [deploy]
   -h, --help            Show this help
 
 GitHub: the token is read from GITHUB_TOKEN or GH_TOKEN and sent only to GITHUB_API_URL (default
@@ -85,6 +86,7 @@ const OPTIONS = {
   env: { type: 'string' },
   ref: { type: 'string' },
   strategy: { type: 'string' },
+  hotfix: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -122,7 +124,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
   const publishOnly = (['tag', 'notes-file', 'draft', 'bump', 'yes'] as const).filter((k) => values[k] !== undefined && !(k === 'yes' && (command === 'deploy' || command === 'rollback')));
-  const deployOnly = (['env', 'ref', 'strategy'] as const).filter((k) => values[k] !== undefined);
+  const deployOnly = (['env', 'ref', 'strategy', 'hotfix'] as const).filter((k) => values[k] !== undefined);
   if (!DEPLOY_COMMANDS.has(command!) && deployOnly.length > 0) {
     throw new UsageError(`--${deployOnly[0]} applies to deploy, rollback and status only.`, 'See release-manager --help.');
   }
@@ -139,8 +141,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (command === 'changelog' && (values.from !== undefined || values.prerelease !== undefined)) {
     throw new UsageError('changelog covers the whole history: --from and --prerelease do not apply.', 'Use release-manager notes --from REF for one range.');
   }
-  if (command !== 'gates' && (values['allow-commands'] !== undefined || values.only !== undefined)) {
-    throw new UsageError('--allow-commands and --only apply to gates only.', 'Use release-manager gates --allow-commands.');
+  if (command !== 'gates' && (values.only !== undefined || (values['allow-commands'] !== undefined && command !== 'deploy'))) {
+    throw new UsageError('--allow-commands applies to gates and deploy, --only to gates only.', 'Use release-manager gates --allow-commands.');
   }
   if (command === 'gates' && (values.from !== undefined || values.to !== undefined)) {
     throw new UsageError('gates check the release of HEAD and the working tree: --from and --to do not apply.', 'Check out the commit to release, then run release-manager gates.');
@@ -152,7 +154,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     if (command !== 'status' && values.env === undefined) throw new UsageError(`${command} needs --env ENV.`, `Name the environment, e.g. release-manager ${command} --env staging.`);
     if (command === 'status') return runStatusCommand(repo, { env: values.env }, io);
     if (command === 'rollback') return runRollbackCommand(repo, config, { env: values.env!, yes: values.yes === true, remote: values.remote }, { ...io, env });
-    return runDeployCommand(repo, config, { env: values.env!, ref: values.ref, strategy: values.strategy, yes: values.yes === true, remote: values.remote }, { ...io, env });
+    return runDeployCommand(repo, config, { env: values.env!, ref: values.ref, strategy: values.strategy, yes: values.yes === true, remote: values.remote, hotfix: values.hotfix === true, allowCommands: values['allow-commands'] === true }, { ...io, env });
   }
   if (command === 'publish') {
     return runPublishCommand(

@@ -3,16 +3,27 @@
  * (or attaching to) an operation then driving it to its end or a question. Each front end only says
  * how to ask and how to show; the journal, the driver and the resume rules are the same.
  */
+import type { NotesConfig } from '../core/config';
+import { judgeSample } from '../core/deploy/health';
 import type { DeployJournal, StartRequest } from '../core/deploy/journal';
 import { startOperation } from '../core/deploy/journal';
-import type { DeployPlan, DeployRelease } from '../core/deploy/plan';
+import type { DeployPlan, DeployRelease, StrategyName } from '../core/deploy/plan';
 import type { Deployer, DeployJournalStore, HealthProbe, PendingReview, RunHandle } from '../core/deploy/ports';
-import { versionFromRef } from '../core/deploy/rollback';
+import { canPromote, type GatesState, type PreviousEnvironmentState, type PromotionBlocker, type PromotionDecision } from '../core/deploy/promotion';
+import { renderDeployRecord } from '../core/deploy/record';
+import { deploymentOutcome, versionFromRef, type DeploymentRecord } from '../core/deploy/rollback';
 import { answer, runOperation, type RunDeps, type RunStop } from '../core/deploy/run';
-import type { EnvironmentConfig } from '../core/deploy/schema';
+import { findEnvironment, type EnvironmentConfig } from '../core/deploy/schema';
 import { UsageError } from '../core/errors';
+import { DECISION_LOG_HEADER } from '../core/gates/decisionLog';
+import { runGates, verdict } from '../core/gates/engine';
+import type { GateResult } from '../core/gates/types';
+import type { GitHubApi } from '../core/githubApi';
 import type { LocalGitRepo } from '../git/gitRepo';
+import { appendInside } from './appendFile';
+import { createGateContext } from './gateContext';
 import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
 
 /** Waits, or rejects with "cancelled" when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -82,6 +93,36 @@ export interface DriveHooks {
   onReview?: (index: number, handle: RunHandle, reviews: PendingReview[]) => void | Promise<void>;
   /** Resume once when the operation was interrupted (running the command again is the choice to resume). Default true. */
   resumeOnce?: boolean;
+  /** Where to append the decision-log entry of an operation that finishes in this drive (success, abort, failure); none when absent. */
+  decisionLog?: DecisionLogTarget;
+}
+
+/** The decision log an operation's entry goes to, and who is recorded as running it. */
+export interface DecisionLogTarget {
+  /** Repository root. */
+  root: string;
+  /** Repository-relative log file (`config.decisionLog`). */
+  file: string;
+  who: () => Promise<string>;
+  /** Told where the entry was written, or why it could not be (the operation's result stands either way). */
+  onWritten?: (path: string) => void;
+  onError?: (error: unknown) => void;
+}
+
+/** The decision-log target of a repository: its configured log, with the git identity (else the OS user) as who. */
+export function decisionLogTarget(repo: LocalGitRepo, config: Pick<NotesConfig, 'decisionLog'>, callbacks: Pick<DecisionLogTarget, 'onWritten' | 'onError'> = {}): DecisionLogTarget {
+  return { root: repo.root, file: config.decisionLog, who: () => whoAmI(repo), ...callbacks };
+}
+
+/** Who the user is to git here, else the OS user. */
+export async function whoAmI(repo: LocalGitRepo): Promise<string> {
+  const ident = await repo.identity();
+  if (ident) return ident;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown user';
+  }
 }
 
 /** How a drive ended. */
@@ -132,9 +173,14 @@ export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store'
     ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
     ...(hooks.onReview ? { onReview: hooks.onReview } : {}),
   };
+  // An operation that had already finished before this drive is not recorded again.
+  const wasFinished = hooks.decisionLog ? ((await c.store.read(c.key))?.finishedAt ?? null) !== null : true;
   for (let asked = 0; asked < 3; asked++) {
     const stop = await runOperation(c.key, runDeps);
-    if (stop.action.kind === 'done') return { kind: 'done', journal: stop.journal, ok: okState(stop.journal) };
+    if (stop.action.kind === 'done') {
+      if (!wasFinished && hooks.decisionLog) await recordFinished(hooks.decisionLog, stop.journal);
+      return { kind: 'done', journal: stop.journal, ok: okState(stop.journal) };
+    }
     if (hooks.signal?.aborted) return { kind: 'cancelled', journal: stop.journal };
     // Running the command again on an interrupted operation is the person's choice to resume it.
     if (stop.action.choices.includes('resume') && asked === 0 && hooks.resumeOnce !== false) {
@@ -145,4 +191,149 @@ export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store'
   }
   const journal = (await c.store.read(c.key))!;
   return { kind: 'ask', journal, stop: { journal, action: { kind: 'ask', index: null, reason: 'The operation keeps asking to resume.', choices: ['inspect', 'abort'] } } };
+}
+
+/** Appends the decision-log entry of a finished operation; a failure to write is reported, never thrown. */
+async function recordFinished(target: DecisionLogTarget, journal: DeployJournal): Promise<void> {
+  try {
+    const written = await appendInside(target.root, target.file, renderDeployRecord(journal, await target.who()), DECISION_LOG_HEADER);
+    target.onWritten?.(written);
+  } catch (e) {
+    target.onError?.(e);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Promotion: checked before a deploy starts (rollbacks skip it: they return to a known-good release).
+
+/** What the promotion check reads. */
+export interface PromotionCheckOptions {
+  repo: LocalGitRepo;
+  config: NotesConfig;
+  env: EnvironmentConfig;
+  release: DeployRelease;
+  deployer: Deployer;
+  probe: HealthProbe;
+  /** The release is a hotfix (deployable inside a code freeze). */
+  hotfix: boolean;
+  /** Command gates run only when allowed (trusted workspace, CLI --allow-commands). */
+  commandsAllowed: boolean;
+  commandsBlockedReason?: string;
+  github?: () => Promise<GitHubApi>;
+  now: () => Date;
+  strategy?: StrategyName;
+  signal?: AbortSignal;
+  gateConcurrency?: number;
+}
+
+/** The promotion decision, with the gate results it rests on. */
+export type PromotionCheck = PromotionDecision & { gateResults: GateResult[] };
+
+const FULL = (d: DeploymentRecord) => d.weight === null || d.weight >= 100;
+
+/** When a deployment first reported success (milliseconds since the epoch). */
+function successAt(d: DeploymentRecord): number {
+  const times = d.statuses.filter((s) => s.state === 'success').map((s) => Date.parse(s.createdAt)).filter((t) => Number.isFinite(t));
+  return times.length > 0 ? Math.min(...times) : Date.parse(d.createdAt);
+}
+
+/**
+ * The state of the previous environment: its last successful (full) deployment from its deployment
+ * statuses, and its health from its checks (one sample each, now). Without health checks its health
+ * is the deployment's own status (succeeded, no failure reported since). With checks, a probe that
+ * gives no verdict makes the health unknown: `unevaluated` says why.
+ */
+async function previousState(prev: EnvironmentConfig, release: DeployRelease, o: PromotionCheckOptions): Promise<{ state: PreviousEnvironmentState; notes: string[]; unhealthy?: string; unevaluated?: string }> {
+  const deployments = await o.deployer.listDeployments(prev.name, o.signal);
+  const succeeded = deployments
+    .filter((d) => FULL(d) && deploymentOutcome(d) === 'succeeded')
+    .map((d) => ({ d, at: successAt(d) }))
+    .sort((a, b) => b.at - a.at)[0];
+  const lastSuccess = succeeded ? { sha: succeeded.d.sha, version: succeeded.d.version, at: succeeded.at } : null;
+  if (lastSuccess === null || lastSuccess.sha !== release.sha) return { state: { lastSuccess, health: 'unknown', healthySince: null }, notes: [] };
+  const since = new Date(lastSuccess.at).toISOString();
+  if (prev.healthChecks.length === 0) {
+    return {
+      state: { lastSuccess, health: 'healthy', healthySince: lastSuccess.at },
+      notes: [`${prev.name} has no health checks: its health is its deployment status (succeeded at ${since}, no failure reported since).`],
+    };
+  }
+  const bad: string[] = [];
+  const unknown: string[] = [];
+  for (const check of prev.healthChecks) {
+    try {
+      const j = judgeSample(check, await o.probe.sample(check, o.signal));
+      if (j.good === false) bad.push(`${check.id}: ${j.reason}`);
+      else if (j.good === null) unknown.push(`${check.id}: ${j.reason}`);
+    } catch (e) {
+      unknown.push(`${check.id}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (bad.length > 0) return { state: { lastSuccess, health: 'unhealthy', healthySince: null }, notes: [], unhealthy: bad.join('; ') };
+  if (unknown.length > 0) return { state: { lastSuccess, health: 'unknown', healthySince: null }, notes: [], unevaluated: unknown.join('; ') };
+  // One sample per check now: continuity since the deployment's success rests on its status reporting no failure since.
+  return {
+    state: { lastSuccess, health: 'healthy', healthySince: lastSuccess.at },
+    notes: [`${prev.name}'s health checks pass now; healthy since its deployment succeeded at ${since} (no failure reported since).`],
+  };
+}
+
+/** Runs the environment's readiness gates (`protection.gates`, default all configured) as the `gates` command does. */
+async function environmentGates(o: PromotionCheckOptions): Promise<{ state: GatesState; results: GateResult[] }> {
+  const ids = o.env.protection.gates;
+  if (o.config.gates.length === 0 || (ids !== undefined && ids.length === 0)) return { state: 'none', results: [] };
+  const reads = new AbortController();
+  const onAbort = () => reads.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const ctx = createGateContext({
+    repo: o.repo,
+    config: o.config,
+    commandsAllowed: o.commandsAllowed,
+    ...(o.commandsBlockedReason !== undefined ? { commandsBlockedReason: o.commandsBlockedReason } : {}),
+    signal: reads.signal,
+    now: o.now,
+    ...(o.github ? { github: o.github } : {}),
+  });
+  try {
+    const results = await runGates(o.config.gates, ctx, { concurrency: o.gateConcurrency ?? o.config.gateConcurrency, ...(o.signal ? { signal: o.signal } : {}), ...(ids !== undefined ? { only: ids } : {}) });
+    return { state: verdict(results), results };
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    reads.abort();
+  }
+}
+
+/**
+ * May `release` be deployed to `env` now? The previous environment of the ladder must run this
+ * commit, healthily, for `requireHealthyPreviousMs`; a code freeze blocks all but hotfixes; the
+ * environment's gates must pass. Nothing is sent: the caller dispatches only when allowed.
+ */
+export async function checkPromotion(o: PromotionCheckOptions): Promise<PromotionCheck> {
+  const found = findEnvironment(o.config.deploy, o.env.name);
+  const index = found?.index ?? 0;
+  const prevEnv = index > 0 ? o.config.deploy?.environments[index - 1] : undefined;
+  const prev = prevEnv ? await previousState(prevEnv, o.release, o) : null;
+  const gates = await environmentGates(o);
+  const decision = canPromote({
+    config: o.config.deploy,
+    env: o.env,
+    index,
+    release: { ...o.release, hotfix: o.hotfix },
+    previous: prev?.state ?? null,
+    gates: gates.state,
+    ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+    now: o.now().getTime(),
+  });
+  const notes = [...(prev?.notes ?? []), ...decision.notes];
+  if (prevEnv && prev && (prev.unhealthy !== undefined || prev.unevaluated !== undefined)) {
+    // Say what the checks found; health that cannot be evaluated blocks whenever checks are configured.
+    const blockers: PromotionBlocker[] = decision.allowed ? [] : decision.blockers.filter((b) => b.code !== 'previous-health-unknown' && b.code !== 'previous-unhealthy');
+    if (prev.unhealthy !== undefined) {
+      blockers.unshift({ code: 'previous-unhealthy', reason: `${prevEnv.name} is unhealthy with ${o.release.version}: ${prev.unhealthy}.`, fix: `Look at ${prevEnv.name}'s health checks; roll it back or fix forward before promoting.` });
+    } else {
+      blockers.unshift({ code: 'previous-health-unknown', reason: `${prevEnv.name}'s health could not be evaluated: ${prev.unevaluated}.`, fix: `Make ${prevEnv.name}'s health checks answer (or remove them), then deploy again.` });
+    }
+    return { allowed: false, blockers, notes, gateResults: gates.results };
+  }
+  return { ...decision, notes, gateResults: gates.results };
 }

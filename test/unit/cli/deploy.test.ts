@@ -94,6 +94,8 @@ describe('release-manager deploy, rollback, status', function () {
     test = TestRepo.create('rm-cli-deploy-');
     test.write('.github/workflows/deploy.yml', DEPLOY_YML);
     test.write('.release-manager.json', CONFIG);
+    // The decision log is written by each finished operation; kept out of the clean-tree gate here.
+    test.write('.gitignore', 'RELEASE-DECISIONS.md\n');
     test.git('add', '-A');
     test.git('commit', '-q', '-m', 'ci: deploy');
     test.tag('v1.3.0');
@@ -140,14 +142,15 @@ describe('release-manager deploy, rollback, status', function () {
   });
 
   it('asks before deploying production, needs --yes without a terminal, and changes nothing on no', async () => {
-    await assert.rejects(deploy('production'), (e: unknown) => e instanceof UsageError && /no terminal/.test(e.message));
-    const no = await deploy('production', {}, [false]);
+    assert.equal((await deploy('staging', { ref: 'v1.3.0' })).code, 0);
+    await assert.rejects(deploy('production', { ref: 'v1.3.0' }), (e: unknown) => e instanceof UsageError && /no terminal/.test(e.message));
+    const no = await deploy('production', { ref: 'v1.3.0' }, [false]);
     assert.equal(no.code, 1);
-    assert.deepEqual(no.asked, ['Deploy 1.4.0 to production? [y/N] ']);
-    assert.deepEqual(dispatched(), []);
-    const yes = await deploy('production', { ref: 'v1.3.0', yes: true });
-    assert.equal(yes.code, 0, yes.err);
+    assert.deepEqual(no.asked, ['Deploy 1.3.0 to production? [y/N] ']);
     assert.deepEqual(dispatched(), ['1.3.0']);
+    const yes = await deploy('production', { ref: 'v1.3.0', yes: true });
+    assert.equal(yes.code, 0, yes.out + yes.err);
+    assert.deepEqual(dispatched(), ['1.3.0', '1.3.0']);
   });
 
   it('refuses an unknown environment, strategy or ref before anything is sent (usage errors)', async () => {
