@@ -11,6 +11,7 @@ import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { GitHubDeployer } from '../../../src/github/deployer';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
 import { TestRepo } from '../../helpers/testRepo';
+import { DEPLOY_YML } from '../../helpers/deployFixtures';
 
 // The deploy, rollback and status commands in-process against the local GitHub server, with the
 // clock, the health probe and the provider's write spacing injected.
@@ -19,30 +20,6 @@ const OWNER = 'acme';
 const REPO = 'app';
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
 
-const DEPLOY_YML = `name: Deploy
-run-name: Deploy \${{ inputs.environment }} \${{ inputs.version }} (\${{ inputs.correlation_id }})
-on:
-  workflow_dispatch:
-    inputs:
-      environment:
-        type: choice
-        options: [staging, production]
-        required: true
-      version:
-        type: string
-        required: true
-      correlation_id:
-        type: string
-jobs:
-  deploy:
-    name: Deploy
-    runs-on: ubuntu-latest
-    environment:
-      name: \${{ inputs.environment }}
-    steps:
-      - name: Roll out
-        run: ./deploy.sh
-`;
 
 const CONFIG = JSON.stringify({
   deploy: {

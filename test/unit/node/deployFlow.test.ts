@@ -10,6 +10,7 @@ import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { GitHubDeployer } from '../../../src/github/deployer';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
 import { ALICE, TestRepo } from '../../helpers/testRepo';
+import { DEPLOY_YML } from '../../helpers/deployFixtures';
 
 // The promotion rules and the decision log of the shared deploy flow (src/node/deployFlow.ts),
 // through the CLI against the local GitHub server, with the clock and the health probe injected.
@@ -20,30 +21,6 @@ const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
 const MIN = 60_000;
 const LOG = 'RELEASE-DECISIONS.md';
 
-const DEPLOY_YML = `name: Deploy
-run-name: Deploy \${{ inputs.environment }} \${{ inputs.version }} (\${{ inputs.correlation_id }})
-on:
-  workflow_dispatch:
-    inputs:
-      environment:
-        type: choice
-        options: [staging, production]
-        required: true
-      version:
-        type: string
-        required: true
-      correlation_id:
-        type: string
-jobs:
-  deploy:
-    name: Deploy
-    runs-on: ubuntu-latest
-    environment:
-      name: \${{ inputs.environment }}
-    steps:
-      - name: Roll out
-        run: ./deploy.sh
-`;
 
 const provider = { kind: 'workflow', workflow: 'deploy.yml', inputs: { environment: '{environment}', version: '{version}' } };
 
