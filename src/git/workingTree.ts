@@ -25,6 +25,8 @@ export interface WorkingTreeOptions {
    * repository's config (any program), so every configured filter driver is switched off for this read.
    */
   untrusted?: boolean;
+  /** Repository-relative paths whose changes are not counted (the decision log we append to); listed in `notCounted`. */
+  notCounted?: readonly string[];
 }
 
 /**
@@ -34,11 +36,15 @@ export interface WorkingTreeOptions {
 export async function readWorkingTree(root: string, options: WorkingTreeOptions = {}): Promise<WorkingTreeState> {
   const gitPath = options.gitPath ?? 'git';
   const noFilters = options.untrusted ? await filterOverrides(gitPath, root, options.signal) : [];
+  // Excluded by pathspec, so an untracked folder holding only the log is not listed either.
+  const excluded = [...new Set((options.notCounted ?? []).map((p) => p.replace(/^(?:\.\/)+/, '')).filter((p) => p !== '' && !p.startsWith('../')))];
+  const pathspecs = excluded.length > 0 ? ['--', '.', ...excluded.map((p) => `:(exclude,literal)${p}`)] : [];
   const [status, paths] = await Promise.all([
-    git(gitPath, root, [...noFilters, '--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=normal'], options.signal),
+    git(gitPath, root, [...noFilters, '--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=normal', ...pathspecs], options.signal),
     git(gitPath, root, ['rev-parse', ...[...MARKERS.map(([f]) => f), 'index.lock'].flatMap((f) => ['--git-path', f])], options.signal),
   ]);
   const state = parseStatus(status);
+  if (excluded.length > 0) state.notCounted = excluded;
   const located = paths.split('\n').slice(0, MARKERS.length + 1);
   const present = await Promise.all(located.map((p) => exists(isAbsolute(p) ? p : join(root, p))));
   const inProgress = new Set<InProgressOperation>();

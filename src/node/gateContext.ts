@@ -52,7 +52,7 @@ export function createGateContext(options: GateContextOptions): GateContext {
     (release ??= draftNotes(repo, options.config, { ...options.draft, signal: options.signal, firstTimeContributors: false }));
   return {
     // Without trust, no program from the repository's config may run, not even a clean filter during `git status`.
-    workingTree: () => (tree ??= readWorkingTree(repo.root, { gitPath: options.gitPath, signal: options.signal, untrusted: !options.commandsAllowed })),
+    workingTree: () => (tree ??= readWorkingTree(repo.root, { gitPath: options.gitPath, signal: options.signal, untrusted: !options.commandsAllowed, notCounted: [options.config.decisionLog] })),
     release: getRelease,
     rangeCommits: () =>
       (commits ??= getRelease().then(async (notes) => {

@@ -38,7 +38,9 @@ export const cleanTreeKind: GateKind<CleanTreeGate> = {
     if (t.staged > 0) problems.push(`${plural(t.staged, 'staged file')}`);
     if (t.modified > 0) problems.push(`${plural(t.modified, 'modified file')}`);
     if (t.untracked > 0 && !gate.allowUntracked) problems.push(`${plural(t.untracked, 'untracked file')}`);
-    const details = describeFiles(t.samples, { staged: t.staged, modified: t.modified, untracked: t.untracked, conflicted: t.conflicted });
+    const listed = describeFiles(t.samples, { staged: t.staged, modified: t.modified, untracked: t.untracked, conflicted: t.conflicted });
+    const notCounted = t.notCounted?.length ? `not counted (the decision log, which Release Manager appends to): ${t.notCounted.map((p) => clip(p, 300)).join(', ')}` : undefined;
+    const details = [listed, notCounted].filter((x) => x !== undefined).join('\n') || undefined;
     if (problems.length === 0) {
       const note = t.untracked > 0 ? ` (${plural(t.untracked, 'untracked file')} allowed)` : '';
       return { status: 'pass', reason: `working tree clean${note}`, ...(details ? { details } : {}) };

@@ -25,6 +25,11 @@ export interface WorkingTreeState {
   conflicted: number;
   /** A few repository-relative paths of each kind, for the details. */
   samples: { staged: string[]; modified: string[]; untracked: string[]; conflicted: string[] };
+  /**
+   * Paths whose changes are not counted above because Release Manager writes them itself (the
+   * configured decision log): recording a decision or a deploy must not make the tree "dirty".
+   */
+  notCounted?: string[];
   inProgress: InProgressOperation[];
   /** Repository-relative (or absolute, outside the work tree) path of a leftover `index.lock`, null when none. Never deleted by us. */
   indexLock: string | null;

@@ -61,6 +61,24 @@ describe('git working tree adapter', () => {
     assert.deepEqual([gone.upstreamGone, gone.ahead, gone.behind], [true, null, null]);
   });
 
+  it('does not count changes to the decision log (the tool writes it), but counts every other change', async () => {
+    const r = TestRepo.create();
+    r.commit('feat: first');
+    r.write('docs/decisions.md', '# Decisions\n');
+    const untracked = await readWorkingTree(r.dir, { notCounted: ['docs/decisions.md'] });
+    assert.deepEqual([untracked.untracked, untracked.notCounted], [0, ['docs/decisions.md']]);
+    assert.equal((await readWorkingTree(r.dir)).untracked, 1, 'counted when not excluded');
+    r.git('add', 'docs/decisions.md');
+    r.git('commit', '-q', '-m', 'docs: decisions');
+    r.write('docs/decisions.md', '# Decisions\n\nentry\n');
+    r.write('other.md', 'x\n');
+    const modified = await readWorkingTree(r.dir, { notCounted: ['./docs/decisions.md'] });
+    assert.deepEqual([modified.modified, modified.untracked, modified.notCounted, modified.samples.untracked], [0, 1, ['docs/decisions.md'], ['other.md']]);
+    r.write('docs/more.md', 'y\n');
+    const sibling = await readWorkingTree(r.dir, { notCounted: ['docs/decisions.md'] });
+    assert.deepEqual([sibling.modified, sibling.untracked, sibling.samples.untracked], [0, 2, ['docs/more.md', 'other.md']]);
+  });
+
   it('reads a real repository without touching it (no optional locks, nothing deleted)', async () => {
     const r = TestRepo.create();
     r.commit('feat: first');
