@@ -9,11 +9,11 @@ import type { DeployJournal, StartRequest } from '../core/deploy/journal';
 import { startOperation } from '../core/deploy/journal';
 import type { DeployPlan, DeployRelease, StrategyName } from '../core/deploy/plan';
 import type { Deployer, DeployJournalStore, HealthProbe, PendingReview, RunHandle } from '../core/deploy/ports';
-import { canPromote, type GatesState, type PreviousEnvironmentState, type PromotionBlocker, type PromotionDecision } from '../core/deploy/promotion';
+import { activeFreeze, canPromote, hotfixOf, type GatesState, type PreviousEnvironmentState, type PromotionBlocker, type PromotionDecision } from '../core/deploy/promotion';
 import { renderDeployRecord } from '../core/deploy/record';
 import { deploymentOutcome, versionFromRef, type DeploymentRecord } from '../core/deploy/rollback';
 import { answer, runOperation, type RunDeps, type RunStop } from '../core/deploy/run';
-import { findEnvironment, type EnvironmentConfig } from '../core/deploy/schema';
+import { findEnvironment, githubEnvironment, type EnvironmentConfig } from '../core/deploy/schema';
 import { UsageError } from '../core/errors';
 import { DECISION_LOG_HEADER } from '../core/gates/decisionLog';
 import { runGates, verdict } from '../core/gates/engine';
@@ -214,8 +214,11 @@ export interface PromotionCheckOptions {
   release: DeployRelease;
   deployer: Deployer;
   probe: HealthProbe;
-  /** The release is a hotfix (deployable inside a code freeze). */
-  hotfix: boolean;
+  /**
+   * The release is a hotfix (deployable inside a code freeze): said by the person (CLI --hotfix), or
+   * 'auto': a patch release of the version running in the environment (asked only during a freeze).
+   */
+  hotfix: boolean | 'auto';
   /** Command gates run only when allowed (trusted workspace, CLI --allow-commands). */
   commandsAllowed: boolean;
   commandsBlockedReason?: string;
@@ -303,6 +306,17 @@ async function environmentGates(o: PromotionCheckOptions): Promise<{ state: Gate
   }
 }
 
+/** Whether the release counts as a hotfix: as said, or (auto, during a freeze only) a patch release of what runs there. */
+async function hotfixDecision(o: PromotionCheckOptions): Promise<{ hotfix: boolean; note?: string }> {
+  if (o.hotfix !== 'auto') return { hotfix: o.hotfix };
+  if (activeFreeze(o.env, o.now().getTime()) === null) return { hotfix: false };
+  const running = (await o.deployer.listDeployments(githubEnvironment(o.env), o.signal))
+    .filter((d) => FULL(d) && deploymentOutcome(d) === 'succeeded')
+    .sort((a, b) => successAt(b) - successAt(a))[0];
+  const h = hotfixOf(o.release.version, running ? (running.version ?? versionFromRef(running.ref)) : null);
+  return { hotfix: h.hotfix, note: h.hotfix ? `Treated as a hotfix: ${h.reason}.` : `Not a hotfix: ${h.reason}.` };
+}
+
 /**
  * May `release` be deployed to `env` now? The previous environment of the ladder must run this
  * commit, healthily, for `requireHealthyPreviousMs`; a code freeze blocks all but hotfixes; the
@@ -314,17 +328,18 @@ export async function checkPromotion(o: PromotionCheckOptions): Promise<Promotio
   const prevEnv = index > 0 ? o.config.deploy?.environments[index - 1] : undefined;
   const prev = prevEnv ? await previousState(prevEnv, o.release, o) : null;
   const gates = await environmentGates(o);
+  const hotfix = await hotfixDecision(o);
   const decision = canPromote({
     config: o.config.deploy,
     env: o.env,
     index,
-    release: { ...o.release, hotfix: o.hotfix },
+    release: { ...o.release, hotfix: hotfix.hotfix },
     previous: prev?.state ?? null,
     gates: gates.state,
     ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
     now: o.now().getTime(),
   });
-  const notes = [...(prev?.notes ?? []), ...decision.notes];
+  const notes = [...(prev?.notes ?? []), ...(hotfix.note !== undefined ? [hotfix.note] : []), ...decision.notes];
   if (prevEnv && prev && (prev.unhealthy !== undefined || prev.unevaluated !== undefined)) {
     // Say what the checks found; health that cannot be evaluated blocks whenever checks are configured.
     const blockers: PromotionBlocker[] = decision.allowed ? [] : decision.blockers.filter((b) => b.code !== 'previous-health-unknown' && b.code !== 'previous-unhealthy');

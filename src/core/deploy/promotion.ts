@@ -4,6 +4,7 @@
  * environment's own gates must pass; its code freezes block everything but hotfixes. The answer is
  * a value that explains every reason it is no, and the confirmation to ask when it is yes.
  */
+import * as semver from 'semver';
 import { parseInstant } from '../gates/calendar';
 import { clip } from '../gates/kind';
 import type { Verdict } from '../gates/types';
@@ -141,4 +142,21 @@ export function deployConfirmation(env: EnvironmentConfig, release: DeployReleas
 /** The environment after this one in the ladder, or null for the last. */
 export function nextEnvironment(config: DeployConfig | undefined, index: number): EnvironmentConfig | null {
   return config?.environments[index + 1] ?? null;
+}
+
+/**
+ * Whether deploying `version` over `current` (the environment's running version) is a hotfix: a
+ * stable patch release of the same major.minor line, newer than what runs. By Semantic Versioning a
+ * patch release carries fixes only, so it may cross a code freeze; anything else needs --hotfix (the
+ * CLI) and a person saying so. Null when nothing runs there (a first deploy is never a hotfix).
+ */
+export function hotfixOf(version: string, current: string | null): { hotfix: boolean; reason: string } {
+  const v = semver.parse(version);
+  if (v === null) return { hotfix: false, reason: `${version} is not a version` };
+  if (v.prerelease.length > 0) return { hotfix: false, reason: `${version} is a prerelease` };
+  if (current === null) return { hotfix: false, reason: 'nothing runs there yet, so there is nothing to fix' };
+  const c = semver.parse(current);
+  if (c === null) return { hotfix: false, reason: `the running version ${current} is not a version` };
+  if (v.major === c.major && v.minor === c.minor && v.patch > c.patch) return { hotfix: true, reason: `${version} is a patch release of ${current}, which runs there` };
+  return { hotfix: false, reason: `${version} is not a patch release of ${current}, which runs there` };
 }

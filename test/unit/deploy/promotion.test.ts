@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { activeFreeze, canPromote, deployConfirmation, nextEnvironment, type PromotionInput } from '../../../src/core/deploy/promotion';
+import { activeFreeze, canPromote, deployConfirmation, hotfixOf, nextEnvironment, type PromotionInput } from '../../../src/core/deploy/promotion';
 import { parseDeployConfig } from '../../../src/core/deploy/schema';
 import type { GateResult, Verdict } from '../../../src/core/gates/types';
 
@@ -147,5 +147,19 @@ describe('deploy/promotion', () => {
     assert.equal(nextEnvironment(config, 0)?.name, 'production');
     assert.equal(nextEnvironment(config, 1), null);
     assert.equal(nextEnvironment(undefined, 0), null);
+  });
+
+  it('calls a release a hotfix only when it is a stable patch release of the version that runs', () => {
+    const yes = (v: string, c: string | null) => hotfixOf(v, c).hotfix;
+    assert.equal(yes('1.2.4', '1.2.3'), true);
+    assert.equal(yes('1.2.10', '1.2.3'), true);
+    assert.equal(yes('1.2.3', '1.2.3'), false, 'the same version is no fix');
+    assert.equal(yes('1.2.2', '1.2.3'), false, 'older');
+    assert.equal(yes('1.3.0', '1.2.3'), false, 'minor');
+    assert.equal(yes('2.0.0', '1.2.3'), false, 'major');
+    assert.equal(yes('1.2.4-rc.1', '1.2.3'), false, 'prerelease');
+    assert.equal(yes('1.2.4', null), false, 'nothing runs');
+    assert.equal(yes('1.2.4', 'main'), false, 'unknown running version');
+    assert.match(hotfixOf('1.2.4', '1.2.3').reason, /1\.2\.4 is a patch release of 1\.2\.3/);
   });
 });

@@ -247,4 +247,27 @@ describe('deploy flow: promotion rules and the decision log', function () {
     assert.equal(entries().length, 3);
     assert.match(entries()[2]!, /^DEPLOY — 1\.4\.0 to staging — [\s\S]*- Outcome: aborted — .*failure at step "Roll out"/);
   });
+
+  it('inside a freeze, a patch release of what runs in production counts as a hotfix without --hotfix; a minor release does not', async () => {
+    const config = configFor({ freeze: true });
+    assert.equal((await deploy(config, 'staging', 'v1.3.0')).code, 0);
+    const first = await deploy(config, 'production', 'v1.3.0');
+    assert.equal(first.code, 1, 'nothing runs in production yet: not a hotfix');
+    assert.match(first.out, /note: Not a hotfix: nothing runs there yet/);
+    assert.equal((await deploy(config, 'production', 'v1.3.0', { hotfix: true })).code, 0);
+    test.write('fix.txt', 'fixed\n');
+    test.git('add', 'fix.txt');
+    test.git('commit', '-q', '-m', 'fix: the fix');
+    test.tag('v1.3.1');
+    assert.equal((await deploy(config, 'staging', 'v1.3.1')).code, 0);
+    const patch = await deploy(config, 'production', 'v1.3.1');
+    assert.equal(patch.code, 0, patch.out + patch.err);
+    assert.match(patch.out, /note: Treated as a hotfix: 1\.3\.1 is a patch release of 1\.3\.0, which runs there/);
+    assert.equal((await deploy(config, 'staging', 'v1.4.0')).code, 0);
+    const minor = await deploy(config, 'production', 'v1.4.0');
+    assert.equal(minor.code, 1);
+    assert.match(minor.out, /note: Not a hotfix: 1\.4\.0 is not a patch release of 1\.3\.1/);
+    assert.match(minor.err, /only hotfixes may be deployed/);
+    assert.deepEqual(dispatched(), ['staging:1.3.0', 'production:1.3.0', 'staging:1.3.1', 'production:1.3.1', 'staging:1.4.0']);
+  });
 });
