@@ -23,6 +23,7 @@ import { registerCommand } from './vscode/runCommand';
 import { readSettings } from './vscode/settings';
 import { COMMIT_SCHEME, CommitDocumentProvider } from './vscode/views/commitDocument';
 import { ReleaseTreeProvider, type Node } from './vscode/views/releaseTree';
+import { DeployStatusBar } from './vscode/views/deployStatusBar';
 import { ReleaseStatusBar } from './vscode/views/statusBar';
 
 /** What activate returns: a small API for tests and other extensions (read-only). */
@@ -43,6 +44,8 @@ export interface ReleaseManagerApi {
   githubView: GitHubView;
   /** What the tree shows of environments and deploys. */
   deployView: DeployView;
+  /** The status bar item of a running deploy. */
+  deployStatusBar: DeployStatusBar;
   /** How long activate() took, in milliseconds (the benchmark reports it). */
   activationMs: number;
 }
@@ -59,13 +62,14 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }));
   const deployView = new DeployView(model, github, log);
   const tree = new ReleaseTreeProvider(model, gates, githubView, deployView);
-  const deployDeps = { model, connector: github, view: deployView, log, session: `editor-${Math.random().toString(36).slice(2, 10)}` };
+  const deployDeps = { model, connector: github, view: deployView, log, session: `editor-${Math.random().toString(36).slice(2, 10)}`, signOffs: (root: string) => async (version: string) => gates.signOffsFor(root, version) };
   const publishDeps = { model, connector: github, view: githubView, log, gitPath: () => settings().gitPath };
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
+  const deployStatusBar = new DeployStatusBar(deployView);
   const diagnostics = new ConfigDiagnostics(model);
   const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log);
   const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, discovery, model, github, githubView, deployView, gates, tree, statusBar, diagnostics, checklist, view);
+  context.subscriptions.push(log, discovery, model, github, githubView, deployView, gates, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEWS.checklist, checklist, { webviewOptions: { retainContextWhenHidden: false } }),
     gates.onDidChange(() => statusBar.update()),
@@ -150,7 +154,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   setTimeout(() => void vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, activationMs };
+  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, deployStatusBar, activationMs };
 }
 
 /** Whether a command argument is a tree node (inline actions pass the node). */

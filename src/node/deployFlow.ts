@@ -17,6 +17,7 @@ import { findEnvironment, githubEnvironment, type EnvironmentConfig } from '../c
 import { UsageError } from '../core/errors';
 import { DECISION_LOG_HEADER } from '../core/gates/decisionLog';
 import { runGates, verdict } from '../core/gates/engine';
+import type { SignOff } from '../core/gates/context';
 import type { GateResult } from '../core/gates/types';
 import type { GitHubApi } from '../core/githubApi';
 import type { LocalGitRepo } from '../git/gitRepo';
@@ -91,6 +92,8 @@ export interface DriveHooks {
   conflictFix?: string;
   onEvent?: RunDeps['onEvent'];
   onReview?: (index: number, handle: RunHandle, reviews: PendingReview[]) => void | Promise<void>;
+  /** How long to wait between looks at a running step (default 10 s). */
+  pollMs?: number;
   /** Resume once when the operation was interrupted (running the command again is the choice to resume). Default true. */
   resumeOnce?: boolean;
   /** Where to append the decision-log entry of an operation that finishes in this drive (success, abort, failure); none when absent. */
@@ -172,6 +175,7 @@ export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store'
     ...(hooks.signal ? { signal: hooks.signal } : {}),
     ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
     ...(hooks.onReview ? { onReview: hooks.onReview } : {}),
+    ...(hooks.pollMs !== undefined ? { pollMs: hooks.pollMs } : {}),
   };
   // An operation that had already finished before this drive is not recorded again.
   const wasFinished = hooks.decisionLog ? ((await c.store.read(c.key))?.finishedAt ?? null) !== null : true;
@@ -223,6 +227,8 @@ export interface PromotionCheckOptions {
   commandsAllowed: boolean;
   commandsBlockedReason?: string;
   github?: () => Promise<GitHubApi>;
+  /** Sign-offs of manual gates (the editor's; the CLI has none). */
+  signOffs?: (version: string) => Promise<SignOff[]>;
   now: () => Date;
   strategy?: StrategyName;
   signal?: AbortSignal;
@@ -296,6 +302,7 @@ async function environmentGates(o: PromotionCheckOptions): Promise<{ state: Gate
     signal: reads.signal,
     now: o.now,
     ...(o.github ? { github: o.github } : {}),
+    ...(o.signOffs ? { signOffs: o.signOffs } : {}),
   });
   try {
     const results = await runGates(o.config.gates, ctx, { concurrency: o.gateConcurrency ?? o.config.gateConcurrency, ...(o.signal ? { signal: o.signal } : {}), ...(ids !== undefined ? { only: ids } : {}) });

@@ -82,6 +82,12 @@ export class DeployView implements vscode.Disposable {
   setDriven(id: string, driven: boolean): void {
     if (driven) this.driving.add(id);
     else this.driving.delete(id);
+    this.changed.fire();
+  }
+
+  /** The operations this window drives now, as last recorded (for the status bar). */
+  running(): DeployJournal[] {
+    return [...this.live.values()].filter((j) => j.state === 'running' && this.driving.has(j.id));
   }
 
   /** Whether this window drives the operation now. */

@@ -194,6 +194,8 @@ export interface Observed {
   now: number;
   /** The session asking. */
   session: string;
+  /** How long to wait between looks at a running step (default POLL_MS). */
+  pollMs?: number;
   /** The outcome of a `reconcile` of step `index`. */
   reconcile?: { index: number; result: FindResult };
   /** The state of the run of step `index`. */
@@ -323,8 +325,8 @@ export function nextAction(journal: DeployJournal, observed: Observed): DeployAc
         if (now > Date.parse(st.deadline)) {
           return { kind: 'ask', index, reason: `"${s.plan.label}" has been ${o.status} since ${st.at}, past its timeout. Wait longer, or mark it failed (which aborts the deploy)?`, choices: ['wait-longer', 'mark-failed', 'inspect'] };
         }
-        if (o.status === 'waiting') return { kind: 'review', index, handle: st.handle, reviews: o.reviews ?? [], afterMs: POLL_MS };
-        return { kind: 'observe', index, handle: st.handle, afterMs: POLL_MS };
+        if (o.status === 'waiting') return { kind: 'review', index, handle: st.handle, reviews: o.reviews ?? [], afterMs: observed.pollMs ?? POLL_MS };
+        return { kind: 'observe', index, handle: st.handle, afterMs: observed.pollMs ?? POLL_MS };
       }
       case 'failed':
         return { kind: 'ask', index, reason: `"${s.plan.label}" was refused and nothing ran: ${st.reason}. Fix the cause, then retry, or abort.`, choices: ['retry', 'abort', 'inspect'] };
@@ -348,7 +350,7 @@ export function nextAction(journal: DeployJournal, observed: Observed): DeployAc
   if (h === undefined) return { kind: 'analyse', index, checks, since };
   if (h.status === 'pass') return { kind: 'record', event: { type: 'step-done', index, result: h.reason } };
   if (h.status === 'fail') return { kind: 'record', event: { type: 'step-failed', index, reason: `health check failed: ${h.reason}` } };
-  const interval = Math.min(...journal.env.healthChecks.filter((c) => checks.includes(c.id)).map((c) => c.intervalMs), POLL_MS);
+  const interval = Math.min(...journal.env.healthChecks.filter((c) => checks.includes(c.id)).map((c) => c.intervalMs), observed.pollMs ?? POLL_MS);
   return { kind: 'sleep', index, untilMs: now + interval, probe: checks };
 }
 

@@ -22,6 +22,8 @@ export interface RunDeps {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** This window's or process's id (random per start). */
   session: string;
+  /** How long to wait between looks at a running step (default 10 s: GitHub's rate limits). */
+  pollMs?: number;
   /** Cancel: the journal is marked paused and the driver returns; nothing in flight is undone. */
   signal?: AbortSignal;
   /** Told after each recorded event; a throw stops the driver (that is how tests crash it). */
@@ -100,7 +102,7 @@ export async function runOperation(key: string, deps: RunDeps): Promise<RunStop>
       if (deps.signal?.aborted && journal.state === 'running' && journal.session === deps.session && journal.paused === null) {
         journal = await commitEvent(key, journal, { type: 'paused', reason: 'cancelled' }, deps);
       }
-      const observed: Observed = { now: deps.now().getTime(), session: deps.session, ...extra };
+      const observed: Observed = { now: deps.now().getTime(), session: deps.session, ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}), ...extra };
       extra = {};
       const action = nextAction(journal, observed);
       switch (action.kind) {

@@ -5,7 +5,7 @@
  * environment), shows progress with cancel, and tells how it ended. Trusted workspaces only.
  */
 import * as vscode from 'vscode';
-import { deployJournalKey, journalSummary, type Choice, type DeployJournal } from '../../core/deploy/journal';
+import { deployJournalKey, journalSummary, startOperation, type Choice, type DeployJournal } from '../../core/deploy/journal';
 import { planDeploy, strategyName, type DeployPlan } from '../../core/deploy/plan';
 import { deployConfirmation } from '../../core/deploy/promotion';
 import { rollbackDuration, versionFromRef } from '../../core/deploy/rollback';
@@ -14,9 +14,10 @@ import { findEnvironment, needsConfirmation, providerBlockedReason, type Environ
 import { renderDeployRecord } from '../../core/deploy/record';
 import { GitError, UsageError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
+import type { SignOff } from '../../core/gates/context';
 import { cursorOf } from '../../core/deploy/transitions';
 import { FileDeployJournalStore } from '../../node/deployJournal';
-import { continueOperation, driveOperation, releaseAt, sleep, versionTagsAtHead, type DriveHooks, type DriveOutcome, type FlowTarget } from '../../node/deployFlow';
+import { checkPromotion, continueOperation, decisionLogTarget, driveOperation, newOperationId, releaseAt, sleep, versionTagsAtHead, type DecisionLogTarget, type DriveHooks, type DriveOutcome, type FlowTarget, type PromotionCheck } from '../../node/deployFlow';
 import { FetchHealthProbe } from '../../node/healthProbe';
 import type { DeployView, ReviewWait } from '../deployView';
 import type { GitHubConnector } from '../github';
@@ -30,6 +31,8 @@ export interface DeployArgs {
   /** The release tag (or another ref naming a version) to deploy; default: the version tag at HEAD, else a pick. */
   ref?: string;
   confirm?: boolean;
+  /** Deploy inside a code freeze: the release fixes a production problem (asked in a modal when a freeze is all that blocks). */
+  hotfix?: boolean;
 }
 
 /** What the deploy commands need. */
@@ -40,6 +43,8 @@ export interface DeployDepsVs {
   log: Logger;
   /** This window's session id (random per activation). */
   session: string;
+  /** The sign-offs recorded in this window for a repository (manual gates of the promotion check). */
+  signOffs?: (root: string) => (version: string) => Promise<SignOff[]>;
 }
 
 function requireTrust(what: string): void {
@@ -90,6 +95,23 @@ async function refToDeploy(deps: DeployDepsVs, root: string, ref: string | undef
   return pick;
 }
 
+/** How often a running step is looked at (setting releaseManager.deploy.pollIntervalSeconds, default 10 s). */
+function pollMs(): number {
+  const v = vscode.workspace.getConfiguration('releaseManager').get<number>('deploy.pollIntervalSeconds');
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(300, Math.max(1, v)) * 1000 : 10_000;
+}
+
+/** The decision log a finished deploy or rollback is recorded in (the repository's configured log), when there is a config. */
+function decisionLogFor(deps: DeployDepsVs, root: string): DecisionLogTarget | undefined {
+  const repo = deps.model.repo(root);
+  const config = deps.model.find(root)?.config;
+  if (!repo || !config) return undefined;
+  return decisionLogTarget(repo, config, {
+    onWritten: (path) => deps.log.info(`recorded in the decision log: ${path}`),
+    onError: (e) => void vscode.window.showWarningMessage(`The deploy finished, but the decision log could not be written: ${e instanceof Error ? e.message : String(e)}`),
+  });
+}
+
 /** Runs a drive with a cancellable progress notification; the tree follows each recorded event. */
 async function withDriveProgress(deps: DeployDepsVs, root: string, t: FlowTarget, title: string, confirm: boolean, go: (hooks: DriveHooks) => Promise<DriveOutcome>): Promise<DriveOutcome> {
   const drivenIds = new Set<string>();
@@ -98,11 +120,14 @@ async function withDriveProgress(deps: DeployDepsVs, root: string, t: FlowTarget
       const ctl = new AbortController();
       const sub = token.onCancellationRequested(() => ctl.abort());
       try {
+        const decisionLog = decisionLogFor(deps, root);
         return await go({
           now: () => new Date(),
           sleep,
           probe: new FetchHealthProbe(),
           signal: ctl.signal,
+          pollMs: pollMs(),
+          ...(decisionLog ? { decisionLog } : {}),
           supersede: async (question) => {
             if (!confirm) return false;
             const stop = 'Stop It and Go Ahead';
@@ -204,12 +229,65 @@ export async function deployCommand(deps: DeployDepsVs, args: DeployArgs = {}, n
   if (ref === undefined) return undefined;
   const release = await releaseAt(deps.model.repo(root)!, t.deployer, ref);
   const plan: DeployPlan = planDeploy(env, release);
+  // A repeat of the running or just-finished operation resumes or reports it (it was checked when it started).
+  const predicted = startOperation(await t.store.read(t.key), { repo: t.slug, id: newOperationId(), session: t.session, env, plan }, new Date()).kind;
+  let notes: string[] = [];
+  if (predicted === 'start' || predicted === 'busy') {
+    const check = await promotionCheck(deps, root, t, plan, args.hotfix === true);
+    if (check === undefined) return undefined;
+    if (!check.allowed) {
+      const failing = check.gateResults.filter((g) => g.required && g.status !== 'pass').map((g) => `${g.title}: ${g.status} (${g.reason})`);
+      deps.log.warn(`not deployed: ${check.blockers.map((b) => b.reason).join(' ')}`);
+      const freezeOnly = check.blockers.every((b) => b.code === 'freeze');
+      if (freezeOnly && args.confirm !== false && args.hotfix !== true) {
+        const hotfix = 'Deploy as a Hotfix';
+        const detail = `${check.blockers.map((b) => b.reason).join('\n')}\n\n${check.notes.join('\n')}\nDeploy ${release.version} anyway because it fixes a production problem? This is recorded in the decision log.`;
+        if ((await vscode.window.showWarningMessage(`${env.name} is frozen`, { modal: true, detail }, hotfix)) !== hotfix) return undefined;
+        return deployCommand(deps, { ...args, root, environment: env.name, ref, hotfix: true });
+      }
+      throw new UsageError(`Not deployed to ${env.name}: ${check.blockers.map((b) => b.reason).join(' ')}${failing.length ? ` Failing gates: ${failing.join('; ')}.` : ''}`, check.blockers.map((b) => b.fix).join(' '));
+    }
+    notes = check.notes;
+    for (const n of notes) deps.log.info(`promotion: ${n}`);
+  }
   if (args.confirm !== false && (needsConfirmation(env) || args.environment === undefined)) {
-    const c = deployConfirmation(env, release, strategyName(env.strategy.kind), plan.warnings);
+    const c = deployConfirmation(env, release, strategyName(env.strategy.kind), [...plan.warnings, ...notes]);
     if ((await vscode.window.showWarningMessage(c.title, { modal: true, detail: `${c.detail}\nRepository: ${t.slug}` }, c.confirmLabel)) !== c.confirmLabel) return undefined;
   }
   const outcome = await withDriveProgress(deps, root, t, `Deploying ${release.version} to ${env.name}`, args.confirm !== false, (hooks) => driveOperation(t, plan, hooks));
   return conclude(deps, root, t, outcome, args.confirm !== false);
+}
+
+/** The promotion rules (previous environment, soak time, freezes, the environment's gates with this window's sign-offs), with progress; undefined when cancelled. */
+async function promotionCheck(deps: DeployDepsVs, root: string, t: FlowTarget, plan: DeployPlan, hotfix: boolean): Promise<PromotionCheck | undefined> {
+  const repo = deps.model.repo(root)!;
+  const config = deps.model.find(root)?.config;
+  if (!config) throw new UsageError('The release config could not be read.', 'Fix .release-manager.json (see the Problems view), then deploy again.');
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking whether ${plan.release.version} may go to ${t.env.name}…`, cancellable: true }, async (_progress, token) => {
+    const ctl = new AbortController();
+    const sub = token.onCancellationRequested(() => ctl.abort());
+    try {
+      const check = await checkPromotion({
+        repo,
+        config,
+        env: t.env,
+        release: plan.release,
+        deployer: t.deployer,
+        probe: new FetchHealthProbe(),
+        hotfix: hotfix ? true : 'auto',
+        commandsAllowed: vscode.workspace.isTrusted,
+        commandsBlockedReason: 'requires trust: trust this workspace to run command gates',
+        ...(deps.signOffs ? { signOffs: deps.signOffs(root) } : {}),
+        github: () => deps.connector.connect(root, { interactive: false }),
+        now: () => new Date(),
+        strategy: plan.strategy,
+        signal: ctl.signal,
+      });
+      return ctl.signal.aborted ? undefined : check;
+    } finally {
+      sub.dispose();
+    }
+  });
 }
 
 /** Release: Roll Back… — to the last successful deployment before the current one; always confirmed (except by tests). */
