@@ -1,6 +1,7 @@
 /**
  * `release-manager deploy | rollback | status`: the same journaled, resumable deploy as the editor,
- * over the GitHub providers (Deployments API, workflow_dispatch). Repository, token and API URL
+ * over the GitHub providers (Deployments API, workflow_dispatch) and local commands (only with
+ * --allow-commands; their output is streamed to stderr, no token needed). Repository, token and API URL
  * follow `publish` (GITHUB_REPOSITORY or the remotes, GITHUB_TOKEN / GH_TOKEN, GITHUB_API_URL). It
  * never prompts with --yes or without a terminal; running it again on an interrupted operation is
  * the person's choice to resume it. Exit codes: 0 done and healthy, 1 refused / failed / a question
@@ -18,6 +19,7 @@ import { findEnvironment, needsConfirmation, providerBlockedReason, type Environ
 import type { GitHubRepoRef } from '../core/remote';
 import type { LocalGitRepo } from '../git/gitRepo';
 import type * as DeployerModule from '../github/deployer';
+import { CommandDeployer, localDeploySlug } from '../node/commandDeployer';
 import { FileDeployJournalStore } from '../node/deployJournal';
 import { checkPromotion, decisionLogTarget, driveOperation, newOperationId, releaseAt, sleep } from '../node/deployFlow';
 import { FetchHealthProbe } from '../node/healthProbe';
@@ -26,6 +28,8 @@ import { cliGitHubApi, cliGitHubRepo, cliToken, type PublishIo } from './publish
 /** What the deploy commands need besides the terminal; tests replace the clock, the probe and the provider. */
 export interface DeployDeps {
   createDeployer?: (kind: 'deployments' | 'workflow', ref: GitHubRepoRef, token: string, io: PublishIo) => Deployer;
+  /** The deployer of `command` environments (default: a CommandDeployer printing the output on stderr). */
+  createCommandDeployer?: (repo: LocalGitRepo, io: PublishIo) => Deployer;
   probe?: HealthProbe;
   store?: DeployJournalStore;
   now?: () => Date;
@@ -43,7 +47,7 @@ export interface DeployFlags {
   remote?: string;
   /** The release is a hotfix: deployable inside a code freeze. */
   hotfix?: boolean;
-  /** Run command gates (--allow-commands). */
+  /** Run command gates and command providers (--allow-commands). */
   allowCommands?: boolean;
   /** Append the finished operation to the decision log (default true). */
   decisionLog?: boolean;
@@ -70,7 +74,6 @@ function defaultDeployer(kind: 'deployments' | 'workflow', ref: GitHubRepoRef, t
 }
 
 interface Context {
-  ref: GitHubRepoRef;
   slug: string;
   env: EnvironmentConfig;
   deployer: Deployer;
@@ -79,22 +82,42 @@ interface Context {
   session: string;
 }
 
-async function context(repo: LocalGitRepo, config: NotesConfig, envName: string, remote: string | undefined, io: PublishIo, deps: DeployDeps): Promise<Context> {
-  const token = cliToken(io.env); // no token, no work
-  const ref = await cliGitHubRepo(repo, io.env, remote);
+async function context(repo: LocalGitRepo, config: NotesConfig, envName: string, remote: string | undefined, io: PublishIo, deps: DeployDeps, allowCommands = false): Promise<Context> {
   const found = findEnvironment(config.deploy, envName);
   if (!found) {
     const names = config.deploy?.environments.map((e) => e.name).join(', ') ?? '';
     throw new UsageError(`No environment ${JSON.stringify(envName.slice(0, 64))} in the deploy config.`, `Use one of: ${names}.`);
   }
   const env = found.env;
-  const blocked = providerBlockedReason(env, { host: 'cli', trusted: false });
+  const store = deps.store ?? new FileDeployJournalStore(repo.gitCommonDir);
+  const session = `cli-${process.pid}-${randomBytes(4).toString('hex')}`;
+  if (env.provider.kind === 'command') {
+    // A local command: no GitHub token needed, and nothing runs without --allow-commands.
+    const blocked = providerBlockedReason(env, { host: 'cli', trusted: allowCommands });
+    if (blocked !== null) throw new UsageError(blocked, `Review the command in the deploy config (${JSON.stringify(env.provider.argv[0]!.slice(0, 100))}), then run again with --allow-commands.`);
+    const deployer = (deps.createCommandDeployer ?? defaultCommandDeployer)(repo, io);
+    const slug = await localDeploySlug(repo);
+    return { slug, env, deployer, store, key: deployJournalKey(slug, env.name), session };
+  }
+  const token = cliToken(io.env); // no token, no work
+  const ref = await cliGitHubRepo(repo, io.env, remote);
+  const blocked = providerBlockedReason(env, { host: 'cli', trusted: allowCommands });
   if (blocked !== null || (env.provider.kind !== 'deployments' && env.provider.kind !== 'workflow')) {
-    throw new UsageError(blocked ?? `${env.name} deploys with the ${env.provider.kind} provider, which the CLI does not run.`, 'Deploy this environment from the editor, or configure a GitHub provider (deployments or workflow).');
+    throw new UsageError(blocked ?? `${env.name} deploys with the ${env.provider.kind} provider, which the CLI does not run.`, 'Deploy this environment from the editor, or configure a GitHub provider (deployments or workflow) or a command provider.');
   }
   const deployer = (deps.createDeployer ?? defaultDeployer)(env.provider.kind, ref, token, io);
   const slug = `${ref.owner}/${ref.repo}`;
-  return { ref, slug, env, deployer, store: deps.store ?? new FileDeployJournalStore(repo.gitCommonDir), key: deployJournalKey(slug, env.name), session: `cli-${process.pid}-${randomBytes(4).toString('hex')}` };
+  return { slug, env, deployer, store, key: deployJournalKey(slug, env.name), session };
+}
+
+/** The command deployer of the CLI: --allow-commands was given; each output line goes to stderr, prefixed with the environment. */
+function defaultCommandDeployer(repo: LocalGitRepo, io: PublishIo): Deployer {
+  return new CommandDeployer({
+    repo,
+    host: { host: 'cli', trusted: true },
+    onOutput: (o) => io.err(`[${o.environment}${o.stream === 'stderr' ? ' !' : ''}] ${o.line}\n`),
+    env: { ...process.env, ...io.env },
+  });
 }
 
 async function confirm(question: string, yes: boolean, io: PublishIo): Promise<boolean> {
@@ -154,7 +177,7 @@ async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDe
 export async function runDeployCommand(repo: LocalGitRepo, config: NotesConfig, flags: DeployFlags, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
   const strategy = flags.strategy === undefined ? undefined : parseStrategyName(flags.strategy);
   if (strategy === null) throw new UsageError(`--strategy ${JSON.stringify(flags.strategy!.slice(0, 40))} is not known.`, 'Use one of: direct, canary, blue-green, rolling.');
-  const c = await context(repo, config, flags.env, flags.remote, io, deps);
+  const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
   const release = await releaseAt(repo, c.deployer, flags.ref, io.signal);
   const plan = planDeploy(c.env, release, strategy !== undefined ? { strategy } : {});
   io.out([`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${release.ref}) to ${c.env.name} of ${c.slug} — ${plan.strategy}`, ...planLines(plan).map((l) => `  ${l}`), ...plan.warnings.map((w) => `  warning: ${w}`), ''].join('\n'));
@@ -172,7 +195,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: NotesConfig, 
       hotfix: flags.hotfix === true ? true : 'auto',
       commandsAllowed: flags.allowCommands === true,
       commandsBlockedReason: 'requires --allow-commands',
-      github: deps.github ?? (async () => cliGitHubApi(c.ref, io)),
+      github: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)),
       now: deps.now ?? (() => new Date()),
       strategy: plan.strategy,
       ...(io.signal ? { signal: io.signal } : {}),
@@ -198,8 +221,8 @@ export async function runDeployCommand(repo: LocalGitRepo, config: NotesConfig, 
 }
 
 /** `rollback --env ENV [--yes]`: to the last successful deployment before the current one; always confirmed, no promotion gates. */
-export async function runRollbackCommand(repo: LocalGitRepo, config: NotesConfig, flags: { env: string; yes: boolean; remote?: string; decisionLog?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
-  const c = await context(repo, config, flags.env, flags.remote, io, deps);
+export async function runRollbackCommand(repo: LocalGitRepo, config: NotesConfig, flags: { env: string; yes: boolean; remote?: string; decisionLog?: boolean; allowCommands?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
+  const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
   const prepared = await prepareRollback(c.env, c.deployer, io.signal ? { signal: io.signal } : {});
   if (!prepared.ok) {
     io.err(`error: ${prepared.reason}\nfix: ${prepared.fix}\n`);

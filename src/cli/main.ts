@@ -46,7 +46,7 @@ Options:
   --path DIR            Only commits touching DIR; uses that package's tag format (monorepos)
   --prerelease ID       Prerelease channel, e.g. rc gives 1.3.0-rc.0, rc.1, ...   [notes, version, gates]
   --format FORMAT       notes, changelog: markdown (default) or json; version, gates: text (default) or json
-  --allow-commands      Run command gates (they run only with this flag; otherwise "requires --allow-commands")  [gates]
+  --allow-commands      Run command gates and command deploy providers (only with this flag)   [gates, deploy, rollback]
   --only ID             Run only the gate with this id; repeatable                                             [gates]
   --tag TAG             Tag to create (default: the tag format with the next version)                        [publish]
   --notes-file FILE     Release notes to publish (default: the drafted notes)                                 [publish]
@@ -141,8 +141,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (command === 'changelog' && (values.from !== undefined || values.prerelease !== undefined)) {
     throw new UsageError('changelog covers the whole history: --from and --prerelease do not apply.', 'Use release-manager notes --from REF for one range.');
   }
-  if (command !== 'gates' && (values.only !== undefined || (values['allow-commands'] !== undefined && command !== 'deploy'))) {
-    throw new UsageError('--allow-commands applies to gates and deploy, --only to gates only.', 'Use release-manager gates --allow-commands.');
+  if (command !== 'gates' && (values.only !== undefined || (values['allow-commands'] !== undefined && command !== 'deploy' && command !== 'rollback'))) {
+    throw new UsageError('--allow-commands applies to gates, deploy and rollback, --only to gates only.', 'Use release-manager gates --allow-commands.');
   }
   if (command === 'gates' && (values.from !== undefined || values.to !== undefined)) {
     throw new UsageError('gates check the release of HEAD and the working tree: --from and --to do not apply.', 'Check out the commit to release, then run release-manager gates.');
@@ -153,7 +153,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (command === 'deploy' || command === 'rollback' || command === 'status') {
     if (command !== 'status' && values.env === undefined) throw new UsageError(`${command} needs --env ENV.`, `Name the environment, e.g. release-manager ${command} --env staging.`);
     if (command === 'status') return runStatusCommand(repo, { env: values.env }, io);
-    if (command === 'rollback') return runRollbackCommand(repo, config, { env: values.env!, yes: values.yes === true, remote: values.remote }, { ...io, env });
+    if (command === 'rollback') return runRollbackCommand(repo, config, { env: values.env!, yes: values.yes === true, remote: values.remote, allowCommands: values['allow-commands'] === true }, { ...io, env });
     return runDeployCommand(repo, config, { env: values.env!, ref: values.ref, strategy: values.strategy, yes: values.yes === true, remote: values.remote, hotfix: values.hotfix === true, allowCommands: values['allow-commands'] === true }, { ...io, env });
   }
   if (command === 'publish') {

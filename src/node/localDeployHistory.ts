@@ -1,0 +1,159 @@
+/**
+ * The deployment history of environments deployed by a local command or a VS Code task, which have
+ * no GitHub deployment: one file per environment in the repository's git directory
+ * (`<git common dir>/release-manager/deployments/<env>.json`, shared by the CLI and every editor
+ * window). Each dispatched step is recorded when it starts and again when it ends, as
+ * `DeploymentRecord`s (newest first), so rollback targets and promotion read it exactly like GitHub
+ * deployments. Writes happen under a short exclusive lock and replace the file atomically.
+ */
+import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { DeployOperation } from '../core/deploy/plan';
+import type { DeploymentRecord, DeploymentState } from '../core/deploy/rollback';
+import { environmentNameSchema } from '../core/deploy/schema';
+import { UsageError } from '../core/errors';
+import { readTextOrNull, writeFileAtomic } from './atomicFile';
+
+/** Entries kept per environment (the oldest are dropped). */
+export const HISTORY_LIMIT = 200;
+/** A lock older than this is left over from a crashed writer and is broken. */
+const STALE_LOCK_MS = 10_000;
+
+/** One recorded step: a DeploymentRecord plus what identifies the step and the process that ran it. */
+export interface LocalDeployEntry extends DeploymentRecord {
+  provider: 'command' | 'task';
+  correlationId: string;
+  executionId: string;
+  operation: DeployOperation;
+  /** The strategy step number (1-based; 0 for an abort). */
+  step: number;
+  /** The process that ran it (an outcome never recorded means that process ended or runs elsewhere). */
+  pid: number;
+  host: string;
+}
+
+/** What is recorded when a step starts. */
+export type StartedEntry = Omit<LocalDeployEntry, 'id' | 'statuses' | 'pid' | 'host' | 'createdAt'>;
+
+interface HistoryFile {
+  kind: 'local-deployments';
+  version: 1;
+  environment: string;
+  entries: LocalDeployEntry[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The per-environment history files of one repository. */
+export class LocalDeployHistory {
+  readonly dir: string;
+
+  constructor(
+    gitCommonDir: string,
+    private readonly now: () => Date = () => new Date(),
+    private readonly lockWaitMs = 5_000,
+  ) {
+    this.dir = join(gitCommonDir, 'release-manager', 'deployments');
+  }
+
+  /** The file of an environment (names are checked: they are file names here). */
+  file(environment: string): string {
+    if (!environmentNameSchema.safeParse(environment).success) throw new UsageError(`Environment ${JSON.stringify(environment.slice(0, 64))} is not a valid environment name.`, 'Use letters, digits, ".", "_" or "-".');
+    return join(this.dir, `${environment.toLowerCase()}.json`);
+  }
+
+  /** Every recorded step of the environment, newest first; a missing or unreadable file is an empty history only when missing. */
+  async list(environment: string): Promise<LocalDeployEntry[]> {
+    const text = await readTextOrNull(this.file(environment));
+    if (text === null) return [];
+    return parseHistory(text, this.file(environment)).entries;
+  }
+
+  /** The entry of a step by its correlation id (several: a step sent again by a person's choice). */
+  async byCorrelation(environment: string, correlationId: string): Promise<LocalDeployEntry[]> {
+    return (await this.list(environment)).filter((e) => e.correlationId === correlationId);
+  }
+
+  /** The entry of an execution, or null. */
+  async byExecution(environment: string, executionId: string): Promise<LocalDeployEntry | null> {
+    return (await this.list(environment)).find((e) => e.executionId === executionId) ?? null;
+  }
+
+  /** Records the start of a step (status in_progress) before anything runs; returns the entry. */
+  async started(entry: StartedEntry): Promise<LocalDeployEntry> {
+    let made: LocalDeployEntry | null = null;
+    await this.update(entry.environment, (entries) => {
+      const at = this.now().toISOString();
+      const id = entries.reduce((m, e) => Math.max(m, e.id), 0) + 1;
+      made = { ...entry, id, createdAt: at, statuses: [{ state: 'in_progress', createdAt: at, description: 'started' }], pid: process.pid, host: hostname() };
+      return [made, ...entries].slice(0, HISTORY_LIMIT);
+    });
+    return made!;
+  }
+
+  /** Records how an execution ended (newest status first, as GitHub lists them). */
+  async finished(environment: string, executionId: string, state: Extract<DeploymentState, 'success' | 'failure' | 'error' | 'inactive'>, description: string): Promise<void> {
+    await this.update(environment, (entries) =>
+      entries.map((e) => (e.executionId === executionId ? { ...e, statuses: [{ state, createdAt: this.now().toISOString(), description: description.slice(0, 300) }, ...e.statuses] } : e)),
+    );
+  }
+
+  private async update(environment: string, change: (entries: LocalDeployEntry[]) => LocalDeployEntry[]): Promise<void> {
+    const target = this.file(environment);
+    await mkdir(this.dir, { recursive: true });
+    const lock = `${target}.lock`;
+    await this.lock(lock);
+    try {
+      const text = await readTextOrNull(target);
+      const current = text === null ? [] : parseHistory(text, target).entries;
+      const file: HistoryFile = { kind: 'local-deployments', version: 1, environment, entries: change(current) };
+      await writeFileAtomic(target, JSON.stringify(file, null, 2) + '\n', 0o600);
+    } finally {
+      await unlink(lock).catch(() => undefined);
+    }
+  }
+
+  private async lock(lock: string): Promise<void> {
+    const until = Date.now() + this.lockWaitMs;
+    for (;;) {
+      try {
+        await writeFile(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > STALE_LOCK_MS) {
+        await unlink(lock).catch(() => undefined);
+        continue;
+      }
+      if (Date.now() >= until) throw new UsageError(`The deployment history ${lock.replace(/\.lock$/, '')} stays locked by another process.`, 'Wait for the other deploy to finish; if none runs, delete the .lock file.');
+      await sleep(5 + Math.random() * 20);
+    }
+  }
+}
+
+/** Parses a history file; anything else is an error naming the file (never read as "no deployments"). */
+export function parseHistory(text: string, file: string): HistoryFile {
+  let v: Partial<HistoryFile> | null = null;
+  try {
+    v = JSON.parse(text) as Partial<HistoryFile> | null;
+  } catch {
+    // fall through
+  }
+  if (!v || v.kind !== 'local-deployments' || v.version !== 1 || !Array.isArray(v.entries)) {
+    throw new UsageError(`The deployment history ${file} is not readable.`, 'Restore it from a backup or delete it (rollback targets of that environment are then unknown).');
+  }
+  const entries = v.entries.filter(
+    (e): e is LocalDeployEntry =>
+      typeof e === 'object' && e !== null && typeof e.id === 'number' && typeof e.sha === 'string' && typeof e.ref === 'string' && typeof e.createdAt === 'string' && Array.isArray(e.statuses) && typeof e.executionId === 'string',
+  );
+  return { kind: 'local-deployments', version: 1, environment: String(v.environment ?? ''), entries: entries.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id) };
+}
+
+/** A journal slug for a repository without GitHub: `local/<folder name>` (the CLI and the editor compute the same). */
+export function localSlugOf(root: string): string {
+  const name = root.split(/[\\/]/).filter(Boolean).pop() ?? 'repo';
+  return `local/${name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'repo'}`;
+}
