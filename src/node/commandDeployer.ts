@@ -306,23 +306,8 @@ export class CommandDeployer implements Deployer {
     });
   }
 
-  /**
-   * Looks for a step's execution: one started by this process is found; one recorded in the history
-   * with its outcome is found (observe reads the outcome); one recorded without an outcome was run by
-   * a process that ended or runs elsewhere — ambiguous, a person decides; none recorded: absent
-   * (the start is recorded before anything is spawned).
-   */
   async find(request: { environment: EnvironmentConfig; step: PlanStep; correlationId: string; since: number }): Promise<FindResult> {
-    const entries = (await this.history.byCorrelation(request.environment.name, request.correlationId)).filter((e) => e.provider === 'command');
-    const mine = entries.filter((e) => this.executions.has(e.executionId));
-    if (mine.length === 1) return { kind: 'found', handle: { provider: 'command', executionId: mine[0]!.executionId } };
-    if (entries.length === 0) return { kind: 'absent' };
-    if (entries.length > 1) return { kind: 'ambiguous', detail: `${entries.length} executions recorded: ${entries.map(describe).join('; ')}` };
-    const e = entries[0]!;
-    if (e.statuses[0]?.state === 'in_progress') {
-      return { kind: 'ambiguous', detail: `it was started (${describe(e)}) but its outcome was never recorded: the process that ran it ended or runs elsewhere, so it cannot be observed from here` };
-    }
-    return { kind: 'found', handle: { provider: 'command', executionId: e.executionId } };
+    return findRecorded(this.history, 'command', request.environment.name, request.correlationId, (id) => this.executions.has(id));
   }
 
   /** The state of an execution; one of this process still running is waited for a little (`observeWaitMs`), so a short step ends without a poll interval. */
@@ -338,14 +323,8 @@ export class CommandDeployer implements Deployer {
     return observeRecorded(await this.recorded(id), id);
   }
 
-  private async recorded(executionId: string): Promise<LocalDeployEntry | null> {
-    // The execution id does not say the environment: look through the history files.
-    const names = await readdir(this.history.dir).catch(() => [] as string[]);
-    for (const n of names.filter((x) => x.endsWith('.json'))) {
-      const hit = await this.history.byExecution(n.slice(0, -5), executionId).catch(() => null);
-      if (hit) return hit;
-    }
-    return null;
+  private recorded(executionId: string): Promise<LocalDeployEntry | null> {
+    return recordedExecution(this.history, executionId);
   }
 
   async review(): Promise<void> {
@@ -374,6 +353,35 @@ export class CommandDeployer implements Deployer {
   async settled(): Promise<void> {
     await Promise.all([...this.executions.values()].map((e) => e.done));
   }
+}
+
+/** The history entry of an execution in any environment (the execution id does not say which). */
+export async function recordedExecution(history: LocalDeployHistory, executionId: string): Promise<LocalDeployEntry | null> {
+  const names = await readdir(history.dir).catch(() => [] as string[]);
+  for (const n of names.filter((x) => x.endsWith('.json'))) {
+    const hit = await history.byExecution(n.slice(0, -5), executionId).catch(() => null);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+/**
+ * Looks for a step's execution: one started by this process is found; one recorded in the history
+ * with its outcome is found (observe reads the outcome); one recorded without an outcome was run by
+ * a process that ended or runs elsewhere — ambiguous, a person decides; none recorded: absent
+ * (the start is recorded before anything is spawned).
+ */
+export async function findRecorded(history: LocalDeployHistory, provider: 'command' | 'task', environment: string, correlationId: string, isMine: (executionId: string) => boolean): Promise<FindResult> {
+  const entries = (await history.byCorrelation(environment, correlationId)).filter((e) => e.provider === provider);
+  const mine = entries.filter((e) => isMine(e.executionId));
+  if (mine.length === 1) return { kind: 'found', handle: { provider, executionId: mine[0]!.executionId } };
+  if (entries.length === 0) return { kind: 'absent' };
+  if (entries.length > 1) return { kind: 'ambiguous', detail: `${entries.length} executions recorded: ${entries.map(describe).join('; ')}` };
+  const e = entries[0]!;
+  if (e.statuses[0]?.state === 'in_progress') {
+    return { kind: 'ambiguous', detail: `it was started (${describe(e)}) but its outcome was never recorded: the process that ran it ended or runs elsewhere, so it cannot be observed from here` };
+  }
+  return { kind: 'found', handle: { provider, executionId: e.executionId } };
 }
 
 /** What a step recorded in the history (by another process, or before a restart) says about its outcome. */

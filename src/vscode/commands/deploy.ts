@@ -58,8 +58,13 @@ async function targetFor(deps: DeployDepsVs, root: string, env: EnvironmentConfi
   const repo = deps.model.repo(root);
   if (!repo) throw new GitError('not-a-repo', `${root} is no longer a repository.`, 'Refresh the Release view.');
   const blocked = providerBlockedReason(env, { host: 'editor', trusted: vscode.workspace.isTrusted });
-  if (blocked !== null || (env.provider.kind !== 'deployments' && env.provider.kind !== 'workflow')) {
-    throw new UsageError(blocked ?? `${env.name} deploys with the ${env.provider.kind} provider, which this preview does not run yet.`, 'Configure a GitHub provider (deployments or workflow), or use the CLI.');
+  if (blocked !== null) throw new UsageError(blocked, 'Trust this workspace (Manage Workspace Trust), then try again.');
+  if (env.provider.kind === 'command' || env.provider.kind === 'task') {
+    // A local command or a VS Code task: no GitHub needed; each dispatch checks the trust again.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { localTargetFor } = require('../taskDeployer') as { localTargetFor: (r: typeof repo, e: EnvironmentConfig) => Promise<Pick<FlowTarget, 'deployer' | 'slug'>> };
+    const local = await localTargetFor(repo, env);
+    return { slug: local.slug, env, deployer: local.deployer, store: new FileDeployJournalStore(repo.gitCommonDir), key: deployJournalKey(local.slug, env.name), session: deps.session };
   }
   const deployer = await deps.connector.deployer(root, env.provider.kind, { interactive: true });
   const slug = `${deployer.repo.owner}/${deployer.repo.repo}`;
