@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Mocha from 'mocha';
 import { session } from '../../test/e2e/session.mjs';
 import { waitForWorkbench } from '../../test/e2e/workbench.mjs';
+import { packageAuthExtension } from '../../test/e2e/githubAccount.mjs';
 import { makeDemoRepo } from '../demoRepo.mjs';
 import { launchBrowser, screenshot } from './browser.mjs';
 import { createRun, installExtension, startCodeServer } from './codeServer.mjs';
@@ -25,6 +26,9 @@ export async function runE2e() {
   for (const old of readdirSync(SCREENSHOTS_DIR, { withFileTypes: true }).filter((e) => e.name.startsWith('e2e-'))) rmSync(join(SCREENSHOTS_DIR, old.name));
   const run = createRun('e2e');
   const folder = makeDemoRepo(join(run.workspace, 'demo'));
+  // The test-only "github" sign-in (no session until a spec signs in: see test/e2e/githubAccount.mjs).
+  const auth = await installExtension(cs, run, packageAuthExtension(ROOT, join(run.dir, 'github-account-extension')));
+  say(`installed the e2e GitHub account extension: ${auth.output.split('\n').at(-1)}`);
   const { output, extensions } = await installExtension(cs, run, VSIX_PATH);
   say(`installed ${VSIX_PATH}: ${output.split('\n').at(-1)}`);
   const server = await startCodeServer(cs, run, { trusted: true });
@@ -36,7 +40,7 @@ export async function runE2e() {
     const consoleLog = join(run.dir, 'browser-console.log');
     page.on('console', (m) => appendFileSync(consoleLog, `${m.type()} ${m.text()}\n`));
     page.on('pageerror', (e) => appendFileSync(consoleLog, `pageerror ${e.stack ?? e}\n`));
-    Object.assign(session, { page, folder, extensions, expectedVersion: nextVersion(folder), screenshot: (name) => screenshotWithoutHover(page, name) });
+    Object.assign(session, { page, folder, runDir: run.dir, extensions, expectedVersion: nextVersion(folder), screenshot: (name) => screenshotWithoutHover(page, name) });
     await page.goto(server.workbenchUrl(folder), { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await waitForWorkbench(page);
     say(`workbench ready in ${secondsSince(start)}; expecting next version ${session.expectedVersion}`);
@@ -52,7 +56,8 @@ export async function runE2e() {
 
 /** Loads the specs into one mocha run (spec reporter) and resolves to its number of failures. */
 async function runMocha() {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 90_000, slow: 15_000 });
+  // E2E_GREP runs only the tests whose full title matches (while working on one spec).
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 90_000, slow: 15_000, ...(process.env.E2E_GREP ? { grep: process.env.E2E_GREP } : {}) });
   for (const file of readdirSync(SPECS).filter((f) => f.endsWith('.e2e.mjs')).sort()) mocha.addFile(join(SPECS, file));
   await mocha.loadFilesAsync();
   return new Promise((resolve) => mocha.run(resolve));
