@@ -175,6 +175,8 @@ function serverEnv(run) {
     [RESULTS_ENV]: run.results,
     // The whole run folder (user data, logs, workspace, temp): the canary sweep searches every file in it.
     RELEASE_MANAGER_TEST_RUN_DIR: run.dir,
+    // Runs only the in-host tests whose full title matches (for working on one suite; CI never sets it).
+    ...(process.env.RELEASE_MANAGER_TEST_GREP ? { RELEASE_MANAGER_TEST_GREP: process.env.RELEASE_MANAGER_TEST_GREP } : {}),
   };
 }
 

@@ -290,7 +290,9 @@ async function previousState(prev: EnvironmentConfig, release: DeployRelease, o:
 /** Runs the environment's readiness gates (`protection.gates`, default all configured) as the `gates` command does. */
 async function environmentGates(o: PromotionCheckOptions): Promise<{ state: GatesState; results: GateResult[] }> {
   const ids = o.env.protection.gates;
-  if (o.config.gates.length === 0 || (ids !== undefined && ids.length === 0)) return { state: 'none', results: [] };
+  // Without a deploy section there is no protection configured: the out-of-the-box provider deploys a
+  // published release, and the readiness gates (which judge the next release) are not asked.
+  if (o.config.deploy === undefined || o.config.gates.length === 0 || (ids !== undefined && ids.length === 0)) return { state: 'none', results: [] };
   const reads = new AbortController();
   const onAbort = () => reads.abort();
   o.signal?.addEventListener('abort', onAbort, { once: true });

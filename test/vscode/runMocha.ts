@@ -17,7 +17,8 @@ export interface TestResult {
 
 /** Runs every `*.test.js` in `dir` with BDD mocha; resolves when all pass, rejects otherwise. */
 export function runMochaSuite(dir: string, suite: string): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30_000, slow: 5_000 });
+  const grep = process.env.RELEASE_MANAGER_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30_000, slow: 5_000, ...(grep ? { grep } : {}) });
   const files = readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort();
   for (const file of files) mocha.addFile(join(dir, file));
   const started = Date.now();

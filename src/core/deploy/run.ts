@@ -13,6 +13,9 @@ import { checkRollbackTarget, findRollbackTarget, rollbackConfirmation, type Con
 import { githubEnvironment, type EnvironmentConfig } from './schema';
 import { applyEvent } from './transitions';
 
+/** How often a pause looks at the journal for a Promote or Abort recorded elsewhere. */
+const WAKE_MS = 1000;
+
 /** What the driver needs. */
 export interface RunDeps {
   deployer: Deployer;
@@ -145,7 +148,13 @@ export async function runOperation(key: string, deps: RunDeps): Promise<RunStop>
           while (deps.now().getTime() < action.untilMs && !deps.signal?.aborted) {
             await sampleDue(action.probe);
             const intervals = journal.env.healthChecks.filter((c) => action.probe.includes(c.id)).map((c) => c.intervalMs);
-            await deps.sleep(Math.max(1, Math.min(action.untilMs - deps.now().getTime(), ...intervals)), deps.signal);
+            await deps.sleep(Math.max(1, Math.min(action.untilMs - deps.now().getTime(), WAKE_MS, ...intervals)), deps.signal);
+            // A Promote or Abort (this window's tree, another window) ends the pause at once.
+            const fresh = await deps.store.read(key);
+            if (fresh && fresh.revision !== journal.revision) {
+              journal = fresh;
+              break;
+            }
           }
           break;
         case 'analyse': {

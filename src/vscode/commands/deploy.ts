@@ -178,6 +178,7 @@ async function conclude(deps: DeployDepsVs, root: string, t: FlowTarget, first: 
         return outcome.journal;
       case 'ask': {
         const a = outcome.stop.action;
+        deps.log.warn(`${journalSummary(outcome.journal)}: ${a.kind === 'ask' ? `${a.reason} (choices: ${a.choices.join(', ')})` : 'stopped'}`);
         if (a.kind !== 'ask' || !confirm) {
           void vscode.window.showWarningMessage(a.kind === 'ask' ? a.reason : journalSummary(outcome.journal));
           return outcome.journal;

@@ -309,6 +309,32 @@ describe('deploy/run', () => {
     assert.deepEqual([...w.dispatchCounts().keys()], ['op-abc123-m0', 'op-abc123-m6']);
   });
 
+  it('ends a pause within a second when Promote is recorded elsewhere (another window, the CLI), not when the pause is over', async () => {
+    const w = new World();
+    await begin(w, canary());
+    let promotedAt = -1;
+    let fullAt = -1;
+    const dispatch = w.dispatch.bind(w);
+    w.dispatch = async (r: DispatchRequest) => {
+      if (r.step.weight === 100) fullAt = w.clock;
+      return dispatch(r);
+    };
+    const deps = w.deps('s1');
+    const sleep = deps.sleep;
+    deps.sleep = async (ms, signal) => {
+      await sleep(ms, signal);
+      const j = await w.read(KEY);
+      if (promotedAt < 0 && j!.steps[1]!.plan.kind === 'wait' && j!.steps[1]!.state.status === 'running') {
+        promotedAt = w.clock;
+        await command(KEY, 'promote', w.deps('another-window'));
+      }
+    };
+    const stop = await runOperation(KEY, deps);
+    assert.equal(stop.journal.state, 'healthy');
+    assert.ok(promotedAt >= 0, 'promoted during the pause');
+    assert.ok(fullAt - promotedAt <= 1000, `full traffic ${fullAt - promotedAt} ms after the Promote (the pause is 30 s)`);
+  });
+
   it('records refusals as not sent and asks before sending again', async () => {
     const w = new World();
     await begin(w, env());

@@ -5,7 +5,7 @@
 // the settings and the authentication providers as it found them (the GitHub suite runs after it).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -47,10 +47,14 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
   let v020: string;
   let cd: NodeJS.Timeout | undefined;
   const seeded = new Set<number>();
+  // Each finished deploy and rollback is recorded in the repository's decision log: restored after.
+  const LOG = 'docs/RELEASE-DECISIONS.md';
+  let originalLog: string | null | undefined;
 
   before(async () => {
     a = await api();
     root = workspaceRoot();
+    originalLog = existsSync(join(root, LOG)) ? readFileSync(join(root, LOG), 'utf8') : null;
     head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
     v020 = execFileSync('git', ['rev-parse', 'v0.2.0^{commit}'], { cwd: root, encoding: 'utf8' }).trim();
     remote = mkdtempSync(join(tmpdir(), 'rm-deploy-remote-'));
@@ -78,6 +82,8 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
 
   after(async () => {
     if (cd) clearInterval(cd);
+    if (originalLog === null) rmSync(join(root, LOG), { force: true });
+    else if (originalLog !== undefined) writeFileSync(join(root, LOG), originalLog);
     await vscode.workspace.getConfiguration('releaseManager').update('github.apiUrl', undefined, vscode.ConfigurationTarget.Global);
     registration?.dispose();
     await server?.close();
@@ -121,6 +127,8 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
     assert.equal(journal.plan.release.version, '0.2.0');
     assert.ok(journal.state === 'healthy' || journal.state === 'rolled-back', `${journal.state}: ${journal.outcome ?? ''}`);
     assert.ok(journal.finishedAt !== null && Date.parse(journal.finishedAt) >= Date.parse(journal.startedAt), 'duration recorded');
+    const entry = readFileSync(join(root, LOG), 'utf8').split('\n## ').at(-1)!;
+    assert.match(entry, /^ROLLBACK — staging to 0\.2\.0 — [\s\S]*- Rollback duration: .* \(target 5 min(, exceeded)?\)/, 'the decision log has the rollback and its duration against the 5-minute target');
     const newest = [...server.state('acme', 'demo').deployments].filter((d) => d.environment === 'staging').sort((x, y) => y.id - x.id)[0]!;
     assert.equal(newest.sha, v020, 'the rollback deployed v0.2.0\'s commit');
     assert.equal(newest.statuses[newest.statuses.length - 1]!.state, 'success');
