@@ -22,7 +22,7 @@ const TOKEN = 'ghp_RmE2eDeploy0123456789ABCDEFGHIJKLMNOP';
 const LOGIN = 'octocat';
 const CONFIG_FILE = '.release-manager.json';
 
-describe('deploying from the workbench (canary, automatic rollback, production review)', function () {
+describe('deploying from the workbench (canary, aborts and automatic rollback, production review)', function () {
   this.timeout(180_000);
   /** @type {import('../helpers/fakeGitHub.ts').FakeGitHub} */
   let server;
@@ -54,6 +54,9 @@ describe('deploying from the workbench (canary, automatic rollback, production r
     // A patch release on the commit before HEAD (HEAD keeps no version tag: Deploy… asks which release).
     git(['tag', '-a', '-m', 'v0.2.1', 'v0.2.1', 'HEAD~1']);
     sha.v021 = git(['rev-parse', 'v0.2.1^{commit}']);
+    // And 0.2.2, a commit after HEAD that only its tag holds (the working tree and HEAD stay as they are).
+    sha.v022 = git(['commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', 'feat(web): checkout banner']);
+    git(['tag', '-a', '-m', 'v0.2.2', 'v0.2.2', sha.v022]);
 
     // GitHub's copy: a bare clone whose main also has the deploy workflow (production runs it at main).
     const remote = join(runDir, 'github', 'demo.git');
@@ -93,9 +96,10 @@ describe('deploying from the workbench (canary, automatic rollback, production r
       }
     }, 100);
 
-    // Staging's health endpoint: v0.2.1 breaks once it takes all the traffic.
+    // Staging's health endpoint: 0.2.1 breaks once it takes all the traffic, 0.2.2 as soon as it takes any.
+    const breaksAt = { [sha.v021]: 100, [sha.v022]: 1 };
     health = createServer((req, res) => {
-      const errorRate = cd.live.sha === sha.v021 && cd.live.weight >= 100 ? 0.37 : 0.01;
+      const errorRate = breaksAt[cd.live.sha] !== undefined && cd.live.weight >= breaksAt[cd.live.sha] ? 0.37 : 0.01;
       probes.push({ at: Date.now(), live: { ...cd.live }, errorRate });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: { errorRate }, version: cd.live.sha.slice(0, 7), weight: cd.live.weight }));
@@ -129,6 +133,7 @@ describe('deploying from the workbench (canary, automatic rollback, production r
     // Running steps are looked at every second (default 10 s) to keep the test short.
     signIn(runDir, { token: TOKEN, login: LOGIN, apiUrl: server.url, settings: { 'releaseManager.deploy.pollIntervalSeconds': 1 } });
 
+    await closeAllEditors();
     await focusWorkbench();
     await openEnvironments();
     await widenSideBar(760);
@@ -174,7 +179,7 @@ describe('deploying from the workbench (canary, automatic rollback, production r
     assert.ok(probes.some((p) => p.live.sha === sha.v020 && p.live.weight === 100), 'and verified at 100%');
   });
 
-  it('aborts a canary of 0.2.1 whose health check fails and rolls staging back to 0.2.0 by itself', async () => {
+  it('aborts a canary of 0.2.1 whose health check fails at full traffic and rolls staging back to 0.2.0 by itself', async () => {
     const before = staging().length;
     // Hold the rollback deployment (0.2.0 again) until the tree has been seen rolling back.
     cd.hold = (d) => d.sha === sha.v020;
@@ -197,6 +202,21 @@ describe('deploying from the workbench (canary, automatic rollback, production r
     assert.ok(probes.some((p) => p.live.sha === sha.v021 && p.errorRate > 0.05), 'the health check saw 0.2.1 fail');
   });
 
+  it('aborts a canary of 0.2.2 whose health check fails in its first step: traffic back on the stable version, nothing promoted', async () => {
+    const before = staging().length;
+    await deployFromPalette('staging', 'v0.2.2', 'Deploy 0.2.2 to staging');
+    const text = await waitForNotification(/Deploy of 0\.2\.2 to staging \(canary\): aborted: health check failed: .*; traffic is back on the previous version\./, 90_000);
+    assert.match(text, /error-rate/, `the failing check is named: ${text}`);
+    await waitForRow('the staging row telling the canary was aborted', /^staging.*Last operation: Deploy of 0\.2\.2 to staging \(canary\): aborted: health check failed/s);
+    const created = staging().slice(before);
+    assert.deepEqual(
+      created.map((d) => [d.sha, weightOf(d), succeeded(d)]),
+      [[sha.v022, 25, true], [sha.v022, 0, true]],
+      'the first canary step (25%), then all traffic back to the stable version (0%); never promoted to 100%',
+    );
+    assert.ok(probes.some((p) => p.live.sha === sha.v022 && p.live.weight === 25 && p.errorRate > 0.05), 'the health check saw the canary fail at 25%');
+  });
+
   it('deploys 0.2.0 to production after a reviewer approves the pending review from the tree with a comment', async () => {
     const { page } = session;
     const comment = 'Staging is healthy on 0.2.0; approved from the e2e test';
@@ -211,7 +231,7 @@ describe('deploying from the workbench (canary, automatic rollback, production r
     const row = treeRow(/^Pending review: production/);
     await row.hover();
     await row.getByRole('button', { name: /^Approve Pending Deploy Review/ }).click();
-    await poll('the comment input box', async () => /Approve the deploy to production/.test((await quickInputTitle(page)) ?? ''), 10_000);
+    await poll('the comment input box', async () => /Approve the deploy to production/.test((await quickInputTitle(page)) ?? ''), 15_000);
     await page.keyboard.type(comment);
     await page.keyboard.press('Enter');
     await waitForNotification(/Approved the deploy to production\./, 20_000);
@@ -245,6 +265,22 @@ async function focusWorkbench() {
   const { page } = session;
   await page.keyboard.press('Escape');
   await page.locator('#workbench\\.parts\\.sidebar .composite.title').click();
+}
+
+/** Closes the editors earlier specs left open (the draft notes and their preview), without saving. */
+async function closeAllEditors() {
+  const { page } = session;
+  const tabs = page.locator('.tabs-container [role="tab"]');
+  if ((await tabs.count()) === 0) return;
+  await focusWorkbench();
+  await typeInCommandPalette(page, 'View: Close All Editors');
+  await quickInput(page).getByRole('option', { name: /^View: Close All Editors/ }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await poll('every editor closed', async () => {
+    const dontSave = page.locator('.monaco-dialog-box').getByRole('button', { name: /^Don't Save$/ });
+    if (await dontSave.isVisible()) await dontSave.click();
+    return (await tabs.count()) === 0;
+  }, 15_000);
 }
 
 /** Opens the Release container and expands Environments, whose rows must list the ladder (staging, then production). */
