@@ -71,8 +71,9 @@ function escapeLabel(v: string): string {
 }
 
 /** The exposition text of the tracks (Prometheus text format 0.0.4). */
-export function exposition(tracks: Iterable<Track>): string {
-  const lines = ['# HELP app_requests_total Requests served, by status code.', '# TYPE app_requests_total counter'];
+export function exposition(tracks: Iterable<Track>, ticks: number): string {
+  const lines = ['# HELP app_ticks_total Ticks of the traffic clock.', '# TYPE app_ticks_total counter', `app_ticks_total ${ticks}`];
+  lines.push('# HELP app_requests_total Requests served, by status code.', '# TYPE app_requests_total counter');
   for (const t of tracks) {
     const track = escapeLabel(t.name);
     lines.push(`app_requests_total{track="${track}",code="200"} ${t.ok}`);
@@ -86,6 +87,7 @@ export async function startMetricsApp(): Promise<MetricsApp> {
   const tracks = new Map<string, TrackState>();
   const health: HealthState = { status: 200, errorRate: 0, delayMs: 0, rawBody: null };
   let scrapes = 0;
+  let ticks = 0;
   const pending = new Set<NodeJS.Timeout>();
 
   const answer = (req: IncomingMessage, res: ServerResponse): void => {
@@ -98,7 +100,7 @@ export async function startMetricsApp(): Promise<MetricsApp> {
     if (path === '/metrics') {
       scrapes++;
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(exposition(tracks.values()));
+      res.end(exposition(tracks.values(), ticks));
       return;
     }
     if (path === '/health') {
@@ -132,6 +134,7 @@ export async function startMetricsApp(): Promise<MetricsApp> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const ticker = setInterval(() => {
+    ticks++;
     for (const t of tracks.values()) t.tick();
   }, TICK_MS);
   ticker.unref();

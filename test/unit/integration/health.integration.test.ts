@@ -13,7 +13,7 @@ import { deployJournalKey, startOperation, type DeployJournal } from '../../../s
 import { planDeploy, type DeployRelease } from '../../../src/core/deploy/plan';
 import type { Deployer, DeployJournalStore, DispatchRequest, DispatchResult, FindResult, RunHandle, RunObservation } from '../../../src/core/deploy/ports';
 import type { DeploymentRecord } from '../../../src/core/deploy/rollback';
-import { runOperation, type RunStop } from '../../../src/core/deploy/run';
+import { runOperation, type RunDeps, type RunStop } from '../../../src/core/deploy/run';
 import { environmentSchema, healthCheckSchema, type EnvironmentConfig, type HealthCheckConfig } from '../../../src/core/deploy/schema';
 import { FetchHealthProbe } from '../../../src/node/healthProbe';
 import { startMetricsApp, type MetricsApp, type Track } from '../../helpers/metricsApp';
@@ -57,9 +57,11 @@ describe('integration: health checks against a real Prometheus and a real HTTP a
   this.timeout(45_000);
   let app: MetricsApp;
   let prom: RunningPrometheus | undefined;
+  /** A second server, stopped by the test of an outage (started here, alongside the first: each takes about 5 s to find its targets). */
+  let doomed: RunningPrometheus | undefined;
   const probe = new FetchHealthProbe();
 
-  /** A fresh track (its own series) with `ratio` errors, once Prometheus has enough of it for a rate. */
+  /** The track (its own series, so no other test's errors are in its rate window) once Prometheus has enough of it for a rate, at 0% errors. */
   async function freshTrack(name: string, range = '5s'): Promise<Track> {
     const t = app.track(name);
     await prom!.waitFor(errorRatio(name, range), (v) => v.length === 1 && v[0] === 0);
@@ -71,11 +73,15 @@ describe('integration: health checks against a real Prometheus and a real HTTP a
     app = await startMetricsApp();
     // Tracks used below start counting now, so their series exist by the time the tests query them.
     for (const name of ['ratio', 'canary-healthy', 'canary-bad', 'canary-late']) app.track(name);
-    prom = await startPrometheus({ targets: [app.target] });
+    const started = await Promise.allSettled([startPrometheus({ targets: [app.target] }), startPrometheus({ targets: [app.target] })]);
+    [prom, doomed] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
   });
 
   after(async () => {
     await prom?.stop();
+    await doomed?.stop();
     await app?.close();
   });
 
@@ -203,7 +209,7 @@ describe('integration: health checks against a real Prometheus and a real HTTP a
     const OLD: DeployRelease = { version: '1.3.0', sha: '3'.repeat(40), ref: 'v1.3.0' };
     const NEW: DeployRelease = { version: '1.4.0', sha: '4'.repeat(40), ref: 'v1.4.0' };
 
-    /** Whatever the canary run produces, via the track's error ratio in one place. */
+    /** Production with a canary of these steps, one Prometheus check on the track's error ratio (max 5%), and automatic rollback. */
     function environment(track: string, steps: { weight: number; pauseMs: number }[]): EnvironmentConfig {
       return environmentSchema.parse({
         name: 'production',
@@ -214,7 +220,7 @@ describe('integration: health checks against a real Prometheus and a real HTTP a
       });
     }
 
-    async function run(track: Track, env: EnvironmentConfig, errorRatioOf: Record<string, number>): Promise<{ stop: RunStop; deployer: TrafficDeployer; tookMs: number }> {
+    async function run(track: Track, env: EnvironmentConfig, errorRatioOf: Record<string, number>, onEvent?: RunDeps['onEvent']): Promise<{ stop: RunStop; deployer: TrafficDeployer; tookMs: number }> {
       const deployer = new TrafficDeployer(track, errorRatioOf, OLD);
       const store = new MemoryStore();
       const key = deployJournalKey('o/r', 'production');
@@ -233,6 +239,7 @@ describe('integration: health checks against a real Prometheus and a real HTTP a
           if (Date.now() - began > 30_000) throw new Error('the canary does not end');
           await sleep(ms, signal);
         },
+        ...(onEvent ? { onEvent } : {}),
       });
       if (stop.action.kind === 'ask') assert.fail(`the driver asked: ${stop.action.reason}`);
       return { stop, deployer, tookMs: Date.now() - began };
@@ -302,6 +309,30 @@ describe('integration: health checks against a real Prometheus and a real HTTP a
       assert.equal(j.steps.at(-1)!.phase, 'rollback');
       assert.equal(j.steps.at(-1)!.state.status, 'done');
       assert.equal(track.errorRatio, 0, 'the app serves 1.3.0 again');
+    });
+
+    it('Prometheus going away mid-canary is never taken as healthy: the analysis runs out of data and aborts the canary', async () => {
+      const own = doomed!;
+      try {
+        const track = app.track('ratio');
+        const env = environmentSchema.parse({
+          name: 'production',
+          provider: { kind: 'deployments' },
+          strategy: { kind: 'canary', steps: [{ weight: 25, pauseMs: 1000 }] },
+          healthChecks: [{ kind: 'prometheus', id: 'errors', url: own.url, query: errorRatio('ratio', '3s'), max: 0.05, windowMs: 2000, intervalMs: 1000 }],
+          protection: { autoRollback: true },
+        });
+        // A healthy release: only the missing data can stop it.
+        const { stop, deployer } = await run(track, env, { '1.3.0': 0, '1.4.0': 0 }, async (j) => {
+          if (j.steps[0]!.state.status === 'done') await own.stop();
+        });
+        const j = stop.journal;
+        assert.equal(j.state, 'aborted', j.outcome ?? '');
+        assert.match(j.abortRequest?.reason ?? '', /^health check failed: errors: not enough data, 0 of 1 samples in the last 2 s \(\d+ without data: request failed: ECONNREFUSED\)$/);
+        assert.deepEqual(deployer.dispatches.map((d) => `${d.version}@${d.weight}`), ['1.4.0@25', '1.4.0@0']);
+      } finally {
+        await own.stop();
+      }
     });
   });
 });
