@@ -100,6 +100,8 @@ export interface CommandDeployerOptions {
   killGraceMs?: number;
   /** See OBSERVE_WAIT_MS. */
   observeWaitMs?: number;
+  /** See MAX_STREAMED_BYTES. */
+  maxStreamedBytes?: number;
 }
 
 /** Resolves when the promise settles, the time is up or the signal aborts, whichever comes first. */
@@ -191,7 +193,7 @@ export class CommandDeployer implements Deployer {
         const line = cleanLine(raw);
         if (stream === 'stderr' && line.trim() !== '') lastErr = line.trim();
         streamed += raw.length + 1;
-        if (streamed > MAX_STREAMED_BYTES) {
+        if (streamed > (this.options.maxStreamedBytes ?? MAX_STREAMED_BYTES)) {
           dropped++;
           return;
         }

@@ -11,7 +11,7 @@ import { deploymentOutcome } from '../../../src/core/deploy/rollback';
 import { prepareRollback } from '../../../src/core/deploy/run';
 import { environmentSchema, type EnvironmentConfig, type ProviderHost } from '../../../src/core/deploy/schema';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
-import { CommandDeployer, deployEnv, type OutputLine } from '../../../src/node/commandDeployer';
+import { CommandDeployer, cleanLine, deployEnv, type OutputLine } from '../../../src/node/commandDeployer';
 import { FileDeployJournalStore } from '../../../src/node/deployJournal';
 import { driveOperation } from '../../../src/node/deployFlow';
 import { LocalDeployHistory } from '../../../src/node/localDeployHistory';
@@ -29,6 +29,7 @@ for (const [k, v] of Object.entries(process.env)) if (k.startsWith('RELEASE_MANA
 fs.appendFileSync(path.join(__dirname, 'calls.jsonl'), JSON.stringify({ args, env, cwd: process.cwd() }) + '\\n');
 console.log('deploying ' + args.join(' '));
 console.error('warn: \\u001b[31mred\\u001b[0m text');
+if (args.includes('flood')) { for (let i = 0; i < 5000; i++) console.log('line ' + i + ' ' + 'x'.repeat(100)); console.log('y'.repeat(20000)); }
 if (args.includes('fail')) { console.error('error: rollout of app failed'); process.exit(3); }
 if (args.includes('hang')) {
   const { spawn } = require('node:child_process');
@@ -179,6 +180,20 @@ describe('CommandDeployer (command provider, real processes)', function () {
     const grandchild = Number(readFileSync(join(test.dir, 'tools', 'grandchild.pid'), 'utf8'));
     await sleepReal(100);
     assert.equal(alive(grandchild), false, 'the forked child is killed too');
+  });
+
+  it('caps what a flooding step streams (long lines cut, the rest counted) and still decides by its exit code', async () => {
+    const env = envOf({ argv: [...TOOL_ARGV, 'flood'] });
+    const d = new CommandDeployer({ repo, host: trusted, onOutput: (l) => lines.push(l), maxStreamedBytes: 50_000 });
+    const r = await d.dispatch(request(env, v140));
+    assert.equal(r.kind, 'started');
+    const o = await until(d, (r as { handle: { provider: 'command'; executionId?: string } }).handle);
+    assert.equal(o.status, 'succeeded', o.reason);
+    assert.ok(lines.length < 600, `${lines.length} lines passed on`);
+    assert.match(lines[lines.length - 1]!.line, /^… \d+ more lines not shown \(output limit\)$/);
+    assert.ok(lines.every((l) => l.line.length <= 4_000 + 20));
+    assert.equal(cleanLine('y'.repeat(5000)), `${'y'.repeat(4000)}… (line cut)`);
+    assert.equal(cleanLine('token ghp_abcdefghijklmnopqrstuvwxyz0123456789 \u202e\u0007done'), 'token *** done', 'credentials redacted, controls removed');
   });
 
   it('refuses a missing program by name, and nothing runs', async () => {

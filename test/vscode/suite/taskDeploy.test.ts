@@ -133,6 +133,50 @@ describe('Deploy with a VS Code task (TaskDeployer in the extension host)', func
     assert.match((r as { reason: string }).reason, /No task labelled "rm-no-such-task".*tasks\.json/);
   });
 
+  it('deploys command and task environments from the editor (Release: Deploy…) without GitHub, and records both in the local history', async () => {
+    const a = await api();
+    const CONFIG = join(root, '.release-manager.json');
+    const LOG = join(root, 'docs', 'RELEASE-DECISIONS.md');
+    const original = readFileSync(CONFIG, 'utf8');
+    const originalLog = existsSync(LOG) ? readFileSync(LOG, 'utf8') : null;
+    const calls = join(dir, 'calls.txt');
+    writeFileSync(join(dir, 'cmd.js'), `require('node:fs').appendFileSync(${JSON.stringify(calls)}, process.argv.slice(2).join(' ') + '\\n'); console.log('applied');`);
+    try {
+      const config = JSON.parse(original) as Record<string, unknown>;
+      config.deploy = {
+        environments: [
+          { name: 'local-cmd', provider: { kind: 'command', argv: [process.execPath, join(dir, 'cmd.js'), '{environment}', '{version}', '{weight}'] }, protection: { gates: [] } },
+          { name: 'local-task', provider: { kind: 'task', name: 'rm-deploy-ok' }, protection: { gates: [] } },
+        ],
+      };
+      writeFileSync(CONFIG, JSON.stringify(config, null, 2) + '\n');
+      for (let i = 0; i < 100 && a.model.find(root)?.config?.deploy?.environments[0]?.name !== 'local-cmd'; i++) {
+        await new Promise((r) => setTimeout(r, 150));
+        await a.settled();
+      }
+      const deploy = (environment: string) => vscode.commands.executeCommand('releaseManager.deploy', { root, environment, ref: 'v0.2.0', confirm: false }) as Thenable<{ state: string; outcome: string | null } | undefined>;
+      const cmd = await deploy('local-cmd');
+      assert.equal(cmd?.state, 'healthy', JSON.stringify(cmd));
+      assert.equal(readFileSync(calls, 'utf8'), 'local-cmd 0.2.0 100\n');
+      rmSync(out('ok'), { force: true });
+      const task = await deploy('local-task');
+      assert.equal(task?.state, 'healthy', JSON.stringify(task));
+      assert.equal((JSON.parse(readFileSync(out('ok'), 'utf8')) as Record<string, string>).RELEASE_MANAGER_ENVIRONMENT, 'local-task');
+      const history = new LocalDeployHistory(repo.gitCommonDir);
+      assert.equal((await history.list('local-cmd'))[0]?.statuses[0]?.state, 'success');
+      assert.equal((await history.list('local-task'))[0]?.statuses[0]?.state, 'success');
+    } finally {
+      writeFileSync(CONFIG, original);
+      if (originalLog === null) rmSync(LOG, { force: true });
+      else writeFileSync(LOG, originalLog);
+      rmSync(join(repo.gitCommonDir, 'release-manager', 'journal'), { recursive: true, force: true });
+      for (let i = 0; i < 100 && a.model.find(root)?.config?.deploy !== undefined; i++) {
+        await new Promise((r) => setTimeout(r, 150));
+        await a.settled();
+      }
+    }
+  });
+
   it('refuses in an untrusted workspace, and nothing runs', async () => {
     const r = await new TaskDeployer({ repo, trusted: () => false }).dispatch(request(envFor('rm-deploy-untrusted'), 'op-task06-m0'));
     assert.deepEqual(r, { kind: 'refused', reason: 'task-env deploys with a VS Code task, which runs only in a trusted workspace.' });
