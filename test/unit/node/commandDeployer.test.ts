@@ -328,6 +328,31 @@ describe('CommandDeployer (command provider, real processes)', function () {
     assert.deepEqual(calls(), [], 'nothing was run again');
   });
 
+  it('does not guess the outcome of a step another process was running when it died: past the deadline it asks a person', async () => {
+    const env = envOf({ argv: TOOL_ARGV, timeoutMs: 1000 });
+    const store = new FileDeployJournalStore(repo.gitCommonDir);
+    const key = deployJournalKey('local/app', env.name);
+    const plan = planDeploy(env, v140);
+    const history = new LocalDeployHistory(repo.gitCommonDir);
+    const ghost = await history.started({ provider: 'command', environment: 'staging', sha: v140.sha, ref: 'v1.4.0', version: '1.4.0', weight: 100, correlationId: 'op-dead01-m0', executionId: 'cmd-1-0123456789ab', operation: 'deploy', step: 1 });
+    const first = startOperation(null, { repo: 'local/app', id: 'op-dead01', session: 'gone', env, plan }, new Date());
+    if (first.kind !== 'start') return assert.fail(first.kind);
+    const at = new Date(Date.now() - 5_000).toISOString();
+    first.journal.steps[0]!.state = { status: 'sent', at, handle: { provider: 'command', executionId: ghost.executionId }, deadline: new Date(Date.now() - 4_000).toISOString() };
+    await store.write(key, first.journal, null);
+    const outcome = await driveOperation({ slug: 'local/app', env, deployer: deployer(), store, key, session: 'new-session' }, plan, {
+      now: () => new Date(),
+      sleep: (ms) => sleepReal(Math.min(ms, 20)),
+      probe: { sample: async () => assert.fail('no health checks') },
+      supersede: async () => false,
+    });
+    assert.equal(outcome.kind, 'ask');
+    const a = (outcome as { stop: { action: { reason: string; choices: string[] } } }).stop.action;
+    assert.match(a.reason, /has been running since .* past its timeout/);
+    assert.deepEqual(a.choices, ['wait-longer', 'mark-failed', 'inspect']);
+    assert.deepEqual(calls(), [], 'nothing was run again');
+  });
+
   it('reports an execution of another process honestly: its recorded outcome, or ambiguous while its outcome was never recorded', async () => {
     const env = envOf({ argv: TOOL_ARGV });
     const history = new LocalDeployHistory(repo.gitCommonDir);
