@@ -51,12 +51,11 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
     const { folder, runDir } = session;
     sha.v011 = git(['rev-parse', 'v0.1.1^{commit}']);
     sha.v020 = git(['rev-parse', 'v0.2.0^{commit}']);
-    // A patch release on the commit before HEAD (HEAD keeps no version tag: Deploy… asks which release).
-    git(['tag', '-a', '-m', 'v0.2.1', 'v0.2.1', 'HEAD~1']);
+    // Two patch releases before HEAD (HEAD keeps no version tag, so Deploy… asks which release to deploy).
+    git(['tag', '-a', '-m', 'v0.2.1', 'v0.2.1', 'HEAD~2']);
+    git(['tag', '-a', '-m', 'v0.2.2', 'v0.2.2', 'HEAD~1']);
     sha.v021 = git(['rev-parse', 'v0.2.1^{commit}']);
-    // And 0.2.2, a commit after HEAD that only its tag holds (the working tree and HEAD stay as they are).
-    sha.v022 = git(['commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', 'feat(web): checkout banner']);
-    git(['tag', '-a', '-m', 'v0.2.2', 'v0.2.2', sha.v022]);
+    sha.v022 = git(['rev-parse', 'v0.2.2^{commit}']);
 
     // GitHub's copy: a bare clone whose main also has the deploy workflow (production runs it at main).
     const remote = join(runDir, 'github', 'demo.git');
@@ -290,9 +289,10 @@ async function openEnvironments() {
   await pane().waitFor({ timeout: 20_000 });
   const node = treeRow(/^Environments$/).first();
   await node.waitFor({ timeout: 30_000 });
-  if ((await node.getAttribute('aria-expanded')) !== 'true') await node.click();
   // The config's ladder order (GitHub would list them alphabetically), with the last deployments read from GitHub.
   await poll('staging and production with their last deployment, in the order of the deploy config', async () => {
+    // The tree re-renders when the config and the tags change: expand Environments again until it stays open.
+    if ((await node.getAttribute('aria-expanded')) === 'false') await node.click();
     const texts = (await treeRowTexts(pane())).filter((t) => /^(staging|production)/.test(t));
     return texts.length === 2 && /^staging.*0\.1\.1 · success/.test(texts[0]) && /^production.*0\.1\.1 · success/.test(texts[1]);
   }, 60_000).catch(async (e) => {
