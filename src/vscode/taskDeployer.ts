@@ -213,13 +213,20 @@ export function deployOutputChannel(): vscode.OutputChannel {
 export async function localTargetFor(repo: LocalGitRepo, env: EnvironmentConfig): Promise<{ deployer: Deployer; slug: string }> {
   const slug = await localDeploySlug(repo);
   if (env.provider.kind === 'task') return { deployer: new TaskDeployer({ repo }), slug };
-  const out = deployOutputChannel();
+  const seen = new Set<string>();
   const deployer = new CommandDeployer({
     repo,
     host: () => ({ host: 'editor', trusted: vscode.workspace.isTrusted }),
-    onOutput: (o) => out.appendLine(`[${o.environment}${o.stream === 'stderr' ? ' !' : ''}] ${o.line}`),
+    onOutput: (o) => {
+      const out = deployOutputChannel();
+      if (!seen.has(o.executionId)) {
+        // The first line of each step: a header, and the channel is revealed (without taking the focus).
+        seen.add(o.executionId);
+        out.appendLine(`— ${o.environment} (${o.executionId}), ${new Date().toISOString()}`);
+        out.show(true);
+      }
+      out.appendLine(`[${o.environment}${o.stream === 'stderr' ? ' !' : ''}] ${o.line}`);
+    },
   });
-  out.appendLine(`— ${env.name}: ${new Date().toISOString()}`);
-  out.show(true);
   return { deployer, slug };
 }
