@@ -9,7 +9,7 @@ import { ConfigError, GitHubError, UsageError } from '../core/errors';
 import type { DispatchRequest, DispatchResult, Deployer, FindResult, PendingReview, RunHandle, RunObservation, WorkflowSource } from '../core/deploy/ports';
 import type { DeploymentRecord, DeploymentState } from '../core/deploy/rollback';
 import { githubEnvironment, isProduction, type EnvironmentConfig } from '../core/deploy/schema';
-import { correlationInputOf, findCorrelatedRun, parseWorkflowDispatch, prepareWorkflowDispatch, problemLines } from '../core/deploy/workflowInputs';
+import { correlationInputOf, findCorrelatedRun, parseWorkflowDispatch, prepareWorkflowDispatch, problemLines, type WorkflowDispatch } from '../core/deploy/workflowInputs';
 import type { PlanStep } from '../core/deploy/plan';
 import type { GitHubRepoRef } from '../core/remote';
 import { createOctokit, toGitHubError, type GitHubClientOptions, type RmOctokitInstance } from './client';
@@ -246,6 +246,14 @@ export class GitHubDeployer implements Deployer {
 
   // --------------------------------------------------------------------------------------------
   // workflow_dispatch
+
+  /** The dispatch trigger of the environment's workflow at `ref` (the provider's `ref` when it names one); null when the file is not there. */
+  async readDispatch(environment: EnvironmentConfig, ref: string, signal?: AbortSignal): Promise<{ file: string; dispatch: WorkflowDispatch | null } | null> {
+    const p = environment.provider;
+    if (p.kind !== 'workflow') return null;
+    const read = await this.workflows.read(p.workflow, p.ref ?? ref, signal);
+    return read ? { file: read.file, dispatch: parseWorkflowDispatch(read.value, read.file) } : null;
+  }
 
   private async dispatchWorkflow(request: DispatchRequest, signal?: AbortSignal): Promise<DispatchResult> {
     const p = request.environment.provider as Extract<EnvironmentConfig['provider'], { kind: 'workflow' }>;

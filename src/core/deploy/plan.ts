@@ -71,6 +71,8 @@ export interface DeployPlan {
   steps: PlanStep[];
   /** Things the user should know (a canary without health checks only pauses). */
   warnings: string[];
+  /** Workflow inputs the person gave for this operation (sent with every dispatch of it, its abort and automatic rollback included). */
+  inputs?: Record<string, string>;
 }
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -104,14 +106,14 @@ interface Emit {
 }
 
 /** Plans a deploy of the release to the environment, with its strategy or the override. */
-export function planDeploy(env: EnvironmentConfig, release: DeployRelease, options: { strategy?: StrategyKind } = {}): DeployPlan {
+export function planDeploy(env: EnvironmentConfig, release: DeployRelease, options: { strategy?: StrategyKind; inputs?: Readonly<Record<string, string>> } = {}): DeployPlan {
   checkRelease(release);
   const strategy = resolveStrategy(env, options.strategy);
   const name = strategyName(strategy.kind);
   const all = env.healthChecks.map((c) => c.id);
   const warnings: string[] = [];
   const steps: PlanStep[] = [];
-  const make = new StepMaker(env, release, 'deploy', steps);
+  const make = new StepMaker(env, release, 'deploy', steps, options.inputs);
   switch (strategy.kind) {
     case 'direct':
       make.dispatch({ strategy: name, step: 1, weight: 100, label: 'Deploy' });
@@ -151,7 +153,7 @@ export function planDeploy(env: EnvironmentConfig, release: DeployRelease, optio
       break;
     }
   }
-  return { environment: env.name, operation: 'deploy', strategy: name, release, steps, warnings };
+  return { environment: env.name, operation: 'deploy', strategy: name, release, steps, warnings, ...(options.inputs && Object.keys(options.inputs).length > 0 ? { inputs: { ...options.inputs } } : {}) };
 }
 
 /** The cumulative capacity after each rolling batch. */
@@ -165,11 +167,11 @@ export function rollingWeights(batches: number | undefined, batchPercent: number
  * Plans a rollback to an earlier release: one direct deployment of it, no pre-release gates and no
  * progressive steps (the target ran in this environment before), so it finishes in minutes.
  */
-export function planRollback(env: EnvironmentConfig, target: DeployRelease): DeployPlan {
+export function planRollback(env: EnvironmentConfig, target: DeployRelease, options: { inputs?: Readonly<Record<string, string>> } = {}): DeployPlan {
   checkRelease(target);
   const steps: PlanStep[] = [];
-  new StepMaker(env, target, 'rollback', steps).dispatch({ strategy: 'direct', step: 1, weight: 100, label: `Roll back to ${target.version}` });
-  return { environment: env.name, operation: 'rollback', strategy: 'direct', release: target, steps, warnings: [] };
+  new StepMaker(env, target, 'rollback', steps, options.inputs).dispatch({ strategy: 'direct', step: 1, weight: 100, label: `Roll back to ${target.version}` });
+  return { environment: env.name, operation: 'rollback', strategy: 'direct', release: target, steps, warnings: [], ...(options.inputs && Object.keys(options.inputs).length > 0 ? { inputs: { ...options.inputs } } : {}) };
 }
 
 /**
@@ -193,7 +195,7 @@ export function abortStep(env: EnvironmentConfig, plan: DeployPlan, doneIndex: n
 function abortOf(env: EnvironmentConfig, plan: DeployPlan, after: PlanStep): PlanStep {
   const steps: PlanStep[] = [];
   const label = plan.strategy === 'blue-green' ? 'Abort: switch traffic back to the previous colour' : 'Abort: all traffic back to the stable version';
-  new StepMaker(env, plan.release, 'deploy', steps).dispatch({ strategy: plan.strategy, step: 0, weight: 0, label });
+  new StepMaker(env, plan.release, 'deploy', steps, plan.inputs).dispatch({ strategy: plan.strategy, step: 0, weight: 0, label });
   return { ...steps[0]!, index: -1, label: `${label} (after: ${after.label})` };
 }
 
@@ -215,6 +217,8 @@ class StepMaker {
     private readonly release: DeployRelease,
     private readonly operation: DeployOperation,
     private readonly steps: PlanStep[],
+    /** Values the person gave for workflow inputs: sent as they are (never templates). */
+    private readonly given?: Readonly<Record<string, string>>,
   ) {}
 
   base(e: Emit): PlanStep {
@@ -232,6 +236,7 @@ class StepMaker {
     const templates = provider.kind === 'workflow' ? provider.inputs : provider.kind === 'deployments' ? provider.payload : {};
     const inputs: Record<string, string> = {};
     for (const [k, t] of Object.entries(templates)) inputs[k] = renderTemplate(t, values);
+    if (provider.kind === 'workflow') for (const [k, v] of Object.entries(this.given ?? {})) if (!(k in inputs)) inputs[k] = v;
     const step: PlanStep = { index: this.steps.length, kind: 'dispatch', strategy: e.strategy, step: e.step, weight: e.weight, inputs, label: e.label };
     if (provider.kind === 'command') step.argv = provider.argv.map((a) => renderTemplate(a, values));
     if (e.strategy !== 'direct' || provider.kind === 'task') {

@@ -9,6 +9,7 @@ import type { DeployOperation, DeployRelease, PlanStep } from './plan';
 import type { DeploymentRecord } from './rollback';
 import type { EnvironmentConfig, HealthCheckConfig, ProviderConfig } from './schema';
 import type { DeployJournal } from './journal';
+import type { WorkflowDispatch } from './workflowInputs';
 
 /** The provider kinds. */
 export type ProviderKind = ProviderConfig['kind'];
@@ -117,6 +118,8 @@ export interface Deployer {
   resolveRef(ref: string, signal?: AbortSignal): Promise<string | null>;
   /** Whether the commit exists in the repository. */
   commitExists(sha: string, signal?: AbortSignal): Promise<boolean>;
+  /** Workflow provider: the dispatch trigger of the environment's workflow at `ref` (its declared inputs); null when the file does not exist there. */
+  readDispatch?(environment: EnvironmentConfig, ref: string, signal?: AbortSignal): Promise<{ file: string; dispatch: WorkflowDispatch | null } | null>;
 }
 
 /** Takes one sample of a health check (HTTP or Prometheus); faults become samples with an error, not throws. */

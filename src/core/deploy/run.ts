@@ -193,7 +193,7 @@ function releaseOf(journal: DeployJournal, index: number): DeployPlan['release']
 }
 
 async function rollbackEvent(journal: DeployJournal, deps: RunDeps): Promise<DeployEvent> {
-  const prepared = await prepareRollback(journal.env, deps.deployer, { from: journal.plan.release.sha, signal: deps.signal });
+  const prepared = await prepareRollback(journal.env, deps.deployer, { from: journal.plan.release.sha, ...(journal.plan.inputs ? { inputs: journal.plan.inputs } : {}), signal: deps.signal });
   if (!prepared.ok) return { type: 'rollback-unavailable', reason: prepared.reason };
   return { type: 'rollback-planned', plan: prepared.plan };
 }
@@ -204,13 +204,13 @@ export type PreparedRollback =
   | { ok: false; reason: string; fix: string };
 
 /** Finds and checks the rollback target of an environment through the Deployer, and plans the rollback. */
-export async function prepareRollback(env: EnvironmentConfig, deployer: Deployer, options: { from?: string; signal?: AbortSignal } = {}): Promise<PreparedRollback> {
+export async function prepareRollback(env: EnvironmentConfig, deployer: Deployer, options: { from?: string; inputs?: Readonly<Record<string, string>>; signal?: AbortSignal } = {}): Promise<PreparedRollback> {
   const environment = githubEnvironment(env);
   const history = await deployer.listDeployments(environment, options.signal);
   const found = findRollbackTarget(history, environment, options.from !== undefined ? { from: options.from } : {});
   if (found.kind === 'none') return { ok: false, reason: found.reason, fix: 'Deploy a known-good version explicitly instead.' };
   const check = checkRollbackTarget(found.target, { refCommit: await deployer.resolveRef(found.target.ref, options.signal), commitExists: await deployer.commitExists(found.target.sha, options.signal) });
   if (!check.ok) return { ok: false, reason: check.reason, fix: check.fix };
-  const plan = planRollback(env, check.release);
+  const plan = planRollback(env, check.release, options.inputs ? { inputs: options.inputs } : {});
   return { ok: true, plan, current: found.current, running: found.running, confirmation: rollbackConfirmation(env.name, found.current, check.release, found.running) };
 }

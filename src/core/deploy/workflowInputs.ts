@@ -358,3 +358,42 @@ export function prepareWorkflowDispatch(
   if (!v.ok) return { ok: false, problems: v.problems };
   return { ok: true, inputs: v.values, identification, defaulted: v.defaulted };
 }
+
+/** One input the person is asked for before a dispatch, with the value offered first. */
+export interface InputToAsk {
+  input: DeclaredInput;
+  /** Offered first: the declared default, or what the input's name says it carries (the version, the tag, the environment). */
+  suggested: string | undefined;
+}
+
+/**
+ * The declared inputs nobody gave a value for: not set by the config (`given`), not the correlation
+ * input, not filled by the plan (strategy, step, weight). They are asked in file order, each with a
+ * suggestion: the release's version for a version input, its tag for a ref input, the environment's
+ * name for an environment input, else the declared default.
+ */
+export function inputsToAsk(dispatch: WorkflowDispatch, given: ReadonlySet<string>, context: { correlationInput: string | null; version: string; ref: string; environment: string }): InputToAsk[] {
+  return dispatch.inputs
+    .filter((d) => !given.has(d.name) && d.name !== context.correlationInput)
+    .map((input) => {
+      const role = input.type === 'string' ? inputRole(input.name) : null;
+      const suggested =
+        input.type === 'environment' || (input.type === 'choice' && /^env(?:ironment)?$/i.test(input.name) && input.options?.includes(context.environment))
+          ? context.environment
+          : role === 'version'
+            ? context.version
+            : role === 'ref'
+              ? context.ref
+              : input.default !== undefined
+                ? String(input.default)
+                : undefined;
+      return { input, suggested };
+    });
+}
+
+/** Why a value typed for an input would be refused before dispatch (the same rules as `validateInputs`), or null when it is fine. */
+export function inputValueProblem(input: DeclaredInput, value: string, options: ValidateOptions = {}): string | null {
+  if (value === '') return input.required && (input.default === undefined || String(input.default) === '') ? 'a value is required' : null;
+  const p = checkValue(input, value, { maxLength: options.maxLength ?? DEFAULT_MAX_INPUT_LENGTH, freeText: (options.freeText ?? []).includes(input.name), environments: options.environments });
+  return p ? p.message : null;
+}

@@ -6,11 +6,11 @@
  */
 import * as vscode from 'vscode';
 import { deployJournalKey, journalSummary, startOperation, type Choice, type DeployJournal } from '../../core/deploy/journal';
-import { planDeploy, strategyName, type DeployPlan } from '../../core/deploy/plan';
+import { planDeploy, planRollback, strategyName, type DeployPlan } from '../../core/deploy/plan';
 import { deployConfirmation } from '../../core/deploy/promotion';
 import { rollbackDuration, versionFromRef } from '../../core/deploy/rollback';
 import { answer, command as journalCommand, prepareRollback } from '../../core/deploy/run';
-import { findEnvironment, needsConfirmation, providerBlockedReason, type EnvironmentConfig } from '../../core/deploy/schema';
+import { environmentSchema, findEnvironment, needsConfirmation, providerBlockedReason, type EnvironmentConfig } from '../../core/deploy/schema';
 import { renderDeployRecord } from '../../core/deploy/record';
 import { GitError, UsageError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
@@ -22,7 +22,9 @@ import { FetchHealthProbe } from '../../node/healthProbe';
 import type { DeployView, ReviewWait } from '../deployView';
 import type { GitHubConnector } from '../github';
 import type { ReleaseModel } from '../releaseModel';
+import { dispatchableWorkflows } from '../../node/localWorkflows';
 import { pickRepository } from './draftNotes';
+import { askWorkflowInputs, workflowDispatchOf } from './workflowInputs';
 
 /** Arguments for callers that skip the pickers (tree items, tests). `confirm: false` skips the modals (tests only pass it). */
 export interface DeployArgs {
@@ -33,6 +35,10 @@ export interface DeployArgs {
   confirm?: boolean;
   /** Deploy inside a code freeze: the release fixes a production problem (asked in a modal when a freeze is all that blocks). */
   hotfix?: boolean;
+  /** Values of workflow inputs the config does not set (otherwise asked; without prompts, their suggestions are used). */
+  inputs?: Record<string, string>;
+  /** No deploy config: run this workflow of .github/workflows ('' = the Deployments API) instead of asking. */
+  workflow?: string;
 }
 
 /** What the deploy commands need. */
@@ -228,13 +234,16 @@ export async function deployCommand(deps: DeployDepsVs, args: DeployArgs = {}, n
   const root = await rootOf(deps, args.root ?? node?.root);
   if (!root) return undefined;
   const nodeEnv = typeof node?.row?.env?.name === 'string' ? node.row.env.name : undefined;
-  const env = await environmentOf(deps, root, args.environment ?? nodeEnv);
+  const chosen = await environmentOf(deps, root, args.environment ?? nodeEnv);
+  if (!chosen) return undefined;
+  const env = await providerWithoutConfig(deps, root, chosen, args);
   if (!env) return undefined;
   const t = await targetFor(deps, root, env);
   const ref = await refToDeploy(deps, root, args.ref);
   if (ref === undefined) return undefined;
   const release = await releaseAt(deps.model.repo(root)!, t.deployer, ref);
-  const plan: DeployPlan = planDeploy(env, release);
+  const workflow = await workflowDispatchOf(t.deployer, env, release);
+  let plan: DeployPlan = planDeploy(env, release);
   // A repeat of the running or just-finished operation resumes or reports it (it was checked when it started).
   const predicted = startOperation(await t.store.read(t.key), { repo: t.slug, id: newOperationId(), session: t.session, env, plan }, new Date()).kind;
   let notes: string[] = [];
@@ -255,6 +264,12 @@ export async function deployCommand(deps: DeployDepsVs, args: DeployArgs = {}, n
     }
     notes = check.notes;
     for (const n of notes) deps.log.info(`promotion: ${n}`);
+    if (workflow) {
+      const inputs = await askWorkflowInputs(env, release, workflow, { interactive: args.confirm !== false, ...(args.inputs ? { given: args.inputs } : {}), environments: await environmentNames(deps, root) });
+      if (inputs === undefined) return undefined;
+      plan = planDeploy(env, release, { inputs });
+      if (Object.keys(inputs).length > 0) notes = [...notes, `Inputs of ${workflow.file}: ${Object.entries(inputs).map(([k, v]) => `${k}=${v}`).join(', ')}`];
+    }
   }
   if (args.confirm !== false && (needsConfirmation(env) || args.environment === undefined)) {
     const c = deployConfirmation(env, release, strategyName(env.strategy.kind), [...plan.warnings, ...notes]);
@@ -262,6 +277,40 @@ export async function deployCommand(deps: DeployDepsVs, args: DeployArgs = {}, n
   }
   const outcome = await withDriveProgress(deps, root, t, `Deploying ${release.version} to ${env.name}`, args.confirm !== false, (hooks) => driveOperation(t, plan, hooks));
   return conclude(deps, root, t, outcome, args.confirm !== false);
+}
+
+/** The environments an environment input may name: the ladder, else the repository's GitHub environments as listed. */
+async function environmentNames(deps: DeployDepsVs, root: string): Promise<string[]> {
+  const ladder = deps.model.find(root)?.config?.deploy?.environments.map((e) => e.name);
+  if (ladder) return ladder;
+  const snap = await deps.view.snapshot(root);
+  return 'rows' in snap ? snap.rows.map((r) => r.env.name) : [];
+}
+
+/**
+ * Without a deploy config the Deployments API is the provider; when the repository has workflows
+ * with a workflow_dispatch trigger, Deploy… offers them too (found by their trigger), and a
+ * rollback of an environment last deployed by a workflow runs that workflow again.
+ */
+async function providerWithoutConfig(deps: DeployDepsVs, root: string, env: EnvironmentConfig, args: DeployArgs & { rollback?: boolean }): Promise<EnvironmentConfig | undefined> {
+  if (deps.model.find(root)?.config?.deploy !== undefined) return env;
+  const workflowEnv = (file: string) => environmentSchema.parse({ name: env.name, provider: { kind: 'workflow', workflow: file } });
+  if (args.workflow !== undefined) return args.workflow === '' ? env : workflowEnv(args.workflow);
+  if (args.rollback) {
+    const last = (await deps.view.journals(root)).find((j) => j.plan.environment.toLowerCase() === env.name.toLowerCase());
+    return last && last.env.provider.kind === 'workflow' ? last.env : env;
+  }
+  if (args.confirm === false) return env;
+  const { workflows, problems } = await dispatchableWorkflows(root);
+  for (const p of problems) deps.log.warn(`workflow not offered: ${p}`);
+  if (workflows.length === 0) return env;
+  const items = [
+    { label: '$(cloud-upload) GitHub Deployments API', description: 'record a deployment; your CD system deploys it', file: '' },
+    ...workflows.map((w) => ({ label: `$(play) ${w.name}`, description: `.github/workflows/${w.file}`, detail: w.dispatch.inputs.length ? `inputs: ${w.dispatch.inputs.map((i) => i.name).join(', ')}` : 'no inputs', file: w.file })),
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: `Release: deploy to ${env.name} how?`, placeHolder: 'No deploy config: use the Deployments API, or run a workflow that has a workflow_dispatch trigger', ignoreFocusOut: true });
+  if (!pick) return undefined;
+  return pick.file === '' ? env : workflowEnv(pick.file);
 }
 
 /** The promotion rules (previous environment, soak time, freezes, the environment's gates with this window's sign-offs), with progress; undefined when cancelled. */
@@ -301,14 +350,24 @@ export async function rollBackCommand(deps: DeployDepsVs, args: DeployArgs = {},
   requireTrust('Rolling back');
   const root = await rootOf(deps, args.root ?? node?.root);
   if (!root) return undefined;
-  const env = await environmentOf(deps, root, args.environment ?? (typeof node?.row?.env?.name === 'string' ? node.row.env.name : undefined));
+  const chosen = await environmentOf(deps, root, args.environment ?? (typeof node?.row?.env?.name === 'string' ? node.row.env.name : undefined));
+  if (!chosen) return undefined;
+  const env = await providerWithoutConfig(deps, root, chosen, { ...args, rollback: true });
   if (!env) return undefined;
   const t = await targetFor(deps, root, env);
   const prepared = await prepareRollback(env, t.deployer);
   if (!prepared.ok) throw new UsageError(prepared.reason, prepared.fix);
   const c = prepared.confirmation;
   if (args.confirm !== false && (await vscode.window.showWarningMessage(c.title, { modal: true, detail: c.detail }, c.confirmLabel)) !== c.confirmLabel) return undefined;
-  const outcome = await withDriveProgress(deps, root, t, `Rolling back ${env.name} to ${prepared.plan.release.version}`, args.confirm !== false, (hooks) => driveOperation(t, prepared.plan, hooks));
+  let plan = prepared.plan;
+  const workflow = await workflowDispatchOf(t.deployer, env, plan.release);
+  if (workflow) {
+    // The workflow's inputs the config does not set, for the known-good release (its version, its tag).
+    const inputs = await askWorkflowInputs(env, plan.release, workflow, { interactive: args.confirm !== false, ...(args.inputs ? { given: args.inputs } : {}), environments: await environmentNames(deps, root) });
+    if (inputs === undefined) return undefined;
+    plan = planRollback(env, plan.release, { inputs });
+  }
+  const outcome = await withDriveProgress(deps, root, t, `Rolling back ${env.name} to ${plan.release.version}`, args.confirm !== false, (hooks) => driveOperation(t, plan, hooks));
   return conclude(deps, root, t, outcome, args.confirm !== false);
 }
 

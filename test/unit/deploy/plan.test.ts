@@ -167,4 +167,20 @@ describe('deploy/plan', () => {
   it('formats durations for labels', () => {
     assert.deepEqual([500, 1000, 90_000, 120_000, 330_000, 3_600_000, 5_400_000].map(duration), ['500 ms', '1 s', '90 s', '2 min', '5 min 30 s', '1 h', '1 h 30 min']);
   });
+
+  it('sends the inputs a person gave with every step of the operation, its abort step and its rollback, as given (never as templates)', () => {
+    const e = environmentSchema.parse({ name: 'staging', provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { environment: '{environment}' } }, strategy: { kind: 'canary', steps: [{ weight: 10, pauseMs: 0 }] } });
+    const inputs = { ticket: 'OPS-{version}', environment: 'ignored: the config sets it' };
+    const plan = planDeploy(e, release, { inputs });
+    const dispatches = plan.steps.filter((s) => s.kind === 'dispatch');
+    assert.ok(dispatches.length >= 2);
+    for (const s of dispatches) {
+      assert.equal(s.inputs.ticket, 'OPS-{version}', 'literal, not a template');
+      assert.equal(s.inputs.environment, 'staging', 'the config wins');
+    }
+    assert.deepEqual(plan.inputs, inputs);
+    assert.equal(abortStep(e, plan, dispatches[0]!.index)!.inputs.ticket, 'OPS-{version}');
+    assert.equal(planRollback(e, release, { inputs }).steps[0]!.inputs.ticket, 'OPS-{version}');
+    assert.equal(planDeploy(e, release).inputs, undefined, 'none given: none recorded');
+  });
 });

@@ -7,6 +7,8 @@ import {
   correlationInputOf,
   findCorrelatedRun,
   inputRole,
+  inputValueProblem,
+  inputsToAsk,
   parseWorkflowDispatch,
   prepareWorkflowDispatch,
   runIdentification,
@@ -285,6 +287,39 @@ describe('deploy/workflowInputs', () => {
       const wf = e.provider as Extract<typeof e.provider, { kind: 'workflow' }>;
       const p = prepareWorkflowDispatch(wf, declared, planDeploy(e, release).steps[0]!, 'op-abc123-m0', { serverReturnsRun: true });
       assert.deepEqual(!p.ok && p.problems.map((x) => `${x.code}:${x.input}`), ['unsafe:notes']);
+    });
+  });
+
+  describe('asking for the inputs nobody set', () => {
+    const context = { correlationInput: 'correlation_id', version: '1.4.0', ref: 'v1.4.0', environment: 'production' };
+    it('asks for every declared input the config and the plan do not set, in file order, with a suggestion by role', () => {
+      const ask = inputsToAsk(declared, new Set(['strategy', 'step', 'weight', 'notes']), context);
+      assert.deepEqual(
+        ask.map((a) => [a.input.name, a.input.type, a.suggested]),
+        [
+          ['version', 'string', '1.4.0'],
+          ['ref', 'string', 'v1.4.0'],
+          ['environment', 'environment', 'production'],
+          ['dry_run', 'boolean', 'false'],
+          ['replicas', 'choice', undefined],
+        ],
+      );
+    });
+
+    it('checks a typed value with the rules of the dispatch: choices, booleans, numbers, refs, versions, shell metacharacters', () => {
+      const input = (name: string) => declared.inputs.find((d) => d.name === name)!;
+      assert.equal(inputValueProblem(input('version'), '1.4.0'), null);
+      assert.match(inputValueProblem(input('version'), 'latest') ?? '', /is not a semver version/);
+      assert.match(inputValueProblem(input('ref'), 'v1..4') ?? '', /is not a valid git ref/);
+      assert.match(inputValueProblem(input('dry_run'), 'yes') ?? '', /must be true or false/);
+      assert.equal(inputValueProblem(input('dry_run'), 'true'), null);
+      assert.match(inputValueProblem(input('replicas'), '3') ?? '', /must be one of "1", "2", "yes"/);
+      assert.match(inputValueProblem(input('notes'), 'ok; rm -rf /') ?? '', /shell metacharacter/);
+      assert.equal(inputValueProblem(input('notes'), 'ok; rm -rf /', { freeText: ['notes'] }), null, 'unless declared free text');
+      assert.match(inputValueProblem(input('environment'), 'qa', { environments: ['staging', 'production'] }) ?? '', /which the repository does not have/);
+      assert.equal(inputValueProblem(input('version'), ''), 'a value is required');
+      assert.equal(inputValueProblem(input('notes'), ''), null, 'an optional input may stay empty');
+      assert.equal(inputValueProblem(input('step'), ''), null, 'an input with a default may stay empty');
     });
   });
 });
