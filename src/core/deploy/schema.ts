@@ -268,7 +268,12 @@ export const protectionSchema = z.strictObject({
     .default(0)
     .describe('How long the previous environment must have run this exact commit healthily before this one may be deployed (milliseconds).'),
   freezes: z.array(freezeSchema).max(500).default(() => []).describe('Code-freeze windows: inside one only hotfixes are deployed here.'),
-  autoRollback: z.boolean().default(false).describe('Roll back automatically when a health check fails during the deploy.'),
+  autoRollback: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Deploy the last successful release again, automatically, when the deploy fails where shifting traffic back cannot undo it: after a canary or blue-green switch reached all traffic, or during a direct or rolling deploy. (A canary or blue-green deploy that fails before that always shifts all traffic back to the stable version, with or without this.)',
+    ),
   gates: z.array(gateIdSchema).max(100).optional().describe('Ids of the readiness gates that must pass before deploying here; default: all configured gates, []: none.'),
 });
 

@@ -425,11 +425,8 @@ export async function inspectDeployCommand(deps: DeployDepsVs, node?: unknown): 
 /** Release: Approve / Reject Pending Deploy Review — with a comment, for the reviews the signed-in user may approve. */
 export async function reviewDeployCommand(deps: DeployDepsVs, approve: boolean, node?: unknown, args: { comment?: string } = {}): Promise<boolean> {
   requireTrust(approve ? 'Approving a deploy' : 'Rejecting a deploy');
-  const wait = (node as EnvNode)?.wait ?? (typeof (node as EnvNode)?.root === 'string' ? deps.view.reviews(String((node as EnvNode)!.root))[0] : undefined);
-  if (!wait) {
-    void vscode.window.showInformationMessage('No deploy waits for a review in this window.');
-    return false;
-  }
+  const wait = (node as EnvNode)?.wait ?? (await pickReview(deps, typeof (node as EnvNode)?.root === 'string' ? String((node as EnvNode)!.root) : undefined, approve));
+  if (!wait) return false;
   const ids = wait.reviews.filter((r) => r.canApprove).map((r) => r.environmentId);
   if (ids.length === 0) throw new UsageError(`You are not a reviewer of ${wait.environment}.`, `Ask one of: ${wait.reviews.flatMap((r) => r.reviewers).join(', ') || 'the environment\'s reviewers'}.`);
   const comment = args.comment ?? (await vscode.window.showInputBox({ title: `${approve ? 'Approve' : 'Reject'} the deploy to ${wait.environment}`, prompt: 'Comment (recorded on GitHub)', validateInput: (v) => (v.trim() === '' ? 'A comment is required' : undefined) }));
@@ -439,4 +436,20 @@ export async function reviewDeployCommand(deps: DeployDepsVs, approve: boolean, 
   deps.view.setReviews({ ...wait, reviews: [] });
   void vscode.window.showInformationMessage(`${approve ? 'Approved' : 'Rejected'} the deploy to ${wait.environment}.`);
   return true;
+}
+
+/** The review to answer from the palette: the only one waiting, else a pick among them (this window's deploys). */
+async function pickReview(deps: DeployDepsVs, root: string | undefined, approve: boolean): Promise<ReviewWait | undefined> {
+  const roots = root !== undefined ? [root] : deps.model.repositories.map((r) => r.root);
+  const waits = roots.flatMap((r) => deps.view.reviews(r)).filter((w) => w.reviews.length > 0);
+  if (waits.length === 0) {
+    void vscode.window.showInformationMessage('No deploy started in this window waits for a review (pending reviews show in the Release view under Environments).');
+    return undefined;
+  }
+  if (waits.length === 1) return waits[0];
+  const pick = await vscode.window.showQuickPick(
+    waits.map((w) => ({ label: w.environment, description: w.reviews.map((r) => r.environment).join(', '), detail: `reviewers: ${w.reviews.flatMap((r) => r.reviewers).join(', ') || 'unknown'}`, wait: w })),
+    { title: `Release: ${approve ? 'approve' : 'reject'} which deploy?` },
+  );
+  return pick?.wait;
 }

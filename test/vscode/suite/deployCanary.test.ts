@@ -211,7 +211,7 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
     assert.match(entries().at(-1)!, /^DEPLOY — 0\.3\.0 to staging — [\s\S]*- Outcome: healthy/);
   });
 
-  it('holds a production deploy for its required reviewer, shows the review in the tree, and approves it from the editor with a comment', async () => {
+  it('holds a production deploy for its required reviewer, shows the review in the tree, and approves it from the command palette with a comment', async () => {
     const running = deploy('production', 'v0.3.0');
     let node: unknown;
     await until('the tree shows the pending review', async () => {
@@ -219,7 +219,9 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
       node = row?.node;
       return row !== undefined;
     }, 30_000);
-    const approved = await vscode.commands.executeCommand('releaseManager.approveDeploy', node, { comment: 'Checked the staging canary: ship it' });
+    assert.ok(node, 'a review node');
+    // From the command palette (no tree node): the one waiting review is the one answered.
+    const approved = await vscode.commands.executeCommand('releaseManager.approveDeploy', undefined, { comment: 'Checked the staging canary: ship it' });
     assert.equal(approved, true);
     const journal = await running;
     assert.ok(journal);
