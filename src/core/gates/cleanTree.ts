@@ -38,15 +38,16 @@ export const cleanTreeKind: GateKind<CleanTreeGate> = {
     if (t.staged > 0) problems.push(`${plural(t.staged, 'staged file')}`);
     if (t.modified > 0) problems.push(`${plural(t.modified, 'modified file')}`);
     if (t.untracked > 0 && !gate.allowUntracked) problems.push(`${plural(t.untracked, 'untracked file')}`);
-    const listed = describeFiles(t.samples, { staged: t.staged, modified: t.modified, untracked: t.untracked, conflicted: t.conflicted });
-    const notCounted = t.notCounted?.length ? `not counted (the decision log, which Release Manager appends to): ${t.notCounted.map((p) => clip(p, 300)).join(', ')}` : undefined;
-    const details = [listed, notCounted].filter((x) => x !== undefined).join('\n') || undefined;
+    const details = describeFiles(t.samples, { staged: t.staged, modified: t.modified, untracked: t.untracked, conflicted: t.conflicted });
     if (problems.length === 0) {
       const note = t.untracked > 0 ? ` (${plural(t.untracked, 'untracked file')} allowed)` : '';
       return { status: 'pass', reason: `working tree clean${note}`, ...(details ? { details } : {}) };
     }
     if (t.conflicted + t.staged + t.modified + t.untracked > 0) fixes.push('Commit or stash the changes (untracked files: add, ignore or delete them)');
-    return { status: 'fail', reason: problems.join(', '), fix: { label: fixes.join('. ') }, ...(details ? { details } : {}) };
+    // Said where the files are listed: changes to the decision log are never counted (Release Manager appends to it).
+    const notCounted = t.notCounted?.length ? `not counted (the decision log, which Release Manager appends to): ${t.notCounted.map((p) => clip(p, 300)).join(', ')}` : undefined;
+    const all = [details, notCounted].filter((x) => x !== undefined).join('\n') || undefined;
+    return { status: 'fail', reason: problems.join(', '), fix: { label: fixes.join('. ') }, ...(all ? { details: all } : {}) };
   },
 };
 
