@@ -11,6 +11,7 @@ import { openCommitCommand } from './vscode/commands/openCommit';
 import { openConfigCommand } from './vscode/commands/openConfig';
 import { inspectPublishCommand, publishReleaseCommand, resumePublishCommand, type PublishArgs } from './vscode/commands/publish';
 import { deployCommand, inspectDeployCommand, promoteOrAbortCommand, resumeDeployCommand, reviewDeployCommand, rollBackCommand, type DeployArgs } from './vscode/commands/deploy';
+import { openRunLogsCommand, rerunFailedJobsCommand } from './vscode/commands/deployRun';
 import { DeployView } from './vscode/deployView';
 import { GitHubConnector } from './vscode/github';
 import { GitHubView } from './vscode/githubView';
@@ -132,6 +133,8 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     registerCommand(COMMANDS.rejectDeploy, (node, args) => reviewDeployCommand(deployDeps, false, node, (args ?? {}) as { comment?: string }), log),
     registerCommand(COMMANDS.resumeDeploy, (node, args) => resumeDeployCommand(deployDeps, node, (args ?? {}) as { confirm?: boolean }), log),
     registerCommand(COMMANDS.inspectDeploy, (node) => inspectDeployCommand(deployDeps, node), log),
+    registerCommand(COMMANDS.openRunLogs, (node, args) => openRunLogsCommand(deployDeps, node, (args ?? {}) as { open?: boolean }), log),
+    registerCommand(COMMANDS.rerunFailedJobs, (node, args) => rerunFailedJobsCommand(deployDeps, node, (args ?? {}) as { confirm?: boolean }), log),
   );
 
   // Event-driven refresh, debounced: repository state, the config file, refs, folders, trust, settings.

@@ -6,13 +6,15 @@
  * refresh or a deploy.
  */
 import * as vscode from 'vscode';
-import type { DeployJournal } from '../core/deploy/journal';
+import { correlationId, type DeployJournal, type JournalState, type JournalStep } from '../core/deploy/journal';
 import type { PendingReview, RunHandle } from '../core/deploy/ports';
 import { deploymentOutcome, type DeploymentRecord } from '../core/deploy/rollback';
 import { githubEnvironment, implicitEnvironment, type EnvironmentConfig } from '../core/deploy/schema';
 import { GitHubError, ReleaseError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import { redactSecrets } from '../core/secrets';
+import { cursorOf } from '../core/deploy/transitions';
+import type { GitHubDeployer } from '../github/deployer';
 import { FileDeployJournalStore } from '../node/deployJournal';
 import type { GitHubConnector } from './github';
 import type { ReleaseModel } from './releaseModel';
@@ -47,6 +49,122 @@ export interface ReviewWait {
   reviews: PendingReview[];
 }
 
+/** A step of a job of a workflow run, as GitHub reported it (names untrusted: clip before showing). */
+export interface RunStepView {
+  name: string;
+  number: number;
+  status: string;
+  conclusion: string | null;
+}
+
+/** A job of a workflow run's latest attempt. */
+export interface RunJobView {
+  id: number;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  /** Its page on GitHub (the job's logs). */
+  url: string | null;
+  steps: RunStepView[];
+}
+
+/** A workflow run with the jobs of its latest attempt, as read at `readAt`. */
+export interface RunView {
+  runId: number;
+  title: string;
+  status: string;
+  conclusion: string | null;
+  attempt: number;
+  url: string | null;
+  jobs: RunJobView[];
+  readAt: number;
+}
+
+/** What an environment row shows under it: the workflow run of its latest operation, or why not. */
+export type RunOfRow =
+  | { kind: 'run'; environment: string; journalId: string; journalState: JournalState; stepLabel: string; live: boolean; run: RunView }
+  | { kind: 'message'; text: string };
+
+/** Which step's workflow run an operation shows: the running one, else the last failed one of a failed operation, else the last one that ran. */
+export interface RunTarget {
+  index: number;
+  /** The operation runs and this is its current step. */
+  live: boolean;
+  /** Known from the journal (a sent step); else remembered or looked up. */
+  handle: RunHandle | null;
+}
+
+/** How long a run's jobs are reused before they are read again (while the run is not finished and shown). */
+export const RUN_REFRESH_MS = 3000;
+
+function isRunStep(s: JournalStep): boolean {
+  return s.plan.kind === 'dispatch' || s.plan.kind === 'switch';
+}
+
+/** The step whose workflow run the environment row shows, null when there is none (not a workflow provider, nothing sent). Pure. */
+export function runTarget(j: DeployJournal | null): RunTarget | null {
+  if (!j || j.env.provider.kind !== 'workflow') return null;
+  if (j.state === 'running') {
+    const c = cursorOf(j);
+    const s = c === null ? undefined : j.steps[c];
+    if (c !== null && s && s.state.status === 'sent' && s.state.handle?.runId !== undefined) return { index: c, live: true, handle: s.state.handle };
+  }
+  let last: RunTarget | null = null;
+  for (let i = j.steps.length - 1; i >= 0; i--) {
+    const s = j.steps[i]!;
+    if (!isRunStep(s)) continue;
+    const st = s.state;
+    const ranFailed = st.status === 'failed' && !st.notSent;
+    if (ranFailed && j.state !== 'running' && j.state !== 'healthy') return { index: i, live: false, handle: null };
+    if (last === null && (st.status === 'done' || st.status === 'sent' || ranFailed)) last = { index: i, live: false, handle: st.status === 'sent' ? st.handle : null };
+  }
+  return last;
+}
+
+/** Whether Re-run Failed Jobs applies: the environment's latest operation has ended and its run finished without success. */
+export function rerunnable(node: { live: boolean; journalState: string; run: { status: string; conclusion: string | null } }): boolean {
+  const c = node.run.conclusion;
+  return !node.live && node.journalState !== 'running' && node.run.status === 'completed' && c !== 'success' && c !== 'skipped' && c !== 'neutral';
+}
+
+/** A name from GitHub as one plain line of at most `max` characters. */
+export function clipLine(text: string, max = 100): string {
+  // eslint-disable-next-line no-control-regex
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** The run and the jobs of its latest attempt (two reads). */
+async function readRun(deployer: GitHubDeployer, runId: number): Promise<RunView> {
+  const base = { owner: deployer.repo.owner, repo: deployer.repo.repo, run_id: runId };
+  const [run, jobs] = await Promise.all([deployer.octokit.rest.actions.getWorkflowRun(base), deployer.octokit.rest.actions.listJobsForWorkflowRun({ ...base, filter: 'latest', per_page: 100 })]);
+  const r = run.data;
+  return {
+    runId,
+    title: r.display_title ?? r.name ?? `run ${runId}`,
+    status: r.status ?? 'queued',
+    conclusion: r.conclusion ?? null,
+    attempt: r.run_attempt ?? 1,
+    url: r.html_url ?? null,
+    readAt: Date.now(),
+    jobs: jobs.data.jobs.map((j) => ({
+      id: j.id,
+      name: j.name,
+      status: j.status,
+      conclusion: j.conclusion ?? null,
+      url: j.html_url ?? null,
+      steps: (j.steps ?? []).map((st) => ({ name: st.name, number: st.number, status: st.status, conclusion: st.conclusion ?? null })),
+    })),
+  };
+}
+
+interface RunEntry {
+  at: number;
+  value: Promise<RunView | { error: string }>;
+  /** The run is completed: read again only when forgotten (a re-run) or invalidated. */
+  final: boolean;
+}
+
 export class DeployView implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -60,17 +178,20 @@ export class DeployView implements vscode.Disposable {
     private readonly connector: GitHubConnector,
     private readonly log: Logger,
   ) {
-    this.subs = [connector.onDidChange(() => this.invalidate()), model.onDidChange(() => this.cache.clear())];
+    this.subs = [connector.onDidChange(() => (this.deployers.clear(), this.invalidate())), model.onDidChange(() => this.cache.clear())];
   }
 
   /** Drops what was read; the tree reads again on its next look. */
   invalidate(): void {
     this.cache.clear();
+    this.runs.clear();
+    for (const [k, h] of this.handles) if (h === null) this.handles.delete(k);
     this.changed.fire();
   }
 
   /** A driver of this window recorded an event: the row shows it at once (no GitHub read). */
   update(key: string, journal: DeployJournal): void {
+    this.remember(journal);
     this.live.set(key, journal);
     if (journal.state !== 'running') this.waits.delete(key);
     this.changed.fire();
@@ -125,11 +246,101 @@ export class DeployView implements vscode.Disposable {
     return base.kind === 'ok' ? { kind: 'ok', rows } : { kind: base.kind, message: base.message, rows };
   }
 
+  private readonly runs = new Map<string, RunEntry>();
+  /** Run handles of journal steps (`<journal id>:<index>`) seen while sent (a failed step's journal state no longer has it); null: looked up, not found. */
+  private readonly handles = new Map<string, RunHandle | null>();
+  private readonly deployers = new Map<string, Promise<GitHubDeployer>>();
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private remember(j: DeployJournal): void {
+    j.steps.forEach((s, i) => {
+      if (s.state.status === 'sent' && s.state.handle?.runId !== undefined) this.handles.set(`${j.id}:${i}`, s.state.handle);
+    });
+  }
+
+  /** A silent workflow deployer of the repository, reused while the run is followed. */
+  private deployerFor(root: string): Promise<GitHubDeployer> {
+    let d = this.deployers.get(root);
+    if (!d) {
+      d = this.connector.deployer(root, 'workflow', { interactive: false });
+      d.catch(() => this.deployers.delete(root));
+      this.deployers.set(root, d);
+    }
+    return d;
+  }
+
+  /**
+   * The workflow run an environment row shows (its latest operation's current, failed or last run),
+   * read from GitHub at most every RUN_REFRESH_MS while it is not finished and the row is expanded
+   * (the tree asks only then); a finished run is read once. Null when the row has no run.
+   */
+  async runOf(root: string, row: EnvironmentRow): Promise<RunOfRow | null> {
+    const j = row.journal;
+    const t = runTarget(j);
+    if (!j || !t) return null;
+    const step = j.steps[t.index]!;
+    const key = `${j.id}:${t.index}`;
+    let handle = t.handle ?? this.handles.get(key);
+    if (handle === undefined) {
+      try {
+        const deployer = await this.deployerFor(root);
+        const found = await deployer.find({ environment: j.env, step: step.plan, correlationId: correlationId(j, step.phase, t.index), since: Date.parse(j.startedAt) });
+        handle = found.kind === 'found' ? found.handle : null;
+        this.handles.set(key, handle);
+      } catch (e) {
+        this.logFailure(e);
+        return { kind: 'message', text: `${clipLine(step.plan.label)}: its workflow run could not be read (see the log)` };
+      }
+    }
+    if (handle?.runId === undefined) return { kind: 'message', text: `${clipLine(step.plan.label)}: its workflow run could not be identified` };
+    const run = await this.run(root, handle.runId);
+    if ('error' in run) return { kind: 'message', text: run.error };
+    return { kind: 'run', environment: j.plan.environment, journalId: j.id, journalState: j.state, stepLabel: step.plan.label, live: t.live, run };
+  }
+
+  /** A run with its jobs: cached; read again when older than RUN_REFRESH_MS and not finished. */
+  private run(root: string, runId: number): Promise<RunView | { error: string }> {
+    const k = `${root}\n${runId}`;
+    const hit = this.runs.get(k);
+    if (hit && (hit.final || Date.now() - hit.at < RUN_REFRESH_MS)) return hit.value;
+    const entry: RunEntry = { at: Date.now(), final: false, value: Promise.resolve({ error: '' }) };
+    entry.value = this.deployerFor(root)
+      .then((d) => readRun(d, runId))
+      .then(
+        (v) => {
+          entry.final = v.status === 'completed';
+          if (!entry.final) this.schedulePoll();
+          return v;
+        },
+        (e: unknown) => (this.logFailure(e), { error: `Workflow run ${runId} could not be read (see the log)` }),
+      );
+    entry.at = Date.now();
+    this.runs.set(k, entry);
+    if (this.runs.size > 50) this.runs.delete(this.runs.keys().next().value!);
+    return entry.value;
+  }
+
+  /** Reads the run again on the next look (after a re-run) and refreshes the tree. */
+  forgetRun(root: string, runId: number): void {
+    this.runs.delete(`${root}\n${runId}`);
+    this.changed.fire();
+  }
+
+  /** One refresh of the tree after RUN_REFRESH_MS: the expanded rows of unfinished runs read again; collapsed ones are not asked. */
+  private schedulePoll(): void {
+    if (this.pollTimer !== undefined) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      this.changed.fire();
+    }, RUN_REFRESH_MS);
+  }
+
   /** The deploy journals of a repository, newest first; the ones this window is driving as they are now. */
   async journals(root: string): Promise<DeployJournal[]> {
     const repo = this.model.repo(root);
     if (!repo) return [];
     const stored = await new FileDeployJournalStore(repo.gitCommonDir).list().catch((e: unknown) => (this.log.warn(`deploy journal of ${root} unreadable: ${e instanceof Error ? e.message : String(e)}`), [] as DeployJournal[]));
+    for (const j of stored) this.remember(j);
     return stored
       .map((j) => {
         const mine = [...this.live.values()].find((l) => l.id === j.id);
@@ -179,6 +390,7 @@ export class DeployView implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.pollTimer !== undefined) clearTimeout(this.pollTimer);
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
   }

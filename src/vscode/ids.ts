@@ -26,10 +26,12 @@ export const COMMANDS = {
   rejectDeploy: 'releaseManager.rejectDeploy',
   resumeDeploy: 'releaseManager.resumeDeploy',
   inspectDeploy: 'releaseManager.inspectDeploy',
+  openRunLogs: 'releaseManager.openRunLogs',
+  rerunFailedJobs: 'releaseManager.rerunFailedJobs',
 } as const;
 
 /** Commands that only make sense on a tree item: hidden from the command palette. */
-export const TREE_ONLY_COMMANDS: readonly string[] = [COMMANDS.openCommit, COMMANDS.fixWarning, COMMANDS.draftReleaseNotesFor, COMMANDS.rerunGate, COMMANDS.openOnGitHub];
+export const TREE_ONLY_COMMANDS: readonly string[] = [COMMANDS.openCommit, COMMANDS.fixWarning, COMMANDS.draftReleaseNotesFor, COMMANDS.rerunGate, COMMANDS.openOnGitHub, COMMANDS.openRunLogs, COMMANDS.rerunFailedJobs];
 
 export const VIEW_CONTAINER = 'releaseManager';
 export const VIEWS = {
@@ -71,6 +73,12 @@ export const ITEM = {
   environmentPromotable: 'environment.promotable',
   deployJournal: 'deployJournal',
   deployReview: 'deployReview',
+  /** The workflow run of an environment's deploy step (Open Run Logs). */
+  deployRun: 'deployRun',
+  /** A finished, failed workflow run of an environment's latest deploy (Open Run Logs, Re-run Failed Jobs). */
+  deployRunFailed: 'deployRun.failed',
+  /** A job of a deploy step's workflow run (Open Run Logs). */
+  deployRunJob: 'deployRunJob',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Release Manager';

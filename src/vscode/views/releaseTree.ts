@@ -5,10 +5,10 @@ import type { GhCheck, GhRelease } from '../../core/githubApi';
 import type { PublishJournal } from '../../core/publish';
 import type { GitHubSnapshot } from '../githubView';
 import type { NoteEntry } from '../../core/notes';
-import { journalSummary, type DeployJournal } from '../../core/deploy/journal';
+import { journalSummary, type DeployJournal, type JournalState } from '../../core/deploy/journal';
 import { promoteIndex } from '../../core/deploy/plan';
 import { cursorOf } from '../../core/deploy/transitions';
-import { deploymentLine, type EnvironmentRow, type EnvironmentsSnapshot, type ReviewWait } from '../deployView';
+import { clipLine, deploymentLine, rerunnable, runTarget, type EnvironmentRow, type EnvironmentsSnapshot, type ReviewWait, type RunJobView, type RunOfRow, type RunStepView, type RunView } from '../deployView';
 import { COMMANDS, ITEM } from '../ids';
 import type { ReleaseModel, ReleaseSummary, RepoState, RepoWarning } from '../releaseModel';
 
@@ -35,7 +35,10 @@ export type Node =
   | { kind: 'environments'; root: string }
   | { kind: 'environment'; root: string; row: EnvironmentRow; running: boolean }
   | { kind: 'deployJournal'; root: string; journal: DeployJournal }
-  | { kind: 'deployReview'; root: string; wait: ReviewWait };
+  | { kind: 'deployReview'; root: string; wait: ReviewWait }
+  | { kind: 'deployRun'; root: string; environment: string; journalId: string; journalState: JournalState; stepLabel: string; live: boolean; run: RunView }
+  | { kind: 'deployRunJob'; root: string; runId: number; job: RunJobView }
+  | { kind: 'deployRunStep'; root: string; runId: number; jobId: number; step: RunStepView };
 
 /** Where the tree reads GitHub from (releases, CI of HEAD, unfinished publishes). */
 export interface GitHubSource {
@@ -50,6 +53,8 @@ export interface DeploySource {
   reviews(root: string): ReviewWait[];
   /** Whether this window drives the operation now. */
   driven(id: string): boolean;
+  /** The workflow run an environment row shows (read while the row is expanded), null when none. */
+  runOf?(root: string, row: EnvironmentRow): Promise<RunOfRow | null>;
   onDidChange: vscode.Event<void>;
 }
 
@@ -100,6 +105,12 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
         return this.github ? this.github.snapshot(node.root).then((snap) => githubChildren(node.root, snap)) : [];
       case 'environments':
         return this.deploys ? this.deploys.snapshot(node.root).then((snap) => environmentChildren(node.root, snap, this.deploys!.reviews(node.root), (id) => this.deploys!.driven(id))) : [];
+      case 'environment':
+        return this.deploys?.runOf ? this.deploys.runOf(node.root, node.row).then((r) => runChildren(node.root, r)) : [];
+      case 'deployRun':
+        return node.run.jobs.map((job) => ({ kind: 'deployRunJob', root: node.root, runId: node.run.runId, job }));
+      case 'deployRunJob':
+        return node.job.steps.map((step) => ({ kind: 'deployRunStep', root: node.root, runId: node.runId, jobId: node.job.id, step }));
       case 'ci':
         return node.checks.map((check) => ({ kind: 'check', root: node.root, check }));
       case 'ghReleases':
@@ -328,6 +339,27 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
         item.contextValue = ITEM.deployReview;
         return item;
       }
+      case 'deployRun':
+        return runItem(node);
+      case 'deployRunJob': {
+        const j = node.job;
+        const open = j.status !== 'completed' || j.conclusion === 'failure' || j.conclusion === 'timed_out';
+        const item = new vscode.TreeItem(clipLine(j.name) || `job ${j.id}`, j.steps.length === 0 ? vscode.TreeItemCollapsibleState.None : open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `deployRunJob:${node.root}:${node.runId}:${j.id}`;
+        item.description = statusWord(j.status, j.conclusion);
+        item.tooltip = `Job ${clipLine(j.name, 200)}: ${statusWord(j.status, j.conclusion)}${j.url ? `\n${j.url}` : ''}`;
+        item.iconPath = statusIcon(j.status, j.conclusion);
+        if (j.url) item.contextValue = ITEM.deployRunJob;
+        return item;
+      }
+      case 'deployRunStep': {
+        const st = node.step;
+        const item = new vscode.TreeItem(clipLine(st.name) || `step ${st.number}`);
+        item.id = `deployRunStep:${node.root}:${node.runId}:${node.jobId}:${st.number}`;
+        item.description = statusWord(st.status, st.conclusion);
+        item.iconPath = statusIcon(st.status, st.conclusion);
+        return item;
+      }
     }
   }
 
@@ -382,9 +414,53 @@ function currentStep(j: DeployJournal): string {
   return `${s.plan.label} · ${doing}${j.paused !== null ? ' · paused' : ''}`;
 }
 
+/** The children of an environment row: its workflow run, or why it cannot be shown. */
+function runChildren(root: string, r: RunOfRow | null): Node[] {
+  if (r === null) return [];
+  if (r.kind === 'message') return [{ kind: 'message', root, text: r.text, icon: 'warning' }];
+  return [{ kind: 'deployRun', root, environment: r.environment, journalId: r.journalId, journalState: r.journalState, stepLabel: r.stepLabel, live: r.live, run: r.run }];
+}
+
+/** "in progress", "success", "timed out" of a run, job or step. */
+export function statusWord(status: string, conclusion: string | null): string {
+  return (status === 'completed' ? (conclusion ?? 'completed') : status).replace(/_/g, ' ');
+}
+
+function statusIcon(status: string, conclusion: string | null): vscode.ThemeIcon {
+  if (status !== 'completed') return new vscode.ThemeIcon(status === 'in_progress' ? 'sync~spin' : 'clock');
+  switch (conclusion) {
+    case 'success':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'skipped':
+      return new vscode.ThemeIcon('debug-step-over');
+    case 'cancelled':
+      return new vscode.ThemeIcon('circle-slash');
+    case 'neutral':
+      return new vscode.ThemeIcon('circle-outline');
+    default:
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+  }
+}
+
+function runItem(node: Extract<Node, { kind: 'deployRun' }>): vscode.TreeItem {
+  const r = node.run;
+  const item = new vscode.TreeItem(`Workflow run: ${clipLine(r.title, 80) || r.runId}`, r.jobs.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  item.id = `deployRun:${node.root}:${r.runId}`;
+  const again = rerunnable(node);
+  item.description = `${statusWord(r.status, r.conclusion)}${r.attempt > 1 ? ` · attempt ${r.attempt}` : ''} · ${clipLine(node.stepLabel, 60)}`;
+  item.tooltip = [
+    `${clipLine(node.stepLabel, 200)} of the deploy to ${node.environment}: run ${r.runId}${r.attempt > 1 ? ` (attempt ${r.attempt})` : ''}, ${statusWord(r.status, r.conclusion)}`,
+    ...(r.url ? [r.url] : []),
+    ...(again ? [`The deploy ${node.journalState === 'failed' ? 'failed' : `is ${node.journalState}`}: re-running the failed jobs does not change it (deploy again to continue).`] : []),
+  ].join('\n');
+  item.iconPath = statusIcon(r.status, r.conclusion);
+  item.contextValue = again ? ITEM.deployRunFailed : ITEM.deployRun;
+  return item;
+}
+
 function environmentItem(root: string, row: EnvironmentRow, running: boolean): vscode.TreeItem {
   const j = row.journal;
-  const item = new vscode.TreeItem(row.env.name);
+  const item = new vscode.TreeItem(row.env.name, runTarget(j) !== null ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `environment:${root}:${row.env.name.toLowerCase()}`;
   const last = row.last ? deploymentLine(row.last) : 'never deployed';
   item.description = running && j ? `${j.plan.operation === 'rollback' ? 'rolling back to' : 'deploying'} ${j.plan.release.version} · ${currentStep(j)}` : last;
