@@ -11,7 +11,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { DeployJournal } from '../../../src/core/deploy/journal';
+import { correlationId, deployJournalKey, type DeployJournal } from '../../../src/core/deploy/journal';
+import { FileDeployJournalStore } from '../../../src/node/deployJournal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import type { Node } from '../../../src/vscode/views/releaseTree';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
@@ -271,5 +272,27 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
       seen = await expand();
       return /^in progress · attempt 2 · /.test(String(seen.runItem?.description)) && seen.runItem?.contextValue === 'deployRun' && seen.jobs.some((j) => j.line === 'Deploy: in progress [sync~spin]');
     }, 15_000);
+  });
+
+  it('finds the failed run of a deploy another window or the CLI ran (by its correlation id) and offers its re-run', async () => {
+    const store = new FileDeployJournalStore(join(root, '.git'));
+    const key = deployJournalKey('acme/demo', 'staging');
+    const mine = await store.read(key);
+    assert.ok(mine && mine.state !== 'running', 'the failed deploy of the previous test');
+    const index = mine.steps.findIndex((st) => st.state.status === 'failed' && !st.state.notSent);
+    assert.ok(index >= 0);
+    // The same failed operation as another session wrote it: an id this window never saw, so no run handle is known here.
+    const now = Date.now();
+    const other: DeployJournal = { ...mine, id: 'op-otherwin0001', session: 'cli-4242-other', startedAt: new Date(now - 10_000).toISOString(), updatedAt: new Date(now).toISOString(), finishedAt: new Date(now).toISOString() };
+    const seeded = server.addRun('acme', 'demo', { workflow: 'deploy.yml', event: 'workflow_dispatch', status: 'completed', conclusion: 'failure', display_title: `Deploy staging 0.4.1 (${correlationId(other, other.steps[index]!.phase, index)})`, jobs: ['Deploy'] });
+    assert.equal(await store.write(key, other, mine.revision), 'written');
+    let seen = await expand();
+    await until('the tree shows the run found on GitHub', async () => {
+      seen = await expand();
+      return seen.run?.run.runId === seeded.id;
+    }, 15_000);
+    assert.equal(seen.runItem!.contextValue, 'deployRun.failed');
+    assert.equal(seen.run!.journalId, 'op-otherwin0001');
+    assert.deepEqual(seen.jobs.map((j) => j.line), ['Deploy: failure [error]']);
   });
 });
