@@ -453,3 +453,23 @@ async function pickReview(deps: DeployDepsVs, root: string | undefined, approve:
   );
   return pick?.wait;
 }
+
+/**
+ * Reports, once per window, the deploys and rollbacks another window or a CLI left running or
+ * paused (a crash, a closed window): nothing is resumed by itself; Resume and Inspect are offered.
+ */
+export async function reportUnfinishedDeploys(deps: DeployDepsVs): Promise<void> {
+  await deps.model.settled();
+  for (const repo of deps.model.repositories) {
+    const journals = (await deps.view.journals(repo.root)).filter((j) => j.state === 'running' && !deps.view.driven(j.id) && j.session !== deps.session);
+    for (const j of journals.slice(0, 3)) {
+      const node = { root: repo.root, journal: j };
+      // Not awaited: a notification left unanswered must not hold anything up.
+      void vscode.window.showWarningMessage(`Unfinished: ${journalSummary(j)} (started ${j.startedAt}; not running in this window). Nothing is resumed by itself.`, 'Resume', 'Inspect').then((choice) => {
+        if (choice === 'Resume') void vscode.commands.executeCommand('releaseManager.resumeDeploy', node);
+        else if (choice === 'Inspect') void inspectDeployCommand(deps, node);
+      });
+      deps.log.warn(`unfinished on start: ${journalSummary(j)}`);
+    }
+  }
+}
