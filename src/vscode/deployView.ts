@@ -278,6 +278,8 @@ export class DeployView implements vscode.Disposable {
     const j = row.journal;
     const t = runTarget(j);
     if (!j || !t) return null;
+    // While the operation runs (here, in another window or the CLI), an expanded row looks again soon: its next run shows without a click.
+    if (j.state === 'running') this.schedulePoll();
     const step = j.steps[t.index]!;
     const key = `${j.id}:${t.index}`;
     let handle = t.handle ?? this.handles.get(key);
