@@ -88,6 +88,7 @@ async function askOne(input: DeclaredInput, suggested: string | undefined, title
     prompt: `${detail ?? input.name}${required ? '' : ' (optional)'}`,
     value: suggested ?? '',
     ignoreFocusOut: true,
-    validateInput: (v) => inputValueProblem(input, v, options) ?? undefined,
+    // VS Code draws $(name) in a validation message as an icon: escape it so the typed value shows as typed.
+    validateInput: (v) => inputValueProblem(input, v, options)?.replace(/\$\(/g, '\\$(') ?? undefined,
   });
 }
