@@ -10,7 +10,7 @@ import { fixWarningCommand } from './vscode/commands/fixWarning';
 import { openCommitCommand } from './vscode/commands/openCommit';
 import { openConfigCommand } from './vscode/commands/openConfig';
 import { inspectPublishCommand, publishReleaseCommand, resumePublishCommand, type PublishArgs } from './vscode/commands/publish';
-import { deployCommand, inspectDeployCommand, promoteOrAbortCommand, resumeDeployCommand, reviewDeployCommand, rollBackCommand, type DeployArgs } from './vscode/commands/deploy';
+import { deployCommand, reportUnfinishedDeploys, inspectDeployCommand, promoteOrAbortCommand, resumeDeployCommand, reviewDeployCommand, rollBackCommand, type DeployArgs } from './vscode/commands/deploy';
 import { openRunLogsCommand, rerunFailedJobsCommand } from './vscode/commands/deployRun';
 import { DeployView } from './vscode/deployView';
 import { GitHubConnector } from './vscode/github';
@@ -155,6 +155,8 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   );
   // The first load runs after activation returns: activation itself stays cheap.
   setTimeout(() => void vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), 0);
+  // Deploys a crash or a closed window left unfinished are reported once (trusted: they can be resumed here).
+  if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(deployDeps).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
   return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, deployStatusBar, activationMs };

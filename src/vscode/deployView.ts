@@ -16,6 +16,7 @@ import { redactSecrets } from '../core/secrets';
 import { cursorOf } from '../core/deploy/transitions';
 import type { GitHubDeployer } from '../github/deployer';
 import { FileDeployJournalStore } from '../node/deployJournal';
+import { LocalDeployHistory } from '../node/localDeployHistory';
 import type { GitHubConnector } from './github';
 import type { ReleaseModel } from './releaseModel';
 
@@ -354,8 +355,21 @@ export class DeployView implements vscode.Disposable {
   /** What GitHub says: the environments (the ladder, or the repository's GitHub environments) and their newest deployment. */
   private async read(root: string): Promise<GitHubEnvironments> {
     const ladder = this.model.find(root)?.config?.deploy?.environments;
+    // Command and task environments: their history is local (the git directory), shown even offline or off GitHub.
+    const isLocal = (env: EnvironmentConfig) => env.provider.kind === 'command' || env.provider.kind === 'task';
+    const repo = this.model.repo(root);
+    const localLast = new Map<string, DeploymentRecord | null>();
+    if (repo) {
+      const history = new LocalDeployHistory(repo.gitCommonDir);
+      for (const env of (ladder ?? []).filter(isLocal)) {
+        const list = await history.list(env.name).catch((e: unknown) => (this.logFailure(e), [] as DeploymentRecord[]));
+        localLast.set(env.name, shownDeployment(list));
+      }
+    }
     try {
-      const deployer = await this.connector.deployer(root, 'deployments', { interactive: false, historyLimit: 1 });
+      if (ladder && ladder.every(isLocal)) return { kind: 'ok', envs: ladder, last: localLast };
+      // A few per environment: the row shows the newest deployment that took all the traffic (not a canary step or an abort at 0 %).
+      const deployer = await this.connector.deployer(root, 'deployments', { interactive: false, historyLimit: 5 });
       let envs: EnvironmentConfig[];
       if (ladder) envs = ladder;
       else {
@@ -371,19 +385,19 @@ export class DeployView implements vscode.Disposable {
           }
         });
       }
-      const last = new Map<string, DeploymentRecord | null>();
+      const last = new Map<string, DeploymentRecord | null>(localLast);
       await Promise.all(
-        envs.map(async (env) => {
+        envs.filter((env) => !isLocal(env)).map(async (env) => {
           const list = await deployer.listDeployments(githubEnvironment(env)).catch((e: unknown) => (this.logFailure(e), [] as DeploymentRecord[]));
-          last.set(env.name, list[0] ?? null);
+          last.set(env.name, shownDeployment(list));
         }),
       );
       return { kind: 'ok', envs, last };
     } catch (e) {
-      if (e instanceof GitHubError && e.code === 'no-token') return { kind: 'signed-out', message: e.message, envs: ladder ?? [], last: new Map() };
-      if (e instanceof GitHubError && e.code === 'not-github') return { kind: 'not-github', message: e.message };
-      this.logFailure(e);
-      return { kind: 'error', message: e instanceof ReleaseError ? e.message : 'Could not read the environments (see the log)', envs: ladder ?? [], last: new Map() };
+      if (e instanceof GitHubError && e.code === 'no-token') return { kind: 'signed-out', message: e.message, envs: ladder ?? [], last: localLast };
+      if (e instanceof GitHubError && e.code === 'not-github' && !ladder?.some(isLocal)) return { kind: 'not-github', message: e.message };
+      if (!(e instanceof GitHubError && e.code === 'not-github')) this.logFailure(e);
+      return { kind: 'error', message: e instanceof ReleaseError ? e.message : 'Could not read the environments (see the log)', envs: ladder ?? [], last: localLast };
     }
   }
 
@@ -404,4 +418,9 @@ export function deploymentLine(d: DeploymentRecord): string {
   const latest = [...d.statuses].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
   const when = (latest?.createdAt ?? d.createdAt).replace('T', ' ').slice(0, 16);
   return `${d.version ?? d.ref} · ${latest?.state ?? outcome} · ${when}`;
+}
+
+/** The deployment a row shows: the newest that took all the traffic (weight unknown counts as all), else the newest. */
+export function shownDeployment(list: readonly DeploymentRecord[]): DeploymentRecord | null {
+  return list.find((d) => d.weight === null || d.weight >= 100) ?? list[0] ?? null;
 }

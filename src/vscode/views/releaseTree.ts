@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { rollbackDuration } from '../../core/deploy/rollback';
 import { checkState } from '../../core/gates/githubChecks';
 import type { GateResult, Verdict } from '../../core/gates/types';
 import type { GhCheck, GhRelease } from '../../core/githubApi';
@@ -463,8 +464,10 @@ function environmentItem(root: string, row: EnvironmentRow, running: boolean): v
   const item = new vscode.TreeItem(row.env.name, runTarget(j) !== null ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `environment:${root}:${row.env.name.toLowerCase()}`;
   const last = row.last ? deploymentLine(row.last) : 'never deployed';
-  item.description = running && j ? `${j.plan.operation === 'rollback' ? 'rolling back to' : 'deploying'} ${j.plan.release.version} · ${currentStep(j)}` : last;
-  item.tooltip = [`${row.env.name} (${row.env.provider.kind}, ${row.env.strategy.kind})`, `Last deployment: ${last}`, ...(j ? [`Last operation: ${journalSummary(j)}`] : [])].join('\n');
+  // The last rollback's duration against the 5-minute target (a rollback takes minutes, not a meeting).
+  const rolledBack = !running && j && j.plan.operation === 'rollback' && j.finishedAt ? rollbackDuration(j.startedAt, j.finishedAt) : null;
+  item.description = running && j ? `${j.plan.operation === 'rollback' ? 'rolling back to' : 'deploying'} ${j.plan.release.version} · ${currentStep(j)}` : rolledBack ? `${last} · rolled back in ${rolledBack.text}` : last;
+  item.tooltip = [`${row.env.name} (${row.env.provider.kind}, ${row.env.strategy.kind})`, `Last deployment: ${last}`, ...(j ? [`Last operation: ${journalSummary(j)}`] : []), ...(rolledBack ? [`Rollback took ${rolledBack.text}`] : [])].join('\n');
   item.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : row.last ? 'server-environment' : 'circle-outline');
   const promotable = running && j !== null && cursorOf(j) !== null && promoteIndex(j.plan, cursorOf(j)!) !== null;
   item.contextValue = promotable ? ITEM.environmentPromotable : running ? ITEM.environmentRunning : ITEM.environment;

@@ -14,6 +14,7 @@ import { planDeploy } from '../../../src/core/deploy/plan';
 import { implicitEnvironment } from '../../../src/core/deploy/schema';
 import { FileDeployJournalStore } from '../../../src/node/deployJournal';
 import type { ReleaseManagerApi } from '../../../src/extension';
+import { reportUnfinishedDeploys } from '../../../src/vscode/commands/deploy';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
 import { api, labelOf, treeRows, until, workspaceRoot } from './helpers';
 
@@ -132,7 +133,9 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
     const newest = [...server.state('acme', 'demo').deployments].filter((d) => d.environment === 'staging').sort((x, y) => y.id - x.id)[0]!;
     assert.equal(newest.sha, v020, 'the rollback deployed v0.2.0\'s commit');
     assert.equal(newest.statuses[newest.statuses.length - 1]!.state, 'success');
-    await until('the tree shows the rollback', async () => (await environmentRows()).some((r) => labelOf(r.item) === 'staging' && /^0\.2\.0 · success/.test(String(r.item.description))));
+    await until('the tree shows the rollback and how long it took against the 5-minute target', async () =>
+      (await environmentRows()).some((r) => labelOf(r.item) === 'staging' && /^0\.2\.0 · success · .* · rolled back in .+ \(target 5 min(, exceeded)?\)$/.test(String(r.item.description))),
+    );
   });
 
   it('shows a deploy another process left unfinished as "resume / inspect", then resumes it here with its progress in the tree', async () => {
@@ -148,6 +151,12 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
       a.deployView.invalidate();
       return treeRows(a, 2);
     };
+    // Reported once when a window opens (here: asked again), never resumed by itself.
+    const warned: string[] = [];
+    const log = { debug: () => {}, info: () => {}, warn: (m: string) => void warned.push(m), error: () => {} };
+    await reportUnfinishedDeploys({ model: a.model, connector: a.github, view: a.deployView, log, session: 'editor-report-test' });
+    assert.deepEqual(warned, ['unfinished on start: Deploy of 0.3.0-beta.1 to staging (direct): step 1 of 1, Deploy'], 'reported, not resumed');
+    assert.equal((await store.read(key))!.revision, 0, 'the journal is untouched');
     await until('the tree offers to resume it', async () => (await rows()).some((r) => r.node.kind === 'deployJournal' && labelOf(r.item) === 'Unfinished deploy: 0.3.0-beta.1 to staging' && /interrupted · resume \/ inspect/.test(String(r.item.description))));
     const node = (await rows()).find((r) => r.node.kind === 'deployJournal')!.node;
     const before = server.requests.filter((r) => r.operationId === 'repos/create-deployment').length;
