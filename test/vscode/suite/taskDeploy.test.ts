@@ -16,7 +16,7 @@ import { environmentSchema, type EnvironmentConfig } from '../../../src/core/dep
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { LocalDeployHistory } from '../../../src/node/localDeployHistory';
 import { TaskDeployer } from '../../../src/vscode/taskDeployer';
-import { api, git, workspaceRoot } from './helpers';
+import { api, git, labelOf, treeRows, until as poll, workspaceRoot } from './helpers';
 
 const SCRIPT = `
 const fs = require('node:fs');
@@ -165,6 +165,12 @@ describe('Deploy with a VS Code task (TaskDeployer in the extension host)', func
       const history = new LocalDeployHistory(repo.gitCommonDir);
       assert.equal((await history.list('local-cmd'))[0]?.statuses[0]?.state, 'success');
       assert.equal((await history.list('local-task'))[0]?.statuses[0]?.state, 'success');
+      // The Environments rows read that local history (no GitHub needed).
+      await poll('the Environments rows show both local deployments', async () => {
+        a.deployView.invalidate();
+        const rows = (await treeRows(a, 2)).filter((r) => r.node.kind === 'environment');
+        return ['local-cmd', 'local-task'].every((n) => rows.some((r) => labelOf(r.item) === n && /^0\.2\.0 · success · /.test(String(r.item.description))));
+      });
     } finally {
       writeFileSync(CONFIG, original);
       if (originalLog === null) rmSync(LOG, { force: true });
