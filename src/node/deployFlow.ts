@@ -22,6 +22,7 @@ import type { GateResult } from '../core/gates/types';
 import type { GitHubApi } from '../core/githubApi';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { appendInside } from './appendFile';
+import { LocalDeployHistory } from './localDeployHistory';
 import { createGateContext } from './gateContext';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -227,6 +228,8 @@ export interface PromotionCheckOptions {
   commandsAllowed: boolean;
   commandsBlockedReason?: string;
   github?: () => Promise<GitHubApi>;
+  /** A deployer for the previous environment when its provider differs from this one's (a GitHub one before a local command). */
+  previousDeployer?: (prev: EnvironmentConfig) => Promise<Pick<Deployer, 'listDeployments'>>;
   /** Sign-offs of manual gates (the editor's; the CLI has none). */
   signOffs?: (version: string) => Promise<SignOff[]>;
   now: () => Date;
@@ -253,7 +256,7 @@ function successAt(d: DeploymentRecord): number {
  * gives no verdict makes the health unknown: `unevaluated` says why.
  */
 async function previousState(prev: EnvironmentConfig, release: DeployRelease, o: PromotionCheckOptions): Promise<{ state: PreviousEnvironmentState; notes: string[]; unhealthy?: string; unevaluated?: string }> {
-  const deployments = await o.deployer.listDeployments(prev.name, o.signal);
+  const deployments = await historyOf(prev, o);
   const succeeded = deployments
     .filter((d) => FULL(d) && deploymentOutcome(d) === 'succeeded')
     .map((d) => ({ d, at: successAt(d) }))
@@ -313,6 +316,20 @@ async function environmentGates(o: PromotionCheckOptions): Promise<{ state: Gate
     o.signal?.removeEventListener('abort', onAbort);
     reads.abort();
   }
+}
+
+const isLocal = (env: EnvironmentConfig) => env.provider.kind === 'command' || env.provider.kind === 'task';
+
+/**
+ * The previous environment's deployments, through its own provider: the local history of command and
+ * task environments (the git directory), GitHub for the others (through this environment's deployer
+ * when it speaks GitHub too, else the one the front end builds).
+ */
+async function historyOf(prev: EnvironmentConfig, o: PromotionCheckOptions): Promise<DeploymentRecord[]> {
+  if (isLocal(prev)) return new LocalDeployHistory(o.repo.gitCommonDir).list(prev.name);
+  if (!isLocal(o.env)) return o.deployer.listDeployments(githubEnvironment(prev), o.signal);
+  if (!o.previousDeployer) throw new UsageError(`${prev.name} is deployed through GitHub, and its deployments cannot be read here.`, 'Sign in to GitHub (CLI: set GITHUB_TOKEN), then deploy again.');
+  return (await o.previousDeployer(prev)).listDeployments(githubEnvironment(prev), o.signal);
 }
 
 /** Whether the release counts as a hotfix: as said, or (auto, during a freeze only) a patch release of what runs there. */

@@ -334,6 +334,7 @@ async function promotionCheck(deps: DeployDepsVs, root: string, t: FlowTarget, p
         commandsBlockedReason: 'requires trust: trust this workspace to run command gates',
         ...(deps.signOffs ? { signOffs: deps.signOffs(root) } : {}),
         github: () => deps.connector.connect(root, { interactive: false }),
+        previousDeployer: async (prev) => (await targetFor(deps, root, prev)).deployer,
         now: () => new Date(),
         strategy: plan.strategy,
         signal: ctl.signal,

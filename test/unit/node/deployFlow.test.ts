@@ -270,4 +270,28 @@ describe('deploy flow: promotion rules and the decision log', function () {
     assert.match(minor.err, /only hotfixes may be deployed/);
     assert.deepEqual(dispatched(), ['staging:1.3.0', 'production:1.3.0', 'staging:1.3.1', 'production:1.3.1', 'staging:1.4.0']);
   });
+
+  it('reads the previous environment through its own provider: local history before GitHub, GitHub before a local command', async () => {
+    const cmd = { kind: 'command', argv: [process.execPath, '-e', 'console.log(process.argv.slice(1).join(" "))', '{environment}', '{version}'] };
+    const ladder = (first: unknown, second: unknown) =>
+      parseConfig(JSON.stringify({ gates: [], deploy: { environments: [{ name: 'staging', provider: first }, { name: 'production', provider: second }] } }));
+    const localFirst = ladder(cmd, provider);
+    const early = await deploy(localFirst, 'production', 'v1.4.0');
+    assert.equal(early.code, 1);
+    assert.match(early.err, /must be deployed to staging before production; staging has no successful deployment/);
+    const staged = await deploy(localFirst, 'staging', 'v1.4.0', { allowCommands: true });
+    assert.equal(staged.code, 0, staged.out + staged.err);
+    const promoted = await deploy(localFirst, 'production', 'v1.4.0');
+    assert.equal(promoted.code, 0, promoted.out + promoted.err);
+    assert.deepEqual(dispatched(), ['production:1.4.0'], 'staging ran locally; production on GitHub');
+
+    const githubFirst = ladder(provider, cmd);
+    const blocked = await deploy(githubFirst, 'production', 'v1.3.0', { allowCommands: true });
+    assert.equal(blocked.code, 1);
+    assert.match(blocked.err, /1\.3\.0 \([0-9a-f]{7}\) must be deployed to staging before production/);
+    assert.equal((await deploy(githubFirst, 'staging', 'v1.3.0')).code, 0);
+    const local = await deploy(githubFirst, 'production', 'v1.3.0', { allowCommands: true });
+    assert.equal(local.code, 0, local.out + local.err);
+    assert.deepEqual(dispatched(), ['production:1.4.0', 'staging:1.3.0']);
+  });
 });
