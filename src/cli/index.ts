@@ -8,9 +8,12 @@ const onSignal = () => {
   controller.abort();
 };
 // gates: Ctrl-C cancels the run and kills the gates' process trees (they lead their own process
-// groups, so the terminal's SIGINT does not reach them). A second Ctrl-C exits at once. Other
-// commands keep the default behaviour (exit at once).
-const cancellable = commandOf(argv) === 'gates' || commandOf(argv) === 'publish';
+// groups, so the terminal's SIGINT does not reach them). deploy / rollback: Ctrl-C pauses the
+// operation in its journal (run the command again to resume); a local deploy command already running
+// is left to finish, and this process waits for it so that its outcome is recorded. A second Ctrl-C
+// exits at once. Other commands keep the default behaviour (exit at once).
+const command = commandOf(argv) ?? '';
+const cancellable = ['gates', 'publish', 'deploy', 'rollback'].includes(command);
 const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
 if (cancellable) {
   process.on('SIGINT', onSignal);
@@ -36,7 +39,8 @@ void runCli(argv, {
       }
     : {}),
 }).then((code) => {
-  process.exitCode = controller.signal.aborted ? 130 : code;
+  // A deploy or rollback that ended despite the Ctrl-C (its last step was in flight) says how it ended.
+  process.exitCode = controller.signal.aborted && command !== 'deploy' && command !== 'rollback' ? 130 : code;
   if (cancellable) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { runCli, type CliIo } from '../../../src/cli/main';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { TestRepo } from '../../helpers/testRepo';
@@ -13,6 +14,8 @@ const TOOL = `
 const fs = require('node:fs');
 const path = require('node:path');
 fs.appendFileSync(path.join(__dirname, 'calls.jsonl'), JSON.stringify(process.argv.slice(2)) + '\\n');
+// A slow rollout while tools/slow exists (the Ctrl-C test).
+if (fs.existsSync(path.join(__dirname, 'slow'))) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2500);
 console.log('rolling out ' + process.argv.slice(2).join(' '));
 console.error('note: all pods ready');
 `;
@@ -25,6 +28,8 @@ const CONFIG = JSON.stringify({
     ],
   },
 });
+
+const CLI = resolve(__dirname, '../../../dist/cli.js');
 
 describe('release-manager deploy / rollback / status with a command provider', function () {
   this.timeout(30_000);
@@ -48,7 +53,7 @@ describe('release-manager deploy / rollback / status with a command provider', f
     test = TestRepo.create('rm-cli-command-');
     test.write('tools/deploy.js', TOOL);
     test.write('.release-manager.json', CONFIG);
-    test.write('.gitignore', 'RELEASE-DECISIONS.md\ntools/calls.jsonl\n');
+    test.write('.gitignore', 'RELEASE-DECISIONS.md\ntools/calls.jsonl\ntools/slow\n');
     test.git('add', '-A');
     test.git('commit', '-q', '-m', 'ci: deploy tool');
     test.tag('v1.3.0');
@@ -91,6 +96,40 @@ describe('release-manager deploy / rollback / status with a command provider', f
     const status = await cli('status', '--env', 'staging');
     assert.equal(status.code, 0);
     assert.match(status.out, /staging: Deploy of 1\.4\.0 to staging \(direct\): 1\.4\.0 deployed to staging/);
+  });
+
+  it('on Ctrl-C pauses a rolling deploy after the batch in flight (exit 130), records that batch, and resumes without running it twice', async () => {
+    // Its own repository: one environment deployed in two batches without a pause.
+    const r = TestRepo.create('rm-cli-command-ctrlc-');
+    r.write('tools/deploy.js', TOOL);
+    r.write('.release-manager.json', JSON.stringify({ gates: [], deploy: { environments: [{ name: 'batches', provider: { kind: 'command', argv: [process.execPath, 'tools/deploy.js', '{environment}', '{version}', '{weight}'] }, strategy: { kind: 'rolling', batches: 2, pauseMs: 0 } }] } }));
+    r.write('.gitignore', 'RELEASE-DECISIONS.md\ntools/calls.jsonl\ntools/slow\n');
+    r.git('add', '-A');
+    r.git('commit', '-q', '-m', 'ci: deploy tool');
+    r.tag('v2.0.0');
+    const toolCalls = () => (existsSync(join(r.dir, 'tools', 'calls.jsonl')) ? readFileSync(join(r.dir, 'tools', 'calls.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as string[]).join(' ')) : []);
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+    writeFileSync(join(r.dir, 'tools', 'slow'), '');
+    const child = spawn(process.execPath, [CLI, 'deploy', '--env', 'batches', '--allow-commands'], { cwd: r.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const deadline = Date.now() + 15_000;
+    while (toolCalls().length === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+    assert.deepEqual(toolCalls(), ['batches 2.0.0 50'], 'the first batch started');
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, err);
+    rmSync(join(r.dir, 'tools', 'slow'));
+    assert.match(err, /Cancelled: Deploy of 2\.0\.0 to batches \(rolling\): .* — paused\. Run the command again to resume\./);
+    assert.deepEqual(toolCalls(), ['batches 2.0.0 50'], `no batch after the Ctrl-C: ${err}`);
+    const common = (await LocalGitRepo.open(r.dir)).gitCommonDir;
+    const history = JSON.parse(readFileSync(join(common, 'release-manager', 'deployments', 'batches.json'), 'utf8')) as { entries: Array<{ statuses: Array<{ state: string }> }> };
+    assert.equal(history.entries[0]!.statuses[0]!.state, 'success', 'the batch in flight was left to finish and its outcome recorded');
+    const out: string[] = [];
+    const again = await runCli(['deploy', '--env', 'batches', '--allow-commands'], { out: (t) => void out.push(t), err: (t) => void out.push(t), cwd: r.dir, env });
+    assert.equal(again, 0, out.join(''));
+    assert.match(out.join(''), /Deploy of 2\.0\.0 to batches \(rolling\): 2\.0\.0 deployed to batches/);
+    assert.deepEqual(toolCalls(), ['batches 2.0.0 50', 'batches 2.0.0 100'], 'resumed at batch 2: batch 1 did not run twice');
   });
 
   it('rolls back to the last successful deployment recorded in the local history', async () => {
