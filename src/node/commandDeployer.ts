@@ -15,13 +15,12 @@ import { randomBytes } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import type { DeployRelease, PlanStep } from '../core/deploy/plan';
 import type { DispatchRequest, DispatchResult, Deployer, FindResult, RunHandle, RunObservation } from '../core/deploy/ports';
-import type { DeploymentRecord } from '../core/deploy/rollback';
 import { providerBlockedReason, type EnvironmentConfig, type ProviderHost } from '../core/deploy/schema';
 import { UsageError } from '../core/errors';
 import { isSecretEnvName, looksLikeToken, redactSecrets } from '../core/secrets';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { chooseGitHubRepo } from './githubRemote';
-import { LocalDeployHistory, localSlugOf, type LocalDeployEntry } from './localDeployHistory';
+import { LocalDeployHistory, LocalDeployerBase, localSlugOf, type LocalDeployEntry } from './localDeployHistory';
 import { resolveInside } from './runner';
 
 const WINDOWS = process.platform === 'win32';
@@ -128,14 +127,13 @@ interface Execution {
 }
 
 /** A Deployer that runs a local command per step. */
-export class CommandDeployer implements Deployer {
+export class CommandDeployer extends LocalDeployerBase implements Deployer {
   readonly kind = 'command' as const;
-  readonly history: LocalDeployHistory;
   private readonly executions = new Map<string, Execution>();
   private readonly children = new Set<ChildProcess>();
 
   constructor(private readonly options: CommandDeployerOptions) {
-    this.history = options.history ?? new LocalDeployHistory(options.repo.gitCommonDir);
+    super(options.repo, options.history, 'A local command');
   }
 
   private host(): ProviderHost {
@@ -329,27 +327,6 @@ export class CommandDeployer implements Deployer {
     return recordedExecution(this.history, executionId);
   }
 
-  async review(): Promise<void> {
-    throw new UsageError('A local command has no reviews to approve or reject.', 'Reviews exist only for GitHub workflow runs.');
-  }
-
-  async listDeployments(environment: string): Promise<DeploymentRecord[]> {
-    return this.history.list(environment);
-  }
-
-  async resolveRef(ref: string): Promise<string | null> {
-    if (ref === '' || ref.startsWith('-') || /[\s~^:?*[\\]|\.\./.test(ref)) return null;
-    try {
-      return await this.options.repo.resolveCommit(ref);
-    } catch {
-      return null;
-    }
-  }
-
-  async commitExists(sha: string): Promise<boolean> {
-    if (!/^[0-9a-f]{40}$/.test(sha)) return false;
-    return (await this.resolveRef(sha)) === sha;
-  }
 
   /** Resolves once every step started by this deployer has ended and its outcome is recorded (tests, shutdown). */
   async settled(): Promise<void> {

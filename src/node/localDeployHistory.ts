@@ -13,6 +13,7 @@ import type { DeployOperation } from '../core/deploy/plan';
 import type { DeploymentRecord, DeploymentState } from '../core/deploy/rollback';
 import { environmentNameSchema } from '../core/deploy/schema';
 import { UsageError } from '../core/errors';
+import type { LocalGitRepo } from '../git/gitRepo';
 import { readTextOrNull, writeFileAtomic } from './atomicFile';
 
 /** Entries kept per environment (the oldest are dropped). */
@@ -156,4 +157,42 @@ export function parseHistory(text: string, file: string): HistoryFile {
 export function localSlugOf(root: string): string {
   const name = root.split(/[\\/]/).filter(Boolean).pop() ?? 'repo';
   return `local/${name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'repo'}`;
+}
+
+/**
+ * What the command and task deployers share: the local history of their environments, and the
+ * release's refs and commits read from the local repository (no GitHub). They have no reviews.
+ */
+export abstract class LocalDeployerBase {
+  readonly history: LocalDeployHistory;
+
+  protected constructor(
+    protected readonly repo: Pick<LocalGitRepo, 'resolveCommit' | 'gitCommonDir'>,
+    history: LocalDeployHistory | undefined,
+    private readonly what: string,
+  ) {
+    this.history = history ?? new LocalDeployHistory(repo.gitCommonDir);
+  }
+
+  async review(): Promise<void> {
+    throw new UsageError(`${this.what} has no reviews to approve or reject.`, 'Reviews exist only for GitHub workflow runs.');
+  }
+
+  async listDeployments(environment: string): Promise<DeploymentRecord[]> {
+    return this.history.list(environment);
+  }
+
+  async resolveRef(ref: string): Promise<string | null> {
+    if (ref === '' || ref.startsWith('-') || /[\s~^:?*[\\]|\.\./.test(ref)) return null;
+    try {
+      return await this.repo.resolveCommit(ref);
+    } catch {
+      return null;
+    }
+  }
+
+  async commitExists(sha: string): Promise<boolean> {
+    if (!/^[0-9a-f]{40}$/.test(sha)) return false;
+    return (await this.resolveRef(sha)) === sha;
+  }
 }

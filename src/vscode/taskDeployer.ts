@@ -10,12 +10,11 @@
 import * as vscode from 'vscode';
 import type { DispatchRequest, DispatchResult, Deployer, FindResult, RunHandle, RunObservation } from '../core/deploy/ports';
 import type { PlanStep } from '../core/deploy/plan';
-import type { DeploymentRecord } from '../core/deploy/rollback';
 import { providerBlockedReason, type EnvironmentConfig } from '../core/deploy/schema';
 import { UsageError } from '../core/errors';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { CommandDeployer, entryOf, findRecorded, localDeploySlug, observeRecorded, recordedExecution, stepVariables } from '../node/commandDeployer';
-import { LocalDeployHistory } from '../node/localDeployHistory';
+import { LocalDeployerBase, type LocalDeployHistory } from '../node/localDeployHistory';
 import { randomBytes } from 'node:crypto';
 
 /** Name of the output channel of local deploy commands. */
@@ -38,13 +37,12 @@ export interface TaskDeployerOptions {
 }
 
 /** A Deployer that runs a VS Code task per step. */
-export class TaskDeployer implements Deployer {
+export class TaskDeployer extends LocalDeployerBase implements Deployer {
   readonly kind = 'task' as const;
-  readonly history: LocalDeployHistory;
   private readonly runs = new Map<string, TaskRun>();
 
   constructor(private readonly options: TaskDeployerOptions) {
-    this.history = options.history ?? new LocalDeployHistory(options.repo.gitCommonDir);
+    super(options.repo, options.history, 'A VS Code task');
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchResult> {
@@ -154,27 +152,6 @@ export class TaskDeployer implements Deployer {
     return observeRecorded(await recordedExecution(this.history, id), id);
   }
 
-  async review(): Promise<void> {
-    throw new UsageError('A VS Code task has no reviews to approve or reject.', 'Reviews exist only for GitHub workflow runs.');
-  }
-
-  async listDeployments(environment: string): Promise<DeploymentRecord[]> {
-    return this.history.list(environment);
-  }
-
-  async resolveRef(ref: string): Promise<string | null> {
-    if (ref === '' || ref.startsWith('-') || /[\s~^:?*[\\]|\.\./.test(ref)) return null;
-    try {
-      return await this.options.repo.resolveCommit(ref);
-    } catch {
-      return null;
-    }
-  }
-
-  async commitExists(sha: string): Promise<boolean> {
-    if (!/^[0-9a-f]{40}$/.test(sha)) return false;
-    return (await this.resolveRef(sha)) === sha;
-  }
 
   /** Resolves once every task started by this deployer has ended and its outcome is recorded. */
   async settled(): Promise<void> {
