@@ -16,26 +16,11 @@ import { FileDeployJournalStore } from '../../../src/node/deployJournal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { reportUnfinishedDeploys } from '../../../src/vscode/commands/deploy';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, labelOf, treeRows, until, workspaceRoot } from './helpers';
+import { api, labelOf, registerGitHubAccount, treeRows, until, workspaceRoot } from './helpers';
 
 const TOKEN = 'ghp_RmDeployTest0123456789ABCDEFGHIJKLMNO';
 
 /** A signed-in GitHub account for this suite only. */
-class DeployTestAuth implements vscode.AuthenticationProvider {
-  private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
-  readonly onDidChangeSessions = this.emitter.event;
-  private readonly session: vscode.AuthenticationSession = { id: 'deploy-session', accessToken: TOKEN, account: { id: 'octocat', label: 'octocat' }, scopes: ['repo'] };
-
-  async getSessions(): Promise<vscode.AuthenticationSession[]> {
-    return [this.session];
-  }
-
-  async createSession(): Promise<vscode.AuthenticationSession> {
-    return this.session;
-  }
-
-  async removeSession(): Promise<void> {}
-}
 
 describe('Deploy from the editor (Deployments provider, no deploy config)', function () {
   this.timeout(120_000);
@@ -68,7 +53,7 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
     const old = server.addDeployment('acme', 'demo', { ref: 'v0.2.0', environment: 'staging', created_at: hourAgo, statuses: [{ state: 'success', created_at: hourAgo }] });
     seeded.add(old.id);
-    registration = vscode.authentication.registerAuthenticationProvider('github', 'GitHub (deploy test)', new DeployTestAuth(), { supportsMultipleAccounts: false });
+    registration = registerGitHubAccount(TOKEN, 'deploy test');
     await vscode.workspace.getConfiguration('releaseManager').update('github.apiUrl', server.url, vscode.ConfigurationTarget.Global);
     // The CD system: picks up every new deployment, reports it in progress, then successful.
     cd = setInterval(() => {

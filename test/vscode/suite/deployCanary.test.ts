@@ -6,18 +6,16 @@
 // editor, and the decision log written by each finished operation. Leaves the workspace (config, decision
 // log, journals), the settings and the authentication providers as it found them.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeployJournal } from '../../../src/core/deploy/journal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { deployCommand } from '../../../src/vscode/commands/deploy';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, labelOf, treeRows, until, workspaceRoot } from './helpers';
+import { api, githubCopy, labelOf, registerGitHubAccount, treeRows, until, workspaceRoot } from './helpers';
 
 const TOKEN = 'ghp_RmCanaryTest0123456789ABCDEFGHIJKLMNO';
 const CONFIG = '.release-manager.json';
@@ -57,18 +55,6 @@ jobs:
         run: ./deploy.sh "\${{ inputs.weight }}"
 `;
 
-class CanaryTestAuth implements vscode.AuthenticationProvider {
-  private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
-  readonly onDidChangeSessions = this.emitter.event;
-  private readonly session: vscode.AuthenticationSession = { id: 'canary-session', accessToken: TOKEN, account: { id: 'octocat', label: 'octocat' }, scopes: ['repo'] };
-  async getSessions(): Promise<vscode.AuthenticationSession[]> {
-    return [this.session];
-  }
-  async createSession(): Promise<vscode.AuthenticationSession> {
-    return this.session;
-  }
-  async removeSession(): Promise<void> {}
-}
 
 describe('Progressive deploys from the editor (workflow provider, canary, health checks, reviews)', function () {
   this.timeout(180_000);
@@ -76,14 +62,12 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
   let health: Server;
   let errorRate = 0;
   let probes = 0;
-  let remote: string;
-  let work: string;
+  let copy: ReturnType<typeof githubCopy>;
   let registration: vscode.Disposable;
   let a: ReleaseManagerApi;
   let root: string;
   let originalConfig: string;
   let originalLog: string | null;
-  const sha: Record<string, string> = {};
 
   const provider = { kind: 'workflow', workflow: 'deploy.yml', inputs: { environment: '{environment}', version: '{version}', step: '{step}', weight: '{weight}' }, correlationInput: 'correlation_id' };
   const writeConfig = async (firstPauseMs: number) => {
@@ -126,23 +110,7 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
     originalConfig = readFileSync(join(root, CONFIG), 'utf8');
     originalLog = existsSync(join(root, LOG)) ? readFileSync(join(root, LOG), 'utf8') : null;
     // GitHub's copy of the repository: the workspace's history plus the deploy workflow and five releases.
-    remote = mkdtempSync(join(tmpdir(), 'rm-canary-remote-'));
-    work = mkdtempSync(join(tmpdir(), 'rm-canary-work-'));
-    execFileSync('git', ['clone', '-q', '--bare', root, remote]);
-    execFileSync('git', ['clone', '-q', remote, work]);
-    const g = (...args: string[]) => execFileSync('git', args, { cwd: work, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'CI', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' } }).trim();
-    execFileSync('mkdir', ['-p', join(work, '.github/workflows')]);
-    writeFileSync(join(work, '.github/workflows/deploy.yml'), WORKFLOW);
-    g('add', '.github/workflows/deploy.yml');
-    g('commit', '-q', '-m', 'ci: deploy workflow');
-    for (const v of ['0.3.0', '0.3.1', '0.3.2', '0.3.3', '0.3.4']) {
-      writeFileSync(join(work, 'VERSION'), `${v}\n`);
-      g('add', 'VERSION');
-      g('commit', '-q', '-m', `chore(release): ${v}`);
-      g('tag', `v${v}`);
-      sha[v] = g('rev-parse', 'HEAD');
-    }
-    g('push', '-q', 'origin', 'HEAD:main', '--tags');
+    copy = githubCopy(root, { '.github/workflows/deploy.yml': WORKFLOW }, ['0.3.0', '0.3.1', '0.3.2', '0.3.3', '0.3.4']);
 
     health = createServer((req, res) => {
       probes++;
@@ -152,14 +120,14 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
     await new Promise<void>((r) => health.listen(0, '127.0.0.1', r));
 
     server = await startFakeGitHub({ token: TOKEN });
-    server.addRepo('acme', 'demo', { gitDir: remote });
+    server.addRepo('acme', 'demo', { gitDir: copy.remote });
     server.addEnvironment('acme', 'demo', { name: 'staging' });
     server.addEnvironment('acme', 'demo', { name: 'production', reviewers: [{ type: 'User', login: 'octocat' }] });
     server.scriptRuns('acme', 'demo', 'deploy.yml', [
       { after: 200, status: 'in_progress' },
       { after: 1200, status: 'completed', conclusion: 'success' },
     ]);
-    registration = vscode.authentication.registerAuthenticationProvider('github', 'GitHub (canary test)', new CanaryTestAuth(), { supportsMultipleAccounts: false });
+    registration = registerGitHubAccount(TOKEN, 'canary test');
     const settings = vscode.workspace.getConfiguration('releaseManager');
     await settings.update('github.apiUrl', server.url, vscode.ConfigurationTarget.Global);
     await settings.update('deploy.pollIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
@@ -176,8 +144,7 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
     if (originalConfig !== undefined) writeFileSync(join(root, CONFIG), originalConfig);
     if (originalLog === null) rmSync(join(root, LOG), { force: true });
     else if (originalLog !== undefined) writeFileSync(join(root, LOG), originalLog);
-    rmSync(remote, { recursive: true, force: true });
-    rmSync(work, { recursive: true, force: true });
+    copy?.dispose();
     rmSync(join(root, '.git', 'release-manager', 'journal'), { recursive: true, force: true });
     a?.deployView.invalidate();
     await until('the original config is back', async () => {

@@ -6,9 +6,7 @@
 // Re-run Failed Jobs, which reaches GitHub as a new attempt and leaves the deploy as it ended. Leaves the
 // workspace (config, decision log, journals), the settings and the authentication providers as it found them.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { correlationId, deployJournalKey, type DeployJournal } from '../../../src/core/deploy/journal';
@@ -16,7 +14,7 @@ import { FileDeployJournalStore } from '../../../src/node/deployJournal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import type { Node } from '../../../src/vscode/views/releaseTree';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, labelOf, until, workspaceRoot } from './helpers';
+import { api, githubCopy, labelOf, registerGitHubAccount, until, workspaceRoot } from './helpers';
 
 const TOKEN = 'ghp_RmRunTest0123456789ABCDEFGHIJKLMNOPQR';
 const CONFIG = '.release-manager.json';
@@ -50,18 +48,6 @@ jobs:
         run: ./deploy.sh
 `;
 
-class RunTestAuth implements vscode.AuthenticationProvider {
-  private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
-  readonly onDidChangeSessions = this.emitter.event;
-  private readonly session: vscode.AuthenticationSession = { id: 'run-session', accessToken: TOKEN, account: { id: 'octocat', label: 'octocat' }, scopes: ['repo'] };
-  async getSessions(): Promise<vscode.AuthenticationSession[]> {
-    return [this.session];
-  }
-  async createSession(): Promise<vscode.AuthenticationSession> {
-    return this.session;
-  }
-  async removeSession(): Promise<void> {}
-}
 
 type RunNode = Extract<Node, { kind: 'deployRun' }>;
 type JobNode = Extract<Node, { kind: 'deployRunJob' }>;
@@ -69,8 +55,7 @@ type JobNode = Extract<Node, { kind: 'deployRunJob' }>;
 describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run failed jobs)', function () {
   this.timeout(180_000);
   let server: FakeGitHub;
-  let remote: string;
-  let work: string;
+  let copy: ReturnType<typeof githubCopy>;
   let registration: vscode.Disposable;
   let a: ReleaseManagerApi;
   let root: string;
@@ -115,27 +100,12 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
     root = workspaceRoot();
     originalConfig = readFileSync(join(root, CONFIG), 'utf8');
     originalLog = existsSync(join(root, LOG)) ? readFileSync(join(root, LOG), 'utf8') : null;
-    remote = mkdtempSync(join(tmpdir(), 'rm-run-remote-'));
-    work = mkdtempSync(join(tmpdir(), 'rm-run-work-'));
-    execFileSync('git', ['clone', '-q', '--bare', root, remote]);
-    execFileSync('git', ['clone', '-q', remote, work]);
-    const g = (...args: string[]) => execFileSync('git', args, { cwd: work, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'CI', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' } }).trim();
-    execFileSync('mkdir', ['-p', join(work, '.github/workflows')]);
-    writeFileSync(join(work, '.github/workflows/deploy.yml'), WORKFLOW);
-    g('add', '.github/workflows/deploy.yml');
-    g('commit', '-q', '-m', 'ci: deploy workflow');
-    for (const v of ['0.4.0', '0.4.1']) {
-      writeFileSync(join(work, 'VERSION'), `${v}\n`);
-      g('add', 'VERSION');
-      g('commit', '-q', '-m', `chore(release): ${v}`);
-      g('tag', `v${v}`);
-    }
-    g('push', '-q', 'origin', 'HEAD:main', '--tags');
+    copy = githubCopy(root, { '.github/workflows/deploy.yml': WORKFLOW }, ['0.4.0', '0.4.1']);
 
     server = await startFakeGitHub({ token: TOKEN });
-    server.addRepo('acme', 'demo', { gitDir: remote });
+    server.addRepo('acme', 'demo', { gitDir: copy.remote });
     server.addEnvironment('acme', 'demo', { name: 'staging' });
-    registration = vscode.authentication.registerAuthenticationProvider('github', 'GitHub (run test)', new RunTestAuth(), { supportsMultipleAccounts: false });
+    registration = registerGitHubAccount(TOKEN, 'run test');
     const settings = vscode.workspace.getConfiguration('releaseManager');
     await settings.update('github.apiUrl', server.url, vscode.ConfigurationTarget.Global);
     await settings.update('deploy.pollIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
@@ -158,8 +128,7 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
     if (originalConfig !== undefined) writeFileSync(join(root, CONFIG), originalConfig);
     if (originalLog === null) rmSync(join(root, LOG), { force: true });
     else if (originalLog !== undefined) writeFileSync(join(root, LOG), originalLog);
-    rmSync(remote, { recursive: true, force: true });
-    rmSync(work, { recursive: true, force: true });
+    copy?.dispose();
     rmSync(join(root, '.git', 'release-manager', 'journal'), { recursive: true, force: true });
     a?.deployView.invalidate();
     await until('the original config is back', async () => {

@@ -4,16 +4,14 @@
 // is sent, and the run that was started is followed to its end. Leaves the settings, the authentication
 // providers and the journals as it found them.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeployJournal } from '../../../src/core/deploy/journal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { deployCommand } from '../../../src/vscode/commands/deploy';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, workspaceRoot } from './helpers';
+import { api, githubCopy, registerGitHubAccount, workspaceRoot } from './helpers';
 
 const TOKEN = 'ghp_RmWorkflowTest0123456789ABCDEFGHIJKL';
 const LOG = 'docs/RELEASE-DECISIONS.md';
@@ -48,24 +46,11 @@ jobs:
       - run: ./ship.sh
 `;
 
-class WorkflowTestAuth implements vscode.AuthenticationProvider {
-  private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
-  readonly onDidChangeSessions = this.emitter.event;
-  private readonly session: vscode.AuthenticationSession = { id: 'workflow-session', accessToken: TOKEN, account: { id: 'octocat', label: 'octocat' }, scopes: ['repo'] };
-  async getSessions(): Promise<vscode.AuthenticationSession[]> {
-    return [this.session];
-  }
-  async createSession(): Promise<vscode.AuthenticationSession> {
-    return this.session;
-  }
-  async removeSession(): Promise<void> {}
-}
 
 describe('Deploy through a workflow of the repository (no deploy config)', function () {
   this.timeout(120_000);
   let server: FakeGitHub;
-  let remote: string;
-  let work: string;
+  let copy: ReturnType<typeof githubCopy>;
   let registration: vscode.Disposable;
   let a: ReleaseManagerApi;
   let root: string;
@@ -76,22 +61,12 @@ describe('Deploy through a workflow of the repository (no deploy config)', funct
     root = workspaceRoot();
     assert.equal(a.model.find(root)?.config?.deploy, undefined, 'the demo repository has no deploy config');
     originalLog = existsSync(join(root, LOG)) ? readFileSync(join(root, LOG), 'utf8') : null;
-    remote = mkdtempSync(join(tmpdir(), 'rm-wf-remote-'));
-    work = mkdtempSync(join(tmpdir(), 'rm-wf-work-'));
-    execFileSync('git', ['clone', '-q', '--bare', root, remote]);
-    execFileSync('git', ['clone', '-q', remote, work]);
-    const env = { ...process.env, GIT_AUTHOR_NAME: 'CI', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' };
-    mkdirSync(join(work, '.github/workflows'), { recursive: true });
-    writeFileSync(join(work, '.github/workflows/ship.yml'), WORKFLOW);
-    execFileSync('git', ['add', '.github/workflows/ship.yml'], { cwd: work, env });
-    execFileSync('git', ['commit', '-q', '-m', 'ci: ship workflow'], { cwd: work, env });
-    execFileSync('git', ['tag', 'v0.4.0'], { cwd: work, env });
-    execFileSync('git', ['push', '-q', 'origin', 'HEAD:main', '--tags'], { cwd: work, env });
+    copy = githubCopy(root, { '.github/workflows/ship.yml': WORKFLOW }, ['0.4.0']);
     server = await startFakeGitHub({ token: TOKEN });
-    server.addRepo('acme', 'demo', { gitDir: remote });
+    server.addRepo('acme', 'demo', { gitDir: copy.remote });
     server.addEnvironment('acme', 'demo', { name: 'qa' });
     server.scriptRuns('acme', 'demo', 'ship.yml', [{ after: 300, status: 'completed', conclusion: 'success' }]);
-    registration = vscode.authentication.registerAuthenticationProvider('github', 'GitHub (workflow test)', new WorkflowTestAuth(), { supportsMultipleAccounts: false });
+    registration = registerGitHubAccount(TOKEN, 'workflow test');
     const settings = vscode.workspace.getConfiguration('releaseManager');
     await settings.update('github.apiUrl', server.url, vscode.ConfigurationTarget.Global);
     await settings.update('deploy.pollIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
@@ -105,8 +80,7 @@ describe('Deploy through a workflow of the repository (no deploy config)', funct
     await server?.close();
     if (originalLog === null) rmSync(join(root, LOG), { force: true });
     else if (originalLog !== undefined) writeFileSync(join(root, LOG), originalLog);
-    rmSync(remote, { recursive: true, force: true });
-    rmSync(work, { recursive: true, force: true });
+    copy?.dispose();
     rmSync(join(root, '.git', 'release-manager', 'journal'), { recursive: true, force: true });
     a?.deployView.invalidate();
   });

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import type { Node } from '../../../src/vscode/views/releaseTree';
@@ -56,4 +59,51 @@ export async function until(what: string, cond: () => boolean | Promise<boolean>
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.fail(`timed out waiting for ${what}`);
+}
+
+/** Registers a signed-in `github` account (the built-in GitHub sign-in is moved aside in the test VS Code); dispose it in after(). */
+export function registerGitHubAccount(token: string, label: string): vscode.Disposable {
+  const emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+  const session: vscode.AuthenticationSession = { id: `${label}-session`, accessToken: token, account: { id: 'octocat', label: 'octocat' }, scopes: ['repo'] };
+  const provider: vscode.AuthenticationProvider = {
+    onDidChangeSessions: emitter.event,
+    getSessions: async () => [session],
+    createSession: async () => session,
+    removeSession: async () => {},
+  };
+  const registration = vscode.authentication.registerAuthenticationProvider('github', `GitHub (${label})`, provider, { supportsMultipleAccounts: false });
+  return new vscode.Disposable(() => {
+    registration.dispose();
+    emitter.dispose();
+  });
+}
+
+/**
+ * GitHub's copy of the workspace for a suite: a bare clone (the fake server's git directory) plus
+ * `files` committed on top and one tag per release, each on its own commit (VERSION = the release),
+ * pushed. Returns the bare repository, each release's commit, and a cleanup.
+ */
+export function githubCopy(root: string, files: Record<string, string>, releases: string[]): { remote: string; sha: Record<string, string>; dispose(): void } {
+  const remote = mkdtempSync(join(tmpdir(), 'rm-gh-remote-'));
+  const work = mkdtempSync(join(tmpdir(), 'rm-gh-work-'));
+  execFileSync('git', ['clone', '-q', '--bare', root, remote]);
+  execFileSync('git', ['clone', '-q', remote, work]);
+  const g = (...args: string[]) => execFileSync('git', args, { cwd: work, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'CI', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' } }).trim();
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(work, path)), { recursive: true });
+    writeFileSync(join(work, path), text);
+    g('add', path);
+  }
+  if (Object.keys(files).length > 0) g('commit', '-q', '-m', 'ci: deploy workflow');
+  const sha: Record<string, string> = {};
+  for (const v of releases) {
+    writeFileSync(join(work, 'VERSION'), `${v}\n`);
+    g('add', 'VERSION');
+    g('commit', '-q', '-m', `chore(release): ${v}`);
+    g('tag', `v${v}`);
+    sha[v] = g('rev-parse', 'HEAD');
+  }
+  g('push', '-q', 'origin', 'HEAD:main', '--tags');
+  rmSync(work, { recursive: true, force: true });
+  return { remote, sha, dispose: () => rmSync(remote, { recursive: true, force: true }) };
 }
