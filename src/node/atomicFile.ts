@@ -1,6 +1,6 @@
 /** Small files written so that a reader sees the old or the new content, never half of one. */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** Where the journals live: the repository's git directory, shared by the CLI and every editor window. */
@@ -34,5 +34,37 @@ export async function writeFileAtomic(path: string, text: string, mode?: number)
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
     throw e;
+  }
+}
+
+/** A lock file older than this was left by a process that died: it is broken. */
+export const STALE_LOCK_MS = 10_000;
+
+/**
+ * Runs `work` while holding the lock file `lock` (created with O_EXCL, holding our pid; removed after).
+ * Waits up to `waitMs` for another holder, breaking a lock older than STALE_LOCK_MS. Returns null
+ * (nothing run) when the lock stays taken.
+ */
+export async function withLockFile<T>(lock: string, waitMs: number, work: () => Promise<T>): Promise<{ value: T } | null> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > STALE_LOCK_MS) {
+      await unlink(lock).catch(() => undefined);
+      continue;
+    }
+    if (Date.now() >= until) return null;
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+  }
+  try {
+    return { value: await work() };
+  } finally {
+    await unlink(lock).catch(() => undefined);
   }
 }

@@ -5,16 +5,13 @@
  * written to a temporary file and renamed over the old one (a reader sees the old or the new entry,
  * never half of one).
  */
-import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { journalDir, journalFile, readTextOrNull, writeFileAtomic } from './atomicFile';
+import { journalDir, journalFile, readTextOrNull, withLockFile, writeFileAtomic } from './atomicFile';
 import type { DeployJournal } from '../core/deploy/journal';
 import type { DeployJournalStore } from '../core/deploy/ports';
 
-/** A lock older than this is left over from a crashed writer and is broken. */
-export const STALE_LOCK_MS = 10_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { STALE_LOCK_MS } from './atomicFile';
 
 /** The DeployJournalStore over files in the repository's git directory. */
 export class FileDeployJournalStore implements DeployJournalStore {
@@ -39,36 +36,14 @@ export class FileDeployJournalStore implements DeployJournalStore {
   async write(key: string, entry: DeployJournal, expectedRevision: number | null): Promise<'written' | 'conflict'> {
     await mkdir(this.dir, { recursive: true });
     const target = this.file(key);
-    const lock = `${target}.lock`;
-    if (!(await this.lock(lock))) return 'conflict';
-    try {
+    // Compare-and-swap under the lock: two writers never both see the revision they expect.
+    const done = await withLockFile(`${target}.lock`, this.lockWaitMs, async () => {
       const current = await this.read(key);
-      if ((current?.revision ?? null) !== expectedRevision) return 'conflict';
+      if ((current?.revision ?? null) !== expectedRevision) return 'conflict' as const;
       await writeFileAtomic(target, JSON.stringify(entry, null, 2) + '\n', 0o600);
-      return 'written';
-    } finally {
-      await unlink(lock).catch(() => undefined);
-    }
-  }
-
-  /** Takes the lock (O_EXCL), waiting a little for another writer; breaks a stale one. False when it stays taken. */
-  private async lock(lock: string): Promise<boolean> {
-    const until = Date.now() + this.lockWaitMs;
-    for (;;) {
-      try {
-        await writeFile(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
-        return true;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > STALE_LOCK_MS) {
-        await unlink(lock).catch(() => undefined);
-        continue;
-      }
-      if (Date.now() >= until) return false;
-      await sleep(5 + Math.random() * 20);
-    }
+      return 'written' as const;
+    });
+    return done?.value ?? 'conflict';
   }
 
   async list(): Promise<DeployJournal[]> {

@@ -6,7 +6,7 @@
  * `DeploymentRecord`s (newest first), so rollback targets and promotion read it exactly like GitHub
  * deployments. Writes happen under a short exclusive lock and replace the file atomically.
  */
-import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { DeployOperation } from '../core/deploy/plan';
@@ -14,12 +14,10 @@ import type { DeploymentRecord, DeploymentState } from '../core/deploy/rollback'
 import { environmentNameSchema } from '../core/deploy/schema';
 import { UsageError } from '../core/errors';
 import type { LocalGitRepo } from '../git/gitRepo';
-import { readTextOrNull, writeFileAtomic } from './atomicFile';
+import { readTextOrNull, withLockFile, writeFileAtomic } from './atomicFile';
 
 /** Entries kept per environment (the oldest are dropped). */
 export const HISTORY_LIMIT = 200;
-/** A lock older than this is left over from a crashed writer and is broken. */
-const STALE_LOCK_MS = 10_000;
 
 /** One recorded step: a DeploymentRecord plus what identifies the step and the process that ran it. */
 export interface LocalDeployEntry extends DeploymentRecord {
@@ -43,8 +41,6 @@ interface HistoryFile {
   environment: string;
   entries: LocalDeployEntry[];
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The per-environment history files of one repository. */
 export class LocalDeployHistory {
@@ -103,35 +99,13 @@ export class LocalDeployHistory {
   private async update(environment: string, change: (entries: LocalDeployEntry[]) => LocalDeployEntry[]): Promise<void> {
     const target = this.file(environment);
     await mkdir(this.dir, { recursive: true });
-    const lock = `${target}.lock`;
-    await this.lock(lock);
-    try {
+    const done = await withLockFile(`${target}.lock`, this.lockWaitMs, async () => {
       const text = await readTextOrNull(target);
       const current = text === null ? [] : parseHistory(text, target).entries;
       const file: HistoryFile = { kind: 'local-deployments', version: 1, environment, entries: change(current) };
       await writeFileAtomic(target, JSON.stringify(file, null, 2) + '\n', 0o600);
-    } finally {
-      await unlink(lock).catch(() => undefined);
-    }
-  }
-
-  private async lock(lock: string): Promise<void> {
-    const until = Date.now() + this.lockWaitMs;
-    for (;;) {
-      try {
-        await writeFile(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
-        return;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > STALE_LOCK_MS) {
-        await unlink(lock).catch(() => undefined);
-        continue;
-      }
-      if (Date.now() >= until) throw new UsageError(`The deployment history ${lock.replace(/\.lock$/, '')} stays locked by another process.`, 'Wait for the other deploy to finish; if none runs, delete the .lock file.');
-      await sleep(5 + Math.random() * 20);
-    }
+    });
+    if (!done) throw new UsageError(`The deployment history ${target} stays locked by another process.`, 'Wait for the other deploy to finish; if none runs, delete the .lock file.');
   }
 }
 
