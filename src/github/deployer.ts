@@ -365,6 +365,32 @@ export class GitHubDeployer implements Deployer {
     return { status: 'failed', url, reason: (await this.failureOf(runId, signal)) ?? `run ${run.conclusion ?? 'failed'}` };
   }
 
+  /** A run and the jobs of its latest attempt with their pages and steps (the tree shows them while a deploy runs). */
+  async workflowRun(runId: number, signal?: AbortSignal): Promise<WorkflowRunDetails> {
+    const base = { ...this.base, run_id: runId, request: { signal } };
+    const [run, jobs] = await Promise.all([
+      call(`reading run ${runId} of ${this.slug}`, signal, () => this.octokit.rest.actions.getWorkflowRun(base)),
+      call(`reading the jobs of run ${runId} of ${this.slug}`, signal, () => this.octokit.rest.actions.listJobsForWorkflowRun({ ...base, filter: 'latest', per_page: 100 })),
+    ]);
+    const r = run.data;
+    return {
+      runId,
+      title: r.display_title ?? r.name ?? `run ${runId}`,
+      status: r.status ?? 'queued',
+      conclusion: r.conclusion ?? null,
+      attempt: r.run_attempt ?? 1,
+      url: r.html_url ?? null,
+      jobs: jobs.data.jobs.map((j) => ({
+        id: j.id,
+        name: j.name,
+        status: j.status,
+        conclusion: j.conclusion ?? null,
+        url: j.html_url ?? null,
+        steps: (j.steps ?? []).map((st) => ({ name: st.name, number: st.number, status: st.status, conclusion: st.conclusion ?? null })),
+      })),
+    };
+  }
+
   /** The jobs of the run's latest attempt with their steps. */
   async jobs(runId: number, signal?: AbortSignal): Promise<Array<{ name: string; status: string; conclusion: string | null; steps: Array<{ name: string; status: string; conclusion: string | null }> }>> {
     const res = await call(`reading the jobs of run ${runId} of ${this.slug}`, signal, () => this.octokit.rest.actions.listJobsForWorkflowRun({ ...this.base, run_id: runId, filter: 'latest', per_page: 100, request: { signal } }));
@@ -421,4 +447,15 @@ export class GitHubDeployer implements Deployer {
     if (!/^[0-9a-f]{40}$/.test(sha)) return false;
     return (await this.resolveRef(sha, signal)) === sha;
   }
+}
+
+/** A workflow run with the jobs of its latest attempt. */
+export interface WorkflowRunDetails {
+  runId: number;
+  title: string;
+  status: string;
+  conclusion: string | null;
+  attempt: number;
+  url: string | null;
+  jobs: Array<{ id: number; name: string; status: string; conclusion: string | null; url: string | null; steps: Array<{ name: string; number: number; status: string; conclusion: string | null }> }>;
 }

@@ -135,28 +135,9 @@ export function clipLine(text: string, max = 100): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-/** The run and the jobs of its latest attempt (two reads). */
+/** The run and the jobs of its latest attempt (two reads; faults mapped by the deployer). */
 async function readRun(deployer: GitHubDeployer, runId: number): Promise<RunView> {
-  const base = { owner: deployer.repo.owner, repo: deployer.repo.repo, run_id: runId };
-  const [run, jobs] = await Promise.all([deployer.octokit.rest.actions.getWorkflowRun(base), deployer.octokit.rest.actions.listJobsForWorkflowRun({ ...base, filter: 'latest', per_page: 100 })]);
-  const r = run.data;
-  return {
-    runId,
-    title: r.display_title ?? r.name ?? `run ${runId}`,
-    status: r.status ?? 'queued',
-    conclusion: r.conclusion ?? null,
-    attempt: r.run_attempt ?? 1,
-    url: r.html_url ?? null,
-    readAt: Date.now(),
-    jobs: jobs.data.jobs.map((j) => ({
-      id: j.id,
-      name: j.name,
-      status: j.status,
-      conclusion: j.conclusion ?? null,
-      url: j.html_url ?? null,
-      steps: (j.steps ?? []).map((st) => ({ name: st.name, number: st.number, status: st.status, conclusion: st.conclusion ?? null })),
-    })),
-  };
+  return { ...(await deployer.workflowRun(runId)), readAt: Date.now() };
 }
 
 interface RunEntry {

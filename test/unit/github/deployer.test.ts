@@ -280,6 +280,13 @@ describe('GitHubDeployer against the local GitHub server', function () {
       assert.deepEqual([failed.status, failed.reason], ['failed', 'job "Deploy" failure at step "Roll out"']);
       const jobs = await d.jobs(handle.runId);
       assert.deepEqual(jobs.map((j) => [j.name, j.conclusion]), [['Deploy', 'failure']]);
+      const run = await d.workflowRun(handle.runId);
+      assert.deepEqual([run.status, run.conclusion, run.attempt, run.jobs.map((j) => [j.name, j.conclusion, j.steps.find((st) => st.conclusion === 'failure')?.name])], ['completed', 'failure', 1, [['Deploy', 'failure', 'Roll out']]]);
+      assert.match(run.url ?? '', new RegExp(`/${OWNER}/${REPO}/actions/runs/${handle.runId}$`));
+      assert.match(run.jobs[0]!.url ?? '', new RegExp(`/${OWNER}/${REPO}/actions/runs/${handle.runId}/job/\\d+$`));
+      server.inject({ method: 'GET', path: new RegExp(`/actions/runs/${handle.runId}/jobs`), fault: { kind: 'status', status: 500 }, times: 5 });
+      await assert.rejects(d.workflowRun(handle.runId), (e: unknown) => e instanceof GitHubError && e.code === 'server' && /reading the jobs of run/.test(e.message));
+      server.clearFaults();
       await d.rerunFailedJobs(handle.runId);
       assert.equal((await d.observe(handle)).status, 'queued');
       now += 30_000;
