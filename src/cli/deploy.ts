@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { NotesConfig } from '../core/config';
 import type { GitHubApi } from '../core/githubApi';
 import { UsageError } from '../core/errors';
-import { deployJournalKey, journalSummary, startOperation } from '../core/deploy/journal';
+import { deployJournalKey, journalSummary, startOperation, type DeployEvent, type DeployJournal } from '../core/deploy/journal';
 import { parseStrategyName, planDeploy, planLines, type DeployPlan } from '../core/deploy/plan';
 import type { Deployer, DeployJournalStore, HealthProbe } from '../core/deploy/ports';
 import { prepareRollback } from '../core/deploy/run';
@@ -149,7 +149,8 @@ async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDe
     },
     note: (kind, j) => (kind === 'superseded' ? io.err(`Superseded: ${journalSummary(j)}\n`) : io.out(`Continuing: ${journalSummary(j)}\n`)),
     onEvent: (j, e) => {
-      if (e.type === 'dispatched' || e.type === 'step-done' || e.type === 'step-failed' || e.type === 'dispatch-failed') io.err(`${journalSummary(j)}\n`);
+      const line = progressLine(j, e);
+      if (line !== null) io.err(`${line}\n`);
     },
   });
   switch (outcome.kind) {
@@ -235,6 +236,31 @@ export async function runRollbackCommand(repo: LocalGitRepo, config: NotesConfig
     return 1;
   }
   return drive(c, prepared.plan, io, deps, flags.decisionLog === false ? null : { repo, config });
+}
+
+/**
+ * One progress line per step as it starts and as it ends (with what it found, e.g. the health
+ * analysis), on stderr beside the provider's output; the outcome itself is printed once, on stdout.
+ */
+export function progressLine(j: DeployJournal, e: DeployEvent): string | null {
+  if (!('index' in e)) return null;
+  const step = j.steps[e.index];
+  if (step === undefined) return null;
+  const n = `${e.index + 1}/${j.steps.length}`;
+  switch (e.type) {
+    case 'dispatch-started':
+    case 'step-started':
+      return `[${n}] ${step.plan.label}…`;
+    case 'dispatched':
+      return e.note ? `[${n}] sent (${e.note})` : null;
+    case 'step-done':
+      return `[${n}] done${e.result && e.result !== 'succeeded' && e.result !== 'waited' ? `: ${e.result}` : ''}`;
+    case 'step-failed':
+    case 'dispatch-failed':
+      return `[${n}] failed: ${e.reason}`;
+    default:
+      return null;
+  }
 }
 
 /** `status [--env ENV]`: the deploy journals of this repository (read locally; no token needed). */

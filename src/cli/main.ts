@@ -35,9 +35,10 @@ Commands:
   changelog   Notes of every release in the history, newest first
   gates       Readiness gates of the next release and the GO / NO-GO verdict
   publish     Tag the release commit and publish the GitHub release (resumable; asks first)
-  deploy      Deploy a release to an environment (GitHub Deployments or a workflow; journaled)  [preview]
-  rollback    Roll an environment back to its last successful deployment                        [preview]
-  status      Deploys and rollbacks recorded in this repository's journal                        [preview]
+  deploy      Deploy a release to an environment (GitHub Deployments, a workflow or a local command;
+              canary, blue-green, rolling; journaled: a second run resumes, never repeats)
+  rollback    Roll an environment back to its last successful deployment (skips the gates; asks first)
+  status      Deploys and rollbacks in this repository's journal: done, running, paused or failed
 
 Options:
   --repo DIR            Repository (default: current directory)
