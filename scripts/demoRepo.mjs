@@ -11,8 +11,42 @@ const PEOPLE = {
   ken: ['Ken Thompson', 'ken@example.com'],
 };
 
-/** Creates (or recreates) the demo repository in `dir` and returns its path. */
-export function makeDemoRepo(dir) {
+// The demo's deploy tool: prints what a real one (kubectl, helm, Argo Rollouts, Terraform…) would do.
+const DEPLOY_TOOL = `// Demo deploy tool: a real one would call kubectl, helm, Argo Rollouts or Terraform here.
+const [environment, version, operation, strategy, step, weight] = process.argv.slice(2);
+console.log(\`\${operation} \${version} to \${environment}: \${strategy} step \${step}, \${weight}% of the traffic on \${version}\`);
+`;
+
+/**
+ * The demo's environment ladder (only `npm run demo` asks for it; the tests configure their own):
+ * staging takes a canary judged by an HTTP health check of `healthUrl`; production takes a release
+ * after staging ran it healthily for a minute, on a clean tree of a release branch, after a confirmation.
+ */
+function deployConfig(healthUrl) {
+  const deployStep = ['node', 'tools/deploy.mjs', '{environment}', '{version}', '{operation}', '{strategy}', '{step}', '{weight}'];
+  return {
+    environments: [
+      {
+        name: 'staging',
+        provider: { kind: 'command', argv: deployStep, timeoutMs: 60_000 },
+        strategy: { kind: 'canary', steps: [{ weight: 25, pauseMs: 1000 }, { weight: 100, pauseMs: 1000 }] },
+        healthChecks: [{ id: 'errors', kind: 'http', url: healthUrl, jsonPath: 'errorRate', max: 0.01, windowMs: 2000, intervalMs: 1000 }],
+        protection: { gates: [], autoRollback: true },
+      },
+      {
+        name: 'production',
+        provider: { kind: 'command', argv: deployStep, timeoutMs: 60_000 },
+        protection: { requireHealthyPreviousMs: 60_000, gates: ['clean-tree', 'release-branch'] },
+      },
+    ],
+  };
+}
+
+/**
+ * Creates (or recreates) the demo repository in `dir` and returns its path. `options.healthUrl`
+ * adds the demo's deploy configuration, with its health check probing that URL.
+ */
+export function makeDemoRepo(dir, options = {}) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let tick = 0;
@@ -63,6 +97,7 @@ export function makeDemoRepo(dir) {
           },
         ],
         decisionLog: 'docs/RELEASE-DECISIONS.md',
+        ...(options.healthUrl === undefined ? {} : { deploy: deployConfig(options.healthUrl) }),
       },
       null,
       2,
@@ -70,6 +105,11 @@ export function makeDemoRepo(dir) {
   );
   commit('Initial import', 'README.md', PEOPLE.ada);
   git(['add', '.release-manager.json']);
+  if (options.healthUrl !== undefined) {
+    mkdirSync(join(dir, 'tools'), { recursive: true });
+    writeFileSync(join(dir, 'tools', 'deploy.mjs'), DEPLOY_TOOL);
+    git(['add', 'tools/deploy.mjs']);
+  }
   git(['commit', '-q', '--amend', '--no-edit']);
   commit('feat(api): list invoices', 'packages/api/invoices.ts', PEOPLE.ada);
   commit('feat(web): invoice table', 'packages/web/table.tsx', PEOPLE.linus);

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// The README's first command, `npm run demo`, without its VS Code half: the bundled demo repository is
+// built, and the CLI (dist/cli.js, built by `npm run test:unit`) shows the next version, the notes, the
+// gates and a canary deploy to staging judged by the demo's real HTTP health endpoint.
+
+const ROOT = resolve(__dirname, '../..');
+
+describe('npm run demo -- --cli-only (the README\'s demo)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let out = '';
+  let code: number | null = null;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rm-demo-'));
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'demo.mjs'), '--cli-only'], { cwd: ROOT, env: { ...process.env, DEMO_DIR: join(dir, 'invoicing') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    code = await new Promise<number | null>((ok) => child.on('close', ok));
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 0 and shows the next version with the commit that decided it, and the notes with hostile text inert', () => {
+    assert.equal(code, 0, out);
+    assert.match(out, /^0\.3\.0 \(minor, from 0\.2\.0\)$/m);
+    assert.match(out, /feat\(api\)!: amounts are integers in cents .*→ minor/);
+    assert.match(out, /^### ⚠ Breaking Changes$/m);
+    assert.match(out, /&lt;b&gt;escape&lt;\/b&gt; customer names `@everyone`/);
+    const notes = out.slice(out.indexOf('## 0.3.0'), out.indexOf('$ release-manager notes --path'));
+    assert.match(notes, /^- fixup\\! &lt;img src=x/m);
+    assert.doesNotMatch(notes, /<img|\]\(javascript:/);
+  });
+
+  it('shows the NO-GO verdict naming the missing QA sign-off', () => {
+    assert.match(out, /^NO-GO: 1 required gate pending: QA sign-off/m);
+  });
+
+  it('deploys 0.2.0 to staging as a canary: each step is run by the demo tool and each analysis reads the health endpoint', () => {
+    const deploy = out.slice(out.indexOf('$ release-manager deploy'), out.indexOf('$ release-manager status'));
+    assert.match(deploy, /Deploy 0\.2\.0 \([0-9a-f]{12}, v0\.2\.0\) to staging of acme\/demo — canary/);
+    assert.match(deploy, /^\[staging\] deploy 0\.2\.0 to staging: canary step 1, 25% of the traffic on 0\.2\.0$/m);
+    assert.match(deploy, /^\[staging\] deploy 0\.2\.0 to staging: canary step 2, 100% of the traffic on 0\.2\.0$/m);
+    assert.match(deploy, /^\[3\/6\] done: healthy: errors: \d+ good samples/m);
+    assert.match(deploy, /^\[6\/6\] done: healthy: errors: \d+ good samples/m);
+    assert.match(deploy, /^Deploy of 0\.2\.0 to staging \(canary\): 0\.2\.0 deployed to staging$/m);
+    assert.equal(deploy.match(/0\.2\.0 deployed to staging/g)?.length, 1, 'the outcome is said once');
+    assert.match(out.slice(out.indexOf('$ release-manager status')), /^acme\/demo staging: Deploy of 0\.2\.0 to staging \(canary\): 0\.2\.0 deployed to staging/m);
+  });
+
+  it('records the deploy in the decision log and leaves the working tree clean apart from it', () => {
+    const repo = join(dir, 'invoicing');
+    const log = join(repo, 'docs', 'RELEASE-DECISIONS.md');
+    assert.ok(existsSync(log));
+    assert.match(readFileSync(log, 'utf8'), /0\.2\.0/);
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: repo, encoding: 'utf8' });
+    assert.deepEqual(status.trim().split('\n').filter(Boolean), ['?? docs/RELEASE-DECISIONS.md']);
+  });
+});
