@@ -449,6 +449,25 @@ export class GitHubDeployer implements Deployer {
   }
 }
 
+/** A step of a job of a workflow run, as GitHub reported it (names untrusted: clip before showing). */
+export interface RunStepDetails {
+  name: string;
+  number: number;
+  status: string;
+  conclusion: string | null;
+}
+
+/** A job of a workflow run's latest attempt. */
+export interface RunJobDetails {
+  id: number;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  /** Its page on GitHub (the job's logs). */
+  url: string | null;
+  steps: RunStepDetails[];
+}
+
 /** A workflow run with the jobs of its latest attempt. */
 export interface WorkflowRunDetails {
   runId: number;
@@ -457,5 +476,5 @@ export interface WorkflowRunDetails {
   conclusion: string | null;
   attempt: number;
   url: string | null;
-  jobs: Array<{ id: number; name: string; status: string; conclusion: string | null; url: string | null; steps: Array<{ name: string; number: number; status: string; conclusion: string | null }> }>;
+  jobs: RunJobDetails[];
 }

@@ -14,7 +14,7 @@ import { GitHubError, ReleaseError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import { redactSecrets } from '../core/secrets';
 import { cursorOf } from '../core/deploy/transitions';
-import type { GitHubDeployer } from '../github/deployer';
+import type { GitHubDeployer, WorkflowRunDetails } from '../github/deployer';
 import { FileDeployJournalStore } from '../node/deployJournal';
 import { LocalDeployHistory } from '../node/localDeployHistory';
 import type { GitHubConnector } from './github';
@@ -50,34 +50,10 @@ export interface ReviewWait {
   reviews: PendingReview[];
 }
 
-/** A step of a job of a workflow run, as GitHub reported it (names untrusted: clip before showing). */
-export interface RunStepView {
-  name: string;
-  number: number;
-  status: string;
-  conclusion: string | null;
-}
-
-/** A job of a workflow run's latest attempt. */
-export interface RunJobView {
-  id: number;
-  name: string;
-  status: string;
-  conclusion: string | null;
-  /** Its page on GitHub (the job's logs). */
-  url: string | null;
-  steps: RunStepView[];
-}
+export type { RunJobDetails as RunJobView, RunStepDetails as RunStepView } from '../github/deployer';
 
 /** A workflow run with the jobs of its latest attempt, as read at `readAt`. */
-export interface RunView {
-  runId: number;
-  title: string;
-  status: string;
-  conclusion: string | null;
-  attempt: number;
-  url: string | null;
-  jobs: RunJobView[];
+export interface RunView extends WorkflowRunDetails {
   readAt: number;
 }
 
