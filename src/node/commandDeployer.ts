@@ -21,7 +21,7 @@ import { isSecretEnvName, looksLikeToken, redactSecrets } from '../core/secrets'
 import type { LocalGitRepo } from '../git/gitRepo';
 import { chooseGitHubRepo } from './githubRemote';
 import { LocalDeployHistory, LocalDeployerBase, localSlugOf, type LocalDeployEntry } from './localDeployHistory';
-import { resolveInside } from './runner';
+import { killProcessTree, resolveInside } from './runner';
 
 const WINDOWS = process.platform === 'win32';
 /** Time between SIGTERM and SIGKILL of a step that overran. */
@@ -223,16 +223,7 @@ export class CommandDeployer extends LocalDeployerBase implements Deployer {
       const err = lines('stderr');
       child.stdout?.on('data', (c: Buffer) => out.push(c));
       child.stderr?.on('data', (c: Buffer) => err.push(c));
-      const killTree = (sig: NodeJS.Signals) => {
-        const pid = child.pid;
-        if (pid === undefined) return;
-        try {
-          if (WINDOWS) spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' }).on('error', () => undefined);
-          else process.kill(-pid, sig);
-        } catch {
-          // ESRCH: already gone.
-        }
-      };
+      const killTree = (sig: NodeJS.Signals) => killProcessTree(child, sig);
       const deadline = setTimeout(() => {
         timedOut = true;
         killTree('SIGTERM');

@@ -107,6 +107,18 @@ export class CappedOutput {
   }
 }
 
+/** Signals a child started with `detached: true` (its own process group) and everything it started; taskkill /T on Windows. */
+export function killProcessTree(child: ChildProcess, sig: NodeJS.Signals): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  try {
+    if (WINDOWS) spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' }).on('error', () => undefined);
+    else process.kill(-pid, sig);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
 /**
  * Runs an argv (never through a shell: `;`, `|`, backticks and `$()` are plain arguments) in a
  * folder inside the repository, with a scrubbed environment. The process leads its own process
@@ -148,16 +160,7 @@ export async function runProcess(argv: readonly string[], options: ProcessOption
     let drainTimer: NodeJS.Timeout | undefined;
     let finished = false;
 
-    const killTree = (sig: NodeJS.Signals) => {
-      const pid = child.pid;
-      if (pid === undefined) return;
-      try {
-        if (WINDOWS) spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' }).on('error', () => undefined);
-        else process.kill(-pid, sig);
-      } catch {
-        // ESRCH: the group is already gone.
-      }
-    };
+    const killTree = (sig: NodeJS.Signals) => killProcessTree(child, sig);
     const stop = (why: 'timeout' | 'cancel') => {
       if (exit !== null || finished) return;
       if (why === 'timeout') timedOut = true;
