@@ -5,7 +5,7 @@
 // the settings and the authentication providers as it found them (the GitHub suite runs after it).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -16,7 +16,7 @@ import { FileDeployJournalStore } from '../../../src/node/deployJournal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { reportUnfinishedDeploys } from '../../../src/vscode/commands/deploy';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, labelOf, registerGitHubAccount, treeRows, until, workspaceRoot } from './helpers';
+import { api, labelOf, registerGitHubAccount, snapshotFiles, treeRows, until, workspaceRoot } from './helpers';
 
 const TOKEN = 'ghp_RmDeployTest0123456789ABCDEFGHIJKLMNO';
 
@@ -35,12 +35,12 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
   const seeded = new Set<number>();
   // Each finished deploy and rollback is recorded in the repository's decision log: restored after.
   const LOG = 'docs/RELEASE-DECISIONS.md';
-  let originalLog: string | null | undefined;
+  let files: ReturnType<typeof snapshotFiles> | undefined;
 
   before(async () => {
     a = await api();
     root = workspaceRoot();
-    originalLog = existsSync(join(root, LOG)) ? readFileSync(join(root, LOG), 'utf8') : null;
+    files = snapshotFiles(root, [LOG]);
     head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
     v020 = execFileSync('git', ['rev-parse', 'v0.2.0^{commit}'], { cwd: root, encoding: 'utf8' }).trim();
     remote = mkdtempSync(join(tmpdir(), 'rm-deploy-remote-'));
@@ -68,8 +68,7 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
 
   after(async () => {
     if (cd) clearInterval(cd);
-    if (originalLog === null) rmSync(join(root, LOG), { force: true });
-    else if (originalLog !== undefined) writeFileSync(join(root, LOG), originalLog);
+    files?.restore();
     await vscode.workspace.getConfiguration('releaseManager').update('github.apiUrl', undefined, vscode.ConfigurationTarget.Global);
     registration?.dispose();
     await server?.close();

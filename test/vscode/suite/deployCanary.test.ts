@@ -6,7 +6,7 @@
 // editor, and the decision log written by each finished operation. Leaves the workspace (config, decision
 // log, journals), the settings and the authentication providers as it found them.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -14,8 +14,8 @@ import * as vscode from 'vscode';
 import type { DeployJournal } from '../../../src/core/deploy/journal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { deployCommand } from '../../../src/vscode/commands/deploy';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, githubCopy, labelOf, registerGitHubAccount, treeRows, until, workspaceRoot } from './helpers';
+import type { FakeGitHub } from '../../helpers/fakeGitHub';
+import { api, githubDeployFixture, labelOf, treeRows, until, workspaceRoot, type GitHubDeployFixture } from './helpers';
 
 const TOKEN = 'ghp_RmCanaryTest0123456789ABCDEFGHIJKLMNO';
 const CONFIG = '.release-manager.json';
@@ -62,12 +62,10 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
   let health: Server;
   let errorRate = 0;
   let probes = 0;
-  let copy: ReturnType<typeof githubCopy>;
-  let registration: vscode.Disposable;
+  let fixture: GitHubDeployFixture | undefined;
   let a: ReleaseManagerApi;
   let root: string;
   let originalConfig: string;
-  let originalLog: string | null;
 
   const provider = { kind: 'workflow', workflow: 'deploy.yml', inputs: { environment: '{environment}', version: '{version}', step: '{step}', weight: '{weight}' }, correlationInput: 'correlation_id' };
   const writeConfig = async (firstPauseMs: number) => {
@@ -108,49 +106,27 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
     a = await api();
     root = workspaceRoot();
     originalConfig = readFileSync(join(root, CONFIG), 'utf8');
-    originalLog = existsSync(join(root, LOG)) ? readFileSync(join(root, LOG), 'utf8') : null;
-    // GitHub's copy of the repository: the workspace's history plus the deploy workflow and five releases.
-    copy = githubCopy(root, { '.github/workflows/deploy.yml': WORKFLOW }, ['0.3.0', '0.3.1', '0.3.2', '0.3.3', '0.3.4']);
-
     health = createServer((req, res) => {
       probes++;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errorRate }));
     });
     await new Promise<void>((r) => health.listen(0, '127.0.0.1', r));
-
-    server = await startFakeGitHub({ token: TOKEN });
-    server.addRepo('acme', 'demo', { gitDir: copy.remote });
+    // GitHub's copy of the repository: the workspace's history plus the deploy workflow and five releases.
+    fixture = await githubDeployFixture(a, root, { token: TOKEN, label: 'canary test', files: { '.github/workflows/deploy.yml': WORKFLOW }, releases: ['0.3.0', '0.3.1', '0.3.2', '0.3.3', '0.3.4'] });
+    server = fixture.server;
     server.addEnvironment('acme', 'demo', { name: 'staging' });
     server.addEnvironment('acme', 'demo', { name: 'production', reviewers: [{ type: 'User', login: 'octocat' }] });
     server.scriptRuns('acme', 'demo', 'deploy.yml', [
       { after: 200, status: 'in_progress' },
       { after: 1200, status: 'completed', conclusion: 'success' },
     ]);
-    registration = registerGitHubAccount(TOKEN, 'canary test');
-    const settings = vscode.workspace.getConfiguration('releaseManager');
-    await settings.update('github.apiUrl', server.url, vscode.ConfigurationTarget.Global);
-    await settings.update('deploy.pollIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
     await writeConfig(0);
   });
 
   after(async () => {
-    const settings = vscode.workspace.getConfiguration('releaseManager');
-    await settings.update('github.apiUrl', undefined, vscode.ConfigurationTarget.Global);
-    await settings.update('deploy.pollIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
-    registration?.dispose();
-    await server?.close();
+    await fixture?.dispose();
     await new Promise((r) => health?.close(r));
-    if (originalConfig !== undefined) writeFileSync(join(root, CONFIG), originalConfig);
-    if (originalLog === null) rmSync(join(root, LOG), { force: true });
-    else if (originalLog !== undefined) writeFileSync(join(root, LOG), originalLog);
-    copy?.dispose();
-    rmSync(join(root, '.git', 'release-manager', 'journal'), { recursive: true, force: true });
-    a?.deployView.invalidate();
-    await until('the original config is back', async () => {
-      await a.settled();
-      return a.model.find(root)?.config?.deploy === undefined;
-    });
   });
 
   afterEach(() => server.assertValid());

@@ -6,19 +6,18 @@
 // Re-run Failed Jobs, which reaches GitHub as a new attempt and leaves the deploy as it ended. Leaves the
 // workspace (config, decision log, journals), the settings and the authentication providers as it found them.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { correlationId, deployJournalKey, type DeployJournal } from '../../../src/core/deploy/journal';
 import { FileDeployJournalStore } from '../../../src/node/deployJournal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import type { Node } from '../../../src/vscode/views/releaseTree';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, githubCopy, labelOf, registerGitHubAccount, until, workspaceRoot } from './helpers';
+import type { FakeGitHub } from '../../helpers/fakeGitHub';
+import { api, githubDeployFixture, labelOf, until, workspaceRoot, type GitHubDeployFixture } from './helpers';
 
 const TOKEN = 'ghp_RmRunTest0123456789ABCDEFGHIJKLMNOPQR';
 const CONFIG = '.release-manager.json';
-const LOG = 'docs/RELEASE-DECISIONS.md';
 
 const WORKFLOW = `name: Deploy
 run-name: Deploy \${{ inputs.environment }} \${{ inputs.version }} (\${{ inputs.correlation_id }})
@@ -54,13 +53,10 @@ type JobNode = Extract<Node, { kind: 'deployRunJob' }>;
 
 describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run failed jobs)', function () {
   this.timeout(180_000);
+  let fixture: GitHubDeployFixture | undefined;
   let server: FakeGitHub;
-  let copy: ReturnType<typeof githubCopy>;
-  let registration: vscode.Disposable;
   let a: ReleaseManagerApi;
   let root: string;
-  let originalConfig: string;
-  let originalLog: string | null;
 
   const deploy = (ref: string) => vscode.commands.executeCommand('releaseManager.deploy', { root, environment: 'staging', ref, confirm: false }) as Thenable<DeployJournal | undefined>;
   const jobReads = () => server.requests.filter((r) => r.method === 'GET' && /\/actions\/runs\/\d+\/jobs$/.test(r.path)).length;
@@ -98,18 +94,10 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
   before(async () => {
     a = await api();
     root = workspaceRoot();
-    originalConfig = readFileSync(join(root, CONFIG), 'utf8');
-    originalLog = existsSync(join(root, LOG)) ? readFileSync(join(root, LOG), 'utf8') : null;
-    copy = githubCopy(root, { '.github/workflows/deploy.yml': WORKFLOW }, ['0.4.0', '0.4.1']);
-
-    server = await startFakeGitHub({ token: TOKEN });
-    server.addRepo('acme', 'demo', { gitDir: copy.remote });
+    fixture = await githubDeployFixture(a, root, { token: TOKEN, label: 'run test', files: { '.github/workflows/deploy.yml': WORKFLOW }, releases: ['0.4.0', '0.4.1'] });
+    server = fixture.server;
     server.addEnvironment('acme', 'demo', { name: 'staging' });
-    registration = registerGitHubAccount(TOKEN, 'run test');
-    const settings = vscode.workspace.getConfiguration('releaseManager');
-    await settings.update('github.apiUrl', server.url, vscode.ConfigurationTarget.Global);
-    await settings.update('deploy.pollIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
-    const base = JSON.parse(originalConfig) as Record<string, unknown>;
+    const base = JSON.parse(readFileSync(join(root, CONFIG), 'utf8')) as Record<string, unknown>;
     const provider = { kind: 'workflow', workflow: 'deploy.yml', inputs: { environment: '{environment}', version: '{version}' }, correlationInput: 'correlation_id' };
     writeFileSync(join(root, CONFIG), JSON.stringify({ ...base, deploy: { environments: [{ name: 'staging', provider, protection: { gates: [] } }] } }, null, 2) + '\n');
     await until('the extension reads the deploy config', async () => {
@@ -120,21 +108,7 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
   });
 
   after(async () => {
-    const settings = vscode.workspace.getConfiguration('releaseManager');
-    await settings.update('github.apiUrl', undefined, vscode.ConfigurationTarget.Global);
-    await settings.update('deploy.pollIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
-    registration?.dispose();
-    await server?.close();
-    if (originalConfig !== undefined) writeFileSync(join(root, CONFIG), originalConfig);
-    if (originalLog === null) rmSync(join(root, LOG), { force: true });
-    else if (originalLog !== undefined) writeFileSync(join(root, LOG), originalLog);
-    copy?.dispose();
-    rmSync(join(root, '.git', 'release-manager', 'journal'), { recursive: true, force: true });
-    a?.deployView.invalidate();
-    await until('the original config is back', async () => {
-      await a.settled();
-      return a.model.find(root)?.config?.deploy === undefined;
-    });
+    await fixture?.dispose();
   });
 
   afterEach(() => server.assertValid());

@@ -4,17 +4,14 @@
 // is sent, and the run that was started is followed to its end. Leaves the settings, the authentication
 // providers and the journals as it found them.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeployJournal } from '../../../src/core/deploy/journal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { deployCommand } from '../../../src/vscode/commands/deploy';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, githubCopy, registerGitHubAccount, workspaceRoot } from './helpers';
+import type { FakeGitHub } from '../../helpers/fakeGitHub';
+import { api, githubDeployFixture, workspaceRoot, type GitHubDeployFixture } from './helpers';
 
 const TOKEN = 'ghp_RmWorkflowTest0123456789ABCDEFGHIJKL';
-const LOG = 'docs/RELEASE-DECISIONS.md';
 
 const WORKFLOW = `name: Ship it
 run-name: Ship \${{ inputs.version }} to \${{ inputs.target }} (\${{ inputs.correlation_id }})
@@ -50,39 +47,22 @@ jobs:
 describe('Deploy through a workflow of the repository (no deploy config)', function () {
   this.timeout(120_000);
   let server: FakeGitHub;
-  let copy: ReturnType<typeof githubCopy>;
-  let registration: vscode.Disposable;
+  let fixture: GitHubDeployFixture | undefined;
   let a: ReleaseManagerApi;
   let root: string;
-  let originalLog: string | null | undefined;
 
   before(async () => {
     a = await api();
     root = workspaceRoot();
     assert.equal(a.model.find(root)?.config?.deploy, undefined, 'the demo repository has no deploy config');
-    originalLog = existsSync(join(root, LOG)) ? readFileSync(join(root, LOG), 'utf8') : null;
-    copy = githubCopy(root, { '.github/workflows/ship.yml': WORKFLOW }, ['0.4.0']);
-    server = await startFakeGitHub({ token: TOKEN });
-    server.addRepo('acme', 'demo', { gitDir: copy.remote });
+    fixture = await githubDeployFixture(a, root, { token: TOKEN, label: 'workflow test', files: { '.github/workflows/ship.yml': WORKFLOW }, releases: ['0.4.0'] });
+    server = fixture.server;
     server.addEnvironment('acme', 'demo', { name: 'qa' });
     server.scriptRuns('acme', 'demo', 'ship.yml', [{ after: 300, status: 'completed', conclusion: 'success' }]);
-    registration = registerGitHubAccount(TOKEN, 'workflow test');
-    const settings = vscode.workspace.getConfiguration('releaseManager');
-    await settings.update('github.apiUrl', server.url, vscode.ConfigurationTarget.Global);
-    await settings.update('deploy.pollIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
-    const settings = vscode.workspace.getConfiguration('releaseManager');
-    await settings.update('github.apiUrl', undefined, vscode.ConfigurationTarget.Global);
-    await settings.update('deploy.pollIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
-    registration?.dispose();
-    await server?.close();
-    if (originalLog === null) rmSync(join(root, LOG), { force: true });
-    else if (originalLog !== undefined) writeFileSync(join(root, LOG), originalLog);
-    copy?.dispose();
-    rmSync(join(root, '.git', 'release-manager', 'journal'), { recursive: true, force: true });
-    a?.deployView.invalidate();
+    await fixture?.dispose();
   });
 
   afterEach(() => server.assertValid());

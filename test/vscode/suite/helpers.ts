@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import type { Node } from '../../../src/vscode/views/releaseTree';
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
 
 /** The extension's id (publisher.name). */
 export const EXTENSION_ID = 'release-manager.release-manager';
@@ -106,4 +107,60 @@ export function githubCopy(root: string, files: Record<string, string>, releases
   g('push', '-q', 'origin', 'HEAD:main', '--tags');
   rmSync(work, { recursive: true, force: true });
   return { remote, sha, dispose: () => rmSync(remote, { recursive: true, force: true }) };
+}
+
+/** Remembers workspace files as they are (or that they are absent); restore() puts each back exactly. */
+export function snapshotFiles(root: string, paths: string[]): { restore(): void } {
+  const saved = paths.map((p) => ({ path: join(root, p), text: existsSync(join(root, p)) ? readFileSync(join(root, p), 'utf8') : null }));
+  return {
+    restore: () => {
+      for (const f of saved) {
+        if (f.text === null) rmSync(f.path, { force: true });
+        else writeFileSync(f.path, f.text);
+      }
+    },
+  };
+}
+
+/** What a deploy suite sets up against the local GitHub server; dispose() in after(). */
+export interface GitHubDeployFixture {
+  server: FakeGitHub;
+  copy: ReturnType<typeof githubCopy>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The setting of the deploy suites: the workspace's config and decision log kept to be put back, GitHub's
+ * copy of the repository (`files` committed, then `releases` tagged) served by the local GitHub server as
+ * acme/demo, a signed-in account, the extension pointed at the server and polling runs every second.
+ * dispose() undoes all of it, drops the deploy journals (in the git directory, never committed) and waits
+ * until the extension reads the original config again, so later suites start clean.
+ */
+export async function githubDeployFixture(a: ReleaseManagerApi, root: string, options: { token: string; label: string; files: Record<string, string>; releases: string[] }): Promise<GitHubDeployFixture> {
+  const files = snapshotFiles(root, ['.release-manager.json', 'docs/RELEASE-DECISIONS.md']);
+  const copy = githubCopy(root, options.files, options.releases);
+  const server = await startFakeGitHub({ token: options.token });
+  server.addRepo('acme', 'demo', { gitDir: copy.remote });
+  const registration = registerGitHubAccount(options.token, options.label);
+  const settings = vscode.workspace.getConfiguration('releaseManager');
+  await settings.update('github.apiUrl', server.url, vscode.ConfigurationTarget.Global);
+  await settings.update('deploy.pollIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
+  return {
+    server,
+    copy,
+    dispose: async () => {
+      await settings.update('github.apiUrl', undefined, vscode.ConfigurationTarget.Global);
+      await settings.update('deploy.pollIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
+      registration.dispose();
+      await server.close();
+      files.restore();
+      copy.dispose();
+      rmSync(join(root, '.git', 'release-manager', 'journal'), { recursive: true, force: true });
+      a.deployView.invalidate();
+      await until('the original config is back', async () => {
+        await a.settled();
+        return a.model.find(root)?.config?.deploy === undefined;
+      });
+    },
+  };
 }

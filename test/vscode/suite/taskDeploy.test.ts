@@ -16,7 +16,7 @@ import { environmentSchema, type EnvironmentConfig } from '../../../src/core/dep
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { LocalDeployHistory } from '../../../src/node/localDeployHistory';
 import { TaskDeployer } from '../../../src/vscode/taskDeployer';
-import { api, git, labelOf, treeRows, until as poll, workspaceRoot } from './helpers';
+import { api, git, labelOf, snapshotFiles, treeRows, until as poll, workspaceRoot } from './helpers';
 
 const SCRIPT = `
 const fs = require('node:fs');
@@ -136,9 +136,8 @@ describe('Deploy with a VS Code task (TaskDeployer in the extension host)', func
   it('deploys command and task environments from the editor (Release: Deploy…) without GitHub, and records both in the local history', async () => {
     const a = await api();
     const CONFIG = join(root, '.release-manager.json');
-    const LOG = join(root, 'docs', 'RELEASE-DECISIONS.md');
     const original = readFileSync(CONFIG, 'utf8');
-    const originalLog = existsSync(LOG) ? readFileSync(LOG, 'utf8') : null;
+    const files = snapshotFiles(root, ['.release-manager.json', 'docs/RELEASE-DECISIONS.md']);
     const calls = join(dir, 'calls.txt');
     writeFileSync(join(dir, 'cmd.js'), `require('node:fs').appendFileSync(${JSON.stringify(calls)}, process.argv.slice(2).join(' ') + '\\n'); console.log('applied');`);
     try {
@@ -172,9 +171,7 @@ describe('Deploy with a VS Code task (TaskDeployer in the extension host)', func
         return ['local-cmd', 'local-task'].every((n) => rows.some((r) => labelOf(r.item) === n && /^0\.2\.0 · success · /.test(String(r.item.description))));
       });
     } finally {
-      writeFileSync(CONFIG, original);
-      if (originalLog === null) rmSync(LOG, { force: true });
-      else writeFileSync(LOG, originalLog);
+      files.restore();
       rmSync(join(repo.gitCommonDir, 'release-manager', 'journal'), { recursive: true, force: true });
       for (let i = 0; i < 100 && a.model.find(root)?.config?.deploy !== undefined; i++) {
         await new Promise((r) => setTimeout(r, 150));
