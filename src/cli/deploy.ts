@@ -138,6 +138,7 @@ async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDe
         }
       : {}),
     now: deps.now ?? (() => new Date()),
+    onWarning: (m) => io.err(`warning: ${m}\n`),
     sleep: deps.sleep ?? sleep,
     probe: deps.probe ?? new FetchHealthProbe(),
     ...(io.signal ? { signal: io.signal } : {}),

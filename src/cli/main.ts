@@ -53,8 +53,8 @@ Options:
   --notes-file FILE     Release notes to publish (default: the drafted notes)                                 [publish]
   --draft               Leave the GitHub release as a draft                                                   [publish]
   --bump                Write the version into the version files, commit and push first                       [publish]
-  --yes                 Do not ask for confirmation (required without a terminal)                            [publish]
-  --remote NAME         Git remote naming the GitHub repository, when several do                     [publish, gates]
+  --yes                 Do not ask for confirmation (required without a terminal)          [publish, deploy, rollback]
+  --remote NAME         Git remote naming the GitHub repository, when several do   [publish, gates, deploy, rollback]
   --env ENV             Environment of the deploy config (or a GitHub environment)        [deploy, rollback, status]
   --ref REF             What to deploy (default: the release tag at HEAD)                                    [deploy]
   --strategy NAME       canary, blue-green or rolling (default: the environment's)                          [deploy]
@@ -68,6 +68,12 @@ Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or co
 
 const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status']);
 const DEPLOY_COMMANDS = new Set(['deploy', 'rollback', 'status']);
+/** The options each deploy command takes: any other is refused, never silently ignored (a rollback --ref would not choose the target). */
+const DEPLOY_FLAGS: Record<string, readonly string[]> = {
+  deploy: ['repo', 'env', 'ref', 'strategy', 'hotfix', 'yes', 'remote', 'allow-commands', 'help'],
+  rollback: ['repo', 'env', 'yes', 'remote', 'allow-commands', 'help'],
+  status: ['repo', 'env', 'help'],
+};
 
 const OPTIONS = {
   repo: { type: 'string' },
@@ -124,6 +130,17 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [command, ...extra] = positionals;
   if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
+  if (DEPLOY_COMMANDS.has(command!)) {
+    const allowed = DEPLOY_FLAGS[command!]!;
+    const stray = (Object.keys(values) as Array<keyof typeof values>).find((k) => values[k] !== undefined && !allowed.includes(k));
+    if (stray !== undefined) {
+      const fix =
+        command === 'rollback' && stray === 'ref'
+          ? 'A rollback goes back to the last successful deployment of the environment; to deploy a given release, run release-manager deploy --env ENV --ref REF.'
+          : `${command} takes ${allowed.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`;
+      throw new UsageError(`--${stray} does not apply to ${command}.`, fix);
+    }
+  }
   const publishOnly = (['tag', 'notes-file', 'draft', 'bump', 'yes'] as const).filter((k) => values[k] !== undefined && !(k === 'yes' && (command === 'deploy' || command === 'rollback')));
   const deployOnly = (['env', 'ref', 'strategy', 'hotfix'] as const).filter((k) => values[k] !== undefined);
   if (!DEPLOY_COMMANDS.has(command!) && deployOnly.length > 0) {

@@ -7,7 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, GitHubError, UsageError } from '../core/errors';
 import type { DispatchRequest, DispatchResult, Deployer, FindResult, PendingReview, RunHandle, RunObservation, WorkflowSource } from '../core/deploy/ports';
-import type { DeploymentRecord, DeploymentState } from '../core/deploy/rollback';
+import { deploymentOutcome, type DeploymentRecord, type DeploymentState } from '../core/deploy/rollback';
 import { githubEnvironment, isProduction, type EnvironmentConfig } from '../core/deploy/schema';
 import { correlationInputOf, findCorrelatedRun, parseWorkflowDispatch, prepareWorkflowDispatch, problemLines, type WorkflowDispatch } from '../core/deploy/workflowInputs';
 import type { PlanStep } from '../core/deploy/plan';
@@ -60,6 +60,11 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
       reject(new Error('cancelled'));
     }, { once: true });
   });
+
+/** The `workflow_id` GitHub takes: the numeric id or the file name (the config may give `.github/workflows/deploy.yml`, which GitHub answers with 404). */
+export function workflowId(workflow: string | number): string | number {
+  return typeof workflow === 'string' ? workflow.replace(/^\.github\/workflows\//, '') : workflow;
+}
 
 /** Reads `.github/workflows/<file>` at a ref through the contents API and parses it as YAML (1.2: `on` stays a key). */
 export class GitHubWorkflowSource implements WorkflowSource {
@@ -206,6 +211,13 @@ export class GitHubDeployer implements Deployer {
     );
   }
 
+  async markFailed(request: { environment: EnvironmentConfig; sha: string; since: string; description: string }, signal?: AbortSignal): Promise<number> {
+    const from = Date.parse(request.since);
+    const mine = (await this.listDeployments(githubEnvironment(request.environment), signal)).filter((d) => d.sha === request.sha && Date.parse(d.createdAt) >= from && deploymentOutcome(d) !== 'failed');
+    for (const d of mine) await this.postStatus(d.id, 'failure', request.description, signal);
+    return mine.length;
+  }
+
   private async deploymentStatuses(id: number, signal?: AbortSignal): Promise<DeploymentRecord['statuses']> {
     const res = await call(`reading the statuses of deployment ${id} in ${this.slug}`, signal, () => this.octokit.rest.repos.listDeploymentStatuses({ ...this.base, deployment_id: id, per_page: 100, request: { signal } }));
     return res.data
@@ -276,7 +288,7 @@ export class GitHubDeployer implements Deployer {
     const send = async (details: boolean) =>
       (await this.octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
         ...this.base,
-        workflow_id: p.workflow,
+        workflow_id: workflowId(p.workflow),
         ref,
         inputs: prepared.inputs,
         ...(details ? { return_run_details: true } : {}),
@@ -320,7 +332,7 @@ export class GitHubDeployer implements Deployer {
   private async findRun(workflow: string | number, correlationId: string, since: number, signal?: AbortSignal): Promise<FindResult> {
     const created = `>=${new Date(since - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
     const res = await call(`listing the runs of ${workflow} in ${this.slug}`, signal, () =>
-      this.octokit.rest.actions.listWorkflowRuns({ ...this.base, workflow_id: workflow, event: 'workflow_dispatch', created, per_page: 100, request: { signal } }),
+      this.octokit.rest.actions.listWorkflowRuns({ ...this.base, workflow_id: workflowId(workflow), event: 'workflow_dispatch', created, per_page: 100, request: { signal } }),
     );
     const runs = res.data.workflow_runs.map((r) => ({ id: r.id, title: r.display_title ?? '', event: r.event, createdAt: Date.parse(r.created_at), url: r.html_url }));
     const hit = findCorrelatedRun(runs, correlationId, since);

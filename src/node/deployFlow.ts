@@ -6,7 +6,7 @@
 import type { NotesConfig } from '../core/config';
 import { judgeSample } from '../core/deploy/health';
 import type { DeployJournal, StartRequest } from '../core/deploy/journal';
-import { startOperation } from '../core/deploy/journal';
+import { failureToReport, operationSucceeded, startOperation } from '../core/deploy/journal';
 import type { DeployPlan, DeployRelease, StrategyName } from '../core/deploy/plan';
 import type { Deployer, DeployJournalStore, HealthProbe, PendingReview, RunHandle } from '../core/deploy/ports';
 import { activeFreeze, canPromote, hotfixOf, type GatesState, type PreviousEnvironmentState, type PromotionBlocker, type PromotionDecision } from '../core/deploy/promotion';
@@ -99,6 +99,8 @@ export interface DriveHooks {
   resumeOnce?: boolean;
   /** Where to append the decision-log entry of an operation that finishes in this drive (success, abort, failure); none when absent. */
   decisionLog?: DecisionLogTarget;
+  /** Told what went wrong around a finished operation without changing its result (e.g. its failure could not be marked on the provider). */
+  onWarning?: (message: string) => void;
 }
 
 /** The decision log an operation's entry goes to, and who is recorded as running it. */
@@ -141,7 +143,7 @@ export type DriveOutcome =
   /** The machine asks a person something this front end cannot answer by itself. */
   | { kind: 'ask'; journal: DeployJournal; stop: RunStop };
 
-const okState = (j: DeployJournal) => j.state === 'healthy' || j.state === 'rolled-back';
+const okState = operationSucceeded;
 
 /** Starts (or attaches to) the operation of `plan` and drives it to its end or a question. */
 export async function driveOperation(c: FlowTarget, plan: DeployPlan, hooks: DriveHooks): Promise<DriveOutcome> {
@@ -178,11 +180,12 @@ export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store'
     ...(hooks.onReview ? { onReview: hooks.onReview } : {}),
     ...(hooks.pollMs !== undefined ? { pollMs: hooks.pollMs } : {}),
   };
-  // An operation that had already finished before this drive is not recorded again.
-  const wasFinished = hooks.decisionLog ? ((await c.store.read(c.key))?.finishedAt ?? null) !== null : true;
+  // An operation that had already finished before this drive is not recorded (or marked) again.
+  const wasFinished = ((await c.store.read(c.key))?.finishedAt ?? null) !== null;
   for (let asked = 0; asked < 3; asked++) {
     const stop = await runOperation(c.key, runDeps);
     if (stop.action.kind === 'done') {
+      if (!wasFinished) await markFailedDeployments(c.deployer, stop.journal, hooks);
       if (!wasFinished && hooks.decisionLog) await recordFinished(hooks.decisionLog, stop.journal);
       return { kind: 'done', journal: stop.journal, ok: okState(stop.journal) };
     }
@@ -199,6 +202,21 @@ export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store'
 }
 
 /** Appends the decision-log entry of a finished operation; a failure to write is reported, never thrown. */
+/**
+ * Marks on the provider what the finished operation showed to be bad (`failureToReport`): the
+ * release of a failed, aborted or rolled-back deploy, the deployment a rollback replaced. A fault is
+ * a warning: the operation's result stands.
+ */
+async function markFailedDeployments(deployer: Deployer, journal: DeployJournal, hooks: Pick<DriveHooks, 'onWarning' | 'signal'>): Promise<void> {
+  const failure = failureToReport(journal);
+  if (failure === null || !deployer.markFailed) return;
+  try {
+    await deployer.markFailed({ environment: journal.env, ...failure }, hooks.signal);
+  } catch (e) {
+    hooks.onWarning?.(`the deployments of ${failure.sha.slice(0, 12)} in ${journal.plan.environment} could not be marked failed (${e instanceof Error ? e.message : String(e)}); a rollback or promotion may still take them for good ones.`);
+  }
+}
+
 async function recordFinished(target: DecisionLogTarget, journal: DeployJournal): Promise<void> {
   try {
     const written = await appendInside(target.root, target.file, renderDeployRecord(journal, await target.who()), DECISION_LOG_HEADER);

@@ -10,8 +10,8 @@ import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { DeployOperation } from '../core/deploy/plan';
-import type { DeploymentRecord, DeploymentState } from '../core/deploy/rollback';
-import { environmentNameSchema } from '../core/deploy/schema';
+import { deploymentOutcome, type DeploymentRecord, type DeploymentState } from '../core/deploy/rollback';
+import { environmentNameSchema, type EnvironmentConfig } from '../core/deploy/schema';
 import { UsageError } from '../core/errors';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { readTextOrNull, withLockFile, writeFileAtomic } from './atomicFile';
@@ -96,6 +96,20 @@ export class LocalDeployHistory {
     );
   }
 
+  /** Appends a failure status to the deployments of `sha` created at or after `since` that did not fail already; returns how many. */
+  async markFailed(environment: string, sha: string, since: string, description: string): Promise<number> {
+    let marked = 0;
+    const from = Date.parse(since);
+    await this.update(environment, (entries) =>
+      entries.map((e) => {
+        if (e.sha !== sha || Date.parse(e.createdAt) < from || deploymentOutcome(e) === 'failed') return e;
+        marked++;
+        return { ...e, statuses: [{ state: 'failure' as const, createdAt: this.now().toISOString(), description: description.slice(0, 300) }, ...e.statuses] };
+      }),
+    );
+    return marked;
+  }
+
   private async update(environment: string, change: (entries: LocalDeployEntry[]) => LocalDeployEntry[]): Promise<void> {
     const target = this.file(environment);
     await mkdir(this.dir, { recursive: true });
@@ -154,6 +168,10 @@ export abstract class LocalDeployerBase {
 
   async listDeployments(environment: string): Promise<DeploymentRecord[]> {
     return this.history.list(environment);
+  }
+
+  async markFailed(request: { environment: EnvironmentConfig; sha: string; since: string; description: string }): Promise<number> {
+    return this.history.markFailed(request.environment.name, request.sha, request.since, request.description);
   }
 
   async resolveRef(ref: string): Promise<string | null> {

@@ -375,3 +375,31 @@ export function journalSummary(j: DeployJournal): string {
   if (j.state !== 'running') return `${op}: ${j.outcome ?? j.state}`;
   return `${op}: ${currentLabel(j)}${j.paused !== null ? ' — paused' : ''}${j.abortRequest ? ' — aborting' : ''}`;
 }
+
+/** How long before an operation's start a deployment of its commit still counts as its own (clock skew between here and the provider). */
+const OWN_DEPLOYMENT_SKEW_MS = 10 * 60_000;
+
+/** Whether the operation did what it was asked: a deploy ended healthy, a rollback rolled back. */
+export function operationSucceeded(j: DeployJournal): boolean {
+  return j.plan.operation === 'rollback' ? j.state === 'rolled-back' : j.state === 'healthy';
+}
+
+/**
+ * What a finished operation tells the provider about deployments that must not count as good:
+ * a deploy that ended aborted, failed or rolled back after something was sent marks its release's
+ * deployments failed; a rollback that succeeded marks the deployment it replaced failed. Null when
+ * there is nothing to mark (a healthy deploy, nothing sent, a superseded operation).
+ */
+export function failureToReport(j: DeployJournal): { sha: string; since: string; description: string } | null {
+  if (j.state === 'running' || j.state === 'superseded') return null;
+  if (j.plan.operation === 'rollback') {
+    const r = j.plan.replaces;
+    if (j.state !== 'rolled-back' || !r || r.sha === j.plan.release.sha) return null;
+    return { sha: r.sha, since: r.since, description: `Rolled back to ${j.plan.release.version} by Release Manager` };
+  }
+  if (j.state === 'healthy') return null;
+  const sent = j.steps.some((s) => s.phase === 'main' && (s.plan.kind === 'dispatch' || s.plan.kind === 'switch') && s.state.status !== 'pending' && s.state.status !== 'skipped' && !(s.state.status === 'failed' && s.state.notSent));
+  if (!sent) return null;
+  const since = new Date(Date.parse(j.startedAt) - OWN_DEPLOYMENT_SKEW_MS).toISOString();
+  return { sha: j.plan.release.sha, since, description: `Release Manager: ${j.outcome ?? j.state}`.slice(0, 140) };
+}

@@ -73,6 +73,8 @@ export interface DeployPlan {
   warnings: string[];
   /** Workflow inputs the person gave for this operation (sent with every dispatch of it, its abort and automatic rollback included). */
   inputs?: Record<string, string>;
+  /** A rollback: the deployment it replaces (marked failed on the provider once the rollback succeeded, so it is never a rollback target or a promotion source again). */
+  replaces?: { sha: string; version: string | null; since: string };
 }
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -167,11 +169,20 @@ export function rollingWeights(batches: number | undefined, batchPercent: number
  * Plans a rollback to an earlier release: one direct deployment of it, no pre-release gates and no
  * progressive steps (the target ran in this environment before), so it finishes in minutes.
  */
-export function planRollback(env: EnvironmentConfig, target: DeployRelease, options: { inputs?: Readonly<Record<string, string>> } = {}): DeployPlan {
+export function planRollback(env: EnvironmentConfig, target: DeployRelease, options: { inputs?: Readonly<Record<string, string>>; replaces?: DeployPlan['replaces'] } = {}): DeployPlan {
   checkRelease(target);
   const steps: PlanStep[] = [];
   new StepMaker(env, target, 'rollback', steps, options.inputs).dispatch({ strategy: 'direct', step: 1, weight: 100, label: `Roll back to ${target.version}` });
-  return { environment: env.name, operation: 'rollback', strategy: 'direct', release: target, steps, warnings: [], ...(options.inputs && Object.keys(options.inputs).length > 0 ? { inputs: { ...options.inputs } } : {}) };
+  return {
+    environment: env.name,
+    operation: 'rollback',
+    strategy: 'direct',
+    release: target,
+    steps,
+    warnings: [],
+    ...(options.inputs && Object.keys(options.inputs).length > 0 ? { inputs: { ...options.inputs } } : {}),
+    ...(options.replaces ? { replaces: { ...options.replaces } } : {}),
+  };
 }
 
 /**

@@ -118,6 +118,13 @@ export interface Deployer {
   resolveRef(ref: string, signal?: AbortSignal): Promise<string | null>;
   /** Whether the commit exists in the repository. */
   commitExists(sha: string, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Marks the deployments of `sha` in the environment created at or after `since` (ISO-8601) as failed
+   * (a `failure` status with `description`), so a release that failed its health checks, was aborted
+   * or was rolled back is never taken for a good one (rollback target, promotion source). Returns how
+   * many it marked; deployments already failed are left alone.
+   */
+  markFailed?(request: { environment: EnvironmentConfig; sha: string; since: string; description: string }, signal?: AbortSignal): Promise<number>;
   /** Workflow provider: the dispatch trigger of the environment's workflow at `ref` (its declared inputs); null when the file does not exist there. */
   readDispatch?(environment: EnvironmentConfig, ref: string, signal?: AbortSignal): Promise<{ file: string; dispatch: WorkflowDispatch | null } | null>;
 }

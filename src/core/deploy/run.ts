@@ -211,6 +211,7 @@ export async function prepareRollback(env: EnvironmentConfig, deployer: Deployer
   if (found.kind === 'none') return { ok: false, reason: found.reason, fix: 'Deploy a known-good version explicitly instead.' };
   const check = checkRollbackTarget(found.target, { refCommit: await deployer.resolveRef(found.target.ref, options.signal), commitExists: await deployer.commitExists(found.target.sha, options.signal) });
   if (!check.ok) return { ok: false, reason: check.reason, fix: check.fix };
-  const plan = planRollback(env, check.release, options.inputs ? { inputs: options.inputs } : {});
+  const replaces = { sha: found.current.sha, version: found.current.version, since: found.current.createdAt };
+  const plan = planRollback(env, check.release, { ...(options.inputs ? { inputs: options.inputs } : {}), replaces });
   return { ok: true, plan, current: found.current, running: found.running, confirmation: rollbackConfirmation(env.name, found.current, check.release, found.running) };
 }

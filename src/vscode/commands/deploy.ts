@@ -145,6 +145,10 @@ async function withDriveProgress(deps: DeployDepsVs, root: string, t: FlowTarget
             return (await vscode.window.showWarningMessage(question, { modal: true }, stop)) === stop;
           },
           note: (kind, j) => deps.log.info(`${kind}: ${journalSummary(j)}`),
+          onWarning: (m) => {
+            deps.log.warn(m);
+            void vscode.window.showWarningMessage(`Release Manager: ${m}`);
+          },
           onEvent: (j) => {
             if (!drivenIds.has(j.id)) deps.view.setDriven(j.id, true);
             drivenIds.add(j.id);

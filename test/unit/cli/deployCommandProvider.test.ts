@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCli, type CliIo } from '../../../src/cli/main';
@@ -81,6 +83,22 @@ describe('release-manager deploy / rollback / status with a command provider', f
     assert.equal(existsSync(join(gitCommonDir, 'release-manager')), false, 'no journal, no history');
   });
 
+  it('refuses options a deploy command does not take (never ignores them: rollback --ref would not choose the target); nothing runs', async () => {
+    for (const [argv, message, fix] of [
+      [['rollback', '--env', 'staging', '--ref', 'v1.3.0', '--allow-commands', '--yes'], /--ref does not apply to rollback/, /last successful deployment.*release-manager deploy --env ENV --ref REF/],
+      [['rollback', '--env', 'staging', '--strategy', 'canary', '--allow-commands'], /--strategy does not apply to rollback/, /rollback takes --repo, --env, --yes, --remote, --allow-commands/],
+      [['status', '--hotfix'], /--hotfix does not apply to status/, /status takes --repo, --env\.$/m],
+      [['status', '--format', 'json'], /--format does not apply to status/, /status takes/],
+      [['deploy', '--env', 'staging', '--from', 'v1.3.0', '--allow-commands'], /--from does not apply to deploy/, /deploy takes --repo, --env, --ref, --strategy, --hotfix, --yes/],
+    ] as const) {
+      const r = await cli(...argv);
+      assert.equal(r.code, 2, `${argv.join(' ')}: ${r.out}${r.err}`);
+      assert.match(r.err, message);
+      assert.match(r.err, fix);
+    }
+    assert.deepEqual(calls(), []);
+  });
+
   it('deploys with --allow-commands, streams the output to stderr prefixed with the environment, and exits 0', async () => {
     const d = await cli('deploy', '--env', 'staging', '--allow-commands');
     assert.equal(d.code, 0, d.out + d.err);
@@ -139,11 +157,60 @@ describe('release-manager deploy / rollback / status with a command provider', f
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /Roll back staging to 1\.3\.0\?/);
     assert.deepEqual(calls(), ['staging 1.3.0 deploy', 'staging 1.4.0 deploy', 'staging 1.3.0 rollback']);
-    const history = JSON.parse(readFileSync(join(gitCommonDir, 'release-manager', 'deployments', 'staging.json'), 'utf8')) as { entries: Array<{ version: string; operation: string; statuses: Array<{ state: string }> }> };
+    const history = JSON.parse(readFileSync(join(gitCommonDir, 'release-manager', 'deployments', 'staging.json'), 'utf8')) as { entries: Array<{ version: string; operation: string; statuses: Array<{ state: string; description?: string }> }> };
+    // The release rolled back is marked failed: never a rollback target or a promotion source again.
     assert.deepEqual(
       history.entries.map((e) => `${e.operation} ${e.version} ${e.statuses[0]!.state}`),
-      ['rollback 1.3.0 success', 'deploy 1.4.0 success', 'deploy 1.3.0 success'],
+      ['rollback 1.3.0 success', 'deploy 1.4.0 failure', 'deploy 1.3.0 success'],
     );
+    assert.equal(history.entries[1]!.statuses[0]!.description, 'Rolled back to 1.3.0 by Release Manager');
+    // Rolling the rollback back has nowhere to go: 1.4.0 failed, and 1.3.0 is what runs.
+    rmSync(join(gitCommonDir, 'release-manager', 'journal'), { recursive: true, force: true });
+    const again = await cli('rollback', '--env', 'staging', '--yes', '--allow-commands');
+    assert.equal(again.code, 1, again.out + again.err);
+    assert.match(again.err, /No successful deployment of staging other than 1\.3\.0/);
+    assert.deepEqual(calls(), ['staging 1.3.0 deploy', 'staging 1.4.0 deploy', 'staging 1.3.0 rollback'], 'nothing ran');
+  });
+
+  it('a deploy that fails its health check and is rolled back exits 1, and its release is marked failed: no rollback or promotion takes it for a good one', async () => {
+    let status = 200;
+    const health = createServer((_req, res) => {
+      res.writeHead(status);
+      res.end();
+    });
+    await new Promise<void>((ok) => health.listen(0, '127.0.0.1', ok));
+    try {
+      const url = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
+      const tool = [process.execPath, 'tools/deploy.js', '{environment}', '{version}', '{operation}'];
+      const check = { id: 'up', kind: 'http', url, windowMs: 1000, intervalMs: 1000, timeoutMs: 500 };
+      const config = {
+        deploy: {
+          environments: [
+            { name: 'staging', provider: { kind: 'command', argv: tool }, healthChecks: [check], protection: { gates: [], autoRollback: true } },
+            { name: 'production', provider: { kind: 'command', argv: tool }, protection: { gates: [] } },
+          ],
+        },
+      };
+      writeFileSync(join(test.dir, '.release-manager.json'), JSON.stringify(config));
+      assert.equal((await cli('deploy', '--env', 'staging', '--ref', 'v1.3.0', '--allow-commands')).code, 0);
+      status = 500;
+      const d = await cli('deploy', '--env', 'staging', '--allow-commands');
+      assert.equal(d.code, 1, 'rolled back is not deployed: ' + d.out + d.err);
+      assert.match(d.out, /aborted \(health check failed: .*\) and rolled back to 1\.3\.0/, d.err);
+      assert.deepEqual(calls(), ['staging 1.3.0 deploy', 'staging 1.4.0 deploy', 'staging 1.3.0 rollback']);
+      const history = JSON.parse(readFileSync(join(gitCommonDir, 'release-manager', 'deployments', 'staging.json'), 'utf8')) as { entries: Array<{ version: string; statuses: Array<{ state: string; description?: string }> }> };
+      assert.deepEqual(history.entries.map((e) => `${e.version} ${e.statuses.map((s) => s.state).join(',')}`), ['1.3.0 success,in_progress', '1.4.0 failure,success,in_progress', '1.3.0 success,in_progress']);
+      assert.match(history.entries[1]!.statuses[0]!.description ?? '', /^Release Manager: aborted \(health check failed/);
+      // Staging looks healthy again, but the release that failed there is not promoted.
+      status = 200;
+      const p = await cli('deploy', '--env', 'production', '--yes', '--allow-commands');
+      assert.equal(p.code, 1, p.out + p.err);
+      assert.match(p.err, /1\.4\.0 \([0-9a-f]{7}\) must be deployed to staging before production; staging last ran 1\.3\.0 \([0-9a-f]{7}\) successfully/);
+      assert.equal(calls().length, 3, 'production was not deployed');
+    } finally {
+      writeFileSync(join(test.dir, '.release-manager.json'), CONFIG);
+      await new Promise((ok) => health.close(ok));
+    }
   });
 
   it('does not let production be promoted past a staging that never ran the release', async () => {

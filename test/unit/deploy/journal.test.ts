@@ -5,7 +5,9 @@ import {
   choiceEvents,
   correlationId,
   deployJournalKey,
+  failureToReport,
   journalSummary,
+  operationSucceeded,
   nextAction,
   REPEAT_WINDOW_MS,
   sentStateOf,
@@ -249,6 +251,40 @@ describe('deploy/journal', () => {
       assert.equal(j.needsRollback, false);
       assert.match(j.outcome!, /^aborted: health check failed: .*; traffic is back on the previous version$/);
       assert.deepEqual(nextAction(j, obs()), { kind: 'done', state: 'aborted', summary: j.outcome });
+    });
+
+    it('says what a finished operation marks failed on the provider, and whether it succeeded', () => {
+      // A canary aborted after its first step went out: its release is marked, from shortly before it began.
+      let j = sendAndSucceed(started(), 0, 1000);
+      j = apply(j, 1000, { type: 'step-started', index: 1 }, { type: 'step-done', index: 1, result: 'waited' }, { type: 'step-started', index: 2 }, { type: 'step-failed', index: 2, reason: 'health check failed: up' });
+      j = sendAndSucceed(j, j.steps.length - 1, 80_000);
+      assert.equal(j.state, 'aborted');
+      assert.equal(operationSucceeded(j), false);
+      const f = failureToReport(j)!;
+      assert.deepEqual([f.sha, f.since], [SHA, new Date(Date.parse(j.startedAt) - 10 * 60_000).toISOString()]);
+      assert.match(f.description, /^Release Manager: aborted: health check failed: up; traffic is back/);
+      assert.ok(f.description.length <= 140);
+      // Aborted before anything was sent: nothing to mark.
+      const early = apply(started(), 10, ...choiceEvents('abort', null, 's1'));
+      assert.equal(early.state, 'aborted');
+      assert.equal(failureToReport(early), null);
+      // A healthy deploy marks nothing and succeeded.
+      let ok = started(env({ healthChecks: [] }));
+      ok = sendAndSucceed(ok, 0, 1000);
+      assert.equal(ok.state, 'healthy');
+      assert.deepEqual([failureToReport(ok), operationSucceeded(ok)], [null, true]);
+      // A rollback that rolled back marks what it replaced; one without a record of it marks nothing.
+      const replaces = { sha: '2'.repeat(40), version: '1.5.0', since: '2026-06-01T07:00:00.000Z' };
+      let rb = startOperation(null, { ...request(env({ healthChecks: [] })), plan: planRollback(env({ healthChecks: [] }), release, { replaces }) }, new Date(T0));
+      assert.equal(rb.kind, 'start');
+      let r = (rb as Extract<typeof rb, { kind: 'start' }>).journal;
+      r = sendAndSucceed(r, 0, 1000);
+      assert.equal(r.state, 'rolled-back');
+      assert.equal(operationSucceeded(r), true);
+      assert.deepEqual(failureToReport(r), { sha: replaces.sha, since: replaces.since, description: 'Rolled back to 1.4.0 by Release Manager' });
+      rb = startOperation(null, { ...request(env({ healthChecks: [] })), plan: planRollback(env({ healthChecks: [] }), release) }, new Date(T0));
+      r = sendAndSucceed((rb as Extract<typeof rb, { kind: 'start' }>).journal, 0, 1000);
+      assert.equal(failureToReport(r), null);
     });
 
     it('lets an in-flight run finish before a person\'s abort takes effect', () => {

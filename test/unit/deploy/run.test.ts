@@ -357,7 +357,8 @@ describe('deploy/run', () => {
     if (ok.ok) {
       assert.deepEqual(ok.plan.release, OLD);
       assert.equal(ok.confirmation.title, 'Roll back production to 1.3.0?');
-      assert.deepEqual(ok.plan, planRollback(env(), OLD));
+      // The plan names the deployment it replaces: marked failed once the rollback succeeded.
+      assert.deepEqual(ok.plan, planRollback(env(), OLD, { replaces: { sha: release.sha, version: release.version, since: new Date(T0 - 1000).toISOString() } }));
     }
     w.resolveRef = async () => '9'.repeat(40);
     const moved = await prepareRollback(env(), w);

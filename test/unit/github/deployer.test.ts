@@ -197,6 +197,24 @@ describe('GitHubDeployer against the local GitHub server', function () {
       assert.equal(await d.commitExists(c1), true);
       assert.equal(await d.commitExists('e'.repeat(40)), false);
     });
+
+    it('marks the deployments of a bad release failed (only that commit, only since the operation began), so it is no rollback target', async () => {
+      const d = deployer('deployments');
+      const old13 = server.addDeployment(OWNER, REPO, { ref: 'v1.3.0', environment: 'staging', created_at: new Date(NOW - 3 * 60 * MIN).toISOString(), statuses: [{ state: 'success' }] });
+      const early14 = server.addDeployment(OWNER, REPO, { ref: 'v1.4.0', environment: 'staging', created_at: new Date(NOW - 2 * 60 * MIN).toISOString(), statuses: [{ state: 'success' }] });
+      const bad14 = server.addDeployment(OWNER, REPO, { ref: 'v1.4.0', environment: 'staging', created_at: new Date(NOW - 5 * MIN).toISOString(), statuses: [{ state: 'success' }] });
+      const prod14 = server.addDeployment(OWNER, REPO, { ref: 'v1.4.0', environment: 'production', created_at: new Date(NOW - 5 * MIN).toISOString(), statuses: [{ state: 'success' }] });
+      const marked = await d.markFailed({ environment: deploymentsEnv(), sha: c2, since: new Date(NOW - 10 * MIN).toISOString(), description: 'Release Manager: aborted: health check failed' });
+      assert.equal(marked, 1);
+      const posted = server.requests.filter((q) => q.method === 'POST' && /\/deployments\/\d+\/statuses$/.test(q.path));
+      assert.deepEqual(posted.map((q) => [q.path.split('/')[5], (q.body as { state: string }).state, (q.body as { description: string }).description]), [[String(bad14.id), 'failure', 'Release Manager: aborted: health check failed']]);
+      assert.equal(await d.markFailed({ environment: deploymentsEnv(), sha: c2, since: new Date(NOW - 10 * MIN).toISOString(), description: 'again' }), 0, 'a failed deployment is not marked twice');
+      const history = await d.listDeployments('staging');
+      const target = findRollbackTarget(history, 'staging');
+      // The newest (bad) 1.4.0 is what runs; the earlier 1.4.0 is the same commit: back to 1.3.0.
+      assert.deepEqual(target.kind === 'target' && [target.current.id, target.target.id], [bad14.id, old13.id]);
+      assert.ok(early14.id && prod14.id);
+    });
   });
 
   describe('workflow_dispatch', () => {
@@ -209,6 +227,17 @@ describe('GitHubDeployer against the local GitHub server', function () {
       assert.deepEqual(sent?.inputs, { environment: 'staging', version: '1.4.0', weight: '100', strategy: 'direct', step: '1', correlation_id: 'op-abcdef-m0' });
       assert.deepEqual((r as { handle: unknown }).handle, { provider: 'workflow', runId: sent!.runId, url: `https://github.com/${OWNER}/${REPO}/actions/runs/${sent!.runId}` });
       assert.equal(server.getRun(OWNER, REPO, sent!.runId!).head_sha, c2, 'the workflow runs at the release tag');
+    });
+
+    it('dispatches a workflow the config names by its path (.github/workflows/deploy.yml) under its file name, and finds its run', async () => {
+      const d = deployer('workflow');
+      const env = workflowEnv({}, { workflow: '.github/workflows/deploy.yml', correlationInput: 'correlation_id' });
+      const r = await d.dispatch(request(env));
+      assert.equal(r.kind, 'started', JSON.stringify(r));
+      const post = server.requests.find((q) => q.method === 'POST' && q.path.endsWith('/dispatches'))!;
+      assert.match(post.path, /\/actions\/workflows\/deploy\.yml\/dispatches$/);
+      const found = await d.find({ environment: env, step: planDeploy(env, R14).steps[0]!, correlationId: 'op-abcdef-m0', since: now - 60_000 });
+      assert.deepEqual(found.kind === 'found' && found.handle.runId, dispatches()[0]!.runId);
     });
 
     it('falls back when GHES refuses return_run_details and identifies the run by its title, never the latest run', async () => {
