@@ -14,14 +14,14 @@ import { UsageError } from '../core/errors';
 import { deployJournalKey, journalSummary, startOperation, type DeployEvent, type DeployJournal } from '../core/deploy/journal';
 import { parseStrategyName, planDeploy, planLines, type DeployPlan } from '../core/deploy/plan';
 import type { Deployer, DeployJournalStore, HealthProbe } from '../core/deploy/ports';
-import { prepareRollback } from '../core/deploy/run';
+import { answer, prepareRollback } from '../core/deploy/run';
 import { findEnvironment, needsConfirmation, providerBlockedReason, type EnvironmentConfig } from '../core/deploy/schema';
 import type { GitHubRepoRef } from '../core/remote';
 import type { LocalGitRepo } from '../git/gitRepo';
 import type * as DeployerModule from '../github/deployer';
 import { CommandDeployer, localDeploySlug } from '../node/commandDeployer';
 import { FileDeployJournalStore } from '../node/deployJournal';
-import { checkPromotion, decisionLogTarget, driveOperation, newOperationId, releaseAt, sleep } from '../node/deployFlow';
+import { checkPromotion, continueOperation, decisionLogTarget, driveOperation, newOperationId, releaseAt, sleep, type DriveHooks, type DriveOutcome } from '../node/deployFlow';
 import { FetchHealthProbe } from '../node/healthProbe';
 import { cliGitHubApi, cliGitHubRepo, cliToken, type PublishIo } from './publish';
 
@@ -126,9 +126,13 @@ async function confirm(question: string, yes: boolean, io: PublishIo): Promise<b
   return io.confirm(`${question} [y/N] `);
 }
 
-/** Starts (or attaches to) the operation and drives it to its end or a question. */
-async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: NotesConfig } | null): Promise<number> {
-  const outcome = await driveOperation(c, plan, {
+/** The choices a person can give with --answer (resume is running the command again; inspect is status). */
+export const ANSWERS = ['retry', 'abort', 'mark-sent', 'mark-done', 'mark-failed', 'wait-longer'] as const;
+export type Answer = (typeof ANSWERS)[number];
+
+/** The hooks of a CLI drive: progress on stderr, the outcome on stdout, no prompt with --yes. */
+function driveHooks(c: Context, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: NotesConfig } | null, options: { yes: boolean; operation: 'deploy' | 'rollback' }): DriveHooks {
+  return {
     ...(log
       ? {
           decisionLog: decisionLogTarget(log.repo, log.config, {
@@ -145,7 +149,12 @@ async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDe
     conflictFix: 'Run release-manager status to see it, then run the command again.',
     supersede: async (question) => {
       io.err(`${question}\n`);
-      // Stopping a running operation is always asked, even with --yes (which confirms only this one).
+      if (options.yes) {
+        // --yes never prompts: a rollback is what one runs when a deploy goes wrong, so it takes over; a deploy does not stop another operation.
+        if (options.operation === 'rollback') return true;
+        io.err(`--yes does not stop another operation for a deploy: stop it with release-manager deploy --env ${c.env.name} --answer abort, or roll back with release-manager rollback --env ${c.env.name} --yes.\n`);
+        return false;
+      }
       return io.confirm !== undefined && (await io.confirm('Stop it and go ahead? [y/N] '));
     },
     note: (kind, j) => (kind === 'superseded' ? io.err(`Superseded: ${journalSummary(j)}\n`) : io.out(`Continuing: ${journalSummary(j)}\n`)),
@@ -153,7 +162,20 @@ async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDe
       const line = progressLine(j, e);
       if (line !== null) io.err(`${line}\n`);
     },
-  });
+    onReview: (_index, _handle, reviews) => {
+      for (const r of reviews) io.err(`Waiting for a review of ${r.environment} by ${r.reviewers.join(', ') || 'its required reviewers'}${r.canApprove ? ' (you may approve it: in the editor, or on GitHub)' : ''}.\n`);
+    },
+  };
+}
+
+/** Starts (or attaches to) the operation and drives it to its end or a question. */
+async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: NotesConfig } | null, options: { yes: boolean }): Promise<number> {
+  const outcome = await driveOperation(c, plan, driveHooks(c, io, deps, log, { yes: options.yes, operation: plan.operation }));
+  return report(c, outcome, io);
+}
+
+/** Prints how a drive ended and returns the exit code; a question names the --answer that answers it. */
+function report(c: Context, outcome: DriveOutcome, io: PublishIo): number {
   switch (outcome.kind) {
     case 'declined':
       io.err('Nothing was changed.\n');
@@ -169,10 +191,46 @@ async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDe
       return 130;
     case 'ask': {
       const a = outcome.stop.action;
-      if (a.kind === 'ask') io.err(`${a.reason}\nChoices: ${a.choices.join(', ')} (in the editor's Release view).\n`);
+      if (a.kind !== 'ask') return 1;
+      const answers = a.choices.filter((x): x is Answer => (ANSWERS as readonly string[]).includes(x));
+      const command = outcome.journal.plan.operation === 'rollback' ? 'rollback' : 'deploy';
+      io.err(`${a.reason}\n`);
+      if (answers.length > 0) io.err(`Answer with: ${answers.map((x) => `release-manager ${command} --env ${c.env.name} --answer ${x}`).join('\n         or: ')}\n(or in the editor's Release view; release-manager status shows where it stands).\n`);
       return 1;
     }
   }
+}
+
+/**
+ * `deploy|rollback --env ENV --answer CHOICE`: answers the question the operation on ENV asks (a
+ * dispatch refused, a step whose outcome is unknown, a timeout), or aborts it, then drives it on.
+ */
+export async function runAnswerCommand(repo: LocalGitRepo, config: NotesConfig, flags: { env: string; answer: string; remote?: string; allowCommands?: boolean; decisionLog?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
+  const choice = flags.answer as Answer;
+  if (!(ANSWERS as readonly string[]).includes(choice)) throw new UsageError(`--answer ${JSON.stringify(flags.answer.slice(0, 40))} is not an answer.`, `Use one of: ${ANSWERS.join(', ')}.`);
+  const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
+  const journal = await c.store.read(c.key);
+  if (!journal || journal.state !== 'running') {
+    throw new UsageError(`Nothing on ${c.env.name} waits for an answer${journal ? `: ${journalSummary(journal)}` : ''}.`, `Run release-manager status --env ${c.env.name} to see what ran there.`);
+  }
+  const hooks = driveHooks(c, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: true, operation: journal.plan.operation });
+  const runDeps = { store: c.store, now: hooks.now, session: c.session, ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}) };
+  io.out(`${journalSummary(journal)}\n`);
+  if (choice === 'abort') {
+    // Claims the operation and records the abort: it takes effect once no step is in flight (traffic back, or a rollback when configured).
+    await answer(c.key, 'abort', null, runDeps);
+    return report(c, await continueOperation(c, hooks), io);
+  }
+  // Take the operation over (running the command again is the choice to resume) up to its question, then answer it.
+  const first = await continueOperation(c, hooks);
+  if (first.kind !== 'ask' || first.stop.action.kind !== 'ask') return report(c, first, io);
+  const asked = first.stop.action;
+  if (!asked.choices.includes(choice)) {
+    io.err(`${asked.reason}\n`);
+    throw new UsageError(`"${choice}" does not answer this question.`, `Answer with one of: ${asked.choices.filter((x) => (ANSWERS as readonly string[]).includes(x)).join(', ') || 'none (see release-manager status)'}.`);
+  }
+  await answer(c.key, choice, asked.index, runDeps);
+  return report(c, await continueOperation(c, hooks), io);
 }
 
 /** `deploy --env ENV [--ref REF] [--strategy canary|blue-green|rolling] [--yes]`. */
@@ -220,7 +278,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: NotesConfig, 
     io.err('Not deployed: nothing was changed.\n');
     return 1;
   }
-  return drive(c, plan, io, deps, flags.decisionLog === false ? null : { repo, config });
+  return drive(c, plan, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: flags.yes });
 }
 
 /** `rollback --env ENV [--yes]`: to the last successful deployment before the current one; always confirmed, no promotion gates. */
@@ -236,7 +294,7 @@ export async function runRollbackCommand(repo: LocalGitRepo, config: NotesConfig
     io.err('Not rolled back: nothing was changed.\n');
     return 1;
   }
-  return drive(c, prepared.plan, io, deps, flags.decisionLog === false ? null : { repo, config });
+  return drive(c, prepared.plan, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: flags.yes });
 }
 
 /**

@@ -11,7 +11,7 @@ import { renderMarkdown } from '../core/render';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import { createGateContext } from '../node/gateContext';
-import { runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
+import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
 import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, runPublishCommand } from './publish';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
@@ -59,6 +59,8 @@ Options:
   --ref REF             What to deploy (default: the release tag at HEAD)                                    [deploy]
   --strategy NAME       canary, blue-green or rolling (default: the environment's)                          [deploy]
   --hotfix              The release is a hotfix: may deploy to production inside a code freeze            [deploy]
+  --answer CHOICE       Answer the question of the operation on --env: retry, abort, mark-sent, mark-done,
+                        mark-failed or wait-longer (the CLI names the ones that apply)          [deploy, rollback]
   -h, --help            Show this help
 
 GitHub: the token is read from GITHUB_TOKEN or GH_TOKEN and sent only to GITHUB_API_URL (default
@@ -70,8 +72,8 @@ const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', '
 const DEPLOY_COMMANDS = new Set(['deploy', 'rollback', 'status']);
 /** The options each deploy command takes: any other is refused, never silently ignored (a rollback --ref would not choose the target). */
 const DEPLOY_FLAGS: Record<string, readonly string[]> = {
-  deploy: ['repo', 'env', 'ref', 'strategy', 'hotfix', 'yes', 'remote', 'allow-commands', 'help'],
-  rollback: ['repo', 'env', 'yes', 'remote', 'allow-commands', 'help'],
+  deploy: ['repo', 'env', 'ref', 'strategy', 'hotfix', 'yes', 'remote', 'allow-commands', 'answer', 'help'],
+  rollback: ['repo', 'env', 'yes', 'remote', 'allow-commands', 'answer', 'help'],
   status: ['repo', 'env', 'help'],
 };
 
@@ -94,6 +96,7 @@ const OPTIONS = {
   ref: { type: 'string' },
   strategy: { type: 'string' },
   hotfix: { type: 'boolean' },
+  answer: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -171,6 +174,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (command === 'deploy' || command === 'rollback' || command === 'status') {
     if (command !== 'status' && values.env === undefined) throw new UsageError(`${command} needs --env ENV.`, `Name the environment, e.g. release-manager ${command} --env staging.`);
     if (command === 'status') return runStatusCommand(repo, { env: values.env }, io);
+    if (values.answer !== undefined) {
+      const extra = (['ref', 'strategy', 'hotfix'] as const).find((k) => values[k] !== undefined);
+      if (extra !== undefined) throw new UsageError(`--${extra} does not go with --answer: the answer is for the operation already on ${values.env}.`, `Run release-manager ${command} --env ${values.env} --answer ${values.answer} alone.`);
+      return runAnswerCommand(repo, config, { env: values.env!, answer: values.answer, remote: values.remote, allowCommands: values['allow-commands'] === true }, { ...io, env });
+    }
     if (command === 'rollback') return runRollbackCommand(repo, config, { env: values.env!, yes: values.yes === true, remote: values.remote, allowCommands: values['allow-commands'] === true }, { ...io, env });
     return runDeployCommand(repo, config, { env: values.env!, ref: values.ref, strategy: values.strategy, yes: values.yes === true, remote: values.remote, hotfix: values.hotfix === true, allowCommands: values['allow-commands'] === true }, { ...io, env });
   }

@@ -12,6 +12,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
 import type { DeployRelease, PlanStep } from '../core/deploy/plan';
 import type { DispatchRequest, DispatchResult, Deployer, FindResult, RunHandle, RunObservation } from '../core/deploy/ports';
@@ -355,14 +356,29 @@ export async function findRecorded(history: LocalDeployHistory, provider: 'comma
 }
 
 /** What a step recorded in the history (by another process, or before a restart) says about its outcome. */
-export function observeRecorded(entry: LocalDeployEntry | null, executionId: string): RunObservation {
+export function observeRecorded(entry: LocalDeployEntry | null, executionId: string, alive: (pid: number) => boolean = processAlive): RunObservation {
   if (entry === null) {
-    return { status: 'running', reason: `execution ${executionId} is not recorded in the deployment history and was not started here: it cannot be observed; check the target, then mark the step failed or wait` };
+    return { status: 'running', unobservable: true, reason: `execution ${executionId} is not recorded in the deployment history and was not started here` };
   }
   const latest = entry.statuses[0];
   if (latest?.state === 'success') return { status: 'succeeded', reason: latest.description ?? 'succeeded' };
   if (latest && latest.state !== 'in_progress') return { status: 'failed', reason: latest.description ?? latest.state };
-  return { status: 'running', reason: `started by another process (${describe(entry)}) whose outcome was never recorded: it cannot be observed from here; check the target, then mark the step failed or wait` };
+  // The process that started it records the outcome (this one included: another deployer instance of it); while it lives, it will.
+  if (entry.host === hostname() && (entry.pid === process.pid || alive(entry.pid))) {
+    return { status: 'running', reason: `run by ${entry.pid === process.pid ? 'this process' : 'another process on this machine'} (${describe(entry)}), which records its outcome` };
+  }
+  const where = entry.host === hostname() ? `the process that ran it (pid ${entry.pid}) is gone without recording its outcome (killed or crashed; the command it started may still be running)` : `it was started on ${entry.host} (${describe(entry)}), whose outcome this machine cannot see`;
+  return { status: 'running', unobservable: true, reason: where };
+}
+
+/** Whether a process with this pid exists (EPERM: it exists, owned by someone else). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function describe(e: LocalDeployEntry): string {

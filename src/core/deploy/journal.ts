@@ -322,6 +322,9 @@ export function nextAction(journal: DeployJournal, observed: Observed): DeployAc
         if (o === undefined) return { kind: 'observe', index, handle: st.handle, afterMs: 0 };
         if (o.status === 'succeeded') return { kind: 'record', event: { type: 'step-done', index, result: o.reason ?? 'succeeded' } };
         if (o.status === 'failed' || o.status === 'cancelled') return { kind: 'record', event: { type: 'step-failed', index, reason: `${s.plan.label}: ${o.status}${o.reason ? `: ${o.reason}` : ''}` } };
+        if (o.unobservable) {
+          return { kind: 'ask', index, reason: `The outcome of "${s.plan.label}" cannot be known from here: ${o.reason ?? 'nobody observes it'}. Check the target, then mark it done or failed (which aborts the deploy).`, choices: ['mark-done', 'mark-failed', 'inspect'] };
+        }
         if (now > Date.parse(st.deadline)) {
           return { kind: 'ask', index, reason: `"${s.plan.label}" has been ${o.status} since ${st.at}, past its timeout. Wait longer, or mark it failed (which aborts the deploy)?`, choices: ['wait-longer', 'mark-failed', 'inspect'] };
         }

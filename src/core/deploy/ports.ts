@@ -89,6 +89,8 @@ export interface RunObservation {
   url?: string;
   /** When `waiting`: the reviews it waits for. */
   reviews?: PendingReview[];
+  /** Running as far as anyone can tell, but nothing here will ever learn its outcome (the process that ran it is gone): a person decides, now, not at the timeout. */
+  unobservable?: boolean;
 }
 
 /**

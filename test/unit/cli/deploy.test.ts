@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 // core/config.ts and core/deploy/schema.ts import each other: entering through config.ts initialises both.
 import { parseConfig, type NotesConfig } from '../../../src/core/config';
-import { runDeployCommand, runRollbackCommand, runStatusCommand, type DeployDeps } from '../../../src/cli/deploy';
+import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand, type DeployDeps } from '../../../src/cli/deploy';
 import type { PublishIo } from '../../../src/cli/publish';
 import { UsageError } from '../../../src/core/errors';
 import type { HealthSample } from '../../../src/core/deploy/health';
@@ -168,12 +168,62 @@ describe('release-manager deploy, rollback, status', function () {
     assert.equal(code, 130, err.join(''));
     assert.match(err.join(''), /Cancelled: .*paused\. Run the command again to resume/);
     signal = undefined;
-    const rollback = await run((x) => runRollbackCommand(repo, config, { env: 'staging', yes: true }, x, deps()));
+    // Asked in a terminal: the rollback is confirmed, stopping the paused deploy is not.
+    const rollback = await run((x) => runRollbackCommand(repo, config, { env: 'staging', yes: false }, x, deps()), [true, false]);
     assert.equal(rollback.code, 1);
+    assert.deepEqual(rollback.asked, ['Roll back staging to 1.3.0? [y/N] ', 'Stop it and go ahead? [y/N] ']);
     assert.match(rollback.err, /A deploy of 1\.4\.0 is running on staging .*Roll back anyway\?[\s\S]*Nothing was changed/);
+    // A deploy with --yes never asks, and does not stop another operation: it says how to.
+    const other = await deploy('staging', { ref: 'v1.3.0', yes: true }, [true]);
+    assert.equal(other.code, 1);
+    assert.deepEqual(other.asked, []);
+    assert.match(other.err, /--yes does not stop another operation for a deploy: stop it with release-manager deploy --env staging --answer abort/);
     const resumed = await deploy('staging');
     assert.equal(resumed.code, 0, resumed.err);
     assert.match(resumed.out, /Continuing: /);
     assert.deepEqual(dispatched(), ['1.3.0', '1.4.0'], 'the step already sent is observed, not sent again');
+  });
+
+  it('rollback --yes takes over from a deploy left paused and rolls back without a question', async () => {
+    assert.equal((await deploy('staging', { ref: 'v1.3.0' })).code, 0);
+    now += 10 * 60_000;
+    const ac = new AbortController();
+    signal = ac.signal;
+    const cancelling = deps();
+    const base = cancelling.sleep!;
+    cancelling.sleep = async (ms, s) => {
+      await base(ms, s);
+      if (server.state(OWNER, REPO).dispatches.length > 1) ac.abort();
+    };
+    assert.equal(await runDeployCommand(repo, config, { env: 'staging', ref: 'v1.4.0', yes: false }, io(null, [], [], []), cancelling), 130);
+    signal = undefined;
+    server.scriptRuns(OWNER, REPO, 'deploy.yml', [{ after: 1_000, status: 'completed', conclusion: 'success' }]);
+    const rollback = await run((x) => runRollbackCommand(repo, config, { env: 'staging', yes: true }, x, deps()), []);
+    assert.equal(rollback.code, 0, rollback.out + rollback.err);
+    assert.deepEqual(rollback.asked, []);
+    assert.match(rollback.err, /Superseded: Deploy of 1\.4\.0 to staging/);
+    assert.match(rollback.out, /Rollback of staging to 1\.3\.0: rolled back to 1\.3\.0/);
+  });
+
+  it('--answer answers the question a refused dispatch left (retry, abort), and refuses an answer that does not fit', async () => {
+    server.inject({ method: 'POST', path: /\/dispatches$/, fault: { kind: 'status', status: 422, body: { message: 'Unexpected inputs provided: ["nope"]' } } });
+    const first = await deploy('staging', { ref: 'v1.3.0' });
+    assert.equal(first.code, 1, first.out + first.err);
+    assert.match(first.err, /Answer with: release-manager deploy --env staging --answer retry\n\s+or: release-manager deploy --env staging --answer abort/);
+    const answerWith = (choice: string) => run((x) => runAnswerCommand(repo, config, { env: 'staging', answer: choice }, x, deps()));
+    await assert.rejects(answerWith('mark-done'), (e: unknown) => e instanceof UsageError && /"mark-done" does not answer this question/.test(e.message) && /retry, abort/.test(e.fix));
+    await assert.rejects(answerWith('yolo'), (e: unknown) => e instanceof UsageError && /Use one of: retry, abort/.test(e.fix));
+    const retried = await answerWith('retry');
+    assert.equal(retried.code, 0, retried.out + retried.err);
+    assert.match(retried.out, /Deploy of 1\.3\.0 to staging \(direct\): 1\.3\.0 deployed to staging/);
+    assert.deepEqual(dispatched(), ['1.3.0']);
+    await assert.rejects(answerWith('abort'), (e: unknown) => e instanceof UsageError && /Nothing on staging waits for an answer/.test(e.message));
+    // Refused again, then aborted: nothing was sent, nothing to undo.
+    server.inject({ method: 'POST', path: /\/dispatches$/, fault: { kind: 'status', status: 422, body: { message: 'Unexpected inputs provided: ["nope"]' } } });
+    assert.equal((await deploy('staging', { ref: 'v1.4.0' })).code, 1);
+    const aborted = await answerWith('abort');
+    assert.equal(aborted.code, 1, aborted.out + aborted.err);
+    assert.match(aborted.out, /aborted: aborted by the user; nothing was changed/);
+    assert.deepEqual(dispatched(), ['1.3.0']);
   });
 });

@@ -150,6 +150,31 @@ describe('release-manager deploy / rollback / status with a command provider', f
     assert.deepEqual(toolCalls(), ['batches 2.0.0 50', 'batches 2.0.0 100'], 'resumed at batch 2: batch 1 did not run twice');
   });
 
+  it('after the CLI was killed (-9) mid-step, running it again asks at once whether the step ran (no wait for its timeout); --answer mark-failed ends it', async () => {
+    writeFileSync(join(test.dir, 'tools', 'slow'), '');
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+    const child = spawn(process.execPath, [CLI, 'deploy', '--env', 'staging', '--allow-commands'], { cwd: test.dir, env, stdio: 'ignore' });
+    const exited = new Promise<void>((done) => child.on('exit', () => done()));
+    const deadline = Date.now() + 15_000;
+    while (calls().length === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+    assert.deepEqual(calls(), ['staging 1.4.0 deploy'], 'the step started');
+    child.kill('SIGKILL');
+    await exited;
+    rmSync(join(test.dir, 'tools', 'slow'));
+    const started = Date.now();
+    const again = await cli('deploy', '--env', 'staging', '--allow-commands');
+    assert.equal(again.code, 1, again.out + again.err);
+    assert.ok(Date.now() - started < 10_000, 'asked at once, not at the 30-minute timeout');
+    assert.match(again.err, new RegExp(`The outcome of "Deploy" cannot be known from here: the process that ran it \\(pid ${child.pid}\\) is gone without recording its outcome`));
+    assert.match(again.err, /--answer mark-done\n\s+or: release-manager deploy --env staging --answer mark-failed/);
+    assert.deepEqual(calls(), ['staging 1.4.0 deploy'], 'not run again');
+    const answered = await cli('deploy', '--env', 'staging', '--answer', 'mark-failed', '--allow-commands');
+    assert.equal(answered.code, 1, answered.out + answered.err);
+    assert.match(answered.out, /Deploy of 1\.4\.0 to staging \(direct\): aborted: .*1\.4\.0 may still be deployed: roll back/);
+    const status = await cli('status', '--env', 'staging');
+    assert.match(status.out, /aborted/);
+  });
+
   it('rolls back to the last successful deployment recorded in the local history', async () => {
     assert.equal((await cli('deploy', '--env', 'staging', '--ref', 'v1.3.0', '--allow-commands')).code, 0);
     assert.equal((await cli('deploy', '--env', 'staging', '--allow-commands')).code, 0);

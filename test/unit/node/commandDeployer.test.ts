@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, mkdtempSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // core/config.ts and core/deploy/schema.ts import each other: entering through config.ts initialises both.
@@ -365,9 +366,31 @@ describe('CommandDeployer (command provider, real processes)', function () {
     const f = await fresh.find(req);
     assert.equal(f.kind, 'ambiguous');
     assert.match((f as { detail: string }).detail, /outcome was never recorded.*cannot be observed from here/);
+    // Recorded by this process (another deployer of it): it records the outcome, so it runs.
     const o = await fresh.observe({ provider: 'command', executionId: ghost.executionId });
-    assert.equal(o.status, 'running');
-    assert.match(o.reason ?? '', /cannot be observed from here/);
+    assert.deepEqual([o.status, o.unobservable], ['running', undefined]);
+    // Recorded by a process on this machine that is gone: nobody will record the outcome, a person decides now.
+    const file = join(repo.gitCommonDir, 'release-manager', 'deployments', 'staging.json');
+    const setPid = (pid: number) => {
+      const h = JSON.parse(readFileSync(file, 'utf8')) as { entries: Array<{ executionId: string; pid: number }> };
+      h.entries.find((e) => e.executionId === ghost.executionId)!.pid = pid;
+      writeFileSync(file, JSON.stringify(h));
+    };
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    setPid(dead);
+    const gone = await fresh.observe({ provider: 'command', executionId: ghost.executionId });
+    assert.deepEqual([gone.status, gone.unobservable], ['running', true]);
+    assert.match(gone.reason ?? '', new RegExp(`the process that ran it \\(pid ${dead}\\) is gone without recording its outcome`));
+    // A live process of this machine records it: still running.
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      setPid(sleeper.pid!);
+      const live = await fresh.observe({ provider: 'command', executionId: ghost.executionId });
+      assert.deepEqual([live.status, live.unobservable], ['running', undefined]);
+      assert.match(live.reason ?? '', /another process on this machine/);
+    } finally {
+      sleeper.kill();
+    }
     // Its outcome was recorded after all: found, and observed from the history.
     await history.finished('staging', ghost.executionId, 'success', 'exit code 0');
     assert.deepEqual(await fresh.find(req), { kind: 'found', handle: { provider: 'command', executionId: ghost.executionId } });
