@@ -168,17 +168,21 @@ export function samplesNeeded(check: HealthCheckConfig): number {
 
 /**
  * Judges a check over the samples taken since `since` (the step's start): fails as soon as more
- * bad samples than tolerated fall in the window; passes once a whole window has been observed with
- * enough samples; otherwise pending. A window that stays without enough data for twice its length
+ * bad samples than tolerated were taken since the step (a bad sample early in a long pause is not
+ * forgotten when the window moves on); passes once a whole window has been observed with enough
+ * samples; otherwise pending. A window that stays without enough data for twice its length
  * fails ("not enough data") so an analysis cannot wait forever.
  */
 export function evaluateCheck(check: HealthCheckConfig, samples: readonly HealthSample[], at: { since: number; now: number }): CheckVerdict {
   const start = Math.max(at.since, at.now - check.windowMs);
-  const inWindow = samples.filter((s) => s.at >= start && s.at <= at.now).sort((a, b) => a.at - b.at);
-  const judged = inWindow.map((s) => ({ s, j: judgeSample(check, s) }));
-  const bad = judged.filter((x) => x.j.good === false);
+  // Every sample since the step counts against it (a bad one early in a long pause is not forgotten); good ones must fill the last window.
+  const sinceStep = samples.filter((s) => s.at >= at.since && s.at <= at.now).sort((a, b) => a.at - b.at);
+  const all = sinceStep.map((s) => ({ s, j: judgeSample(check, s) }));
+  const judged = all.filter((x) => x.s.at >= start);
+  const bad = all.filter((x) => x.j.good === false);
   const good = judged.filter((x) => x.j.good === true).length;
-  const noData = judged.length - good - bad.length;
+  const noData = judged.filter((x) => x.j.good === null).length;
+  const badInWindow = judged.filter((x) => x.j.good === false).length;
   const needed = samplesNeeded(check);
   const base = { id: check.id, good, bad: bad.length, noData, needed };
   const elapsed = at.now - at.since;
@@ -186,17 +190,18 @@ export function evaluateCheck(check: HealthCheckConfig, samples: readonly Health
   if (bad.length > check.maxFailures) {
     const lastBad = bad[bad.length - 1]!;
     const tolerated = check.maxFailures > 0 ? ` (tolerated: ${check.maxFailures})` : '';
-    return { ...base, status: 'fail', reason: `${check.id}: ${bad.length} bad sample${bad.length === 1 ? '' : 's'} in ${window}${tolerated}; last: ${lastBad.j.reason} at ${new Date(lastBad.s.at).toISOString()}` };
+    const span = bad.every((x) => x.s.at >= start) ? window : `${duration(at.now - at.since)} since the step`;
+    return { ...base, status: 'fail', reason: `${check.id}: ${bad.length} bad sample${bad.length === 1 ? '' : 's'} in ${span}${tolerated}; last: ${lastBad.j.reason} at ${new Date(lastBad.s.at).toISOString()}` };
   }
   if (elapsed < check.windowMs) {
     return { ...base, status: 'pending', reason: `${check.id}: observing, ${duration(Math.max(0, elapsed))} of ${window} (${good} good${bad.length ? `, ${bad.length} bad` : ''})` };
   }
-  if (good + bad.length >= needed) {
+  if (good + badInWindow >= needed) {
     return { ...base, status: 'pass', reason: `${check.id}: ${good} good sample${good === 1 ? '' : 's'} over ${window}${bad.length ? ` (${bad.length} bad, tolerated)` : ''}` };
   }
   const status: HealthStatus = elapsed >= 2 * check.windowMs ? 'fail' : 'pending';
   const why = noData > 0 ? ` (${noData} without data${firstReason(judged)})` : '';
-  return { ...base, status, reason: `${check.id}: not enough data, ${good + bad.length} of ${needed} samples in the last ${window}${why}` };
+  return { ...base, status, reason: `${check.id}: not enough data, ${good + badInWindow} of ${needed} samples in the last ${window}${why}` };
 }
 
 function firstReason(judged: { j: SampleJudgement }[]): string {

@@ -210,10 +210,10 @@ const threshold = {
 
 const sampling = {
   id: gateIdSchema.describe('Unique id of the check within the environment (canary analysis names it).'),
-  windowMs: ms(SECOND, DAY).default(5 * MINUTE).describe('The check passes when every sample in a window this long is good (milliseconds).'),
+  windowMs: ms(SECOND, DAY).default(5 * MINUTE).describe('The check passes once a window this long has been observed with enough samples, and no more bad samples than tolerated were taken since the step began (milliseconds).'),
   intervalMs: ms(SECOND, HOUR).default(15 * SECOND).describe('Time between samples (milliseconds).'),
   minSamples: z.number().int().min(1).max(10_000).optional().describe('Samples needed in the window to decide; default: half of windowMs / intervalMs (at least 1).'),
-  maxFailures: z.number().int().min(0).max(10_000).default(0).describe('Bad samples tolerated in the window before the check fails.'),
+  maxFailures: z.number().int().min(0).max(10_000).default(0).describe('Bad samples tolerated since the step began before the check fails.'),
   timeoutMs: ms(100, MINUTE).default(5 * SECOND).describe('How long one sample may take; a timeout is a bad sample (milliseconds).'),
 };
 

@@ -108,14 +108,17 @@ describe('deploy/health', () => {
       assert.equal(tolerant.status, 'pending');
     });
 
-    it('only counts samples taken since the step started and within the last window', () => {
+    it('counts every bad sample since the step started (a long pause forgets none), and good samples over the last window', () => {
       const c = http();
       const before = { at: T0 - 1, status: 500, values: [] };
       const v = evaluateCheck(c, [before, ...series(T0, T0 + 5 * MIN, 30 * S, ok)], { since: T0, now: T0 + 5 * MIN });
       assert.equal(v.status, 'pass', 'a bad sample from before the step does not count');
       const old = { at: T0 + 10 * S, status: 500, values: [] };
       const later = evaluateCheck(c, [old, ...series(T0 + 20 * S, T0 + 6 * MIN, 30 * S, ok)], { since: T0, now: T0 + 6 * MIN });
-      assert.equal(later.status, 'pass', 'a bad sample older than the window has aged out');
+      assert.equal(later.status, 'fail', 'a bad sample early in the pause still counts once the window has moved past it');
+      assert.match(later.reason, /^up: 1 bad sample in 6 min since the step; last: status 500/);
+      const tolerated = evaluateCheck(http({ maxFailures: 1 }), [old, ...series(T0 + 20 * S, T0 + 6 * MIN, 30 * S, ok)], { since: T0, now: T0 + 6 * MIN });
+      assert.equal(tolerated.status, 'pass', 'maxFailures tolerates it');
       const future = evaluateCheck(c, [...series(T0, T0 + 5 * MIN, 30 * S, ok), { at: T0 + 9 * MIN, status: 500, values: [] }], { since: T0, now: T0 + 5 * MIN });
       assert.equal(future.status, 'pass', 'samples after now are ignored');
     });
