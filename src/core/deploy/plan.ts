@@ -140,8 +140,11 @@ export function planDeploy(env: EnvironmentConfig, release: DeployRelease, optio
     case 'blueGreen':
       make.dispatch({ strategy: name, step: 1, weight: 0, label: 'Deploy to the idle colour' });
       make.wait(name, 1, 0, strategy.verifyMs, 'Verify the idle colour');
+      if (strategy.verifyChecks && strategy.verifyChecks.length > 0) make.analyse(name, 1, 0, strategy.verifyChecks, 'Analyse the idle colour');
+      else warnings.push('The idle colour is not probed before the switch: list the health checks that reach it (e.g. its preview URL) in strategy.verifyChecks.');
       steps.push({ ...make.base({ strategy: name, step: 2, weight: 100, label: 'Switch traffic to the new colour' }), kind: 'switch' });
-      make.analyse(name, 2, 100, all, 'Verify health after the switch');
+      // The idle colour's own checks (its preview URL) reach the old colour after the switch: not part of this verification.
+      make.analyse(name, 2, 100, all.filter((id) => !(strategy.verifyChecks ?? []).includes(id)), 'Verify health after the switch');
       break;
     case 'rolling': {
       const weights = rollingWeights(strategy.batches, strategy.batchPercent);

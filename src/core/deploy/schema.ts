@@ -170,6 +170,11 @@ export const canaryStrategySchema = z.strictObject({
 export const blueGreenStrategySchema = z.strictObject({
   kind: z.literal('blueGreen').describe('Deploy to the idle colour, verify, switch.'),
   verifyMs: ms(0, DAY).default(5 * MINUTE).describe('How long the idle colour is verified before the switch (milliseconds).'),
+  verifyChecks: z
+    .array(gateIdSchema)
+    .max(50)
+    .optional()
+    .describe('Ids of the environment\'s health checks that reach the idle colour (e.g. its preview URL), analysed before the switch; without them the idle colour is only given verifyMs.'),
 });
 
 /** Rolling: replace the capacity in batches. */
@@ -298,6 +303,11 @@ export const environmentSchema = z
     if (env.strategy.kind === 'canary') {
       (env.strategy.analysis.checks ?? []).forEach((id, i) => {
         if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['strategy', 'analysis', 'checks', i], message: `no health check "${id}" in this environment` });
+      });
+    }
+    if (env.strategy.kind === 'blueGreen') {
+      (env.strategy.verifyChecks ?? []).forEach((id, i) => {
+        if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['strategy', 'verifyChecks', i], message: `no health check "${id}" in this environment` });
       });
     }
     if (env.protection.autoRollback && env.healthChecks.length === 0) {

@@ -80,6 +80,13 @@ describe('deploy/plan', () => {
     const plan = planDeploy(env({ healthChecks: checks, strategy: { kind: 'blueGreen', verifyMs: 180_000 } }), release);
     assert.deepEqual(shape(plan), ['dispatch 1 0', 'wait 1 0 3 min', 'switch 2 100', 'analyse 2 100 [up,errors]']);
     assert.deepEqual(plan.steps[2]!.inputs, { version: '1.4.0', target: 'production', strategy: 'blue-green', step: '2', weight: '100' });
+    assert.match(plan.warnings.join('\n'), /The idle colour is not probed before the switch: .*strategy\.verifyChecks/);
+    // Checks that reach the idle colour are analysed before the switch, and left out after it (they then reach the old colour).
+    const probed = planDeploy(env({ healthChecks: checks, strategy: { kind: 'blueGreen', verifyMs: 60_000, verifyChecks: ['up'] } }), release);
+    assert.deepEqual(shape(probed), ['dispatch 1 0', 'wait 1 0 60 s', 'analyse 1 0 [up]', 'switch 2 100', 'analyse 2 100 [errors]']);
+    assert.equal(probed.steps[2]!.label, 'Analyse the idle colour (up)');
+    assert.deepEqual(probed.warnings, []);
+    assert.throws(() => env({ healthChecks: checks, strategy: { kind: 'blueGreen', verifyChecks: ['nope'] } }), /"message": "no health check \\"nope\\" in this environment"/);
   });
 
   it('plans rolling batches by count or by percent', () => {
