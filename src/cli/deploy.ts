@@ -239,7 +239,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: NotesConfig, 
   if (strategy === null) throw new UsageError(`--strategy ${JSON.stringify(flags.strategy!.slice(0, 40))} is not known.`, 'Use one of: direct, canary, blue-green, rolling.');
   const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
   const release = await releaseAt(repo, c.deployer, flags.ref, io.signal);
-  const plan = planDeploy(c.env, release, strategy !== undefined ? { strategy } : {});
+  let plan = planDeploy(c.env, release, strategy !== undefined ? { strategy } : {});
   io.out([`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${release.ref}) to ${c.env.name} of ${c.slug} — ${plan.strategy}`, ...planLines(plan).map((l) => `  ${l}`), ...plan.warnings.map((w) => `  warning: ${w}`), ''].join('\n'));
   // Running deploy again on the same operation resumes it or reports it (it was checked when it started).
   const existing = await c.store.read(c.key);
@@ -262,6 +262,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: NotesConfig, 
       ...(io.signal ? { signal: io.signal } : {}),
     });
     for (const n of decision.notes) io.out(`  note: ${n}\n`);
+    if (decision.allowed && decision.notes.length > 0) plan = { ...plan, allowedBecause: decision.notes };
     if (!decision.allowed) {
       for (const b of decision.blockers) io.err(`error: ${b.reason}\nfix: ${b.fix}\n`);
       for (const r of decision.gateResults.filter((g) => g.required && g.status !== 'pass')) io.err(`  gate ${r.title}: ${r.status}: ${r.reason}${r.fix ? ` (fix: ${r.fix.label})` : ''}\n`);

@@ -73,6 +73,8 @@ export interface DeployPlan {
   warnings: string[];
   /** Workflow inputs the person gave for this operation (sent with every dispatch of it, its abort and automatic rollback included). */
   inputs?: Record<string, string>;
+  /** Why the deploy was allowed, as the promotion check said (a hotfix inside a code freeze, the soak time met, advisories): kept in the decision log. */
+  allowedBecause?: string[];
   /** A rollback: the deployment it replaces (marked failed on the provider once the rollback succeeded, so it is never a rollback target or a promotion source again). */
   replaces?: { sha: string; version: string | null; since: string };
 }

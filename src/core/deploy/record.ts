@@ -21,6 +21,7 @@ export function renderDeployRecord(j: DeployJournal, who: string, targetMs = ROL
   const head = rollback ? `ROLLBACK — ${text(j.plan.environment)} to ${text(j.plan.release.version)}` : `DEPLOY — ${text(j.plan.release.version)} to ${text(j.plan.environment)}`;
   const lines = ['', `## ${head} — ${text(j.startedAt)}`, '', `- By: ${text(who)}`, `- Commit: ${j.plan.release.sha.slice(0, 12)} (${text(j.plan.release.ref)})`];
   if (!rollback) lines.push(`- Strategy: ${j.plan.strategy}`);
+  for (const why of j.plan.allowedBecause ?? []) lines.push(`- Allowed: ${text(why)}`);
   lines.push(`- Outcome: ${j.state}${j.outcome ? ` — ${text(j.outcome)}` : ''}`);
   const end = j.finishedAt ?? j.updatedAt;
   if (rollback || j.rollbackTarget !== null) {

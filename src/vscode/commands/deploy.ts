@@ -279,6 +279,7 @@ export async function deployCommand(deps: DeployDepsVs, args: DeployArgs = {}, n
     const c = deployConfirmation(env, release, strategyName(env.strategy.kind), [...plan.warnings, ...notes]);
     if ((await vscode.window.showWarningMessage(c.title, { modal: true, detail: `${c.detail}\nRepository: ${t.slug}` }, c.confirmLabel)) !== c.confirmLabel) return undefined;
   }
+  if (notes.length > 0) plan = { ...plan, allowedBecause: notes };
   const outcome = await withDriveProgress(deps, root, t, `Deploying ${release.version} to ${env.name}`, args.confirm !== false, (hooks) => driveOperation(t, plan, hooks));
   return conclude(deps, root, t, outcome, args.confirm !== false);
 }

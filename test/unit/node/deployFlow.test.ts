@@ -173,6 +173,9 @@ describe('deploy flow: promotion rules and the decision log', function () {
     assert.equal(hotfix.code, 0, hotfix.out + hotfix.err);
     assert.match(hotfix.out, /allowed because 1\.4\.0 is a hotfix/);
     assert.deepEqual(dispatched(), ['staging:1.4.0', 'production:1.4.0']);
+    // The decision log says the freeze was crossed, and why.
+    const entry = entries().find((e) => e.startsWith('DEPLOY — 1.4.0 to production'));
+    assert.match(entry ?? '', /^- Allowed: production is in the code freeze "Holiday freeze" until the end of 2024-01-20 \\\(UTC\\\); allowed because 1\.4\.0 is a hotfix\.$/m, entry);
   });
 
   it('blocks on a failing gate, and on a command gate that may not run; passes when the gates do', async () => {
