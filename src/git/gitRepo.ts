@@ -239,6 +239,22 @@ export class LocalGitRepo implements GitRepo {
   }
 
   /** The full message, stat and patch of one commit as plain text (no external diff or textconv programs run). */
+  /**
+   * A file's text as committed at `commit` (no working tree, no filters or textconv); null when the
+   * commit has no such file. Paths are repository-relative; `..` and absolute paths are refused.
+   */
+  async fileAt(commit: string, path: string, maxBytes = 4 * 1024 * 1024): Promise<string | null> {
+    if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new GitError('bad-ref', `Not a commit hash: ${JSON.stringify(commit.slice(0, 80))}.`, 'Resolve the ref to a commit first.');
+    const rel = path.replace(/\\/g, '/').replace(/^\.\//, '');
+    if (rel === '' || rel.startsWith('/') || /^[A-Za-z]:/.test(rel) || rel.split('/').includes('..')) throw new GitError('bad-ref', `${JSON.stringify(path.slice(0, 200))} is not a path inside the repository.`, 'Use a repository-relative path.');
+    const object = `${commit}:${rel}`;
+    const type = (await execGit(this.gitPath, this.root, ['cat-file', '-t', '--end-of-options', object], { okCodes: [0, 128] })).trim();
+    if (type !== 'blob') return null;
+    const size = Number((await execGit(this.gitPath, this.root, ['cat-file', '-s', '--end-of-options', object])).trim());
+    if (size > maxBytes) throw new GitError('failed', `${rel} at ${commit.slice(0, 12)} is too large to check (${size} bytes, limit ${maxBytes}).`, 'Point the gate at a smaller file.');
+    return execGit(this.gitPath, this.root, ['cat-file', 'blob', '--end-of-options', object], { maxBuffer: maxBytes + 1024 });
+  }
+
   async showCommit(hash: string, maxBytes = 4 * 1024 * 1024): Promise<string> {
     if (!/^[0-9a-f]{40,64}$/.test(hash)) throw new GitError('bad-ref', `Not a commit hash: ${JSON.stringify(hash.slice(0, 80))}.`, 'Pick a commit from the Release view.');
     let text = '';

@@ -309,7 +309,7 @@ async function previousState(prev: EnvironmentConfig, release: DeployRelease, o:
 }
 
 /** Runs the environment's readiness gates (`protection.gates`, default all configured) as the `gates` command does. */
-async function environmentGates(o: PromotionCheckOptions): Promise<{ state: GatesState; results: GateResult[] }> {
+async function environmentGates(o: PromotionCheckOptions): Promise<{ state: GatesState; results: GateResult[]; note?: string }> {
   const ids = o.env.protection.gates;
   // Without a deploy section there is no protection configured: the out-of-the-box provider deploys a
   // published release, and the readiness gates (which judge the next release) are not asked.
@@ -317,9 +317,14 @@ async function environmentGates(o: PromotionCheckOptions): Promise<{ state: Gate
   const reads = new AbortController();
   const onAbort = () => reads.abort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
+  // The gates judge the release being deployed (its notes, commits, CI, sign-offs and files at its
+  // commit), not HEAD's next release; the working-tree gates still judge this checkout.
+  const local = await o.repo.resolveCommit(o.release.ref).catch(() => null);
+  const atRelease = local === o.release.sha;
   const ctx = createGateContext({
     repo: o.repo,
     config: o.config,
+    ...(atRelease ? { draft: { to: o.release.ref }, filesAt: o.release.sha } : {}),
     commandsAllowed: o.commandsAllowed,
     ...(o.commandsBlockedReason !== undefined ? { commandsBlockedReason: o.commandsBlockedReason } : {}),
     signal: reads.signal,
@@ -329,7 +334,8 @@ async function environmentGates(o: PromotionCheckOptions): Promise<{ state: Gate
   });
   try {
     const results = await runGates(o.config.gates, ctx, { concurrency: o.gateConcurrency ?? o.config.gateConcurrency, ...(o.signal ? { signal: o.signal } : {}), ...(ids !== undefined ? { only: ids } : {}) });
-    return { state: verdict(results), results };
+    const note = atRelease ? undefined : `The gates judged this checkout's next release: ${o.release.ref} is not at ${o.release.sha.slice(0, 12)} in this clone (git fetch --tags to judge the release itself).`;
+    return { state: verdict(results), results, ...(note !== undefined ? { note } : {}) };
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     reads.abort();
@@ -383,7 +389,7 @@ export async function checkPromotion(o: PromotionCheckOptions): Promise<Promotio
     ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
     now: o.now().getTime(),
   });
-  const notes = [...(prev?.notes ?? []), ...(hotfix.note !== undefined ? [hotfix.note] : []), ...decision.notes];
+  const notes = [...(prev?.notes ?? []), ...(hotfix.note !== undefined ? [hotfix.note] : []), ...(gates.note !== undefined ? [gates.note] : []), ...decision.notes];
   if (prevEnv && prev && (prev.unhealthy !== undefined || prev.unevaluated !== undefined)) {
     // Say what the checks found; health that cannot be evaluated blocks whenever checks are configured.
     const blockers: PromotionBlocker[] = decision.allowed ? [] : decision.blockers.filter((b) => b.code !== 'previous-health-unknown' && b.code !== 'previous-unhealthy');

@@ -24,8 +24,10 @@ export interface GateContextOptions {
   commandsBlockedReason?: string;
   /** Sign-offs recorded for a version (the extension's store; the CLI has none). */
   signOffs?: (version: string) => Promise<SignOff[]>;
-  /** Which release the gates are about (monorepo path, prerelease channel). */
-  draft?: Pick<DraftOptions, 'path' | 'prerelease'>;
+  /** Which release the gates are about (monorepo path, prerelease channel; `to`: a past release tag, e.g. the one being deployed). */
+  draft?: Pick<DraftOptions, 'path' | 'prerelease' | 'to'>;
+  /** Files are read as committed at this commit instead of from the working tree (the release being deployed). */
+  filesAt?: string;
   /** A draft the caller already has for the same range (the extension's model), to save re-reading git. */
   release?: Promise<ReleaseNotes>;
   gitPath?: string;
@@ -65,7 +67,7 @@ export function createGateContext(options: GateContextOptions): GateContext {
         });
         return out;
       })),
-    readFile: (path) => readRepoFile(repo.root, path),
+    readFile: (path) => (options.filesAt !== undefined ? repo.fileAt(options.filesAt, path, MAX_GATE_FILE_BYTES) : readRepoFile(repo.root, path)),
     searchLines,
     now: options.now ?? (() => new Date()),
     commandsAllowed: options.commandsAllowed,

@@ -297,4 +297,43 @@ describe('deploy flow: promotion rules and the decision log', function () {
     assert.equal(local.code, 0, local.out + local.err);
     assert.deepEqual(dispatched(), ['production:1.4.0', 'staging:1.3.0']);
   });
+
+  it('judges the release being deployed, not the next one: its commits, and its files as committed at its tag', async () => {
+    const head = test.git('rev-parse', 'HEAD').trim();
+    try {
+      const gates = [
+        { id: 'no-fixups', kind: 'noFixups' },
+        { id: 'version', kind: 'versionBumped', files: [{ path: 'VERSION', regex: '^(\\S+)$' }] },
+      ];
+      const config = configFor({ gates });
+      // After v1.4.0: a fixup commit and a VERSION file that moved on; neither is part of 1.4.0.
+      test.write('VERSION', '1.5.0-dev\n');
+      test.git('add', 'VERSION');
+      test.git('commit', '-q', '-m', 'fixup! feat: two');
+      const missing = await deploy(config, 'staging', 'v1.4.0');
+      assert.equal(missing.code, 1, 'VERSION does not exist at v1.4.0: ' + missing.out + missing.err);
+      assert.match(missing.err, /gate .*Version.*VERSION/i);
+      assert.doesNotMatch(missing.err, /fixup/, 'the fixup after the tag is not judged');
+      assert.deepEqual(dispatched(), []);
+      // A release whose own range has a fixup, and whose VERSION says its version, at its tag.
+      test.git('reset', '-q', '--hard', head);
+      test.write('VERSION', '1.5.0\n');
+      test.git('add', 'VERSION');
+      test.git('commit', '-q', '-m', 'fixup! feat: two');
+      test.tag('v1.5.0');
+      test.write('VERSION', '1.6.0-dev\n');
+      test.git('add', 'VERSION');
+      test.git('commit', '-q', '-m', 'chore: next');
+      const fixup = await deploy(config, 'staging', 'v1.5.0');
+      assert.equal(fixup.code, 1, fixup.out + fixup.err);
+      assert.match(fixup.err, /gate No fixup or WIP commits: fail: 1 commit to squash or reword/);
+      assert.doesNotMatch(fixup.err, /gate .*Version/, 'VERSION at v1.5.0 says 1.5.0 (the working tree says 1.6.0-dev)');
+      const without = await deploy(configFor({ gates: [gates[1]] }), 'staging', 'v1.5.0');
+      assert.equal(without.code, 0, without.out + without.err);
+      assert.deepEqual(dispatched(), ['staging:1.5.0']);
+    } finally {
+      test.git('reset', '-q', '--hard', head);
+      test.git('tag', '-d', 'v1.5.0');
+    }
+  });
 });
