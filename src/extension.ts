@@ -26,6 +26,7 @@ import { COMMIT_SCHEME, CommitDocumentProvider } from './vscode/views/commitDocu
 import { ReleaseTreeProvider, type Node } from './vscode/views/releaseTree';
 import { DeployStatusBar } from './vscode/views/deployStatusBar';
 import { ReleaseStatusBar } from './vscode/views/statusBar';
+import { newSession } from './node/session';
 
 /** What activate returns: a small API for tests and other extensions (read-only). */
 export interface ReleaseManagerApi {
@@ -63,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }));
   const deployView = new DeployView(model, github, log);
   const tree = new ReleaseTreeProvider(model, gates, githubView, deployView);
-  const deployDeps = { model, connector: github, view: deployView, log, session: `editor-${Math.random().toString(36).slice(2, 10)}`, signOffs: (root: string) => async (version: string) => gates.signOffsFor(root, version) };
+  const deployDeps = { model, connector: github, view: deployView, log, session: newSession('editor'), signOffs: (root: string) => async (version: string) => gates.signOffsFor(root, version) };
   const publishDeps = { model, connector: github, view: githubView, log, gitPath: () => settings().gitPath };
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const deployStatusBar = new DeployStatusBar(deployView);

@@ -7,7 +7,6 @@
  * the person's choice to resume it. Exit codes: 0 done and healthy, 1 refused / failed / a question
  * the CLI cannot answer, 2 usage or configuration, 130 cancelled (the journal is paused).
  */
-import { randomBytes } from 'node:crypto';
 import type { NotesConfig } from '../core/config';
 import type { GitHubApi } from '../core/githubApi';
 import { UsageError } from '../core/errors';
@@ -23,6 +22,7 @@ import { CommandDeployer, localDeploySlug } from '../node/commandDeployer';
 import { FileDeployJournalStore } from '../node/deployJournal';
 import { checkPromotion, continueOperation, decisionLogTarget, driveOperation, newOperationId, releaseAt, sleep, type DriveHooks, type DriveOutcome } from '../node/deployFlow';
 import { FetchHealthProbe } from '../node/healthProbe';
+import { newSession } from '../node/session';
 import { cliGitHubApi, cliGitHubRepo, cliToken, type PublishIo } from './publish';
 
 /** What the deploy commands need besides the terminal; tests replace the clock, the probe and the provider. */
@@ -90,7 +90,7 @@ async function context(repo: LocalGitRepo, config: NotesConfig, envName: string,
   }
   const env = found.env;
   const store = deps.store ?? new FileDeployJournalStore(repo.gitCommonDir);
-  const session = `cli-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const session = newSession('cli');
   if (env.provider.kind === 'command') {
     // A local command: no GitHub token needed, and nothing runs without --allow-commands.
     const blocked = providerBlockedReason(env, { host: 'cli', trusted: allowCommands });
@@ -126,8 +126,8 @@ async function confirm(question: string, yes: boolean, io: PublishIo): Promise<b
   return io.confirm(`${question} [y/N] `);
 }
 
-/** The choices a person can give with --answer (resume is running the command again; inspect is status). */
-export const ANSWERS = ['retry', 'abort', 'mark-sent', 'mark-done', 'mark-failed', 'wait-longer'] as const;
+/** The choices a person can give with --answer (inspect is status; resume takes over an operation another live process drives). */
+export const ANSWERS = ['retry', 'abort', 'resume', 'mark-sent', 'mark-done', 'mark-failed', 'wait-longer'] as const;
 export type Answer = (typeof ANSWERS)[number];
 
 /** The hooks of a CLI drive: progress on stderr, the outcome on stdout, no prompt with --yes. */

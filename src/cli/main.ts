@@ -59,8 +59,8 @@ Options:
   --ref REF             What to deploy (default: the release tag at HEAD)                                    [deploy]
   --strategy NAME       canary, blue-green or rolling (default: the environment's)                          [deploy]
   --hotfix              The release is a hotfix: may deploy to production inside a code freeze            [deploy]
-  --answer CHOICE       Answer the question of the operation on --env: retry, abort, mark-sent, mark-done,
-                        mark-failed or wait-longer (the CLI names the ones that apply)          [deploy, rollback]
+  --answer CHOICE       Answer the question of the operation on --env: retry, abort, resume, mark-sent,
+                        mark-done, mark-failed or wait-longer (the CLI names the ones that apply)  [deploy, rollback]
   -h, --help            Show this help
 
 GitHub: the token is read from GITHUB_TOKEN or GH_TOKEN and sent only to GITHUB_API_URL (default

@@ -23,6 +23,7 @@ import type { LocalGitRepo } from '../git/gitRepo';
 import { chooseGitHubRepo } from './githubRemote';
 import { LocalDeployHistory, LocalDeployerBase, localSlugOf, type LocalDeployEntry } from './localDeployHistory';
 import { killProcessTree, resolveInside } from './runner';
+import { processAlive } from './session';
 
 const WINDOWS = process.platform === 'win32';
 /** Time between SIGTERM and SIGKILL of a step that overran. */
@@ -371,15 +372,6 @@ export function observeRecorded(entry: LocalDeployEntry | null, executionId: str
   return { status: 'running', unobservable: true, reason: where };
 }
 
-/** Whether a process with this pid exists (EPERM: it exists, owned by someone else). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function describe(e: LocalDeployEntry): string {
   return `${e.executionId}, pid ${e.pid} on ${e.host}, at ${e.createdAt}, ${e.statuses[0]?.state ?? 'no status'}`;

@@ -6,7 +6,7 @@
 import type { NotesConfig } from '../core/config';
 import { judgeSample } from '../core/deploy/health';
 import type { DeployJournal, StartRequest } from '../core/deploy/journal';
-import { failureToReport, operationSucceeded, startOperation } from '../core/deploy/journal';
+import { failureToReport, journalSummary, operationSucceeded, startOperation } from '../core/deploy/journal';
 import type { DeployPlan, DeployRelease, StrategyName } from '../core/deploy/plan';
 import type { Deployer, DeployJournalStore, HealthProbe, PendingReview, RunHandle } from '../core/deploy/ports';
 import { activeFreeze, canPromote, hotfixOf, type GatesState, type PreviousEnvironmentState, type PromotionBlocker, type PromotionDecision } from '../core/deploy/promotion';
@@ -23,6 +23,7 @@ import type { GitHubApi } from '../core/githubApi';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { appendInside } from './appendFile';
 import { LocalDeployHistory } from './localDeployHistory';
+import { describeSession, sessionAlive } from './session';
 import { createGateContext } from './gateContext';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -99,6 +100,8 @@ export interface DriveHooks {
   resumeOnce?: boolean;
   /** Where to append the decision-log entry of an operation that finishes in this drive (success, abort, failure); none when absent. */
   decisionLog?: DecisionLogTarget;
+  /** Whether the session driving an operation still runs (default: its process, on this machine); a live one is not taken over without asking. */
+  sessionAlive?: (session: string) => boolean | null;
   /** Told what went wrong around a finished operation without changing its result (e.g. its failure could not be marked on the provider). */
   onWarning?: (message: string) => void;
 }
@@ -190,7 +193,12 @@ export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store'
       return { kind: 'done', journal: stop.journal, ok: okState(stop.journal) };
     }
     if (hooks.signal?.aborted) return { kind: 'cancelled', journal: stop.journal };
-    // Running the command again on an interrupted operation is the person's choice to resume it.
+    // Running the command again on an interrupted operation is the person's choice to resume it;
+    // one a live process of this machine drives is not interrupted: taking it over is asked.
+    if (stop.action.choices.includes('resume') && asked === 0 && hooks.resumeOnce !== false && stop.journal.paused === null && stop.journal.session !== c.session && (hooks.sessionAlive ?? sessionAlive)(stop.journal.session) === true) {
+      const reason = `${journalSummary(stop.journal)}: ${describeSession(stop.journal.session)} is driving it right now. Wait for it, take it over (resume), or stop it (abort).`;
+      return { kind: 'ask', journal: stop.journal, stop: { journal: stop.journal, action: { ...stop.action, reason } } };
+    }
     if (stop.action.choices.includes('resume') && asked === 0 && hooks.resumeOnce !== false) {
       await answer(c.key, 'resume', stop.action.index, runDeps);
       continue;

@@ -175,6 +175,30 @@ describe('release-manager deploy / rollback / status with a command provider', f
     assert.match(status.out, /aborted/);
   });
 
+  it('a second run while a live CLI drives the deploy does not take it over: it says who drives it; one run, one decision-log entry', async () => {
+    rmSync(join(test.dir, 'RELEASE-DECISIONS.md'), { force: true });
+    writeFileSync(join(test.dir, 'tools', 'slow'), '');
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+    const child = spawn(process.execPath, [CLI, 'deploy', '--env', 'staging', '--allow-commands'], { cwd: test.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let childOut = '';
+    child.stdout.on('data', (c: Buffer) => (childOut += c.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      const deadline = Date.now() + 15_000;
+      while (calls().length === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+      const second = await cli('deploy', '--env', 'staging', '--allow-commands');
+      assert.equal(second.code, 1, second.out + second.err);
+      assert.match(second.err, new RegExp(`a release-manager CLI \\(pid ${child.pid} on .+\\) is driving it right now\\. Wait for it, take it over \\(resume\\), or stop it \\(abort\\)`));
+      assert.match(second.err, /--answer resume\n\s+or: release-manager deploy --env staging --answer abort/);
+    } finally {
+      rmSync(join(test.dir, 'tools', 'slow'), { force: true });
+    }
+    assert.equal(await exited, 0, childOut);
+    assert.deepEqual(calls(), ['staging 1.4.0 deploy'], 'one run');
+    const log = readFileSync(join(test.dir, 'RELEASE-DECISIONS.md'), 'utf8');
+    assert.equal(log.split('\n## DEPLOY — 1.4.0 to staging').length - 1, 1, 'one decision-log entry');
+  });
+
   it('rolls back to the last successful deployment recorded in the local history', async () => {
     assert.equal((await cli('deploy', '--env', 'staging', '--ref', 'v1.3.0', '--allow-commands')).code, 0);
     assert.equal((await cli('deploy', '--env', 'staging', '--allow-commands')).code, 0);
