@@ -17,6 +17,7 @@ import type { Logger } from '../../core/ports';
 import type { SignOff } from '../../core/gates/context';
 import { cursorOf } from '../../core/deploy/transitions';
 import { FileDeployJournalStore } from '../../node/deployJournal';
+import { sessionAlive } from '../../node/session';
 import { checkPromotion, continueOperation, decisionLogTarget, driveOperation, newOperationId, releaseAt, sleep, versionTagsAtHead, type DecisionLogTarget, type DriveHooks, type DriveOutcome, type FlowTarget, type PromotionCheck } from '../../node/deployFlow';
 import { FetchHealthProbe } from '../../node/healthProbe';
 import type { DeployView, ReviewWait } from '../deployView';
@@ -467,7 +468,8 @@ async function pickReview(deps: DeployDepsVs, root: string | undefined, approve:
 export async function reportUnfinishedDeploys(deps: DeployDepsVs): Promise<void> {
   await deps.model.settled();
   for (const repo of deps.model.repositories) {
-    const journals = (await deps.view.journals(repo.root)).filter((j) => j.state === 'running' && !deps.view.driven(j.id) && j.session !== deps.session);
+    // Not reported: the ones this window drives, and the ones a live process of this machine drives (another window, a CLI) — they are not unfinished.
+    const journals = (await deps.view.journals(repo.root)).filter((j) => j.state === 'running' && !deps.view.driven(j.id) && j.session !== deps.session && (j.paused !== null || sessionAlive(j.session) !== true));
     for (const j of journals.slice(0, 3)) {
       const node = { root: repo.root, journal: j };
       // Not awaited: a notification left unanswered must not hold anything up.
