@@ -132,6 +132,7 @@ export type Answer = (typeof ANSWERS)[number];
 
 /** The hooks of a CLI drive: progress on stderr, the outcome on stdout, no prompt with --yes. */
 function driveHooks(c: Context, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: NotesConfig } | null, options: { yes: boolean; operation: 'deploy' | 'rollback' }): DriveHooks {
+  let lastReview = '';
   return {
     ...(log
       ? {
@@ -162,8 +163,11 @@ function driveHooks(c: Context, io: PublishIo, deps: DeployDeps, log: { repo: Lo
       const line = progressLine(j, e);
       if (line !== null) io.err(`${line}\n`);
     },
-    onReview: (_index, _handle, reviews) => {
-      for (const r of reviews) io.err(`Waiting for a review of ${r.environment} by ${r.reviewers.join(', ') || 'its required reviewers'}${r.canApprove ? ' (you may approve it: in the editor, or on GitHub)' : ''}.\n`);
+    onReview: (_index, handle, reviews) => {
+      // Said once per change of who is waited for, not at every poll.
+      const said = reviews.map((r) => `Waiting for a review of ${r.environment} by ${r.reviewers.join(', ') || 'its required reviewers'}${r.canApprove ? ' (you may approve it: in the editor, or on GitHub)' : ''}${handle.url ? `: ${handle.url}` : ''}.`).join('\n');
+      if (said !== '' && said !== lastReview) io.err(`${said}\n`);
+      lastReview = said;
     },
   };
 }

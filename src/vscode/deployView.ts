@@ -6,7 +6,7 @@
  * refresh or a deploy.
  */
 import * as vscode from 'vscode';
-import { correlationId, type DeployJournal, type JournalState, type JournalStep } from '../core/deploy/journal';
+import { correlationId, deployJournalKey, type DeployJournal, type JournalState, type JournalStep } from '../core/deploy/journal';
 import type { PendingReview, RunHandle } from '../core/deploy/ports';
 import { deploymentOutcome, type DeploymentRecord } from '../core/deploy/rollback';
 import { githubEnvironment, implicitEnvironment, type EnvironmentConfig } from '../core/deploy/schema';
@@ -41,13 +41,15 @@ type GitHubEnvironments =
   | { kind: 'signed-out' | 'error'; message: string; envs: EnvironmentConfig[]; last: Map<string, DeploymentRecord | null> }
   | { kind: 'not-github'; message: string };
 
-/** A review a running step waits for (reported by the driver of this window). */
+/** A review a running step waits for (reported by the driver of this window, or read from GitHub for a run another window or the CLI drives). */
 export interface ReviewWait {
   root: string;
   key: string;
   environment: string;
   handle: RunHandle;
   reviews: PendingReview[];
+  /** Read from GitHub for an operation this window does not drive. */
+  foreign?: boolean;
 }
 
 export type { RunJobDetails as RunJobView, RunStepDetails as RunStepView } from '../github/deployer';
@@ -311,6 +313,7 @@ export class DeployView implements vscode.Disposable {
 
   /** What GitHub says: the environments (the ladder, or the repository's GitHub environments) and their newest deployment. */
   private async read(root: string): Promise<GitHubEnvironments> {
+    void this.readForeignReviews(root);
     const ladder = this.model.find(root)?.config?.deploy?.environments;
     // Command and task environments: their history is local (the git directory), shown even offline or off GitHub.
     const isLocal = (env: EnvironmentConfig) => env.provider.kind === 'command' || env.provider.kind === 'task';
@@ -355,6 +358,41 @@ export class DeployView implements vscode.Disposable {
       if (e instanceof GitHubError && e.code === 'not-github' && !ladder?.some(isLocal)) return { kind: 'not-github', message: e.message };
       if (!(e instanceof GitHubError && e.code === 'not-github')) this.logFailure(e);
       return { kind: 'error', message: e instanceof ReleaseError ? e.message : 'Could not read the environments (see the log)', envs: ladder ?? [], last: localLast };
+    }
+  }
+
+  /**
+   * Pending reviews of runs this window does not drive (started by the CLI or another window): read
+   * from GitHub with each look at the environments, so they can be approved or rejected here too.
+   */
+  private async readForeignReviews(root: string): Promise<void> {
+    try {
+      const journals = (await this.journals(root)).filter((j) => j.state === 'running' && !this.driving.has(j.id));
+      const keys = new Set(journals.map((j) => deployJournalKey(j.repo, j.plan.environment)));
+      for (const [key, w] of this.waits) {
+        if (w.root === root && w.foreign && !keys.has(key)) {
+          this.waits.delete(key);
+          this.changed.fire();
+        }
+      }
+      for (const j of journals) {
+        const key = deployJournalKey(j.repo, j.plan.environment);
+        const sent = j.steps.map((s) => s.state).find((st): st is Extract<typeof st, { status: 'sent' }> => st.status === 'sent' && st.handle !== null && (st.handle.runId !== undefined || st.handle.deploymentId !== undefined));
+        if (!sent?.handle) {
+          if (this.waits.get(key)?.foreign) this.waits.delete(key);
+          continue;
+        }
+        const deployer = await this.connector.deployer(root, sent.handle.provider === 'workflow' ? 'workflow' : 'deployments', { interactive: false });
+        const o = await deployer.observe(sent.handle);
+        const reviews = o.status === 'waiting' ? (o.reviews ?? []) : [];
+        const had = this.waits.get(key);
+        if (reviews.length > 0) this.waits.set(key, { root, key, environment: j.plan.environment, handle: sent.handle, reviews, foreign: true });
+        else if (had?.foreign) this.waits.delete(key);
+        if (reviews.length > 0 || had?.foreign) this.changed.fire();
+      }
+    } catch (e) {
+      // Signed out, offline: the reviews of other windows are not shown (this window's own still are).
+      if (!(e instanceof GitHubError && e.code === 'no-token')) this.logFailure(e);
     }
   }
 

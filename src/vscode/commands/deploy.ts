@@ -450,7 +450,7 @@ async function pickReview(deps: DeployDepsVs, root: string | undefined, approve:
   const roots = root !== undefined ? [root] : deps.model.repositories.map((r) => r.root);
   const waits = roots.flatMap((r) => deps.view.reviews(r)).filter((w) => w.reviews.length > 0);
   if (waits.length === 0) {
-    void vscode.window.showInformationMessage('No deploy started in this window waits for a review (pending reviews show in the Release view under Environments).');
+    void vscode.window.showInformationMessage('No deploy waits for a review (pending reviews show in the Release view under Environments; Refresh reads those of other windows and the CLI again).');
     return undefined;
   }
   if (waits.length === 1) return waits[0];

@@ -137,6 +137,33 @@ describe('release-manager deploy, rollback, status', function () {
     assert.deepEqual(dispatched(), []);
   });
 
+  it('says once who a run waits for when the environment has required reviewers, and goes on when approved', async () => {
+    server.addEnvironment(OWNER, REPO, { name: 'production', reviewers: [{ type: 'User', login: 'octocat' }] });
+    assert.equal((await deploy('staging', { ref: 'v1.4.0' })).code, 0);
+    const d = deps();
+    const base = d.sleep!;
+    let approved = false;
+    d.sleep = async (ms, s) => {
+      await base(ms, s);
+      // A reviewer approves on GitHub after a few polls.
+      const waiting = server.state(OWNER, REPO).dispatches.length === 2 && now - NOW > 5 * 60_000;
+      if (waiting && !approved) {
+        const runId = server.state(OWNER, REPO).dispatches[1]!.runId!;
+        const url = `${server.url}/repos/${OWNER}/${REPO}/actions/runs/${runId}/pending_deployments`;
+        const headers = { authorization: 'token test-token', 'content-type': 'application/json', accept: 'application/vnd.github+json' };
+        const pending = (await (await fetch(url, { headers })).json()) as Array<{ environment: { id: number } }>;
+        const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ environment_ids: pending.map((p) => p.environment.id), state: 'approved', comment: 'Ship it' }) });
+        approved = res.ok;
+      }
+    };
+    const r = await run((x) => runDeployCommand(repo, config, { env: 'production', ref: 'v1.4.0', yes: true }, x, d));
+    const lines = r.err.split('\n').filter((l) => l.startsWith('Waiting for a review'));
+    assert.equal(lines.length, 1, r.err);
+    assert.match(lines[0]!, /^Waiting for a review of production by octocat \(you may approve it: in the editor, or on GitHub\): https:\/\/github\.com\/acme\/app\/actions\/runs\/\d+\.$/);
+    assert.ok(approved, 'approved on GitHub');
+    assert.equal(r.code, 0, r.out + r.err);
+  });
+
   it('rolls staging back to the last successful deployment before the current one', async () => {
     assert.equal((await deploy('staging', { ref: 'v1.3.0' })).code, 0);
     now += 10 * 60_000;

@@ -7,6 +7,7 @@
 // log, journals), the settings and the authentication providers as it found them.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import type { DeployJournal } from '../../../src/core/deploy/journal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { deployCommand } from '../../../src/vscode/commands/deploy';
 import type { FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, githubDeployFixture, labelOf, treeRows, until, workspaceRoot, type GitHubDeployFixture } from './helpers';
+import { EXTENSION_ID, api, githubDeployFixture, labelOf, treeRows, until, workspaceRoot, type GitHubDeployFixture } from './helpers';
 
 const TOKEN = 'ghp_RmCanaryTest0123456789ABCDEFGHIJKLMNO';
 const CONFIG = '.release-manager.json';
@@ -112,8 +113,8 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
       res.end(JSON.stringify({ errorRate }));
     });
     await new Promise<void>((r) => health.listen(0, '127.0.0.1', r));
-    // GitHub's copy of the repository: the workspace's history plus the deploy workflow and five releases.
-    fixture = await githubDeployFixture(a, root, { token: TOKEN, label: 'canary test', files: { '.github/workflows/deploy.yml': WORKFLOW }, releases: ['0.3.0', '0.3.1', '0.3.2', '0.3.3', '0.3.4'] });
+    // GitHub's copy of the repository: the workspace's history plus the deploy workflow and six releases.
+    fixture = await githubDeployFixture(a, root, { token: TOKEN, label: 'canary test', files: { '.github/workflows/deploy.yml': WORKFLOW }, releases: ['0.3.0', '0.3.1', '0.3.2', '0.3.3', '0.3.4', '0.3.5'] });
     server = fixture.server;
     server.addEnvironment('acme', 'demo', { name: 'staging' });
     server.addEnvironment('acme', 'demo', { name: 'production', reviewers: [{ type: 'User', login: 'octocat' }] });
@@ -174,6 +175,39 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
     assert.equal(approvals[0]!.state, 'approved');
     assert.equal(approvals[0]!.comment, 'Checked the staging canary: ship it');
     assert.deepEqual(dispatches().slice(-1), ['production 0.3.0 100']);
+    assert.ok(!(await rows()).some((r) => r.node.kind === 'deployReview'), 'the review is gone from the tree');
+  });
+
+  it('shows the pending review of a production deploy the CLI drives, and approves it from this window', async () => {
+    const staged = await deploy('staging', 'v0.3.5');
+    assert.equal(staged?.state, 'healthy', staged?.outcome ?? '');
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const cli = spawn(process.execPath, [join(ext.extensionPath, 'dist', 'cli.js'), 'deploy', '--env', 'production', '--ref', 'v0.3.5', '--yes'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: server.url, GITHUB_REPOSITORY: 'acme/demo' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    cli.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    cli.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((done) => cli.on('exit', (code) => done(code)));
+    try {
+      await until('the CLI waits for the reviewer', () => /Waiting for a review of production by octocat/.test(out), 60_000);
+      // Not driven by this window: read from GitHub when the tree looks at the environments.
+      let node: unknown;
+      await until('the tree shows the pending review of the CLI\'s run', async () => {
+        node = (await rows()).find((r) => r.node.kind === 'deployReview')?.node;
+        return node !== undefined;
+      }, 30_000);
+      const approved = await vscode.commands.executeCommand('releaseManager.approveDeploy', node, { comment: 'Approved from the editor while the CLI waits' });
+      assert.equal(approved, true);
+      assert.equal(await exited, 0, out);
+    } finally {
+      cli.kill();
+    }
+    assert.match(out, /Deploy of 0\.3\.5 to production \(direct\): 0\.3\.5 deployed to production/);
+    const approvals = server.state('acme', 'demo').runs.flatMap((r) => r.approvals);
+    assert.equal(approvals[approvals.length - 1]!.comment, 'Approved from the editor while the CLI waits');
     assert.ok(!(await rows()).some((r) => r.node.kind === 'deployReview'), 'the review is gone from the tree');
   });
 
