@@ -8,12 +8,25 @@ import { oneLine } from '../sanitize';
 import { redactSecrets } from '../secrets';
 import type { DeployJournal, StepState } from './journal';
 import { duration } from './plan';
-import { ROLLBACK_TARGET_MS, rollbackDuration } from './rollback';
+import { ROLLBACK_TARGET_MS, rollbackDuration, type RollbackDuration } from './rollback';
 
 /** One line of untrusted text, inert in markdown, with anything that looks like a credential removed. */
 const text = (s: string) => escapeMarkdown(redactSecrets(oneLine(s)));
 
 const MARK: Record<StepState['status'], string> = { pending: '·', sending: '?', sent: '…', running: '…', done: '✔', failed: '✘', skipped: '–' };
+
+/**
+ * How long a rollback took, against the target: a rollback operation from its start, an automatic
+ * rollback from its first step, to the end (or the last update while unfinished). Null when the
+ * operation rolled nothing back.
+ */
+export function rollbackTime(j: DeployJournal, targetMs = ROLLBACK_TARGET_MS): RollbackDuration | null {
+  const rollback = j.plan.operation === 'rollback';
+  if (!rollback && j.rollbackTarget === null) return null;
+  const firstRollback = j.steps.find((s) => s.phase === 'rollback' && s.state.status !== 'pending' && s.state.status !== 'skipped');
+  const from = rollback ? j.startedAt : firstRollback && 'at' in firstRollback.state ? firstRollback.state.at : j.startedAt;
+  return rollbackDuration(from, j.finishedAt ?? j.updatedAt, targetMs);
+}
 
 /** Renders a finished (or inspected) operation as a markdown section for the decision log. */
 export function renderDeployRecord(j: DeployJournal, who: string, targetMs = ROLLBACK_TARGET_MS): string {
@@ -24,11 +37,8 @@ export function renderDeployRecord(j: DeployJournal, who: string, targetMs = ROL
   for (const why of j.plan.allowedBecause ?? []) lines.push(`- Allowed: ${text(why)}`);
   lines.push(`- Outcome: ${j.state}${j.outcome ? ` — ${text(j.outcome)}` : ''}`);
   const end = j.finishedAt ?? j.updatedAt;
-  if (rollback || j.rollbackTarget !== null) {
-    // A rollback's clock runs from the start of the operation (or of the automatic rollback) to its last step.
-    const firstRollback = j.steps.find((s) => s.phase === 'rollback' && s.state.status !== 'pending' && s.state.status !== 'skipped');
-    const from = rollback ? j.startedAt : firstRollback && 'at' in firstRollback.state ? firstRollback.state.at : j.startedAt;
-    const d = rollbackDuration(from, end, targetMs);
+  const d = rollbackTime(j, targetMs);
+  if (d !== null) {
     lines.push(`- Rollback duration: ${d.text}${j.state === 'rolled-back' ? '' : ' (not completed)'}`);
   } else lines.push(`- Duration: ${duration(Math.max(0, Date.parse(end) - Date.parse(j.startedAt)))}`);
   lines.push('', '### Steps', '');

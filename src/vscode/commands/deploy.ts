@@ -8,10 +8,10 @@ import * as vscode from 'vscode';
 import { deployJournalKey, journalSummary, startOperation, type Choice, type DeployJournal } from '../../core/deploy/journal';
 import { planDeploy, planRollback, strategyName, type DeployPlan } from '../../core/deploy/plan';
 import { deployConfirmation } from '../../core/deploy/promotion';
-import { rollbackDuration, versionFromRef } from '../../core/deploy/rollback';
+import { versionFromRef } from '../../core/deploy/rollback';
 import { answer, command as journalCommand, prepareRollback } from '../../core/deploy/run';
 import { environmentSchema, findEnvironment, needsConfirmation, providerBlockedReason, type EnvironmentConfig } from '../../core/deploy/schema';
-import { renderDeployRecord } from '../../core/deploy/record';
+import { renderDeployRecord, rollbackTime } from '../../core/deploy/record';
 import { GitError, UsageError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import type { SignOff } from '../../core/gates/context';
@@ -212,8 +212,8 @@ async function conclude(deps: DeployDepsVs, root: string, t: FlowTarget, first: 
 }
 
 function announce(deps: DeployDepsVs, j: DeployJournal, ok: boolean): void {
-  const rollback = j.plan.operation === 'rollback';
-  const took = rollback && j.finishedAt ? ` in ${rollbackDuration(j.startedAt, j.finishedAt).text}` : '';
+  const timing = j.finishedAt && j.state === 'rolled-back' ? rollbackTime(j) : null;
+  const took = timing ? ` (rollback ${timing.text})` : '';
   deps.log.info(renderDeployRecord(j, 'this editor'));
   const text = `${journalSummary(j)}${took}.`;
   if (ok) void vscode.window.showInformationMessage(text);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { rollbackDuration } from '../../core/deploy/rollback';
+import { rollbackTime } from '../../core/deploy/record';
 import { checkState } from '../../core/gates/githubChecks';
 import type { GateResult, Verdict } from '../../core/gates/types';
 import type { GhCheck, GhRelease } from '../../core/githubApi';
@@ -465,7 +465,7 @@ function environmentItem(root: string, row: EnvironmentRow, running: boolean): v
   item.id = `environment:${root}:${row.env.name.toLowerCase()}`;
   const last = row.last ? deploymentLine(row.last) : 'never deployed';
   // The last rollback's duration against the 5-minute target (a rollback takes minutes, not a meeting).
-  const rolledBack = !running && j && j.plan.operation === 'rollback' && j.finishedAt ? rollbackDuration(j.startedAt, j.finishedAt) : null;
+  const rolledBack = !running && j && j.finishedAt && j.state === 'rolled-back' ? rollbackTime(j) : null;
   item.description = running && j ? `${j.plan.operation === 'rollback' ? 'rolling back to' : 'deploying'} ${j.plan.release.version} · ${currentStep(j)}` : rolledBack ? `${last} · rolled back in ${rolledBack.text}` : last;
   item.tooltip = [`${row.env.name} (${row.env.provider.kind}, ${row.env.strategy.kind})`, `Last deployment: ${last}`, ...(j ? [`Last operation: ${journalSummary(j)}`] : []), ...(rolledBack ? [`Rollback took ${rolledBack.text}`] : [])].join('\n');
   item.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : row.last ? 'server-environment' : 'circle-outline');

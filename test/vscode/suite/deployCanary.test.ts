@@ -257,6 +257,10 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
     assert.deepEqual(dispatches().filter((d) => d.startsWith('staging')).slice(-4), ['staging 0.3.3 20', 'staging 0.3.3 60', 'staging 0.3.3 100', 'staging 0.3.2 100'], 'the canary, then the rollback to 0.3.2, the last successful deployment');
     assert.equal(entries().length, before + 1, 'one decision-log entry');
     assert.match(entries().at(-1)!, /^DEPLOY — 0\.3\.3 to staging — [\s\S]*- Outcome: rolled-back/);
+    assert.match(entries().at(-1)!, /- Rollback duration: .* \(target 5 min(, exceeded)?\)/);
+    // The automatic rollback is timed in the tree too, against the 5-minute target.
+    const row = await envRow('staging');
+    assert.match(String(row?.item.description), / · rolled back in .+ \(target 5 min(, exceeded)?\)$/);
   });
 
   it('aborts a canary whose health check fails during a step: traffic goes back to the stable version at once', async () => {
