@@ -178,7 +178,8 @@ describe('release-manager deploy, rollback, status', function () {
     assert.match(status.out, /Rollback of staging to 1\.3\.0/);
   });
 
-  it('pauses on Ctrl-C (exit 130); a rollback meanwhile asks first, and running deploy again resumes without re-dispatching', async () => {
+  /** 1.3.0 deployed to staging, then a deploy of 1.4.0 cancelled (Ctrl-C) once its step was sent: left paused. */
+  async function pausedDeployOf140(): Promise<{ code: number; err: string }> {
     assert.equal((await deploy('staging', { ref: 'v1.3.0' })).code, 0);
     now += 10 * 60_000;
     const ac = new AbortController();
@@ -189,12 +190,18 @@ describe('release-manager deploy, rollback, status', function () {
       await base(ms, s);
       if (server.state(OWNER, REPO).dispatches.length > 1) ac.abort();
     };
-    const out: string[] = [];
     const err: string[] = [];
-    const code = await runDeployCommand(repo, config, { env: 'staging', ref: 'v1.4.0', yes: false }, io(null, out, err, []), cancelling);
-    assert.equal(code, 130, err.join(''));
-    assert.match(err.join(''), /Cancelled: .*paused\. Run the command again to resume/);
-    signal = undefined;
+    try {
+      return { code: await runDeployCommand(repo, config, { env: 'staging', ref: 'v1.4.0', yes: false }, io(null, [], err, []), cancelling), err: err.join('') };
+    } finally {
+      signal = undefined;
+    }
+  }
+
+  it('pauses on Ctrl-C (exit 130); a rollback meanwhile asks first, and running deploy again resumes without re-dispatching', async () => {
+    const paused = await pausedDeployOf140();
+    assert.equal(paused.code, 130, paused.err);
+    assert.match(paused.err, /Cancelled: .*paused\. Run the command again to resume/);
     // Asked in a terminal: the rollback is confirmed, stopping the paused deploy is not.
     const rollback = await run((x) => runRollbackCommand(repo, config, { env: 'staging', yes: false }, x, deps()), [true, false]);
     assert.equal(rollback.code, 1);
@@ -212,18 +219,7 @@ describe('release-manager deploy, rollback, status', function () {
   });
 
   it('rollback --yes takes over from a deploy left paused and rolls back without a question', async () => {
-    assert.equal((await deploy('staging', { ref: 'v1.3.0' })).code, 0);
-    now += 10 * 60_000;
-    const ac = new AbortController();
-    signal = ac.signal;
-    const cancelling = deps();
-    const base = cancelling.sleep!;
-    cancelling.sleep = async (ms, s) => {
-      await base(ms, s);
-      if (server.state(OWNER, REPO).dispatches.length > 1) ac.abort();
-    };
-    assert.equal(await runDeployCommand(repo, config, { env: 'staging', ref: 'v1.4.0', yes: false }, io(null, [], [], []), cancelling), 130);
-    signal = undefined;
+    assert.equal((await pausedDeployOf140()).code, 130);
     server.scriptRuns(OWNER, REPO, 'deploy.yml', [{ after: 1_000, status: 'completed', conclusion: 'success' }]);
     const rollback = await run((x) => runRollbackCommand(repo, config, { env: 'staging', yes: true }, x, deps()), []);
     assert.equal(rollback.code, 0, rollback.out + rollback.err);
