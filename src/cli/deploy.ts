@@ -133,6 +133,7 @@ export type Answer = (typeof ANSWERS)[number];
 /** The hooks of a CLI drive: progress on stderr, the outcome on stdout, no prompt with --yes. */
 function driveHooks(c: Context, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: NotesConfig } | null, options: { yes: boolean; operation: 'deploy' | 'rollback' }): DriveHooks {
   let lastReview = '';
+  let lastLook = '';
   return {
     ...(log
       ? {
@@ -162,6 +163,12 @@ function driveHooks(c: Context, io: PublishIo, deps: DeployDeps, log: { repo: Lo
     onEvent: (j, e) => {
       const line = progressLine(j, e);
       if (line !== null) io.err(`${line}\n`);
+    },
+    onObserve: (j, index, o) => {
+      // A running step is looked at every poll: what it says about itself (e.g. that nothing picked a deployment up) is said once.
+      const said = (o.status === 'queued' || o.status === 'running') && o.reason ? `[${index + 1}/${j.steps.length}] ${o.status}: ${o.reason}` : '';
+      if (said !== '' && said !== lastLook) io.err(`${said}\n`);
+      lastLook = said;
     },
     onReview: (_index, handle, reviews) => {
       // Said once per change of who is waited for, not at every poll.

@@ -357,7 +357,8 @@ export class GitHubDeployer implements Deployer {
       const latest = (await this.deploymentStatuses(handle.deploymentId, signal))[0];
       const reason = latest?.description;
       const o = (status: RunObservation['status']): RunObservation => ({ status, ...(reason ? { reason } : {}) });
-      if (!latest || latest.state === 'queued' || latest.state === 'pending') return o('queued');
+      if (!latest) return { status: 'queued', reason: `no status yet: nothing has picked deployment ${handle.deploymentId} up. Its statuses come from your CD system (e.g. a workflow on deployment events)` };
+      if (latest.state === 'queued' || latest.state === 'pending') return o('queued');
       if (latest.state === 'in_progress') return o('running');
       if (latest.state === 'success') return o('succeeded');
       if (latest.state === 'inactive') return o('cancelled');

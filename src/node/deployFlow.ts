@@ -94,6 +94,7 @@ export interface DriveHooks {
   conflictFix?: string;
   onEvent?: RunDeps['onEvent'];
   onReview?: (index: number, handle: RunHandle, reviews: PendingReview[]) => void | Promise<void>;
+  onObserve?: RunDeps['onObserve'];
   /** How long to wait between looks at a running step (default 10 s). */
   pollMs?: number;
   /** Resume once when the operation was interrupted (running the command again is the choice to resume). Default true. */
@@ -181,6 +182,7 @@ export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store'
     ...(hooks.signal ? { signal: hooks.signal } : {}),
     ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
     ...(hooks.onReview ? { onReview: hooks.onReview } : {}),
+    ...(hooks.onObserve ? { onObserve: hooks.onObserve } : {}),
     ...(hooks.pollMs !== undefined ? { pollMs: hooks.pollMs } : {}),
   };
   // An operation that had already finished before this drive is not recorded (or marked) again.

@@ -8,7 +8,7 @@ import { ReleaseError, UsageError } from '../errors';
 import { evaluateHealth, type HealthSample } from './health';
 import { choiceEvents, nextAction, sentStateOf, type Choice, type DeployAction, type DeployEvent, type DeployJournal, type Observed } from './journal';
 import { planRollback, type DeployPlan } from './plan';
-import type { Deployer, DeployJournalStore, DispatchResult, HealthProbe, PendingReview, RunHandle } from './ports';
+import type { Deployer, DeployJournalStore, DispatchResult, HealthProbe, PendingReview, RunHandle, RunObservation } from './ports';
 import { checkRollbackTarget, findRollbackTarget, rollbackConfirmation, type Confirmation, type DeploymentRecord } from './rollback';
 import { githubEnvironment, type EnvironmentConfig } from './schema';
 import { applyEvent } from './transitions';
@@ -33,6 +33,8 @@ export interface RunDeps {
   onEvent?: (journal: DeployJournal, event: DeployEvent) => void | Promise<void>;
   /** Told while a run waits for reviewers: offer Approve / Reject (Deployer.review) while the driver keeps observing. */
   onReview?: (index: number, handle: RunHandle, reviews: PendingReview[]) => void | Promise<void>;
+  /** Told what each look at a running step found (its state and why), e.g. to say that nothing has picked a deployment up yet. */
+  onObserve?: (journal: DeployJournal, index: number, observation: RunObservation) => void;
   /** Told before each provider call; a throw stops the driver. */
   onCall?: (call: 'dispatch' | 'find' | 'observe', index: number) => void | Promise<void>;
 }
@@ -141,7 +143,9 @@ export async function runOperation(key: string, deps: RunDeps): Promise<RunStop>
           if (action.kind === 'review') await deps.onReview?.(action.index, action.handle, action.reviews);
           if (action.afterMs > 0) await deps.sleep(action.afterMs, deps.signal);
           await deps.onCall?.('observe', action.index);
-          extra = { run: { index: action.index, observation: await deps.deployer.observe(action.handle, deps.signal) } };
+          const observation = await deps.deployer.observe(action.handle, deps.signal);
+          deps.onObserve?.(journal, action.index, observation);
+          extra = { run: { index: action.index, observation } };
           break;
         }
         case 'sleep':

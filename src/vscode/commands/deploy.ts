@@ -158,6 +158,9 @@ async function withDriveProgress(deps: DeployDepsVs, root: string, t: FlowTarget
             progress.report({ message: c === null ? 'finishing' : `${j.steps[c]!.plan.label}` });
           },
           onReview: (_index, handle, reviews) => deps.view.setReviews({ root, key: t.key, environment: t.env.name, handle, reviews }),
+          onObserve: (j, index, o) => {
+            if ((o.status === 'queued' || o.status === 'running') && o.reason) progress.report({ message: `${j.steps[index]?.plan.label ?? 'step'} — ${o.status}: ${o.reason}` });
+          },
         });
       } finally {
         sub.dispose();

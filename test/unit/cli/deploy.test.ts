@@ -164,6 +164,17 @@ describe('release-manager deploy, rollback, status', function () {
     assert.equal(r.code, 0, r.out + r.err);
   });
 
+  it('says once that nothing picked a deployment up (no CD system posts its statuses), then asks at the timeout', async () => {
+    const qa = parseConfig(JSON.stringify({ deploy: { environments: [{ name: 'qa', provider: { kind: 'deployments' } }] } }));
+    const r = await run((x) => runDeployCommand(repo, qa, { env: 'qa', ref: 'v1.4.0', yes: true }, x, deps()));
+    assert.equal(r.code, 1, r.out + r.err);
+    const said = r.err.split('\n').filter((l) => l.includes('nothing has picked'));
+    assert.equal(said.length, 1, r.err);
+    assert.match(said[0]!, /^\[1\/1\] queued: no status yet: nothing has picked deployment \d+ up\. Its statuses come from your CD system \(e\.g\. a workflow on deployment events\)$/);
+    assert.match(r.err, /"Deploy" has been queued since .*, past its timeout\. Wait longer, or mark it failed/);
+    assert.match(r.err, /--answer wait-longer/);
+  });
+
   it('rolls staging back to the last successful deployment before the current one', async () => {
     assert.equal((await deploy('staging', { ref: 'v1.3.0' })).code, 0);
     now += 10 * 60_000;
