@@ -188,7 +188,7 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
     assert.equal(cd.held.length, 1, 'the rollback deployment is held');
     cd.hold = () => false;
     finish(cd.held.shift());
-    const toast = await waitForNotification(/Deploy of 0\.2\.1 to staging \(canary\): aborted \(health check failed: .*\) and rolled back to 0\.2\.0\./, 90_000);
+    const toast = await waitForNotification(/Deploy of 0\.2\.1 to staging \(canary\): aborted \(health check failed: .*\) and rolled back to 0\.2\.0 in .+ \(target 5 min(, exceeded)?\)\./, 90_000);
     assert.match(toast, /error-rate/, `the failing check is named: ${toast}`);
     await waitForRow('the staging row showing 0.2.0 live again', /^staging.*0\.2\.0 · success/);
     const created = staging().slice(before);
@@ -197,6 +197,8 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
       [[sha.v021, 25, true], [sha.v021, 100, true], [sha.v020, 100, true]],
       'the canary of 0.2.1 (25%, 100%), then a rollback deployment of 0.2.0',
     );
+    // 0.2.1 failed: its deployments are marked so on GitHub (never a rollback target or a promotion source); 0.2.0's is not.
+    assert.deepEqual(created.map((d) => d.statuses.some((st) => st.state === 'failure')), [true, true, false]);
     assert.equal(cd.live.sha, sha.v020, 'staging runs 0.2.0 again');
     assert.ok(probes.some((p) => p.live.sha === sha.v021 && p.errorRate > 0.05), 'the health check saw 0.2.1 fail');
   });

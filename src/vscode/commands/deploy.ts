@@ -216,7 +216,7 @@ async function conclude(deps: DeployDepsVs, root: string, t: FlowTarget, first: 
 
 function announce(deps: DeployDepsVs, j: DeployJournal, ok: boolean): void {
   const timing = j.finishedAt && j.state === 'rolled-back' ? rollbackTime(j) : null;
-  const took = timing ? ` (rollback ${timing.text})` : '';
+  const took = timing ? ` in ${timing.text}` : '';
   deps.log.info(renderDeployRecord(j, 'this editor'));
   const text = `${journalSummary(j)}${took}.`;
   if (ok) void vscode.window.showInformationMessage(text);
