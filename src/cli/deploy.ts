@@ -129,6 +129,7 @@ async function confirm(question: string, yes: boolean, io: PublishIo): Promise<b
 /** The choices a person can give with --answer (inspect is status; resume takes over an operation another live process drives). */
 export const ANSWERS = ['retry', 'abort', 'resume', 'mark-sent', 'mark-done', 'mark-failed', 'wait-longer'] as const;
 export type Answer = (typeof ANSWERS)[number];
+const isAnswer = (x: string): x is Answer => (ANSWERS as readonly string[]).includes(x);
 
 /** The hooks of a CLI drive: progress on stderr, the outcome on stdout, no prompt with --yes. */
 function driveHooks(c: Context, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: NotesConfig } | null, options: { yes: boolean; operation: 'deploy' | 'rollback' }): DriveHooks {
@@ -203,7 +204,7 @@ function report(c: Context, outcome: DriveOutcome, io: PublishIo): number {
     case 'ask': {
       const a = outcome.stop.action;
       if (a.kind !== 'ask') return 1;
-      const answers = a.choices.filter((x): x is Answer => (ANSWERS as readonly string[]).includes(x));
+      const answers = a.choices.filter(isAnswer);
       const command = outcome.journal.plan.operation === 'rollback' ? 'rollback' : 'deploy';
       io.err(`${a.reason}\n`);
       if (answers.length > 0) io.err(`Answer with: ${answers.map((x) => `release-manager ${command} --env ${c.env.name} --answer ${x}`).join('\n         or: ')}\n(or in the editor's Release view; release-manager status shows where it stands).\n`);
@@ -217,8 +218,8 @@ function report(c: Context, outcome: DriveOutcome, io: PublishIo): number {
  * dispatch refused, a step whose outcome is unknown, a timeout), or aborts it, then drives it on.
  */
 export async function runAnswerCommand(repo: LocalGitRepo, config: NotesConfig, flags: { env: string; answer: string; remote?: string; allowCommands?: boolean; decisionLog?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
-  const choice = flags.answer as Answer;
-  if (!(ANSWERS as readonly string[]).includes(choice)) throw new UsageError(`--answer ${JSON.stringify(flags.answer.slice(0, 40))} is not an answer.`, `Use one of: ${ANSWERS.join(', ')}.`);
+  const choice = flags.answer;
+  if (!isAnswer(choice)) throw new UsageError(`--answer ${JSON.stringify(flags.answer.slice(0, 40))} is not an answer.`, `Use one of: ${ANSWERS.join(', ')}.`);
   const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
   const journal = await c.store.read(c.key);
   if (!journal || journal.state !== 'running') {
@@ -238,7 +239,7 @@ export async function runAnswerCommand(repo: LocalGitRepo, config: NotesConfig, 
   const asked = first.stop.action;
   if (!asked.choices.includes(choice)) {
     io.err(`${asked.reason}\n`);
-    throw new UsageError(`"${choice}" does not answer this question.`, `Answer with one of: ${asked.choices.filter((x) => (ANSWERS as readonly string[]).includes(x)).join(', ') || 'none (see release-manager status)'}.`);
+    throw new UsageError(`"${choice}" does not answer this question.`, `Answer with one of: ${asked.choices.filter(isAnswer).join(', ') || 'none (see release-manager status)'}.`);
   }
   await answer(c.key, choice, asked.index, runDeps);
   return report(c, await continueOperation(c, hooks), io);

@@ -380,34 +380,25 @@ export class GitHubDeployer implements Deployer {
 
   /** A run and the jobs of its latest attempt with their pages and steps (the tree shows them while a deploy runs). */
   async workflowRun(runId: number, signal?: AbortSignal): Promise<WorkflowRunDetails> {
-    const base = { ...this.base, run_id: runId, request: { signal } };
     const [run, jobs] = await Promise.all([
-      call(`reading run ${runId} of ${this.slug}`, signal, () => this.octokit.rest.actions.getWorkflowRun(base)),
-      call(`reading the jobs of run ${runId} of ${this.slug}`, signal, () => this.octokit.rest.actions.listJobsForWorkflowRun({ ...base, filter: 'latest', per_page: 100 })),
+      call(`reading run ${runId} of ${this.slug}`, signal, () => this.octokit.rest.actions.getWorkflowRun({ ...this.base, run_id: runId, request: { signal } })),
+      this.jobs(runId, signal),
     ]);
     const r = run.data;
-    return {
-      runId,
-      title: r.display_title ?? r.name ?? `run ${runId}`,
-      status: r.status ?? 'queued',
-      conclusion: r.conclusion ?? null,
-      attempt: r.run_attempt ?? 1,
-      url: r.html_url ?? null,
-      jobs: jobs.data.jobs.map((j) => ({
-        id: j.id,
-        name: j.name,
-        status: j.status,
-        conclusion: j.conclusion ?? null,
-        url: j.html_url ?? null,
-        steps: (j.steps ?? []).map((st) => ({ name: st.name, number: st.number, status: st.status, conclusion: st.conclusion ?? null })),
-      })),
-    };
+    return { runId, title: r.display_title ?? r.name ?? `run ${runId}`, status: r.status ?? 'queued', conclusion: r.conclusion ?? null, attempt: r.run_attempt ?? 1, url: r.html_url ?? null, jobs };
   }
 
-  /** The jobs of the run's latest attempt with their steps. */
-  async jobs(runId: number, signal?: AbortSignal): Promise<Array<{ name: string; status: string; conclusion: string | null; steps: Array<{ name: string; status: string; conclusion: string | null }> }>> {
+  /** The jobs of the run's latest attempt with their pages and steps. */
+  async jobs(runId: number, signal?: AbortSignal): Promise<RunJobDetails[]> {
     const res = await call(`reading the jobs of run ${runId} of ${this.slug}`, signal, () => this.octokit.rest.actions.listJobsForWorkflowRun({ ...this.base, run_id: runId, filter: 'latest', per_page: 100, request: { signal } }));
-    return res.data.jobs.map((j) => ({ name: j.name, status: j.status, conclusion: j.conclusion, steps: (j.steps ?? []).map((s) => ({ name: s.name, status: s.status, conclusion: s.conclusion })) }));
+    return res.data.jobs.map((j) => ({
+      id: j.id,
+      name: j.name,
+      status: j.status,
+      conclusion: j.conclusion ?? null,
+      url: j.html_url ?? null,
+      steps: (j.steps ?? []).map((st) => ({ name: st.name, number: st.number, status: st.status, conclusion: st.conclusion ?? null })),
+    }));
   }
 
   private async failureOf(runId: number, signal?: AbortSignal): Promise<string | null> {

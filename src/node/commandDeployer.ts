@@ -320,7 +320,6 @@ export class CommandDeployer extends LocalDeployerBase implements Deployer {
     return recordedExecution(this.history, executionId);
   }
 
-
   /** Resolves once every step started by this deployer has ended and its outcome is recorded (tests, shutdown). */
   async settled(): Promise<void> {
     await Promise.all([...this.executions.values()].map((e) => e.done));
@@ -371,7 +370,6 @@ export function observeRecorded(entry: LocalDeployEntry | null, executionId: str
   const where = entry.host === hostname() ? `the process that ran it (pid ${entry.pid}) is gone without recording its outcome (killed or crashed; the command it started may still be running)` : `it was started on ${entry.host} (${describe(entry)}), whose outcome this machine cannot see`;
   return { status: 'running', unobservable: true, reason: where };
 }
-
 
 function describe(e: LocalDeployEntry): string {
   return `${e.executionId}, pid ${e.pid} on ${e.host}, at ${e.createdAt}, ${e.statuses[0]?.state ?? 'no status'}`;

@@ -13,7 +13,7 @@ import { activeFreeze, canPromote, hotfixOf, type GatesState, type PreviousEnvir
 import { renderDeployRecord } from '../core/deploy/record';
 import { deploymentOutcome, versionFromRef, type DeploymentRecord } from '../core/deploy/rollback';
 import { answer, runOperation, type RunDeps, type RunStop } from '../core/deploy/run';
-import { findEnvironment, githubEnvironment, type EnvironmentConfig } from '../core/deploy/schema';
+import { findEnvironment, githubEnvironment, isLocalProvider, type EnvironmentConfig } from '../core/deploy/schema';
 import { UsageError } from '../core/errors';
 import { DECISION_LOG_HEADER } from '../core/gates/decisionLog';
 import { runGates, verdict } from '../core/gates/engine';
@@ -211,7 +211,6 @@ export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store'
   return { kind: 'ask', journal, stop: { journal, action: { kind: 'ask', index: null, reason: 'The operation keeps asking to resume.', choices: ['inspect', 'abort'] } } };
 }
 
-/** Appends the decision-log entry of a finished operation; a failure to write is reported, never thrown. */
 /**
  * Marks on the provider what the finished operation showed to be bad (`failureToReport`): the
  * release of a failed, aborted or rolled-back deploy, the deployment a rollback replaced. A fault is
@@ -227,6 +226,7 @@ async function markFailedDeployments(deployer: Deployer, journal: DeployJournal,
   }
 }
 
+/** Appends the decision-log entry of a finished operation; a failure to write is reported, never thrown. */
 async function recordFinished(target: DecisionLogTarget, journal: DeployJournal): Promise<void> {
   try {
     const written = await appendInside(target.root, target.file, renderDeployRecord(journal, await target.who()), DECISION_LOG_HEADER);
@@ -352,16 +352,14 @@ async function environmentGates(o: PromotionCheckOptions): Promise<{ state: Gate
   }
 }
 
-const isLocal = (env: EnvironmentConfig) => env.provider.kind === 'command' || env.provider.kind === 'task';
-
 /**
  * The previous environment's deployments, through its own provider: the local history of command and
  * task environments (the git directory), GitHub for the others (through this environment's deployer
  * when it speaks GitHub too, else the one the front end builds).
  */
 async function historyOf(prev: EnvironmentConfig, o: PromotionCheckOptions): Promise<DeploymentRecord[]> {
-  if (isLocal(prev)) return new LocalDeployHistory(o.repo.gitCommonDir).list(prev.name);
-  if (!isLocal(o.env)) return o.deployer.listDeployments(githubEnvironment(prev), o.signal);
+  if (isLocalProvider(prev)) return new LocalDeployHistory(o.repo.gitCommonDir).list(prev.name);
+  if (!isLocalProvider(o.env)) return o.deployer.listDeployments(githubEnvironment(prev), o.signal);
   if (!o.previousDeployer) throw new UsageError(`${prev.name} is deployed through GitHub, and its deployments cannot be read here.`, 'Sign in to GitHub (CLI: set GITHUB_TOKEN), then deploy again.');
   return (await o.previousDeployer(prev)).listDeployments(githubEnvironment(prev), o.signal);
 }

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { correlationId, deployJournalKey, type DeployJournal, type JournalState, type JournalStep } from '../core/deploy/journal';
 import type { PendingReview, RunHandle } from '../core/deploy/ports';
 import { deploymentOutcome, type DeploymentRecord } from '../core/deploy/rollback';
-import { githubEnvironment, implicitEnvironment, type EnvironmentConfig } from '../core/deploy/schema';
+import { githubEnvironment, implicitEnvironment, isLocalProvider, type EnvironmentConfig } from '../core/deploy/schema';
 import { GitHubError, ReleaseError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import { redactSecrets } from '../core/secrets';
@@ -316,18 +316,17 @@ export class DeployView implements vscode.Disposable {
     void this.readForeignReviews(root);
     const ladder = this.model.find(root)?.config?.deploy?.environments;
     // Command and task environments: their history is local (the git directory), shown even offline or off GitHub.
-    const isLocal = (env: EnvironmentConfig) => env.provider.kind === 'command' || env.provider.kind === 'task';
     const repo = this.model.repo(root);
     const localLast = new Map<string, DeploymentRecord | null>();
     if (repo) {
       const history = new LocalDeployHistory(repo.gitCommonDir);
-      for (const env of (ladder ?? []).filter(isLocal)) {
+      for (const env of (ladder ?? []).filter(isLocalProvider)) {
         const list = await history.list(env.name).catch((e: unknown) => (this.logFailure(e), [] as DeploymentRecord[]));
         localLast.set(env.name, shownDeployment(list));
       }
     }
     try {
-      if (ladder && ladder.every(isLocal)) return { kind: 'ok', envs: ladder, last: localLast };
+      if (ladder && ladder.every(isLocalProvider)) return { kind: 'ok', envs: ladder, last: localLast };
       // A few per environment: the row shows the newest deployment that took all the traffic (not a canary step or an abort at 0 %).
       const deployer = await this.connector.deployer(root, 'deployments', { interactive: false, historyLimit: 5 });
       let envs: EnvironmentConfig[];
@@ -347,7 +346,7 @@ export class DeployView implements vscode.Disposable {
       }
       const last = new Map<string, DeploymentRecord | null>(localLast);
       await Promise.all(
-        envs.filter((env) => !isLocal(env)).map(async (env) => {
+        envs.filter((env) => !isLocalProvider(env)).map(async (env) => {
           const list = await deployer.listDeployments(githubEnvironment(env)).catch((e: unknown) => (this.logFailure(e), [] as DeploymentRecord[]));
           last.set(env.name, shownDeployment(list));
         }),
@@ -355,7 +354,7 @@ export class DeployView implements vscode.Disposable {
       return { kind: 'ok', envs, last };
     } catch (e) {
       if (e instanceof GitHubError && e.code === 'no-token') return { kind: 'signed-out', message: e.message, envs: ladder ?? [], last: localLast };
-      if (e instanceof GitHubError && e.code === 'not-github' && !ladder?.some(isLocal)) return { kind: 'not-github', message: e.message };
+      if (e instanceof GitHubError && e.code === 'not-github' && !ladder?.some(isLocalProvider)) return { kind: 'not-github', message: e.message };
       if (!(e instanceof GitHubError && e.code === 'not-github')) this.logFailure(e);
       return { kind: 'error', message: e instanceof ReleaseError ? e.message : 'Could not read the environments (see the log)', envs: ladder ?? [], last: localLast };
     }
@@ -382,8 +381,8 @@ export class DeployView implements vscode.Disposable {
           if (this.waits.get(key)?.foreign) this.waits.delete(key);
           continue;
         }
-        const deployer = await this.connector.deployer(root, sent.handle.provider === 'workflow' ? 'workflow' : 'deployments', { interactive: false });
-        const o = await deployer.observe(sent.handle);
+        // The repository's silent deployer observes runs and deployments alike.
+        const o = await (await this.deployerFor(root)).observe(sent.handle);
         const reviews = o.status === 'waiting' ? (o.reviews ?? []) : [];
         const had = this.waits.get(key);
         if (reviews.length > 0) this.waits.set(key, { root, key, environment: j.plan.environment, handle: sent.handle, reviews, foreign: true });

@@ -94,3 +94,23 @@ export async function visibleError(page) {
 export function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Waits for a notification matching `pattern`, as a toast or listed in the notification center (where
+ * every notification stays); resolves to its text, one line, and leaves the center closed.
+ */
+export async function waitForNotification(page, pattern, timeout = 60_000) {
+  const toast = page.locator('.notification-toast').filter({ hasText: pattern }).first();
+  const center = page.locator('.notifications-center');
+  const listed = center.locator('.notification-list-item').filter({ hasText: pattern }).first();
+  try {
+    return await poll(`a notification matching ${pattern}`, async () => {
+      if (await toast.isVisible()) return (await toast.innerText()).replace(/\s+/g, ' ').trim();
+      if (!(await center.isVisible())) await page.locator('[id="status.notifications"]').click();
+      if (await listed.isVisible()) return (await listed.innerText()).replace(/\s+/g, ' ').trim();
+      return null;
+    }, timeout);
+  } finally {
+    if (await center.isVisible()) await page.locator('[id="status.notifications"]').click();
+  }
+}

@@ -14,7 +14,7 @@ import { DEPLOY_YML } from '../helpers/deployFixtures.ts';
 import { startFakeGitHub } from '../helpers/fakeGitHub.ts';
 import { signIn, signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
-import { activityTab, poll, quickInput, quickInputTitle, treeRowTexts, typeInCommandPalette, viewContainer, visibleError } from './workbench.mjs';
+import { activityTab, poll, quickInput, quickInputTitle, treeRowTexts, typeInCommandPalette, viewContainer, visibleError, waitForNotification } from './workbench.mjs';
 
 const OWNER = 'acme';
 const REPO = 'demo';
@@ -164,13 +164,13 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
     await deployFromPalette('staging', 'v0.2.0', 'Deploy 0.2.0 to staging');
     const mid = await waitForRow('the staging row running the first canary step', /^staging.*deploying 0\.2\.0 · Canary step 1: 25% of traffic · running/);
     await session.page.locator('.statusbar-item').filter({ hasText: /staging 0\.2\.0: step 1 of 5, Canary step 1: 25% of traffic/ }).first().waitFor({ timeout: 10_000 });
-    await waitForNotification(/Deploying 0\.2\.0 to staging/, 10_000);
+    await waitForNotification(session.page, /Deploying 0\.2\.0 to staging/, 10_000);
     await session.screenshot('e2e-deploy-canary-mid');
     assert.equal(cd.held.length, 1, `one deployment held at 25%: ${mid}`);
     cd.hold = () => false;
     finish(cd.held.shift());
 
-    await waitForNotification(/Deploy of 0\.2\.0 to staging \(canary\): 0\.2\.0 deployed to staging\./, 90_000);
+    await waitForNotification(session.page, /Deploy of 0\.2\.0 to staging \(canary\): 0\.2\.0 deployed to staging\./, 90_000);
     await waitForRow('the staging row showing 0.2.0 live', /^staging.*0\.2\.0 · success/);
     const created = staging().slice(before);
     assert.deepEqual(created.map((d) => [d.sha, weightOf(d), succeeded(d)]), [[sha.v020, 25, true], [sha.v020, 100, true]], 'two canary deployments of 0.2.0: 25%, then 100%');
@@ -188,7 +188,7 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
     assert.equal(cd.held.length, 1, 'the rollback deployment is held');
     cd.hold = () => false;
     finish(cd.held.shift());
-    const toast = await waitForNotification(/Deploy of 0\.2\.1 to staging \(canary\): aborted \(health check failed: .*\) and rolled back to 0\.2\.0 in .+ \(target 5 min(, exceeded)?\)\./, 90_000);
+    const toast = await waitForNotification(session.page, /Deploy of 0\.2\.1 to staging \(canary\): aborted \(health check failed: .*\) and rolled back to 0\.2\.0 in .+ \(target 5 min(, exceeded)?\)\./, 90_000);
     assert.match(toast, /error-rate/, `the failing check is named: ${toast}`);
     await waitForRow('the staging row showing 0.2.0 live again', /^staging.*0\.2\.0 · success/);
     const created = staging().slice(before);
@@ -206,7 +206,7 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
   it('aborts a canary of 0.2.2 whose health check fails in its first step: traffic back on the stable version, nothing promoted', async () => {
     const before = staging().length;
     await deployFromPalette('staging', 'v0.2.2', 'Deploy 0.2.2 to staging');
-    const text = await waitForNotification(/Deploy of 0\.2\.2 to staging \(canary\): aborted: health check failed: .*; traffic is back on the previous version\./, 90_000);
+    const text = await waitForNotification(session.page, /Deploy of 0\.2\.2 to staging \(canary\): aborted: health check failed: .*; traffic is back on the previous version\./, 90_000);
     assert.match(text, /error-rate/, `the failing check is named: ${text}`);
     await waitForRow('the staging row telling the canary was aborted', /^staging.*Last operation: Deploy of 0\.2\.2 to staging \(canary\): aborted: health check failed/s);
     const created = staging().slice(before);
@@ -235,10 +235,10 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
     await poll('the comment input box', async () => /Approve the deploy to production/.test((await quickInputTitle(page)) ?? ''), 15_000);
     await page.keyboard.type(comment);
     await page.keyboard.press('Enter');
-    await waitForNotification(/Approved the deploy to production\./, 20_000);
+    await waitForNotification(session.page, /Approved the deploy to production\./, 20_000);
     assert.deepEqual(run.approvals.map((a) => [a.state, a.user, a.comment]), [['approved', LOGIN, comment]], 'the review reached GitHub with its comment');
 
-    await waitForNotification(/Deploy of 0\.2\.0 to production \(direct\): 0\.2\.0 deployed to production\./, 60_000);
+    await waitForNotification(session.page, /Deploy of 0\.2\.0 to production \(direct\): 0\.2\.0 deployed to production\./, 60_000);
     assert.equal(server.getRun(OWNER, REPO, run.id).conclusion, 'success');
     // The run's deployment (GitHub Actions creates it for the job's environment) names the ref the workflow ran at.
     const actions = server.state(OWNER, REPO).deployments.filter((d) => d.environment === 'production' && d.viaActions);
@@ -345,23 +345,3 @@ async function waitForRow(what, pattern, timeout = 60_000) {
   });
 }
 
-/**
- * Waits for a notification whose text matches `pattern` (a toast, or the notification center, where every
- * notification stays listed after its toast hid); returns its text. Leaves the center closed.
- */
-async function waitForNotification(pattern, timeout = 60_000) {
-  const { page } = session;
-  const toast = page.locator('.notification-toast').filter({ hasText: pattern }).first();
-  const center = page.locator('.notifications-center');
-  const listed = center.locator('.notification-list-item').filter({ hasText: pattern }).first();
-  try {
-    return await poll(`a notification matching ${pattern}`, async () => {
-      if (await toast.isVisible()) return (await toast.innerText()).replace(/\s+/g, ' ').trim();
-      if (!(await center.isVisible())) await page.locator('[id="status.notifications"]').click();
-      if (await listed.isVisible()) return (await listed.innerText()).replace(/\s+/g, ' ').trim();
-      return null;
-    }, timeout);
-  } finally {
-    if (await center.isVisible()) await page.locator('[id="status.notifications"]').click();
-  }
-}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startFakeGitHub } from '../helpers/fakeGitHub.ts';
 import { signIn, signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
-import { poll, quickInput, quickInputTitle, typeInCommandPalette, visibleError } from './workbench.mjs';
+import { poll, quickInput, quickInputTitle, typeInCommandPalette, visibleError, waitForNotification } from './workbench.mjs';
 
 const OWNER = 'acme';
 const REPO = 'demo';
@@ -202,7 +202,7 @@ describe('workflow inputs asked with the right control when deploying through a 
     const { correlation_id: correlation, ...given } = d.inputs;
     assert.deepEqual(given, { target: 'staging', region: 'us-east-1', dry_run: 'false', version, note, replicas: '3' }, 'the values given, every one as text');
     assert.match(String(correlation), /\S/, 'the correlation input is filled by the extension');
-    await waitForNotification(new RegExp(`Deploy of ${escape(version)} to staging .*${escape(version)} deployed to staging\\.`), 60_000);
+    await waitForNotification(session.page, new RegExp(`Deploy of ${escape(version)} to staging .*${escape(version)} deployed to staging\\.`), 60_000);
     assert.equal(server.getRun(OWNER, REPO, d.runId).conclusion, 'success', 'the run finished');
     assert.equal(dispatches().length, before + 1, 'and nothing else was sent');
   });
@@ -338,18 +338,3 @@ async function openDeploy() {
   await poll('the environment quick pick', async () => /deploy to which environment/.test((await quickInputTitle(page)) ?? ''), 40_000);
 }
 
-/** Waits for a notification matching `pattern` listed in the notification center (where every notification stays); leaves it closed. */
-async function waitForNotification(pattern, timeout) {
-  const { page } = session;
-  const center = page.locator('.notifications-center');
-  const listed = center.locator('.notification-list-item').filter({ hasText: pattern }).first();
-  try {
-    return await poll(`a notification matching ${pattern} in the notification center`, async () => {
-      if (!(await center.isVisible())) await page.locator('[id="status.notifications"]').click();
-      if (await listed.isVisible()) return (await listed.innerText()).replace(/\s+/g, ' ').trim();
-      return null;
-    }, timeout);
-  } finally {
-    if (await center.isVisible()) await page.locator('[id="status.notifications"]').click();
-  }
-}

@@ -396,6 +396,11 @@ export interface ProviderHost {
   trusted: boolean;
 }
 
+/** Whether the environment is deployed by a local command or a VS Code task (its history is kept in the git directory, not on GitHub). */
+export function isLocalProvider(env: EnvironmentConfig): boolean {
+  return env.provider.kind === 'command' || env.provider.kind === 'task';
+}
+
 /**
  * Why the environment's provider cannot run here, or null when it can: a local command runs only
  * in a trusted workspace (CLI: with --allow-commands), a VS Code task only in a trusted editor.
