@@ -7,7 +7,7 @@
  * the person's choice to resume it. Exit codes: 0 done and healthy, 1 refused / failed / a question
  * the CLI cannot answer, 2 usage or configuration, 130 cancelled (the journal is paused).
  */
-import type { NotesConfig } from '../core/config';
+import type { ReleaseConfig } from '../core/config';
 import type { GitHubApi } from '../core/githubApi';
 import { UsageError } from '../core/errors';
 import { deployJournalKey, journalSummary, startOperation, type DeployEvent, type DeployJournal } from '../core/deploy/journal';
@@ -82,7 +82,7 @@ interface Context {
   session: string;
 }
 
-async function context(repo: LocalGitRepo, config: NotesConfig, envName: string, remote: string | undefined, io: PublishIo, deps: DeployDeps, allowCommands = false): Promise<Context> {
+async function context(repo: LocalGitRepo, config: ReleaseConfig, envName: string, remote: string | undefined, io: PublishIo, deps: DeployDeps, allowCommands = false): Promise<Context> {
   const found = findEnvironment(config.deploy, envName);
   if (!found) {
     const names = config.deploy?.environments.map((e) => e.name).join(', ') ?? '';
@@ -132,7 +132,7 @@ export type Answer = (typeof ANSWERS)[number];
 const isAnswer = (x: string): x is Answer => (ANSWERS as readonly string[]).includes(x);
 
 /** The hooks of a CLI drive: progress on stderr, the outcome on stdout, no prompt with --yes. */
-function driveHooks(c: Context, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: NotesConfig } | null, options: { yes: boolean; operation: 'deploy' | 'rollback' }): DriveHooks {
+function driveHooks(c: Context, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: ReleaseConfig } | null, options: { yes: boolean; operation: 'deploy' | 'rollback' }): DriveHooks {
   let lastReview = '';
   let lastLook = '';
   return {
@@ -181,7 +181,7 @@ function driveHooks(c: Context, io: PublishIo, deps: DeployDeps, log: { repo: Lo
 }
 
 /** Starts (or attaches to) the operation and drives it to its end or a question. */
-async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: NotesConfig } | null, options: { yes: boolean }): Promise<number> {
+async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: ReleaseConfig } | null, options: { yes: boolean }): Promise<number> {
   const outcome = await driveOperation(c, plan, driveHooks(c, io, deps, log, { yes: options.yes, operation: plan.operation }));
   return report(c, outcome, io);
 }
@@ -217,7 +217,7 @@ function report(c: Context, outcome: DriveOutcome, io: PublishIo): number {
  * `deploy|rollback --env ENV --answer CHOICE`: answers the question the operation on ENV asks (a
  * dispatch refused, a step whose outcome is unknown, a timeout), or aborts it, then drives it on.
  */
-export async function runAnswerCommand(repo: LocalGitRepo, config: NotesConfig, flags: { env: string; answer: string; remote?: string; allowCommands?: boolean; decisionLog?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
+export async function runAnswerCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: { env: string; answer: string; remote?: string; allowCommands?: boolean; decisionLog?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
   const choice = flags.answer;
   if (!isAnswer(choice)) throw new UsageError(`--answer ${JSON.stringify(flags.answer.slice(0, 40))} is not an answer.`, `Use one of: ${ANSWERS.join(', ')}.`);
   const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
@@ -246,7 +246,7 @@ export async function runAnswerCommand(repo: LocalGitRepo, config: NotesConfig, 
 }
 
 /** `deploy --env ENV [--ref REF] [--strategy canary|blue-green|rolling] [--yes]`. */
-export async function runDeployCommand(repo: LocalGitRepo, config: NotesConfig, flags: DeployFlags, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
+export async function runDeployCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: DeployFlags, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
   const strategy = flags.strategy === undefined ? undefined : parseStrategyName(flags.strategy);
   if (strategy === null) throw new UsageError(`--strategy ${JSON.stringify(flags.strategy!.slice(0, 40))} is not known.`, 'Use one of: direct, canary, blue-green, rolling.');
   const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
@@ -295,7 +295,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: NotesConfig, 
 }
 
 /** `rollback --env ENV [--yes]`: to the last successful deployment before the current one; always confirmed, no promotion gates. */
-export async function runRollbackCommand(repo: LocalGitRepo, config: NotesConfig, flags: { env: string; yes: boolean; remote?: string; decisionLog?: boolean; allowCommands?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
+export async function runRollbackCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: { env: string; yes: boolean; remote?: string; decisionLog?: boolean; allowCommands?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
   const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
   const prepared = await prepareRollback(c.env, c.deployer, io.signal ? { signal: io.signal } : {});
   if (!prepared.ok) {

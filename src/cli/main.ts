@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { buildChangelog, buildChangelogMarkdown } from '../core/changelog';
-import type { NotesConfig } from '../core/config';
+import type { ReleaseConfig } from '../core/config';
 import { draftNotes, type DraftOptions } from '../core/draft';
 import { ConfigError, GitError, GitHubError, ReleaseError, UsageError } from '../core/errors';
 import { runGates, verdict } from '../core/gates/engine';
@@ -241,7 +241,7 @@ interface GatesFlags {
 const LABEL: Record<GateResult['status'], string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', pending: 'PENDING', unknown: 'UNKNOWN', skipped: 'SKIPPED' };
 
 /** `gates`: runs the configured gates (commands only with --allow-commands); exit 0 GO, 1 NO-GO. */
-async function runGatesCommand(repo: LocalGitRepo, config: NotesConfig, flags: GatesFlags, io: CliIo): Promise<number> {
+async function runGatesCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: GatesFlags, io: CliIo): Promise<number> {
   // Shared repository reads end with the run (a gate that timed out must not keep git running).
   const reads = new AbortController();
   const onAbort = () => reads.abort();

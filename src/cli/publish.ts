@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { NotesConfig } from '../core/config';
+import type { ReleaseConfig } from '../core/config';
 import { draftNotes } from '../core/draft';
 import { GitHubError, UsageError } from '../core/errors';
 import type { GitHubApi } from '../core/githubApi';
@@ -128,7 +128,7 @@ export function describePlan(plan: PublishPlan, from: string | null): string {
  * Links drafted notes to pull requests when the repository is on GitHub: with the token when set,
  * else the notes say what is missing. A repository with no GitHub remote is left as it is.
  */
-export async function cliLinkNotes(repo: LocalGitRepo, notes: ReleaseNotes, config: NotesConfig, io: Pick<PublishIo, 'err' | 'env' | 'signal'>, remote?: string): Promise<ReleaseNotes> {
+export async function cliLinkNotes(repo: LocalGitRepo, notes: ReleaseNotes, config: ReleaseConfig, io: Pick<PublishIo, 'err' | 'env' | 'signal'>, remote?: string): Promise<ReleaseNotes> {
   let ref: GitHubRepoRef;
   try {
     ref = await cliGitHubRepo(repo, io.env, remote);
@@ -141,7 +141,7 @@ export async function cliLinkNotes(repo: LocalGitRepo, notes: ReleaseNotes, conf
   return linkNotes(hasToken ? cliGitHubApi(ref, io) : null, notes, config, () => readReleaseYml(repo.root), { signal: io.signal });
 }
 
-export async function runPublishCommand(repo: LocalGitRepo, config: NotesConfig, flags: PublishFlags, io: PublishIo): Promise<number> {
+export async function runPublishCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: PublishFlags, io: PublishIo): Promise<number> {
   const token = cliToken(io.env); // before anything else: no token, no work
   void token;
   const ref = await cliGitHubRepo(repo, io.env, flags.remote);

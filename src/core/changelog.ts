@@ -1,7 +1,7 @@
 import type * as semver from 'semver';
 import { cancelReverts, collectPrepared, prepareCommit, type PreparedCommit, type RangeChanges } from './changes';
 import type { Change, RawCommit } from './commits';
-import type { NotesConfig } from './config';
+import type { ReleaseConfig } from './config';
 import { checkRepository, describeReleased, inventoryTags, packageFor, validatePath, validateRef, type LocatedTag, type TagInventory } from './draft';
 import { contributorsOf, groupSections, type Contributor, type ReleaseNotes } from './notes';
 import type { GitRepo, HeadState } from './ports';
@@ -31,7 +31,7 @@ interface ChangelogStart {
   touchingRead: Promise<Set<string>> | null;
 }
 
-async function startChangelog(repo: GitRepo, config: NotesConfig, options: ChangelogOptions): Promise<ChangelogStart> {
+async function startChangelog(repo: GitRepo, config: ReleaseConfig, options: ChangelogOptions): Promise<ChangelogStart> {
   const to = validateRef(options.to ?? 'HEAD', '--to');
   const path = options.path !== undefined ? validatePath(options.path) : undefined;
   await checkRepository(repo);
@@ -53,7 +53,7 @@ async function startChangelog(repo: GitRepo, config: NotesConfig, options: Chang
  * Notes for every release in the history, newest first (unreleased changes on top when there are any).
  * One streamed pass over the history: each commit belongs to the lowest release whose tag reaches it.
  */
-export async function buildChangelog(repo: GitRepo, config: NotesConfig, options: ChangelogOptions = {}): Promise<ReleaseNotes[]> {
+export async function buildChangelog(repo: GitRepo, config: ReleaseConfig, options: ChangelogOptions = {}): Promise<ReleaseNotes[]> {
   const start = await startChangelog(repo, config, options);
   // Each commit is parsed as it arrives and only what the notes need is kept (not the raw text).
   const log = new PreparedLog(config);
@@ -63,7 +63,7 @@ export async function buildChangelog(repo: GitRepo, config: NotesConfig, options
 }
 
 /** The notes of every release from the whole prepared history (any shape: merges, several roots). */
-async function notesOfLog(log: PreparedLog, start: ChangelogStart, config: NotesConfig): Promise<ReleaseNotes[]> {
+async function notesOfLog(log: PreparedLog, start: ChangelogStart, config: ReleaseConfig): Promise<ReleaseNotes[]> {
   const touching = start.touchingRead ? await start.touchingRead : null;
   const inv = await start.inventory;
 
@@ -126,7 +126,7 @@ async function unreleasedNotes(
   previous: LocatedTag | null,
   previousStable: semver.SemVer | null,
   credit: ReturnType<typeof creditor>,
-  config: NotesConfig,
+  config: ReleaseConfig,
 ): Promise<ReleaseNotes | null> {
   const { changes, commits } = range;
   if (changes.length === 0) return null;
@@ -162,7 +162,7 @@ async function unreleasedNotes(
  * its commits are let go: the run keeps text, not 100k commits. From the first commit that does not
  * continue the chain, the rest of the log is kept and settled as buildChangelog does.
  */
-export async function buildChangelogMarkdown(repo: GitRepo, config: NotesConfig, options: ChangelogOptions = {}, render: RenderOptions = {}): Promise<MarkdownChangelog> {
+export async function buildChangelogMarkdown(repo: GitRepo, config: ReleaseConfig, options: ChangelogOptions = {}, render: RenderOptions = {}): Promise<MarkdownChangelog> {
   const start = await startChangelog(repo, config, options);
   const whole = (notes: ReleaseNotes[]): MarkdownChangelog => ({ releases: notes.map((n) => renderMarkdown(n, config, render)), warnings: notes[0]?.warnings ?? [] });
   if (start.path !== undefined) {
@@ -217,7 +217,7 @@ class LinearChangelog {
   mode: 'linear' | 'whole' | 'rest' = 'linear';
   /** The commits of the release being followed (all commits, in mode `whole`). */
   readonly log: PreparedLog;
-  private readonly config: NotesConfig;
+  private readonly config: ReleaseConfig;
   private readonly render: RenderOptions;
   private releases: LocatedTag[] = [];
   /** Release indices (into `releases`, highest version first) by tagged commit. */
@@ -231,7 +231,7 @@ class LinearChangelog {
   private letGo = false;
   ready = false;
 
-  constructor(config: NotesConfig, render: RenderOptions) {
+  constructor(config: ReleaseConfig, render: RenderOptions) {
     this.config = config;
     this.render = render;
     this.log = new PreparedLog(config);
@@ -336,9 +336,9 @@ class PreparedLog {
   linear = true;
   /** Parents of the last commit, until the next commit (or the end) tells whether it continues the chain. */
   private lastParents: readonly string[] | null = null;
-  private readonly config: NotesConfig;
+  private readonly config: ReleaseConfig;
 
-  constructor(config: NotesConfig) {
+  constructor(config: ReleaseConfig) {
     this.config = config;
   }
 

@@ -1,5 +1,5 @@
 import { mergePrNumber, toChanges, type Change, type RawCommit } from './commits';
-import type { NotesConfig } from './config';
+import type { ReleaseConfig } from './config';
 
 /** The effective changes of a range: merges folded, squashes split, skips removed, reverts cancelled. */
 export interface RangeChanges {
@@ -29,7 +29,7 @@ const KEPT: boolean[] = Object.freeze([false]) as unknown as boolean[];
 const SKIPPED: boolean[] = Object.freeze([true]) as unknown as boolean[];
 
 /** Parses one raw commit for a range; merges give no changes, only their PR number. */
-export function prepareCommit(raw: RawCommit, config: NotesConfig): PreparedCommit {
+export function prepareCommit(raw: RawCommit, config: ReleaseConfig): PreparedCommit {
   if (raw.parents.length >= 2) {
     const nl = raw.message.indexOf('\n');
     return { hash: raw.hash, parents: raw.parents, mergePr: mergePrNumber(nl === -1 ? raw.message : raw.message.slice(0, nl)), changes: [], skipped: [] };
@@ -112,7 +112,7 @@ function reachOffMainline(
 }
 
 /** True when the change must not appear in notes nor count for the version (skip marker, release commit). */
-export function isSkipped(change: Change, config: NotesConfig): boolean {
+export function isSkipped(change: Change, config: ReleaseConfig): boolean {
   const lower = change.message.toLowerCase();
   if (config.skipMarkers.some((m) => lower.includes(m.toLowerCase()))) return true;
   if (change.type !== null && change.scope !== null) {
@@ -123,7 +123,7 @@ export function isSkipped(change: Change, config: NotesConfig): boolean {
 }
 
 /** Turns the raw commits of a range (newest first) into its effective changes. */
-export function collectChanges(raw: readonly RawCommit[], config: NotesConfig): RangeChanges {
+export function collectChanges(raw: readonly RawCommit[], config: ReleaseConfig): RangeChanges {
   return collectPrepared(raw.map((r) => prepareCommit(r, config)));
 }
 

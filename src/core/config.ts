@@ -42,7 +42,7 @@ export const packageSchema = z.strictObject({
 });
 
 /** The notes part of the release configuration: the contract between the config file and the engine. */
-export const notesConfigSchema = z.strictObject({
+export const releaseConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   tagFormat: tagFormat.default('v{version}').describe('Tag name of a release; {version} is replaced by the version.'),
   initialVersion: semverText.default('0.1.0').describe('Version of the first release when no release tag exists yet.'),
@@ -99,20 +99,20 @@ export const notesConfigSchema = z.strictObject({
     .describe('Environments to deploy to (staging → production), their providers, strategies, health checks and protection. Omitted: the GitHub Deployments API, one environment at a time.'),
 });
 
-/** The parsed, defaulted notes configuration. */
-export type NotesConfig = z.infer<typeof notesConfigSchema>;
+/** The parsed, defaulted release configuration (the whole .release-manager.json). */
+export type ReleaseConfig = z.infer<typeof releaseConfigSchema>;
 /** One configured monorepo package. */
 export type PackageConfig = z.infer<typeof packageSchema>;
 
 /** The configuration used when the repository has no config file. */
-export function defaultConfig(): NotesConfig {
-  return notesConfigSchema.parse({});
+export function defaultConfig(): ReleaseConfig {
+  return releaseConfigSchema.parse({});
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Parses config file text (strict JSON) into a typed config, or throws a ConfigError naming every problem by path. */
-export function parseConfig(text: string, file = CONFIG_FILE): NotesConfig {
+export function parseConfig(text: string, file = CONFIG_FILE): ReleaseConfig {
   const fix = `Edit ${file} (see the JSON Schema in its "$schema") or delete it to use the defaults.`;
   if (text.length > MAX_CONFIG_BYTES) {
     throw new ConfigError(`${file} is too large (${text.length} bytes, limit ${MAX_CONFIG_BYTES}).`, ['(file): too large'], fix, file);
@@ -143,7 +143,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): NotesConfig {
     const problems = badKeys.map((k) => `${k}: forbidden key`);
     throw new ConfigError(`${file} contains forbidden keys: ${badKeys.join(', ')}.`, problems, fix, file);
   }
-  const result = notesConfigSchema.safeParse(raw);
+  const result = releaseConfigSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
     const issues = result.error.issues.flatMap((i) => {
@@ -158,7 +158,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): NotesConfig {
   return result.data;
 }
 
-function checkSemantics(config: NotesConfig, file: string, fix: string): void {
+function checkSemantics(config: ReleaseConfig, file: string, fix: string): void {
   const problems: string[] = [];
   const issues: { path: (string | number)[]; message: string }[] = [];
   const seenType = new Map<string, number>();
@@ -196,6 +196,6 @@ export { formatPath };
 
 /** The JSON Schema of the config file, generated from the zod schema for editors. */
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(notesConfigSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(releaseConfigSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
   return { ...schema, title: 'Release Manager configuration', description: `Configuration of ${CONFIG_FILE}.` };
 }

@@ -1,7 +1,7 @@
 import * as semver from 'semver';
 import { collectChanges } from './changes';
 import type { RawCommit } from './commits';
-import type { NotesConfig, PackageConfig } from './config';
+import type { ReleaseConfig, PackageConfig } from './config';
 import { GitError, UsageError } from './errors';
 import { contributorsOf, groupSections, type ReleaseNotes } from './notes';
 import type { GitRepo } from './ports';
@@ -60,13 +60,13 @@ export function validatePath(path: string): string {
 }
 
 /** The package config whose folder is the path, if any. */
-export function packageFor(config: NotesConfig, path: string | undefined): PackageConfig | null {
+export function packageFor(config: ReleaseConfig, path: string | undefined): PackageConfig | null {
   if (path === undefined) return null;
   return config.packages.find((p) => validatePath(p.path) === path) ?? null;
 }
 
 /** Reads every tag and keeps the release tags of the format in force (root or package). */
-export async function inventoryTags(repo: GitRepo, config: NotesConfig, pkg: PackageConfig | null, options: { dates?: boolean } = {}): Promise<TagInventory> {
+export async function inventoryTags(repo: GitRepo, config: ReleaseConfig, pkg: PackageConfig | null, options: { dates?: boolean } = {}): Promise<TagInventory> {
   const format = pkg ? new TagFormat(pkg.tagFormat, pkg.name) : new TagFormat(config.tagFormat);
   const others = config.packages.filter((p) => p !== pkg).map((p) => new TagFormat(p.tagFormat, p.name));
   if (pkg) others.push(new TagFormat(config.tagFormat));
@@ -146,7 +146,7 @@ async function readRange(repo: GitRepo, from: string | null, to: string, paths: 
 }
 
 /** Drafts the notes and next version of one range (default: last release to HEAD). */
-export async function draftNotes(repo: GitRepo, config: NotesConfig, options: DraftOptions = {}): Promise<ReleaseNotes> {
+export async function draftNotes(repo: GitRepo, config: ReleaseConfig, options: DraftOptions = {}): Promise<ReleaseNotes> {
   const to = validateRef(options.to ?? 'HEAD', '--to');
   const from = options.from !== undefined ? validateRef(options.from, '--from') : undefined;
   const path = options.path !== undefined ? validatePath(options.path) : undefined;
@@ -228,7 +228,7 @@ export function describeReleased(
   previous: semver.SemVer | null,
   tag: ReleaseTag,
   changes: Parameters<typeof decideVersion>[0]['changes'],
-  config: NotesConfig,
+  config: ReleaseConfig,
   tagHash: string,
 ): VersionDecision {
   const diff = previous ? semver.diff(previous, tag.version) : null;

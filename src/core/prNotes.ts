@@ -24,7 +24,7 @@
  *   is unambiguous; logins not shaped like GitHub logins are ignored.
  */
 import { parseHeader } from './commits';
-import type { NotesConfig } from './config';
+import type { ReleaseConfig } from './config';
 import type { GhPull } from './githubApi';
 import type { Contributor, NoteEntry, ReleaseNotes, Section } from './notes';
 import { authorListed, CATCH_ALL, labelListed, type ReleaseYml } from './releaseYml';
@@ -66,7 +66,7 @@ interface Placed {
 }
 
 /** Links the notes' entries to their pull requests, merges them per pull request and regroups them (see the rules above). */
-export function linkPullRequests(notes: ReleaseNotes, data: PullData, config: NotesConfig): ReleaseNotes {
+export function linkPullRequests(notes: ReleaseNotes, data: PullData, config: ReleaseConfig): ReleaseNotes {
   const items: Item[] = [];
   notes.sections.forEach((s, source) => s.entries.forEach((entry) => items.push({ entry, source, rank: items.length })));
   const warnings = [...notes.warnings];
@@ -142,7 +142,7 @@ function mergeEntries(pull: GhPull, group: readonly Item[]): NoteEntry {
 }
 
 /** The section title a pull request's entry goes to (rules 2–4). */
-function sectionOf(entry: NoteEntry, group: readonly Item[], sections: readonly Section[], yml: ReleaseYml | null, config: NotesConfig): string {
+function sectionOf(entry: NoteEntry, group: readonly Item[], sections: readonly Section[], yml: ReleaseYml | null, config: ReleaseConfig): string {
   if (entry.breaking) return config.breakingTitle;
   const labels = entry.labels ?? [];
   if (yml && labels.length > 0) {
@@ -163,7 +163,7 @@ function key(title: string): string {
 }
 
 /** Sections in their order (breaking, release.yml categories, type sections, Other, any other original), empty ones left out. */
-function assemble(placed: readonly Placed[], original: readonly Section[], yml: ReleaseYml | null, config: NotesConfig): Section[] {
+function assemble(placed: readonly Placed[], original: readonly Section[], yml: ReleaseYml | null, config: ReleaseConfig): Section[] {
   const order = new Map<string, string>();
   const add = (title: string) => {
     if (!order.has(key(title))) order.set(key(title), title);

@@ -5,7 +5,7 @@
  * cut continues from what GitHub actually has. Writes are never retried blindly, tags are never
  * moved or deleted, and anything that differs from what we meant to create stops with an explanation.
  */
-import type { NotesConfig } from './config';
+import type { ReleaseConfig } from './config';
 import { packageFor, validatePath } from './draft';
 import { GitHubError, UsageError } from './errors';
 import type { GhRelease, GitHubApi } from './githubApi';
@@ -81,7 +81,7 @@ export const MAX_RELEASE_BODY = 125_000;
  */
 export function planRelease(
   notes: ReleaseNotes,
-  config: NotesConfig,
+  config: ReleaseConfig,
   options: { repo: string; path?: string; tag?: string; body?: string; draft?: boolean },
 ): PublishPlan {
   const version = notes.version.next;

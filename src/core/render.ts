@@ -1,4 +1,4 @@
-import type { NotesConfig } from './config';
+import type { ReleaseConfig } from './config';
 import type { NoteEntry, ReleaseNotes, Section } from './notes';
 
 const MENTION = /(^|[^\w/])(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?)/g;
@@ -10,7 +10,7 @@ const CODE_SPAN = /`[^`\n]+`/g;
  * Escapes untrusted text for markdown: no HTML, no links, no emphasis; mentions neutralised unless allowed.
  * Balanced `code spans` are kept: markdown shows their content literally, so they are inert as they are.
  */
-export function escapeMarkdown(text: string, mentions: NotesConfig['mentions'] = 'neutralize'): string {
+export function escapeMarkdown(text: string, mentions: ReleaseConfig['mentions'] = 'neutralize'): string {
   if (!NEEDS_ANY.test(text)) return text; // the common case: one scan, nothing to escape
   if (!text.includes('`')) return escapeText(text, mentions);
   let out = '';
@@ -22,7 +22,7 @@ export function escapeMarkdown(text: string, mentions: NotesConfig['mentions'] =
   return out + escapeText(text.slice(last), mentions);
 }
 
-function escapeText(text: string, mentions: NotesConfig['mentions']): string {
+function escapeText(text: string, mentions: ReleaseConfig['mentions']): string {
   if (mentions === 'allow' || !text.includes('@')) return escapePlain(text);
   let out = '';
   let last = 0;
@@ -49,7 +49,7 @@ function escapePlain(text: string): string {
     .replace(DANGEROUS_SCHEME, '$1&#58;');
 }
 
-function entryLine(e: NoteEntry, config: NotesConfig, opts: RenderOptions): string {
+function entryLine(e: NoteEntry, config: ReleaseConfig, opts: RenderOptions): string {
   const scope = e.scope ? `**${escapeMarkdown(e.scope, config.mentions)}:** ` : '';
   const pr = e.pr !== null ? ` (${opts.prUrl ? `[#${e.pr}](${opts.prUrl(e.pr)})` : `#${e.pr}`})` : '';
   const short = e.hash.slice(0, 7);
@@ -80,12 +80,12 @@ export type ReleaseFrame = Pick<ReleaseNotes, 'range' | 'date' | 'contributors' 
 };
 
 /** Renders one release's notes as markdown (a heading, the sections, the contributors). */
-export function renderMarkdown(notes: ReleaseNotes, config: NotesConfig, opts: RenderOptions = {}): string {
+export function renderMarkdown(notes: ReleaseNotes, config: ReleaseConfig, opts: RenderOptions = {}): string {
   return renderRelease(notes, renderSections(notes.sections, config, opts), config, opts);
 }
 
 /** The sections of a release as markdown (or the no-changes line): the middle of renderMarkdown's output. */
-export function renderSections(sections: readonly Section[], config: NotesConfig, opts: RenderOptions = {}): string {
+export function renderSections(sections: readonly Section[], config: ReleaseConfig, opts: RenderOptions = {}): string {
   const h = '#'.repeat(opts.level ?? 2);
   const lines: string[] = [];
   if (sections.length === 0) lines.push('_No notable changes._', '');
@@ -98,7 +98,7 @@ export function renderSections(sections: readonly Section[], config: NotesConfig
 }
 
 /** A release as markdown from its frame and its sections already rendered (renderSections), as renderMarkdown renders it. */
-export function renderRelease(notes: ReleaseFrame, sections: string, config: NotesConfig, opts: RenderOptions = {}): string {
+export function renderRelease(notes: ReleaseFrame, sections: string, config: ReleaseConfig, opts: RenderOptions = {}): string {
   const h = '#'.repeat(opts.level ?? 2);
   const title = notes.version.next ?? (notes.range.to === 'HEAD' ? 'Unreleased' : notes.range.to);
   const suffix = [

@@ -5,12 +5,12 @@
 import { findNodeAtLocation, parseTree, type ParseError } from 'jsonc-parser';
 import { UsageError } from './errors';
 import { MAX_VERSION_FILE_BYTES, type VersionBumpedGate } from './gates/versionBumped';
-import type { NotesConfig } from './config';
+import type { ReleaseConfig } from './config';
 
 export type VersionFile = VersionBumpedGate['files'][number];
 
 /** The version files of the release: those of the config's versionBumped gate, else package.json's version. */
-export function versionFilesOf(config: NotesConfig): VersionFile[] {
+export function versionFilesOf(config: ReleaseConfig): VersionFile[] {
   const gate = config.gates.find((g): g is VersionBumpedGate => g.kind === 'versionBumped');
   return gate ? gate.files : [{ path: 'package.json', jsonPath: 'version' }];
 }

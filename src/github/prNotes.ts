@@ -3,7 +3,7 @@
  * authors' logins) through the GitHubApi port, and links the notes with it. Offline or signed out,
  * the git-only notes come back with a warning naming what is missing and the fix; never an error.
  */
-import type { NotesConfig } from '../core/config';
+import type { ReleaseConfig } from '../core/config';
 import { GitHubError, ReleaseError } from '../core/errors';
 import type { GhPull, GitHubApi } from '../core/githubApi';
 import type { ReleaseNotes } from '../core/notes';
@@ -139,7 +139,7 @@ export function pickPull(hash: string, candidates: readonly GhPull[]): GhPull | 
 export async function withPullRequests(
   api: GitHubApi | null,
   notes: ReleaseNotes,
-  config: NotesConfig,
+  config: ReleaseConfig,
   releaseYml: ReleaseYml | null,
   options: FetchPullOptions = {},
 ): Promise<ReleaseNotes> {
@@ -158,7 +158,7 @@ export async function withPullRequests(
 export async function linkNotes(
   api: GitHubApi | null,
   notes: ReleaseNotes,
-  config: NotesConfig,
+  config: ReleaseConfig,
   readYml: () => Promise<ReleaseYml | null>,
   options: FetchPullOptions & { cause?: GitHubError | null } = {},
 ): Promise<ReleaseNotes> {

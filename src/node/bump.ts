@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { writeFileAtomic as writeAtomic } from './atomicFile';
-import type { NotesConfig } from '../core/config';
+import type { ReleaseConfig } from '../core/config';
 import { GitError, UsageError } from '../core/errors';
 import { setVersionText, versionFilesOf } from '../core/versionFiles';
 import type { LocalGitRepo } from '../git/gitRepo';
@@ -23,7 +23,7 @@ export interface BumpResult {
 }
 
 /** Which files would change: [] when every version file already holds the version. Throws UsageError for a missing or unreadable file. */
-export async function filesToBump(root: string, config: NotesConfig, version: string): Promise<{ path: string; before: string; after: string }[]> {
+export async function filesToBump(root: string, config: ReleaseConfig, version: string): Promise<{ path: string; before: string; after: string }[]> {
   const out: { path: string; before: string; after: string }[] = [];
   for (const file of versionFilesOf(config)) {
     const before = await readRepoFile(root, file.path, MAX_GATE_FILE_BYTES);
@@ -37,7 +37,7 @@ export async function filesToBump(root: string, config: NotesConfig, version: st
 /** Bumps, commits and pushes `HEAD:<branch>` to `remote`; resolves to the commit to release. */
 export async function bumpCommitPush(
   repo: LocalGitRepo,
-  config: NotesConfig,
+  config: ReleaseConfig,
   version: string,
   options: { remote: string; gitPath?: string; signal?: AbortSignal },
 ): Promise<BumpResult> {

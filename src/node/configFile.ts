@@ -1,10 +1,10 @@
 import { lstat, open, realpath } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
-import { CONFIG_FILE, MAX_CONFIG_BYTES, defaultConfig, parseConfig, type NotesConfig } from '../core/config';
+import { CONFIG_FILE, MAX_CONFIG_BYTES, defaultConfig, parseConfig, type ReleaseConfig } from '../core/config';
 import { ConfigError } from '../core/errors';
 
 /** Reads `.release-manager.json` at the repository root; no file means the defaults. */
-export async function loadConfig(root: string): Promise<NotesConfig> {
+export async function loadConfig(root: string): Promise<ReleaseConfig> {
   const file = join(root, CONFIG_FILE);
   try {
     await lstat(file);

@@ -3,7 +3,7 @@
  * (or attaching to) an operation then driving it to its end or a question. Each front end only says
  * how to ask and how to show; the journal, the driver and the resume rules are the same.
  */
-import type { NotesConfig } from '../core/config';
+import type { ReleaseConfig } from '../core/config';
 import { judgeSample } from '../core/deploy/health';
 import type { DeployJournal, StartRequest } from '../core/deploy/journal';
 import { failureToReport, journalSummary, operationSucceeded, startOperation } from '../core/deploy/journal';
@@ -120,7 +120,7 @@ export interface DecisionLogTarget {
 }
 
 /** The decision-log target of a repository: its configured log, with the git identity (else the OS user) as who. */
-export function decisionLogTarget(repo: LocalGitRepo, config: Pick<NotesConfig, 'decisionLog'>, callbacks: Pick<DecisionLogTarget, 'onWritten' | 'onError'> = {}): DecisionLogTarget {
+export function decisionLogTarget(repo: LocalGitRepo, config: Pick<ReleaseConfig, 'decisionLog'>, callbacks: Pick<DecisionLogTarget, 'onWritten' | 'onError'> = {}): DecisionLogTarget {
   return { root: repo.root, file: config.decisionLog, who: () => whoAmI(repo), ...callbacks };
 }
 
@@ -242,7 +242,7 @@ async function recordFinished(target: DecisionLogTarget, journal: DeployJournal)
 /** What the promotion check reads. */
 export interface PromotionCheckOptions {
   repo: LocalGitRepo;
-  config: NotesConfig;
+  config: ReleaseConfig;
   env: EnvironmentConfig;
   release: DeployRelease;
   deployer: Deployer;

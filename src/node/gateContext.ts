@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { NotesConfig } from '../core/config';
+import type { ReleaseConfig } from '../core/config';
 import { draftNotes, validatePath, type DraftOptions } from '../core/draft';
 import { GitHubError, UsageError } from '../core/errors';
 import type { GateContext, RangeCommit, SignOff, WorkingTreeState } from '../core/gates/context';
@@ -17,7 +17,7 @@ const MAX_SUBJECT = 300;
 /** What a gate context is built from. */
 export interface GateContextOptions {
   repo: LocalGitRepo;
-  config: NotesConfig;
+  config: ReleaseConfig;
   /** Trusted workspace, or the CLI's --allow-commands. */
   commandsAllowed: boolean;
   /** Shown on command gates that may not run (default "requires trust"). */

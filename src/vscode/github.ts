@@ -11,7 +11,7 @@ import type { Logger } from '../core/ports';
 import { apiUrlProblem, enterpriseOrigin, type GitHubRepoRef } from '../core/remote';
 import type { GitHubDeployer } from '../github/deployer';
 import { loadGitHub } from '../github/load';
-import type { NotesConfig } from '../core/config';
+import type { ReleaseConfig } from '../core/config';
 import type { ReleaseNotes } from '../core/notes';
 import { chooseGitHubRepo, type GitHubRemote } from '../node/githubRemote';
 import type { ReleaseModel } from './releaseModel';
@@ -183,7 +183,7 @@ export class GitHubConnector implements vscode.Disposable {
  * Drafted notes linked to their pull requests, silently signed in (a draft never prompts); signed
  * out or offline, the git-only notes with a warning saying what is missing. No GitHub remote: as is.
  */
-export async function linkPullRequestsInEditor(connector: GitHubConnector, root: string, notes: ReleaseNotes, config: NotesConfig, signal?: AbortSignal): Promise<ReleaseNotes> {
+export async function linkPullRequestsInEditor(connector: GitHubConnector, root: string, notes: ReleaseNotes, config: ReleaseConfig, signal?: AbortSignal): Promise<ReleaseNotes> {
   let api: GitHubApi | null = null;
   let cause: GitHubError | null = null;
   try {

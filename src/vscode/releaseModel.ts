@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { buildChangelog } from '../core/changelog';
-import type { NotesConfig } from '../core/config';
+import type { ReleaseConfig } from '../core/config';
 import { draftNotes } from '../core/draft';
 import { ConfigError, GitError, ReleaseError } from '../core/errors';
 import type { ReleaseNotes } from '../core/notes';
@@ -33,7 +33,7 @@ export interface ReleaseSummary {
 export interface RepoState {
   root: string;
   name: string;
-  config: NotesConfig | null;
+  config: ReleaseConfig | null;
   configError: ConfigError | null;
   notes: ReleaseNotes | null;
   /** A fault that stopped the draft (shallow clone, no commits, git missing…). */

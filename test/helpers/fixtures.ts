@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import * as semver from 'semver';
 import type { Change, RawCommit } from '../../src/core/commits';
-import { defaultConfig, type NotesConfig } from '../../src/core/config';
+import { defaultConfig, type ReleaseConfig } from '../../src/core/config';
 
 /** A realistic, deterministic 40-hex object name for a label ("A", "M1", ...). */
 export function sha(label: string): string {
@@ -59,7 +59,7 @@ export function change(over: Partial<Change> = {}): Change {
 }
 
 /** The default config with some fields replaced. */
-export function config(over: Partial<NotesConfig> = {}): NotesConfig {
+export function config(over: Partial<ReleaseConfig> = {}): ReleaseConfig {
   return { ...defaultConfig(), ...over };
 }
 

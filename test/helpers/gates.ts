@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { notesConfigSchema, type NotesConfig } from '../../src/core/config';
+import { releaseConfigSchema, type ReleaseConfig } from '../../src/core/config';
 import type { GateContext, SignOff, WorkingTreeState } from '../../src/core/gates/context';
 import { runGates } from '../../src/core/gates/engine';
 import { gateSchema, type GateConfig } from '../../src/core/gates/schema';
@@ -15,7 +15,7 @@ export function gate(raw: Record<string, unknown>): GateConfig {
 }
 
 /** A context over a real repository; commands are not allowed unless asked. */
-export async function contextFor(r: TestRepo, over: Partial<GateContextOptions> = {}, config: NotesConfig = notesConfigSchema.parse({})): Promise<GateContext> {
+export async function contextFor(r: TestRepo, over: Partial<GateContextOptions> = {}, config: ReleaseConfig = releaseConfigSchema.parse({})): Promise<GateContext> {
   return createGateContext({ repo: await LocalGitRepo.open(r.dir), config, commandsAllowed: false, killGraceMs: 300, ...over });
 }
 

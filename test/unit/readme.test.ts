@@ -2,12 +2,12 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { notesConfigSchema, parseConfig } from '../../src/core/config';
+import { releaseConfigSchema, parseConfig } from '../../src/core/config';
 
 describe('README configuration examples', () => {
   it('every JSON block made of config keys is accepted by the schema', () => {
     const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-    const keys = new Set(Object.keys(notesConfigSchema.shape));
+    const keys = new Set(Object.keys(releaseConfigSchema.shape));
     let checked = 0;
     for (const m of readme.matchAll(/```json\n([\s\S]*?)```/g)) {
       let value: unknown;

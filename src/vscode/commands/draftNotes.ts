@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { NotesConfig } from '../../core/config';
+import type { ReleaseConfig } from '../../core/config';
 import { draftNotes, type DraftOptions } from '../../core/draft';
 import { GitError } from '../../core/errors';
 import type { ReleaseNotes } from '../../core/notes';
@@ -99,7 +99,7 @@ export async function pickRepository(model: ReleaseModel, root: string | undefin
 }
 
 /** The package folder, undefined for the whole repository, null when the user cancelled. */
-async function pickPackage(config: NotesConfig): Promise<string | undefined | null> {
+async function pickPackage(config: ReleaseConfig): Promise<string | undefined | null> {
   if (config.packages.length === 0) return undefined;
   const items = [
     { label: '$(repo) Whole repository', description: config.tagFormat, path: undefined as string | undefined },

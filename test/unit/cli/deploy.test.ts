@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 // core/config.ts and core/deploy/schema.ts import each other: entering through config.ts initialises both.
-import { parseConfig, type NotesConfig } from '../../../src/core/config';
+import { parseConfig, type ReleaseConfig } from '../../../src/core/config';
 import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand, type DeployDeps } from '../../../src/cli/deploy';
 import type { PublishIo } from '../../../src/cli/publish';
 import { UsageError } from '../../../src/core/errors';
@@ -38,7 +38,7 @@ describe('release-manager deploy, rollback, status', function () {
   let test: TestRepo;
   let repo: LocalGitRepo;
   let server: FakeGitHub;
-  let config: NotesConfig;
+  let config: ReleaseConfig;
   let now = NOW;
 
   const deps = (): DeployDeps => ({

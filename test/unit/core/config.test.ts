@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FILE, MAX_CONFIG_BYTES, configJsonSchema, defaultConfig, formatPath, notesConfigSchema, parseConfig } from '../../../src/core/config';
+import { CONFIG_FILE, MAX_CONFIG_BYTES, configJsonSchema, defaultConfig, formatPath, releaseConfigSchema, parseConfig } from '../../../src/core/config';
 import { ConfigError } from '../../../src/core/errors';
 
 /** The ConfigError parseConfig throws for the text (fails the test when it does not throw one). */
@@ -232,7 +232,7 @@ describe('core/config', () => {
 
     it('describes every config property, none of them required', () => {
       const properties = schema.properties as Record<string, Record<string, unknown>>;
-      assert.deepEqual(Object.keys(properties).sort(), Object.keys(notesConfigSchema.shape).sort());
+      assert.deepEqual(Object.keys(properties).sort(), Object.keys(releaseConfigSchema.shape).sort());
       assert.equal(((schema.required as string[] | undefined) ?? []).length, 0);
       assert.equal(properties.tagFormat!.default, 'v{version}');
       assert.deepEqual(properties.mentions!.enum, ['neutralize', 'allow']);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import type * as semver from 'semver';
 import type { Change } from '../../../src/core/commits';
-import type { NotesConfig } from '../../../src/core/config';
+import type { ReleaseConfig } from '../../../src/core/config';
 import { changeBump, decideVersion, isMaintenanceBranch, nextPrerelease, type VersionInput } from '../../../src/core/version';
 import { change, config, sha, v } from '../../helpers/fixtures';
 
 const TARGET = sha('target');
 
-function decide(current: string | null, changes: Change[], over: Partial<Omit<VersionInput, 'current' | 'changes' | 'config'>> & { config?: Partial<NotesConfig> } = {}) {
+function decide(current: string | null, changes: Change[], over: Partial<Omit<VersionInput, 'current' | 'changes' | 'config'>> & { config?: Partial<ReleaseConfig> } = {}) {
   const { config: cfg, ...rest } = over;
   return decideVersion({
     current: current === null ? null : v(current),

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig, notesConfigSchema, type NotesConfig } from '../../../src/core/config';
+import { defaultConfig, releaseConfigSchema, type ReleaseConfig } from '../../../src/core/config';
 import { draftNotes } from '../../../src/core/draft';
 import { GitError, UsageError } from '../../../src/core/errors';
 import type { ReleaseNotes } from '../../../src/core/notes';
@@ -11,7 +11,7 @@ import { renderMarkdown } from '../../../src/core/render';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { ALICE, BOB, CAROL, TestRepo } from '../../helpers/testRepo';
 
-const cfg = (over: Record<string, unknown> = {}): NotesConfig => notesConfigSchema.parse(over);
+const cfg = (over: Record<string, unknown> = {}): ReleaseConfig => releaseConfigSchema.parse(over);
 const draft = async (r: TestRepo, opts: Parameters<typeof draftNotes>[2] = {}, config = defaultConfig()) =>
   draftNotes(await LocalGitRepo.open(r.dir), config, opts);
 const titles = (n: ReleaseNotes) => n.sections.map((s) => s.title);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 // core/config.ts and core/deploy/schema.ts import each other: entering through config.ts initialises both.
-import { parseConfig, type NotesConfig } from '../../../src/core/config';
+import { parseConfig, type ReleaseConfig } from '../../../src/core/config';
 import { runDeployCommand, runRollbackCommand, type DeployDeps, type DeployFlags } from '../../../src/cli/deploy';
 import type { PublishIo } from '../../../src/cli/publish';
 import type { HealthSample } from '../../../src/core/deploy/health';
@@ -31,7 +31,7 @@ interface Setup {
   gates?: unknown[];
 }
 
-function configFor(s: Setup = {}): NotesConfig {
+function configFor(s: Setup = {}): ReleaseConfig {
   return parseConfig(
     JSON.stringify({
       gates: s.gates ?? [{ id: 'clean-tree', kind: 'cleanTree' }],
@@ -83,8 +83,8 @@ describe('deploy flow: promotion rules and the decision log', function () {
     const code = await cmd(io(out, err));
     return { code, out: out.join(''), err: err.join('') };
   }
-  const deploy = (config: NotesConfig, env: string, ref: string, extra: Partial<DeployFlags> = {}) => run((x) => runDeployCommand(repo, config, { env, ref, yes: true, ...extra }, x, deps()));
-  const rollback = (config: NotesConfig, env: string, extra: { decisionLog?: boolean } = {}) => run((x) => runRollbackCommand(repo, config, { env, yes: true, ...extra }, x, deps()));
+  const deploy = (config: ReleaseConfig, env: string, ref: string, extra: Partial<DeployFlags> = {}) => run((x) => runDeployCommand(repo, config, { env, ref, yes: true, ...extra }, x, deps()));
+  const rollback = (config: ReleaseConfig, env: string, extra: { decisionLog?: boolean } = {}) => run((x) => runRollbackCommand(repo, config, { env, yes: true, ...extra }, x, deps()));
   const dispatched = () => server.state(OWNER, REPO).dispatches.map((d) => `${d.inputs.environment}:${d.inputs.version}`);
   const log = () => (existsSync(join(test.dir, LOG)) ? readFileSync(join(test.dir, LOG), 'utf8') : '');
   const entries = () => log().split('\n## ').slice(1);
