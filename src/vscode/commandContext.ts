@@ -1,0 +1,38 @@
+/**
+ * The one context every command factory receives from the composition root (src/extension.ts).
+ * A command file exports `xCommand(ctx) => (...args: unknown[]) => …`; the handler narrows its own
+ * arguments. Factories may take a narrower `Pick<CommandContext, …>` so their tests build less.
+ */
+import type * as vscode from 'vscode';
+import type { Logger } from '../core/ports';
+import type { GateController } from './checklist/gateController';
+import type { DeployView } from './deployView';
+import type { GitHubConnector } from './github';
+import type { GitHubView } from './githubView';
+import type { ReleaseModel } from './releaseModel';
+import type { Settings } from './settings';
+
+/** The services a command may use, built once by activate(). */
+export interface CommandContext {
+  /** The extension's own folder (webview bundles, media). */
+  extensionUri: vscode.Uri;
+  /** Repositories, their notes and config (what the views show). */
+  model: ReleaseModel;
+  /** The readiness gates and sign-offs. */
+  gates: GateController;
+  /** GitHub sign-in, repository and API. */
+  github: GitHubConnector;
+  /** What the tree shows of GitHub (releases, checks). */
+  githubView: GitHubView;
+  /** What the tree shows of environments and deploys. */
+  deployView: DeployView;
+  /** The one LogOutputChannel. */
+  log: Logger;
+  /** This window's session id (random per activation; journals name their driver by it). */
+  session: string;
+  /** The current settings (read on each call). */
+  settings: () => Settings;
+}
+
+/** A command factory: given the context, the handler VS Code calls with the command's arguments. */
+export type CommandFactory = (ctx: CommandContext) => (...args: unknown[]) => unknown;
