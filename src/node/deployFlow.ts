@@ -26,7 +26,7 @@ import { LocalDeployHistory } from './localDeployHistory';
 import { describeSession, sessionAlive } from './session';
 import { createGateContext } from './gateContext';
 import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
+import { whoAmI } from './whoAmI';
 
 /** Waits, or rejects with "cancelled" when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -122,17 +122,6 @@ export interface DecisionLogTarget {
 /** The decision-log target of a repository: its configured log, with the git identity (else the OS user) as who. */
 export function decisionLogTarget(repo: LocalGitRepo, config: Pick<ReleaseConfig, 'decisionLog'>, callbacks: Pick<DecisionLogTarget, 'onWritten' | 'onError'> = {}): DecisionLogTarget {
   return { root: repo.root, file: config.decisionLog, who: () => whoAmI(repo), ...callbacks };
-}
-
-/** Who the user is to git here, else the OS user. */
-export async function whoAmI(repo: LocalGitRepo): Promise<string> {
-  const ident = await repo.identity();
-  if (ident) return ident;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown user';
-  }
 }
 
 /** How a drive ended. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/ports';
 import { resolveInside } from '../../node/runner';
-import { whoAmI } from '../commands/gates';
+import { whoAmI } from '../../node/whoAmI';
 import { COMMANDS } from '../ids';
 import type { ReleaseModel } from '../releaseModel';
 import type { ChecklistActions } from './checklistView';
@@ -38,7 +38,7 @@ export function checklistActions(model: ReleaseModel, gates: GateController, log
     async signOff(gateId, note) {
       const root = gates.target()?.root;
       if (!root) return;
-      await gates.signOff(gateId, note, await whoAmI(model, root));
+      await gates.signOff(gateId, note, await whoAmI(model.repo(root)));
     },
     async revokeSignOff(gateId) {
       await gates.revokeSignOff(gateId);

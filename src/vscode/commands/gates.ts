@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { whoAmI } from '../../node/whoAmI';
 import * as vscode from 'vscode';
 import { DECISION_LOG_HEADER, renderDecision } from '../../core/gates/decisionLog';
 import type { Verdict } from '../../core/gates/types';
@@ -20,17 +20,6 @@ export async function validateGatesCommand(gates: GateController): Promise<Verdi
     if (a) void vscode.commands.executeCommand(COMMANDS.showChecklist);
   });
   return verdict;
-}
-
-/** Who is deciding: git's identity in that repository, else the OS user. */
-export async function whoAmI(model: ReleaseModel, root: string): Promise<string> {
-  const ident = await model.repo(root)?.identity();
-  if (ident) return ident;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown user';
-  }
 }
 
 /** Record Go/No-Go Decision: asks why, confirms, then appends verdict, gate results, sign-offs, who and when to the decision log. */
@@ -66,7 +55,7 @@ export async function recordDecisionCommand(model: ReleaseModel, gates: GateCont
     results,
     signOffs: signOffs.map((s) => ({ ...s, title: titles.get(s.gateId) ?? s.gateId })),
     version: state.notes?.version.next ?? null,
-    who: await whoAmI(model, state.root),
+    who: await whoAmI(model.repo(state.root)),
     when: new Date().toISOString(),
     commit: state.notes?.range.toHash ?? null,
     branch: (await model.repo(state.root)?.head())?.branch ?? null,
