@@ -61,11 +61,30 @@ async function ensureCodeServerPackage({ node, nodeDir }) {
   if (missing.length) {
     throw new Error(`code-server installed without its postinstall (were install scripts blocked?); missing:\n  ${missing.join('\n  ')}`);
   }
-  const version = execFileSync(node, [entry, '--version'], { encoding: 'utf8' }).trim();
+  const version = codeServerVersion(node, entry);
   if (!version.startsWith(`${CODE_SERVER_VERSION} `)) throw new Error(`code-server reports "${version}", expected ${CODE_SERVER_VERSION}`);
   writeFileSync(join(codeServerDir, STAMP), JSON.stringify(stamp) + '\n');
   say(`code-server ${version} ready (${secondsSince(start)})`);
   return prepareForTests(pkg, result);
+}
+
+/**
+ * What `code-server --version` says of itself: the line that starts with a version. Its first run
+ * also prints "Wrote default config file to …", so the output is not one line; HOME and XDG point
+ * into the cache so that nothing is written to the user's home folder.
+ */
+export function codeServerVersion(node, entry) {
+  const home = join(CACHE_DIR, 'home');
+  mkdirSync(home, { recursive: true });
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'), XDG_CACHE_HOME: join(home, '.cache') };
+  const out = execFileSync(node, [entry, '--version'], { encoding: 'utf8', env });
+  return parseVersionOutput(out);
+}
+
+/** The version line of `code-server --version` output (other lines are log lines). */
+export function parseVersionOutput(out) {
+  const line = out.split(/\r?\n/).map((l) => l.trim()).find((l) => /^\d+\.\d+\.\d+(\s|$)/.test(l));
+  return line ?? out.trim();
 }
 
 /** The extension id the test VS Code trusts with the test GitHub account (publisher.name of package.json). */
