@@ -51,7 +51,8 @@ process.stdout.write(`\n${bold('Starting VS Code (code-server) with the extensio
 const cs = await ensureCodeServer();
 const run = createRun('demo');
 await installExtension(cs, run, VSIX_PATH);
-const server = await startCodeServer(cs, run, { trusted: true });
+// For people: without the smoke-test driver, so notifications show (the test tiers turn it on).
+const server = await startCodeServer(cs, run, { trusted: true, testDriver: false });
 const url = `${server.url}?folder=${encodeURIComponent(repo)}`;
 process.stdout.write(
   `\n  Open ${bold(url)}\n\n` +

@@ -39,10 +39,12 @@ export function createRun(name) {
   return run;
 }
 
-/** Starts code-server for `run`; resolves to `{ port, url, remoteUri(path), workbenchUrl(folder, payload), stop() }`. */
-export async function startCodeServer(cs, run, { trusted, timeoutMs = 60_000 }) {
-  writeFileSync(join(run.userData, 'User/settings.json'), JSON.stringify(settings(trusted), null, 2) + '\n');
-  const args = [
+/**
+ * code-server's arguments for `run`. `testDriver` (the default) turns on the smoke-test driver that
+ * test paths need; it also hides notifications, so the demo, which is for people, turns it off.
+ */
+export function serverArgs(cs, run, { trusted, testDriver = true }) {
+  return [
     cs.entry,
     '--bind-addr', '127.0.0.1:0',
     '--auth', 'none',
@@ -54,9 +56,15 @@ export async function startCodeServer(cs, run, { trusted, timeoutMs = 60_000 }) 
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--locale', 'en',
-    '--vscode-option', 'enable-smoke-test-driver',
+    ...(testDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ...(trusted ? ['--disable-workspace-trust'] : []),
   ];
+}
+
+/** Starts code-server for `run`; resolves to `{ port, url, remoteUri(path), workbenchUrl(folder, payload), stop() }`. */
+export async function startCodeServer(cs, run, { trusted, testDriver = true, timeoutMs = 60_000 }) {
+  writeFileSync(join(run.userData, 'User/settings.json'), JSON.stringify(settings(trusted), null, 2) + '\n');
+  const args = serverArgs(cs, run, { trusted, testDriver });
   const log = createWriteStream(run.serverLog);
   const child = spawn(cs.node, args, { cwd: run.dir, env: serverEnv(run), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));

@@ -20,12 +20,14 @@ export const NODE_VERSION = '24.21.0';
 export const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 /** Debian's Chromium, driven by playwright-core (never `npx playwright install`). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+/** Debian packages code-server's native modules build and link against (the demo needs only these). */
+export const CODE_SERVER_PACKAGES = ['libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'g++', 'make', 'python3', 'git'];
 /**
- * Debian packages: the browser, what code-server's native modules build and link against, and
+ * Debian packages of the whole test run: code-server's, the browser the e2e tier drives, and
  * Prometheus (2.42 on bookworm) for the health-check integration tests (test/helpers/prometheus.ts
  * runs its own instance on a free port; the system service the package installs is not used).
  */
-export const SYSTEM_PACKAGES = ['chromium', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'g++', 'make', 'python3', 'git', 'prometheus'];
+export const SYSTEM_PACKAGES = ['chromium', ...CODE_SERVER_PACKAGES, 'prometheus'];
 
 /** The packaged extension that the e2e tier installs (`npm run package`; VSCODE_TEST_VSIX tries another). */
 export const VSIX_PATH = resolve(process.env.VSCODE_TEST_VSIX || join(ROOT, 'dist/release-manager.vsix'));

@@ -3,14 +3,14 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { CACHE_DIR, CODE_SERVER_VERSION, NODE_PACKAGE, NODE_VERSION, isMain, say, secondsSince } from './config.mjs';
+import { CACHE_DIR, CODE_SERVER_PACKAGES, CODE_SERVER_VERSION, NODE_PACKAGE, NODE_VERSION, isMain, say, secondsSince } from './config.mjs';
 import { ensureSystemPackages } from './systemPackages.mjs';
 
 const STAMP = '.installed.json';
 
-/** Node 24 and code-server ready to run: `{ node, nodeDir, entry, codeServerDir }`. */
+/** Node 24 and code-server ready to run: `{ node, nodeDir, entry, codeServerDir }` (installs only code-server's system packages). */
 export async function ensureCodeServer() {
-  ensureSystemPackages();
+  ensureSystemPackages(CODE_SERVER_PACKAGES);
   mkdirSync(CACHE_DIR, { recursive: true });
   return withLock(join(CACHE_DIR, '.install.lock'), async () => {
     const node = await ensureNode();
