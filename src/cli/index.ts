@@ -2,6 +2,13 @@ import { createInterface } from 'node:readline/promises';
 import { commandOf, runCli } from './main';
 
 const argv = process.argv.slice(2);
+// `release-manager changelog | head`: the reader went away; stop quietly (no EPIPE stack trace).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
 const controller = new AbortController();
 const onSignal = () => {
   if (controller.signal.aborted) process.exit(130);

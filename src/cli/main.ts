@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { version as PACKAGE_VERSION } from '../../package.json';
 import { buildChangelog, buildChangelogMarkdown } from '../core/changelog';
 import type { ReleaseConfig } from '../core/config';
 import { draftNotes, type DraftOptions } from '../core/draft';
@@ -10,6 +13,7 @@ import type { ReleaseNotes } from '../core/notes';
 import { renderMarkdown } from '../core/render';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
+import { FileDeployJournalStore } from '../node/deployJournal';
 import { createGateContext } from '../node/gateContext';
 import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
 import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, runPublishCommand } from './publish';
@@ -62,6 +66,7 @@ Options:
   --answer CHOICE       Answer the question of the operation on --env: retry, abort, resume, mark-sent,
                         mark-done, mark-failed or wait-longer (the CLI names the ones that apply)  [deploy, rollback]
   -h, --help            Show this help
+  -v, --version         Show the version of release-manager
 
 GitHub: the token is read from GITHUB_TOKEN or GH_TOKEN and sent only to GITHUB_API_URL (default
 https://api.github.com); GITHUB_REPOSITORY=OWNER/REPO overrides the remote.
@@ -98,6 +103,7 @@ const OPTIONS = {
   hotfix: { type: 'boolean' },
   answer: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 /** The command the arguments name (first positional), if any; never throws. */
@@ -123,9 +129,13 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
   } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!, 'Run release-manager --help for the options.');
+    throw new UsageError(parseErrorMessage((e as Error).message), 'Run release-manager --help for the options.');
   }
   const { values, positionals } = parsed;
+  if (values.version && positionals.length === 0) {
+    io.out(`release-manager ${PACKAGE_VERSION}\n`);
+    return 0;
+  }
   if (values.help || positionals.length === 0) {
     (values.help ? io.out : io.err)(USAGE + '\n');
     return values.help ? 0 : 2;
@@ -168,12 +178,19 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (command === 'gates' && (values.from !== undefined || values.to !== undefined)) {
     throw new UsageError('gates check the release of HEAD and the working tree: --from and --to do not apply.', 'Check out the commit to release, then run release-manager gates.');
   }
+  if (values.version) throw new UsageError('--version takes no command.', 'Run release-manager --version alone.');
   const repo = await LocalGitRepo.open(values.repo ?? io.cwd);
   const config = await loadConfig(repo.root);
   const env = io.env ?? process.env;
+  if (values.path !== undefined) await checkPathMatches(repo, values.path);
+  // Refs named on the command line are checked first, so that a typo is a usage error with git's words left out.
+  for (const ref of [values.from, values.to]) if (ref !== undefined) await repo.resolveCommit(ref);
   if (command === 'deploy' || command === 'rollback' || command === 'status') {
     if (command !== 'status' && values.env === undefined) throw new UsageError(`${command} needs --env ENV.`, `Name the environment, e.g. release-manager ${command} --env staging.`);
-    if (command === 'status') return runStatusCommand(repo, { env: values.env }, io);
+    if (command === 'status') {
+      if (values.env !== undefined) await checkKnownEnvironment(repo, config, values.env);
+      return runStatusCommand(repo, { env: values.env }, io);
+    }
     if (values.answer !== undefined) {
       const extra = (['ref', 'strategy', 'hotfix'] as const).find((k) => values[k] !== undefined);
       if (extra !== undefined) throw new UsageError(`--${extra} does not go with --answer: the answer is for the operation already on ${values.env}.`, `Run release-manager ${command} --env ${values.env} --answer ${values.answer} alone.`);
@@ -291,16 +308,54 @@ function writeChangelog(releases: string[], io: CliIo): void {
   for (const r of releases) io.out(r + '\n');
 }
 
+/** Node's parseArgs message without its advice about positionals (ours is --help). */
+export function parseErrorMessage(message: string): string {
+  const first = message.split('\n')[0]!;
+  const unknown = /^Unknown option '([^']*)'/.exec(first);
+  if (unknown) return `Unknown option ${unknown[1]}.`;
+  return first.replace(/\. To specify a positional argument.*$/, '.');
+}
+
+/** `--path DIR` must name something the repository has (now or in its history): otherwise say so, not "no changes". */
+async function checkPathMatches(repo: LocalGitRepo, path: string): Promise<void> {
+  if (existsSync(join(repo.root, path))) return;
+  const head = await repo.head();
+  if (head.hash !== null && (await repo.commitsTouching('HEAD', [path])).size > 0) return;
+  throw new UsageError(`--path ${JSON.stringify(path)} matches no file or folder of the repository.`, 'Name a folder relative to the repository root, e.g. --path packages/web.');
+}
+
+/** `status --env ENV` names an environment the config or the journal knows, else a usage error that lists them. */
+async function checkKnownEnvironment(repo: LocalGitRepo, config: ReleaseConfig, name: string): Promise<void> {
+  const configured = (config.deploy?.environments ?? []).map((e) => e.name);
+  const recorded = (await new FileDeployJournalStore(repo.gitCommonDir).list()).map((j) => j.plan.environment);
+  const known = [...new Set([...configured, ...recorded])];
+  if (known.some((k) => k.toLowerCase() === name.toLowerCase())) return;
+  if (known.length === 0) throw new UsageError(`No environment is configured or recorded here, so none is called ${JSON.stringify(name)}.`, 'Add a deploy section to .release-manager.json, or run release-manager status without --env.');
+  throw new UsageError(`Unknown environment ${JSON.stringify(name)}.`, `Use --env with one of: ${known.join(', ')}.`);
+}
+
+/** Git faults that mean the user named something that is not there: usage errors (exit 2). */
+const USAGE_GIT_CODES = new Set(['not-a-repo', 'unknown-ref', 'bad-ref', 'bad-path']);
+
+/** Text from config files, refs and git shown as text: control characters and escapes are made visible, never interpreted. */
+export function inert(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function report(e: unknown, io: CliIo): number {
   if (e instanceof ReleaseError) {
-    io.err(`error: ${e.message}\nfix: ${e.fix}\n`);
+    // The editor's wording ("Open a folder…") does not fit a terminal.
+    const fix = e instanceof GitError && e.code === 'not-a-repo' && /^Open a/.test(e.fix) ? 'Run release-manager inside a git repository, or pass --repo DIR naming one.' : e.fix;
+    io.err(`error: ${inert(e.message)}\nfix: ${inert(fix)}\n`);
     if (e instanceof UsageError || e instanceof ConfigError) return 2;
+    if (e instanceof GitError && USAGE_GIT_CODES.has(e.code)) return 2;
     if (e instanceof GitHubError && (e.code === 'no-token' || e.code === 'not-github' || e.code === 'host-blocked')) return 2;
     if (e instanceof GitHubError && e.code === 'cancelled') return 130;
     if (e instanceof GitError) return 1;
     return 1;
   }
   const message = e instanceof Error ? e.message : String(e);
-  io.err(`error: unexpected failure: ${message.split('\n')[0]}\nfix: report this with the command you ran; nothing was changed.\n`);
+  io.err(`error: unexpected failure: ${inert(message.split('\n')[0]!)}\nfix: report this with the command you ran; nothing was changed.\n`);
   return 1;
 }

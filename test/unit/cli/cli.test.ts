@@ -136,15 +136,15 @@ describe('release-manager CLI', () => {
     assert.match(res.stderr, /outside the repository/);
   });
 
-  it('exits 1 with cause and fix on git failures', () => {
+  it('exits 2 with cause and fix when the repository or a ref named on the command line is not there', () => {
     const plain = mkdtempSync(join(tmpdir(), 'rm-plain-'));
     const res = cli(['notes', '--repo', plain]);
-    assert.equal(res.code, 1);
+    assert.equal(res.code, 2);
     assert.match(res.stderr, /not inside a git repository/);
     assert.match(res.stderr, /fix:/);
     const r = fixture();
     const unknown = cli(['notes', '--repo', r.dir, '--from', 'v9.9.9']);
-    assert.equal(unknown.code, 1);
+    assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /v9\.9\.9/);
   });
 });
