@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { correlationId, deployJournalKey, type DeployJournal } from '../../../src/core/deploy/journal';
 import { FileDeployJournalStore } from '../../../src/node/deployJournal';
 import type { ReleaseManagerApi } from '../../../src/extension';
-import type { Node } from '../../../src/vscode/views/releaseTree';
+import type { Node } from '../../../src/vscode/views/tree/nodes';
 import type { FakeGitHub } from '../../helpers/fakeGitHub';
 import { api, githubDeployFixture, labelOf, until, workspaceRoot, type GitHubDeployFixture } from './helpers';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ReleaseManagerApi } from '../../../src/extension';
-import type { Node } from '../../../src/vscode/views/releaseTree';
+import type { Node } from '../../../src/vscode/views/tree/nodes';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
 
 /** The extension's id (publisher.name). */
