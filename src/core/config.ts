@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { deployConfigSchema } from './deploy/schema';
 import { ConfigError, formatPath } from './errors';
 import { repoPathSchema } from './gates/kind';
@@ -19,7 +20,8 @@ const tagFormat = z
   .max(200)
   .refine((s) => s.split('{version}').length === 2, 'must contain {version} exactly once')
   // eslint-disable-next-line no-control-regex
-  .refine((s) => !/[\s~^:?*[\\\u0000-\u001f\u007f]|\.\.|@\{/.test(s.replace('{version}', '').replace('{name}', '')), 'must only contain characters allowed in git tag names');
+  .refine((s) => !/[\s~^:?*[\\\u0000-\u001f\u007f]|\.\.|@\{/.test(s.replace('{version}', '').replace('{name}', '')), 'must only contain characters allowed in git tag names')
+  .refine((s) => !s.startsWith('-'), 'must not start with "-" (git refuses such tag names; they would read as options)');
 
 /** A section of the notes: its title and the commit types that land in it, in display order. */
 export const sectionSchema = z.strictObject({
@@ -143,6 +145,12 @@ export function parseConfig(text: string, file = CONFIG_FILE): ReleaseConfig {
     const problems = badKeys.map((k) => `${k}: forbidden key`);
     throw new ConfigError(`${file} contains forbidden keys: ${badKeys.join(', ')}.`, problems, fix, file);
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) {
+    const problems = duplicates.map((d) => `${formatPath(d.path)}: duplicate key "${d.key}" (JSON keeps only the last one)`);
+    const issues = duplicates.map((d) => ({ path: d.path, message: `duplicate key "${d.key}"` }));
+    throw new ConfigError(`${file} has duplicate keys:\n  ${problems.join('\n  ')}`, problems, `Keep one of each key in ${file}.`, file, issues);
+  }
   const result = releaseConfigSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
@@ -156,6 +164,28 @@ export function parseConfig(text: string, file = CONFIG_FILE): ReleaseConfig {
   }
   checkSemantics(result.data, file, fix);
   return result.data;
+}
+
+/** Keys written twice in one object (JSON.parse silently keeps the last), with the path of the second. */
+export function duplicateKeys(text: string): { key: string; path: (string | number)[] }[] {
+  const found: { key: string; path: (string | number)[] }[] = [];
+  const walk = (node: JsonNode | undefined, path: (string | number)[]): void => {
+    if (!node) return;
+    if (node.type === 'object') {
+      const seen = new Set<string>();
+      for (const prop of node.children ?? []) {
+        const [keyNode, valueNode] = prop.children ?? [];
+        const key = String(keyNode?.value);
+        if (seen.has(key)) found.push({ key, path: [...path, key] });
+        seen.add(key);
+        walk(valueNode, [...path, key]);
+      }
+    } else if (node.type === 'array') {
+      (node.children ?? []).forEach((child, i) => walk(child, [...path, i]));
+    }
+  };
+  walk(parseTree(text, [], { disallowComments: true }), []);
+  return found;
 }
 
 function checkSemantics(config: ReleaseConfig, file: string, fix: string): void {

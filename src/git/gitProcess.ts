@@ -40,6 +40,9 @@ export function mapGitFailure(stderr: string, cwd: string): GitError {
       `If you trust it, run: git config --global --add safe.directory ${JSON.stringify(cwd)} (we never change your git config ourselves).`,
     );
   }
+  if (/must be run in a work tree/i.test(text)) {
+    return new GitError('not-a-repo', `${cwd} is a bare repository or a .git folder: it has no working tree.`, 'Use the folder of a checked-out repository (the one that contains .git).');
+  }
   if (/not a git repository/i.test(text)) {
     return new GitError('not-a-repo', `${cwd} is not inside a git repository.`, 'Open a folder that is a git repository, or pass --repo DIR.');
   }

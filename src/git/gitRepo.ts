@@ -40,6 +40,7 @@ export class LocalGitRepo implements GitRepo {
     } catch {
       throw new GitError('not-a-repo', `Folder ${dir} does not exist.`, 'Pass an existing folder with --repo DIR.');
     }
+    if (!statSync(real).isDirectory()) throw new GitError('not-a-repo', `${dir} is a file, not a folder.`, 'Pass the folder of the repository with --repo DIR.');
     const git = makeGit(real, gitPath);
     const [, where] = await Promise.all([checkVersion(git, gitPath, real), run(git, ['rev-parse', '--show-toplevel', '--is-shallow-repository', '--git-common-dir'], real)]);
     const [top, shallow, common] = where.trim().split('\n') as [string, string | undefined, string | undefined];
