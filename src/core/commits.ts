@@ -50,7 +50,7 @@ export interface ParsedMessage {
 /** One change in the notes: a commit, or one entry of a squash merge's body. */
 export interface Change {
   hash: string;
-  /** Conventional type, lowercased; null when the commit does not follow the convention. */
+  /** Conventional type, lowercased; `revert` for a git-style revert; null when the commit does not follow the convention. */
   type: string | null;
   scope: string | null;
   subject: string;
@@ -255,7 +255,8 @@ export function toChanges(raw: RawCommit): Change[] {
   return [
     {
       hash: raw.hash,
-      type: header ? intern(header.type) : null,
+      // A git-style revert (`Revert "…"`) has no conventional header but is a revert: typed so, for tools filtering by type.
+      type: header ? intern(header.type) : isRevert ? 'revert' : null,
       scope: header?.scope ? intern(header.scope) : null,
       subject,
       breaking: header !== null && (header.bang || parsed.breakingNotes.length > 0),

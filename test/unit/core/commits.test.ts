@@ -422,8 +422,24 @@ describe('core/commits', () => {
       it('detects git\'s `Revert "…"` with `This reverts commit <hash>.` and lowercases the hash', () => {
         const c = single(`Revert "feat: x"\n\nThis reverts commit ${target}.`);
         assert.equal(c.isRevert, true);
-        assert.equal(c.type, null);
         assert.deepEqual(c.reverts, [target.toLowerCase()]);
+      });
+
+      it('types a git-style revert `revert` and keeps its other fields as a plain commit has them', () => {
+        const c = single(`Revert "fix(x): handle null (#12)"\n\nThis reverts commit ${target}.`);
+        assert.equal(c.type, 'revert');
+        assert.equal(c.scope, null);
+        assert.equal(c.subject, 'Revert "fix(x): handle null (#12)"');
+        assert.equal(c.breaking, false);
+        assert.deepEqual(c.breakingNotes, []);
+        assert.equal(c.pr, null);
+        assert.equal(c.fromSquash, false);
+      });
+
+      it('types a `Revert "…"` subject without a body `revert` too, and leaves a conventional type as written', () => {
+        assert.equal(single('Revert "feat: x"').type, 'revert');
+        assert.equal(single(`fix: undo the cache\n\nThis reverts commit ${target}.`).type, 'fix');
+        assert.equal(single('Reverted the cache by hand').type, null);
       });
 
       it('detects `revert: …` with a `Refs: <hash>, <hash>` footer (the spec example)', () => {
