@@ -288,6 +288,23 @@ function revertTargets(message: string, footers: readonly Footer[]): string[] {
   return [...out];
 }
 
+// A version as release tools write it in a subject: 1.2.3, v1.2.3, 1.2.3-rc.1, 1.2.3+build.5.
+const VERSION_TEXT = String.raw`v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?`;
+// `release 1.2.3`, `version v1.2.3`, `bump version to 1.2.3`, or the version alone.
+const RELEASE_SUBJECT = new RegExp(String.raw`^(?:(?:release[ds]?|version|bump(?:ed)? version(?: to)?)\s+)?${VERSION_TEXT}\.?$`, 'i');
+
+/**
+ * True for a commit that cuts a release rather than changes the code: `chore(release): …`, `release: …`,
+ * `chore: release 1.2.3`, or a subject that is only the version (`1.2.3`, `v1.2.3`, `Release 1.2.3`).
+ */
+export function isReleaseCommit(change: Pick<Change, 'type' | 'scope' | 'subject'>): boolean {
+  if (change.type === 'release') return true;
+  if (change.type === 'chore' && change.scope?.toLowerCase() === 'release') return true;
+  // `chore(deps): release 4.17.21` names another project's release: only an unscoped chore or a plain subject counts.
+  if (change.type !== null && (change.type !== 'chore' || change.scope !== null)) return false;
+  return RELEASE_SUBJECT.test(change.subject.trim());
+}
+
 interface SquashEntry {
   header: ConventionalHeader;
   breakingNotes: string[];

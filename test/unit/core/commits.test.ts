@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mergePrNumber, parseHeader, parseMessage, parsePerson, squashEntries, toChanges, type RawCommit } from '../../../src/core/commits';
+import { isReleaseCommit, mergePrNumber, parseHeader, parseMessage, parsePerson, squashEntries, toChanges, type RawCommit } from '../../../src/core/commits';
 import { sha } from '../../helpers/fixtures';
 
 function rawCommit(message: string, over: Partial<RawCommit> = {}): RawCommit {
@@ -414,6 +414,38 @@ describe('core/commits', () => {
           'the breaking note must survive the split',
         );
       });
+    });
+
+    describe('isReleaseCommit', () => {
+      for (const message of [
+        'chore(release): 1.2.0',
+        'chore(Release): publish packages',
+        'chore(release): 1.2.0 (#45)',
+        'release: v1.2.3',
+        'release(api): 2.0.0',
+        'chore: release 1.2.3',
+        'chore: Release v1.2.3-rc.1',
+        'chore: bump version to 1.2.3',
+        '1.2.3',
+        'v1.2.3',
+        'Release 1.2.3',
+        'version 1.2.3+build.7',
+      ]) {
+        it(`recognises ${JSON.stringify(message)}`, () => assert.equal(isReleaseCommit(single(message)), true));
+      }
+      for (const message of [
+        'fix: release 1.2.3 crashed on start',
+        'feat: 1.2.3',
+        'chore: release notes tooling',
+        'chore(deps): release 4.17.21',
+        'chore(deps): bump lodash to 4.17.21',
+        'Update to 1.2.3',
+        'Release the kraken',
+        '1.2',
+        'Revert "chore(release): 1.2.3"',
+      ]) {
+        it(`does not take ${JSON.stringify(message)} for a release commit`, () => assert.equal(isReleaseCommit(single(message)), false));
+      }
     });
 
     describe('reverts', () => {
