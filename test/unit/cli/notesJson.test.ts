@@ -33,7 +33,8 @@ function configure(r: TestRepo, config: unknown): void {
   r.git('commit', '-q', '-m', 'chore: config');
 }
 
-describe('release-manager notes and changelog JSON', () => {
+describe('release-manager notes and changelog JSON', function () {
+  this.timeout(60_000); // each test spawns the CLI a few times, on a shared machine
   after(() => TestRepo.cleanup());
 
   it('gives a git-style revert type "revert" in notes and changelog, keeping its other fields', () => {
@@ -60,7 +61,8 @@ describe('release-manager notes and changelog JSON', () => {
     assert.equal(notes.version.next, '1.0.1');
   });
 
-  it('leaves release commits out of the notes, the changelog count and the version; lists them with releaseCommits: "show"', () => {
+  /** Since v1.0.0: a feature, then every kind of release commit. */
+  function released(): { r: TestRepo; feat: string } {
     const r = TestRepo.create();
     r.commit('feat: first');
     r.tag('v1.0.0');
@@ -69,7 +71,21 @@ describe('release-manager notes and changelog JSON', () => {
     r.commit('1.1.0');
     r.commit('chore: release 1.1.0');
     r.commit('chore(release): 1.1.0');
+    return { r, feat };
+  }
 
+  /** Since v1.0.0: release commits only. */
+  function onlyCut(): TestRepo {
+    const cut = TestRepo.create();
+    cut.commit('feat: first');
+    cut.tag('v1.0.0');
+    cut.commit('1.0.1');
+    cut.commit('release: v1.0.1');
+    return cut;
+  }
+
+  it('leaves release commits out of the notes, the changelog count and the version by default', () => {
+    const { r, feat } = released();
     const notes = json(['notes', '--repo', r.dir]) as Notes;
     assert.deepEqual(entries(notes).map((e) => e.subject), ['search']);
     assert.equal(notes.version.next, '1.1.0');
@@ -77,17 +93,15 @@ describe('release-manager notes and changelog JSON', () => {
     // The changelog's unreleased release counts the same changes as the notes (one shared filter).
     const changelog = json(['changelog', '--repo', r.dir]) as Notes[];
     assert.deepEqual(entries(changelog[0]!).map((e) => e.subject), ['search']);
-
     // Only release commits since the last release: nothing to release (a plain `1.0.1` used to bump a patch).
-    const cut = TestRepo.create();
-    cut.commit('feat: first');
-    cut.tag('v1.0.0');
-    cut.commit('1.0.1');
-    cut.commit('release: v1.0.1');
-    const none = json(['notes', '--repo', cut.dir]) as Notes;
+    const none = json(['notes', '--repo', onlyCut().dir]) as Notes;
     assert.deepEqual(entries(none), []);
     assert.equal(none.version.next, null);
+  });
 
+  it('lists release commits with releaseCommits: "show", and they still never bump', () => {
+    const { r, feat } = released();
+    const cut = onlyCut();
     configure(r, { releaseCommits: 'show' });
     configure(cut, { releaseCommits: 'show' });
     const shown = json(['notes', '--repo', r.dir]) as Notes;
