@@ -11,6 +11,7 @@ import type { GateResult } from '../core/gates/types';
 import type { GitHubApi } from '../core/githubApi';
 import type { ReleaseNotes } from '../core/notes';
 import { renderMarkdown } from '../core/render';
+import { stripUnsafe } from '../core/sanitize';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import { FileDeployJournalStore } from '../node/deployJournal';
@@ -257,6 +258,25 @@ interface GatesFlags {
 
 const LABEL: Record<GateResult['status'], string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', pending: 'PENDING', unknown: 'UNKNOWN', skipped: 'SKIPPED' };
 
+/** Statuses whose details the text output shows (the JSON output always has them). */
+const SHOW_DETAILS: ReadonlySet<GateResult['status']> = new Set(['fail', 'pending', 'unknown']);
+/** Most detail lines the text output shows per gate. */
+const MAX_DETAIL_LINES = 10;
+/** Longest detail line the text output shows. */
+const MAX_DETAIL_CHARS = 300;
+
+/** A gate's details as terminal lines: inert (no escapes or control characters), clipped and bounded. */
+function detailLines(details: string): string[] {
+  const lines = stripUnsafe(details)
+    .split('\n')
+    .map((l) => l.replace(/\t/g, '  ').trimEnd())
+    .filter((l) => l.trim() !== '')
+    .map((l) => (l.length > MAX_DETAIL_CHARS ? `${l.slice(0, MAX_DETAIL_CHARS - 1)}…` : l));
+  if (lines.length <= MAX_DETAIL_LINES) return lines;
+  const rest = lines.length - MAX_DETAIL_LINES;
+  return [...lines.slice(0, MAX_DETAIL_LINES), `… and ${rest} more line${rest === 1 ? '' : 's'} (--format json has them all)`];
+}
+
 /** `gates`: runs the configured gates (commands only with --allow-commands); exit 0 GO, 1 NO-GO. */
 async function runGatesCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: GatesFlags, io: CliIo): Promise<number> {
   // Shared repository reads end with the run (a gate that timed out must not keep git running).
@@ -289,6 +309,7 @@ async function runGatesCommand(repo: LocalGitRepo, config: ReleaseConfig, flags:
         const at = r.fix.action?.kind === 'openFile' ? ` (${r.fix.action.path}${r.fix.action.line ? `:${r.fix.action.line}` : ''})` : '';
         io.out(`         fix: ${r.fix.label}${at}\n`);
       }
+      if (SHOW_DETAILS.has(r.status) && r.details) io.out(detailLines(r.details).map((l) => `         ${l}\n`).join(''));
     }
     io.out(`${v.summary}\n`);
   }

@@ -1,4 +1,4 @@
-import { mergePrNumber, toChanges, type Change, type RawCommit } from './commits';
+import { isReleaseCommit, mergePrNumber, toChanges, type Change, type RawCommit } from './commits';
 import type { ReleaseConfig } from './config';
 
 /** The effective changes of a range: merges folded, squashes split, skips removed, reverts cancelled. */
@@ -115,6 +115,7 @@ function reachOffMainline(
 export function isSkipped(change: Change, config: ReleaseConfig): boolean {
   const lower = change.message.toLowerCase();
   if (config.skipMarkers.some((m) => lower.includes(m.toLowerCase()))) return true;
+  if (config.releaseCommits !== 'show' && isReleaseCommit(change)) return true;
   if (change.type !== null && change.scope !== null) {
     const key = `${change.type}(${change.scope})`.toLowerCase();
     if (config.excludeScopes.some((e) => e.toLowerCase() === key)) return true;

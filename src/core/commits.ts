@@ -50,7 +50,7 @@ export interface ParsedMessage {
 /** One change in the notes: a commit, or one entry of a squash merge's body. */
 export interface Change {
   hash: string;
-  /** Conventional type, lowercased; null when the commit does not follow the convention. */
+  /** Conventional type, lowercased; `revert` for a git-style revert; null when the commit does not follow the convention. */
   type: string | null;
   scope: string | null;
   subject: string;
@@ -255,7 +255,8 @@ export function toChanges(raw: RawCommit): Change[] {
   return [
     {
       hash: raw.hash,
-      type: header ? intern(header.type) : null,
+      // A git-style revert (`Revert "…"`) has no conventional header but is a revert: typed so, for tools filtering by type.
+      type: header ? intern(header.type) : isRevert ? 'revert' : null,
       scope: header?.scope ? intern(header.scope) : null,
       subject,
       breaking: header !== null && (header.bang || parsed.breakingNotes.length > 0),
@@ -285,6 +286,23 @@ function revertTargets(message: string, footers: readonly Footer[]): string[] {
     for (const h of f.value.split(/[\s,]+/)) if (/^[0-9a-f]{7,40}$/i.test(h)) out.add(h.toLowerCase());
   }
   return [...out];
+}
+
+// A version as release tools write it in a subject: 1.2.3, v1.2.3, 1.2.3-rc.1, 1.2.3+build.5.
+const VERSION_TEXT = String.raw`v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?`;
+// `release 1.2.3`, `version v1.2.3`, `bump version to 1.2.3`, or the version alone.
+const RELEASE_SUBJECT = new RegExp(String.raw`^(?:(?:release[ds]?|version|bump(?:ed)? version(?: to)?)\s+)?${VERSION_TEXT}\.?$`, 'i');
+
+/**
+ * True for a commit that cuts a release rather than changes the code: `chore(release): …`, `release: …`,
+ * `chore: release 1.2.3`, or a subject that is only the version (`1.2.3`, `v1.2.3`, `Release 1.2.3`).
+ */
+export function isReleaseCommit(change: Pick<Change, 'type' | 'scope' | 'subject'>): boolean {
+  if (change.type === 'release') return true;
+  if (change.type === 'chore' && change.scope?.toLowerCase() === 'release') return true;
+  // `chore(deps): release 4.17.21` names another project's release: only an unscoped chore or a plain subject counts.
+  if (change.type !== null && (change.type !== 'chore' || change.scope !== null)) return false;
+  return RELEASE_SUBJECT.test(change.subject.trim());
 }
 
 interface SquashEntry {

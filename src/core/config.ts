@@ -89,6 +89,12 @@ export const releaseConfigSchema = z.strictObject({
     .array(z.string().regex(/^[a-z0-9-]+\([^)]+\)$/i, 'must look like type(scope)'))
     .default(() => ['chore(release)'])
     .describe('type(scope) pairs left out of the notes, such as release commits.'),
+  releaseCommits: z
+    .enum(['hide', 'show'])
+    .default('hide')
+    .describe(
+      'Release commits (chore(release): …, release: v1.2.3, chore: release 1.2.3, a subject that is only a version such as 1.2.3): "hide" leaves them out of the notes and the change counts; "show" lists them like other commits (hiddenTypes and excludeScopes still apply). They never bump the version.',
+    ),
   mentions: z.enum(['neutralize', 'allow']).default('neutralize').describe('Whether @mentions in commit text may ping people.'),
   packages: z.array(packageSchema).default(() => []).describe('Packages of a monorepo, each released on its own.'),
   gates: gatesSchema,

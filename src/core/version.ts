@@ -1,5 +1,5 @@
 import * as semver from 'semver';
-import type { Change } from './commits';
+import { isReleaseCommit, type Change } from './commits';
 import type { ReleaseConfig } from './config';
 
 /** How much a release increments the version. */
@@ -54,12 +54,14 @@ export function changeBump(change: Change, config: ReleaseConfig, current: semve
 
 /** The bump level alone (cheap: no text built), for filtering many changes before explaining a few. */
 export function bumpLevelOf(change: Change, config: ReleaseConfig, current: semver.SemVer | null): BumpLevel {
+  if (isReleaseCommit(change)) return 'none'; // cutting a release changes nothing (listed or not: releaseCommits)
   if (change.breaking) return current !== null && current.major === 0 && config.breakingBelow1 === 'minor' ? 'minor' : 'major';
   if (change.type === null) return config.otherBump;
   return Object.hasOwn(config.bump, change.type) ? config.bump[change.type]! : 'none';
 }
 
 function whyOf(change: Change, config: ReleaseConfig, current: semver.SemVer | null, label: string): string {
+  if (isReleaseCommit(change)) return `${label} → none (a release commit)`;
   if (change.breaking) {
     if (current !== null && current.major === 0 && config.breakingBelow1 === 'minor') return `${label} → minor (breaking change below 1.0.0, breakingBelow1)`;
     return `${label} → major (breaking change)`;

@@ -50,6 +50,65 @@ describe('release-manager gates', () => {
     assert.match(res.stdout, /\nNO-GO: 1 required gate failing: Clean working tree \(1 modified file\)\n$/);
   });
 
+  it('names the untracked file of a dirty tree under its failing gate', () => {
+    const r = healthy();
+    r.write('notes-draft.txt', 'scratch\n');
+    const res = cli(['gates', '--repo', r.dir]);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    assert.match(res.stdout, /^FAIL {5}Clean working tree: 1 untracked file\n {9}fix: [^\n]*\n {9}untracked \(1\):\n {11}notes-draft\.txt\n/m);
+    // A passing gate shows no details.
+    assert.match(res.stdout, /^PASS {5}On a branch: on branch main\nWARN/m);
+  });
+
+  it('shows at most 10 detail lines of a gate, then says how many more there are', () => {
+    const r = healthy();
+    for (let i = 1; i <= 6; i++) r.write(`new-${i}.txt`, 'x\n');
+    for (let i = 1; i <= 3; i++) {
+      r.write(`staged-${i}.txt`, 'x\n');
+      r.git('add', `staged-${i}.txt`);
+    }
+    const res = cli(['gates', '--repo', r.dir]);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    const lines = res.stdout.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('FAIL     Clean working tree:')) + 2; // after the reason and the fix
+    // The JSON output has every line: staged (3): + 3 names, untracked (6): + 5 names + "… 1 more", and maybe a note.
+    const all: string[] = JSON.parse(cli(['gates', '--repo', r.dir, '--format', 'json']).stdout).results[0].details.split('\n');
+    assert.ok(all.length >= 11, all.join('\n'));
+    assert.deepEqual(lines.slice(start, start + 10), [
+      '         staged (3):',
+      '           staged-1.txt',
+      '           staged-2.txt',
+      '           staged-3.txt',
+      '         untracked (6):',
+      '           new-1.txt',
+      '           new-2.txt',
+      '           new-3.txt',
+      '           new-4.txt',
+      '           new-5.txt',
+    ]);
+    const more = all.length - 10;
+    assert.equal(lines[start + 10], `         … and ${more} more line${more === 1 ? '' : 's'} (--format json has them all)`);
+    assert.match(lines[start + 11]!, /^PASS {5}On a branch/);
+  });
+
+  it('keeps a hostile file name inert: no escape sequence reaches the terminal', function () {
+    const r = healthy();
+    const name = 'evil\u001b[2J\u001b]0;pwned\u0007\u001b[31mred.txt';
+    try {
+      writeFileSync(join(r.dir, name), 'x\n');
+    } catch {
+      this.skip(); // the filesystem refuses control characters in names
+    }
+    const res = cli(['gates', '--repo', r.dir]);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(res.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    assert.match(res.stdout, /^ {11}evil.*red\.txt$/m);
+    // The JSON output names the file too (sanitized the same way).
+    const json = JSON.parse(cli(['gates', '--repo', r.dir, '--format', 'json']).stdout);
+    assert.match(json.results[0].details, /evil.*red\.txt/);
+  });
+
   it('prints { verdict, results } as JSON', () => {
     const r = healthy();
     const res = cli(['gates', '--repo', r.dir, '--format', 'json']);

@@ -136,6 +136,23 @@ describe('core/changes', () => {
       assert.deepEqual(changes, ['K']);
     });
 
+    it('leaves out every kind of release commit by default, and keeps them with releaseCommits: "show"', () => {
+      const rows: Row[] = [
+        ['R1', ['R2'], 'release: v1.2.0'],
+        ['R2', ['R3'], '1.2.0'],
+        ['R3', ['R4'], 'v1.2.0 (#9)'],
+        ['R4', ['R5'], 'Release 1.2.0'],
+        ['R5', ['K'], 'chore: release 1.2.0'],
+        ['K', [], 'fix: kept'],
+      ];
+      const h = history(rows);
+      const hidden = collectChanges(h.commits, config());
+      assert.deepEqual(hidden.changes.map((c) => h.label(c.hash)), ['K']);
+      assert.deepEqual(hidden.commits.map((c) => h.label(c.hash)), ['R1', 'R2', 'R3', 'R4', 'R5', 'K'], 'still credited as commits');
+      const shown = collectChanges(history(rows).commits, config({ releaseCommits: 'show' }));
+      assert.deepEqual(shown.changes.map((c) => h.label(c.hash)), ['R1', 'R2', 'R3', 'R4', 'R5', 'K']);
+    });
+
     it('cancels a revert and its target when both are in the range', () => {
       const { changes } = labels([
         ['R', ['B'], `Revert "feat: add x"\n\nThis reverts commit ${sha('A')}.`],
@@ -239,6 +256,14 @@ describe('core/changes', () => {
   });
 
   describe('isSkipped', () => {
+    it('skips a release commit unless releaseCommits is "show", whatever excludeScopes says', () => {
+      const release = change({ type: 'release', scope: null, subject: 'v1.2.0', message: 'release: v1.2.0' });
+      assert.equal(isSkipped(release, config({ excludeScopes: [] })), true);
+      assert.equal(isSkipped(release, config({ excludeScopes: [], releaseCommits: 'show' })), false);
+      assert.equal(isSkipped(change({ type: 'fix', subject: 'release 1.2.0 crashed' }), config()), false);
+    });
+
+
     it('matches configured skip markers case-insensitively anywhere in the message', () => {
       const [c] = toChanges(history([['A', [], 'fix: x\n\nsome text [NO CHANGELOG] here']]).commits[0]!);
       assert.equal(isSkipped(c!, config()), true);
@@ -247,7 +272,7 @@ describe('core/changes', () => {
 
     it('matches excluded type(scope) pairs only for conventional commits with that scope', () => {
       assert.equal(isSkipped(change({ type: 'chore', scope: 'release', message: 'chore(release): 1.2.0' }), config()), true);
-      assert.equal(isSkipped(change({ type: 'chore', scope: null, message: 'chore: release 1.2.0' }), config()), false);
+      assert.equal(isSkipped(change({ type: 'chore', scope: null, subject: 'release 1.2.0', message: 'chore: release 1.2.0' }), config({ releaseCommits: 'show' })), false);
       assert.equal(isSkipped(change({ type: 'fix', scope: 'release', message: 'fix(release): x' }), config()), false);
     });
   });

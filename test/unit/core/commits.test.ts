@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mergePrNumber, parseHeader, parseMessage, parsePerson, squashEntries, toChanges, type RawCommit } from '../../../src/core/commits';
+import { isReleaseCommit, mergePrNumber, parseHeader, parseMessage, parsePerson, squashEntries, toChanges, type RawCommit } from '../../../src/core/commits';
 import { sha } from '../../helpers/fixtures';
 
 function rawCommit(message: string, over: Partial<RawCommit> = {}): RawCommit {
@@ -416,14 +416,62 @@ describe('core/commits', () => {
       });
     });
 
+    describe('isReleaseCommit', () => {
+      for (const message of [
+        'chore(release): 1.2.0',
+        'chore(Release): publish packages',
+        'chore(release): 1.2.0 (#45)',
+        'release: v1.2.3',
+        'release(api): 2.0.0',
+        'chore: release 1.2.3',
+        'chore: Release v1.2.3-rc.1',
+        'chore: bump version to 1.2.3',
+        '1.2.3',
+        'v1.2.3',
+        'Release 1.2.3',
+        'version 1.2.3+build.7',
+      ]) {
+        it(`recognises ${JSON.stringify(message)}`, () => assert.equal(isReleaseCommit(single(message)), true));
+      }
+      for (const message of [
+        'fix: release 1.2.3 crashed on start',
+        'feat: 1.2.3',
+        'chore: release notes tooling',
+        'chore(deps): release 4.17.21',
+        'chore(deps): bump lodash to 4.17.21',
+        'Update to 1.2.3',
+        'Release the kraken',
+        '1.2',
+        'Revert "chore(release): 1.2.3"',
+      ]) {
+        it(`does not take ${JSON.stringify(message)} for a release commit`, () => assert.equal(isReleaseCommit(single(message)), false));
+      }
+    });
+
     describe('reverts', () => {
       const target = 'ABCDEF0123456789abcdef0123456789ABCDEF01';
 
       it('detects git\'s `Revert "…"` with `This reverts commit <hash>.` and lowercases the hash', () => {
         const c = single(`Revert "feat: x"\n\nThis reverts commit ${target}.`);
         assert.equal(c.isRevert, true);
-        assert.equal(c.type, null);
         assert.deepEqual(c.reverts, [target.toLowerCase()]);
+      });
+
+      it('types a git-style revert `revert` and keeps its other fields as a plain commit has them', () => {
+        const c = single(`Revert "fix(x): handle null (#12)"\n\nThis reverts commit ${target}.`);
+        assert.equal(c.type, 'revert');
+        assert.equal(c.scope, null);
+        assert.equal(c.subject, 'Revert "fix(x): handle null (#12)"');
+        assert.equal(c.breaking, false);
+        assert.deepEqual(c.breakingNotes, []);
+        assert.equal(c.pr, null);
+        assert.equal(c.fromSquash, false);
+      });
+
+      it('types a `Revert "…"` subject without a body `revert` too, and leaves a conventional type as written', () => {
+        assert.equal(single('Revert "feat: x"').type, 'revert');
+        assert.equal(single(`fix: undo the cache\n\nThis reverts commit ${target}.`).type, 'fix');
+        assert.equal(single('Reverted the cache by hand').type, null);
       });
 
       it('detects `revert: …` with a `Refs: <hash>, <hash>` footer (the spec example)', () => {

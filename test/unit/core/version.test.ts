@@ -197,6 +197,25 @@ describe('core/version', () => {
     });
   });
 
+  describe('release commits', () => {
+    it('never bump the version, even when listed (releaseCommits: "show") or plain (otherBump)', () => {
+      const cut = [
+        change({ hash: sha('r1'), type: null, subject: '1.0.1' }),
+        change({ hash: sha('r2'), type: 'release', subject: 'v1.0.1' }),
+        change({ hash: sha('r3'), type: 'chore', scope: 'release', subject: '2.0.0', breaking: true, breakingNotes: ['2.0.0'] }),
+      ];
+      for (const over of [{}, { config: { releaseCommits: 'show' as const, bump: { release: 'minor' as const } } }]) {
+        const d = decide('1.0.0', cut, over);
+        assert.equal(d.next, null);
+        assert.equal(d.bump, 'none');
+      }
+      const withFix = decide('1.0.0', [...cut, fix]);
+      assert.equal(withFix.next, '1.0.1');
+      assert.deepEqual(withFix.reasons.map((r) => r.hash), [fix.hash]);
+      assert.match(changeBump(cut[0]!, config(), null).why, /→ none \(a release commit\)$/);
+    });
+  });
+
   describe('changeBump', () => {
     const current: semver.SemVer = v('1.0.0');
 
