@@ -1,5 +1,5 @@
 import { mergePrNumber, toChanges, type Change, type RawCommit } from './commits';
-import type { ReleaseConfig } from './config';
+import type { NotesRules as ReleaseConfig } from './notesRules';
 
 /** The effective changes of a range: merges folded, squashes split, skips removed, reverts cancelled. */
 export interface RangeChanges {

@@ -1,5 +1,5 @@
 import type { Change, Person } from './commits';
-import type { ReleaseConfig } from './config';
+import type { NotesRules as ReleaseConfig } from './notesRules';
 import type { VersionDecision } from './version';
 
 /** One line of the notes, as published in the JSON contract: a change's fields, with its people as names. */
