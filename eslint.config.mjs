@@ -3,6 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { layersPlugin } from './scripts/eslintLayers.mjs';
 
+/** The source files the layer rule looks at. */
+const CODE = '*.{ts,tsx,mts,cts,js,mjs,cjs}';
 /** Where the editor API lives: nothing else imports from there. */
 const VSCODE_ONLY = ['src/vscode', 'src/extension.ts'];
 /** The packages that do I/O for the adapters (git, GitHub): never in core, shared or the webview. */
@@ -36,7 +38,7 @@ export default tseslint.config(
   // A file gets the options of the last block that matches it, so each block lists all of its layer's bans.
   { plugins: { layers: layersPlugin } },
   {
-    files: ['src/**/*.ts'],
+    files: [`src/**/${CODE}`],
     ignores: ['src/vscode/**', 'src/extension.ts'],
     rules: {
       'layers/imports': ['error', {
@@ -48,7 +50,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/shared/**/*.ts'],
+    files: [`src/core/**/${CODE}`, `src/shared/**/${CODE}`],
     rules: {
       'layers/imports': ['error', {
         layer: 'src/core and src/shared',
@@ -60,7 +62,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['webview/**/*.ts'],
+    files: [`webview/**/${CODE}`],
     rules: {
       'layers/imports': ['error', {
         layer: 'webview',
