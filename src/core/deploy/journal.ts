@@ -1,6 +1,6 @@
 /**
- * The journal of one deploy or rollback of an environment, and the pure state machine that drives
- * it. The driver (run.ts) loops: `nextAction(journal, observed)` says what to do, the driver does it
+ * The pure state machine that drives the journal of one deploy or rollback of an environment (its
+ * state: journalTypes.ts). The driver (run.ts) loops: `nextAction(journal, observed)` says what to do, the driver does it
  * (or asks a person) and records the outcome with `applyEvent` (transitions.ts), persisting each
  * entry before the next step.
  *
