@@ -1,6 +1,14 @@
-// Lint: typescript-eslint recommended plus the layer rule of DESIGN.md (core imports no host, fs, process or network).
+// Lint: typescript-eslint recommended plus the layer rule of DESIGN.md (dependencies point down; core imports no host, fs, process or network).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersPlugin } from './scripts/eslintLayers.mjs';
+
+/** The source files the layer rule looks at. */
+const CODE = '*.{ts,tsx,mts,cts,js,mjs,cjs}';
+/** Where the editor API lives: nothing else imports from there. */
+const VSCODE_ONLY = ['src/vscode', 'src/extension.ts'];
+/** The packages that do I/O for the adapters (git, GitHub): never in core, shared or the webview. */
+const ADAPTER_PACKAGES = ['simple-git', '@octokit/*', 'bottleneck'];
 
 export default tseslint.config(
   { ignores: ['.*/**', 'dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'bench/.cache/**', 'schemas/**'] },
@@ -26,22 +34,43 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // The layers of DESIGN.md, enforced on the resolved target of every import (layers/imports, scripts/eslintLayers.mjs).
+  // A file gets the options of the last block that matches it, so each block lists all of its layer's bans.
+  { plugins: { layers: layersPlugin } },
   {
-    files: ['src/core/**/*.ts', 'src/shared/**/*.ts'],
+    files: [`src/**/${CODE}`],
+    ignores: ['src/vscode/**', 'src/extension.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: ['vscode', 'simple-git', '@octokit/rest', 'fs', 'child_process', 'http', 'https', 'net', 'os', 'path', 'process'].map((name) => ({
-            name,
-            message: 'src/core is pure: no host, fs, process or network. Put I/O behind a port in src/core/ports.ts.',
-          })),
-          patterns: [
-            { group: ['node:*'], message: 'src/core is pure: no Node built-ins. Put I/O behind a port in src/core/ports.ts.' },
-            { group: ['../git/*', '../cli/*', '../vscode/*', '../github/*', '**/src/git/**', '**/src/vscode/**'], message: 'Dependencies point down: core imports nothing from the adapters.' },
-          ],
-        },
-      ],
+      'layers/imports': ['error', {
+        layer: 'Code outside src/vscode and src/extension.ts',
+        reason: 'Only src/vscode and src/extension.ts use the editor API; put the flow in src/node behind a port (Prompter, Deployer…).',
+        packages: ['vscode'],
+        paths: [...VSCODE_ONLY],
+      }],
+    },
+  },
+  {
+    files: [`src/core/**/${CODE}`, `src/shared/**/${CODE}`],
+    rules: {
+      'layers/imports': ['error', {
+        layer: 'src/core and src/shared',
+        reason: 'They are pure: no host, fs, process or network, nothing from the adapters. Put I/O behind a port in src/core/ports.ts.',
+        builtins: true,
+        packages: ['vscode', ...ADAPTER_PACKAGES],
+        paths: ['src/git', 'src/github', 'src/node', 'src/cli', ...VSCODE_ONLY],
+      }],
+    },
+  },
+  {
+    files: [`webview/**/${CODE}`],
+    rules: {
+      'layers/imports': ['error', {
+        layer: 'webview',
+        reason: 'The checklist is a browser bundle: it imports its own files, src/shared and browser packages only.',
+        builtins: true,
+        packages: ['vscode', ...ADAPTER_PACKAGES],
+        onlyPaths: ['webview', 'src/shared'],
+      }],
     },
   },
 );

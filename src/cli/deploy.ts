@@ -10,7 +10,8 @@
 import type { ReleaseConfig } from '../core/config';
 import type { GitHubApi } from '../core/githubApi';
 import { UsageError } from '../core/errors';
-import { deployJournalKey, journalSummary, startOperation, type DeployEvent, type DeployJournal } from '../core/deploy/journal';
+import { deployJournalKey, journalSummary, startOperation } from '../core/deploy/journal';
+import type { DeployEvent, DeployJournal } from '../core/deploy/journalTypes';
 import { parseStrategyName, planDeploy, planLines, type DeployPlan } from '../core/deploy/plan';
 import type { Deployer, DeployJournalStore, HealthProbe } from '../core/deploy/ports';
 import { answer, prepareRollback } from '../core/deploy/run';

@@ -1,5 +1,5 @@
 import { isReleaseCommit, mergePrNumber, toChanges, type Change, type RawCommit } from './commits';
-import type { ReleaseConfig } from './config';
+import type { NotesRules } from './notesRules';
 
 /** The effective changes of a range: merges folded, squashes split, skips removed, reverts cancelled. */
 export interface RangeChanges {
@@ -29,7 +29,7 @@ const KEPT: boolean[] = Object.freeze([false]) as unknown as boolean[];
 const SKIPPED: boolean[] = Object.freeze([true]) as unknown as boolean[];
 
 /** Parses one raw commit for a range; merges give no changes, only their PR number. */
-export function prepareCommit(raw: RawCommit, config: ReleaseConfig): PreparedCommit {
+export function prepareCommit(raw: RawCommit, config: NotesRules): PreparedCommit {
   if (raw.parents.length >= 2) {
     const nl = raw.message.indexOf('\n');
     return { hash: raw.hash, parents: raw.parents, mergePr: mergePrNumber(nl === -1 ? raw.message : raw.message.slice(0, nl)), changes: [], skipped: [] };
@@ -112,7 +112,7 @@ function reachOffMainline(
 }
 
 /** True when the change must not appear in notes nor count for the version (skip marker, release commit). */
-export function isSkipped(change: Change, config: ReleaseConfig): boolean {
+export function isSkipped(change: Change, config: NotesRules): boolean {
   const lower = change.message.toLowerCase();
   if (config.skipMarkers.some((m) => lower.includes(m.toLowerCase()))) return true;
   if (config.releaseCommits !== 'show' && isReleaseCommit(change)) return true;
@@ -124,7 +124,7 @@ export function isSkipped(change: Change, config: ReleaseConfig): boolean {
 }
 
 /** Turns the raw commits of a range (newest first) into its effective changes. */
-export function collectChanges(raw: readonly RawCommit[], config: ReleaseConfig): RangeChanges {
+export function collectChanges(raw: readonly RawCommit[], config: NotesRules): RangeChanges {
   return collectPrepared(raw.map((r) => prepareCommit(r, config)));
 }
 

@@ -4,13 +4,13 @@ import { deployConfigSchema } from './deploy/schema';
 import { ConfigError, formatPath } from './errors';
 import { repoPathSchema } from './gates/kind';
 import { gatesSchema } from './gates/schema';
+import { notesRulesShape } from './notesRules';
 
 /** Name of the release configuration file at the repository root. */
 export const CONFIG_FILE = '.release-manager.json';
 /** Largest config file we accept; anything bigger is almost certainly not a config. */
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
-const bumpLevel = z.enum(['major', 'minor', 'patch', 'none']);
 const semverText = z
   .string()
   .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, 'must be a plain version such as 1.0.0');
@@ -22,12 +22,6 @@ const tagFormat = z
   // eslint-disable-next-line no-control-regex
   .refine((s) => !/[\s~^:?*[\\\u0000-\u001f\u007f]|\.\.|@\{/.test(s.replace('{version}', '').replace('{name}', '')), 'must only contain characters allowed in git tag names')
   .refine((s) => !s.startsWith('-'), 'must not start with "-" (git refuses such tag names; they would read as options)');
-
-/** A section of the notes: its title and the commit types that land in it, in display order. */
-export const sectionSchema = z.strictObject({
-  title: z.string().min(1).max(200).describe('Heading of the section in the notes.'),
-  types: z.array(z.string().min(1).max(50)).min(1).describe('Conventional Commit types listed in this section.'),
-});
 
 /** One package of a monorepo: its folder and how its tags are named. */
 export const packageSchema = z.strictObject({
@@ -48,54 +42,7 @@ export const releaseConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   tagFormat: tagFormat.default('v{version}').describe('Tag name of a release; {version} is replaced by the version.'),
   initialVersion: semverText.default('0.1.0').describe('Version of the first release when no release tag exists yet.'),
-  sections: z
-    .array(sectionSchema)
-    .default(() => [
-      { title: 'Features', types: ['feat'] },
-      { title: 'Bug Fixes', types: ['fix'] },
-      { title: 'Performance', types: ['perf'] },
-      { title: 'Reverts', types: ['revert'] },
-      { title: 'Documentation', types: ['docs'] },
-      { title: 'Refactoring', types: ['refactor'] },
-    ])
-    .describe('Sections of the notes in display order and the commit types in each.'),
-  breakingTitle: z.string().min(1).max(200).default('⚠ Breaking Changes').describe('Heading of the breaking-changes section (always first).'),
-  hiddenTypes: z
-    .array(z.string().min(1).max(50))
-    .default(() => ['chore', 'ci', 'build', 'test', 'style'])
-    .describe('Commit types left out of the notes unless breaking.'),
-  other: z
-    .strictObject({
-      title: z.string().min(1).max(200).default('Other changes'),
-      hidden: z.boolean().default(false),
-    })
-    .default(() => ({ title: 'Other changes', hidden: false }))
-    .describe('Commits that do not follow Conventional Commits, and types without a section.'),
-  bump: z
-    .record(z.string().min(1).max(50), bumpLevel)
-    .default(() => ({ feat: 'minor', fix: 'patch', perf: 'patch', revert: 'patch' }) as Record<string, 'major' | 'minor' | 'patch' | 'none'>)
-    .describe('Version bump each commit type causes.'),
-  otherBump: bumpLevel.default('patch').describe('Bump caused by a commit that does not follow Conventional Commits.'),
-  breakingBelow1: z.enum(['major', 'minor']).default('minor').describe('Bump caused by a breaking change while the version is below 1.0.0.'),
-  maintenanceBranches: z
-    .array(z.string().min(1).max(200))
-    .default(() => ['release/*', 'maint/*', 'hotfix/*', '*.x'])
-    .describe('Branch patterns (* matches within a segment) whose releases are hotfixes: patch only.'),
-  skipMarkers: z
-    .array(z.string().min(1).max(100))
-    .default(() => ['[skip changelog]', '[changelog skip]', '[skip-changelog]', '[no changelog]'])
-    .describe('A commit whose message contains one of these is left out of the notes.'),
-  excludeScopes: z
-    .array(z.string().regex(/^[a-z0-9-]+\([^)]+\)$/i, 'must look like type(scope)'))
-    .default(() => ['chore(release)'])
-    .describe('type(scope) pairs left out of the notes, such as release commits.'),
-  releaseCommits: z
-    .enum(['hide', 'show'])
-    .default('hide')
-    .describe(
-      'Release commits (chore(release): …, release: v1.2.3, chore: release 1.2.3, a subject that is only a version such as 1.2.3): "hide" leaves them out of the notes and the change counts; "show" lists them like other commits (hiddenTypes and excludeScopes still apply). They never bump the version.',
-    ),
-  mentions: z.enum(['neutralize', 'allow']).default('neutralize').describe('Whether @mentions in commit text may ping people.'),
+  ...notesRulesShape,
   packages: z.array(packageSchema).default(() => []).describe('Packages of a monorepo, each released on its own.'),
   gates: gatesSchema,
   gateConcurrency: z.number().int().min(1).max(32).default(4).describe('How many gates run at the same time.'),

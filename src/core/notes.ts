@@ -1,5 +1,5 @@
 import type { Change, Person } from './commits';
-import type { ReleaseConfig } from './config';
+import type { NotesRules } from './notesRules';
 import type { VersionDecision } from './version';
 
 /** One line of the notes, as published in the JSON contract: a change's fields, with its people as names. */
@@ -70,7 +70,7 @@ function toEntry(c: Change): NoteEntry {
 }
 
 /** Groups changes into the configured sections: breaking first, then configured order, then Other. */
-export function groupSections(changes: readonly Change[], config: ReleaseConfig): Section[] {
+export function groupSections(changes: readonly Change[], config: NotesRules): Section[] {
   const sectionOfType = new Map<string, number>();
   config.sections.forEach((s, i) => s.types.forEach((t) => sectionOfType.set(t.toLowerCase(), i)));
   const hidden = new Set(config.hiddenTypes.map((t) => t.toLowerCase()));

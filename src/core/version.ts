@@ -1,6 +1,6 @@
 import * as semver from 'semver';
 import { isReleaseCommit, type Change } from './commits';
-import type { ReleaseConfig } from './config';
+import type { NotesRules } from './notesRules';
 
 /** How much a release increments the version. */
 export type BumpLevel = 'major' | 'minor' | 'patch' | 'none';
@@ -31,7 +31,7 @@ export interface VersionInput {
   current: semver.SemVer | null;
   /** Changes of the range after dedup and revert cancellation (skipped commits already removed). */
   changes: Change[];
-  config: ReleaseConfig;
+  config: NotesRules;
   /** Initial version of a first release (package override or config). */
   initialVersion: string;
   /** Every release version with this tag format in the repository, reachable or not. */
@@ -47,20 +47,20 @@ export interface VersionInput {
 const RANK: Record<BumpLevel, number> = { none: 0, patch: 1, minor: 2, major: 3 };
 
 /** The bump one change asks for, with a human reason. */
-export function changeBump(change: Change, config: ReleaseConfig, current: semver.SemVer | null): { level: BumpLevel; why: string } {
+export function changeBump(change: Change, config: NotesRules, current: semver.SemVer | null): { level: BumpLevel; why: string } {
   const label = describe(change);
   return { level: bumpLevelOf(change, config, current), why: whyOf(change, config, current, label) };
 }
 
 /** The bump level alone (cheap: no text built), for filtering many changes before explaining a few. */
-export function bumpLevelOf(change: Change, config: ReleaseConfig, current: semver.SemVer | null): BumpLevel {
+export function bumpLevelOf(change: Change, config: NotesRules, current: semver.SemVer | null): BumpLevel {
   if (isReleaseCommit(change)) return 'none'; // cutting a release changes nothing (listed or not: releaseCommits)
   if (change.breaking) return current !== null && current.major === 0 && config.breakingBelow1 === 'minor' ? 'minor' : 'major';
   if (change.type === null) return config.otherBump;
   return Object.hasOwn(config.bump, change.type) ? config.bump[change.type]! : 'none';
 }
 
-function whyOf(change: Change, config: ReleaseConfig, current: semver.SemVer | null, label: string): string {
+function whyOf(change: Change, config: NotesRules, current: semver.SemVer | null, label: string): string {
   if (isReleaseCommit(change)) return `${label} → none (a release commit)`;
   if (change.breaking) {
     if (current !== null && current.major === 0 && config.breakingBelow1 === 'minor') return `${label} → minor (breaking change below 1.0.0, breakingBelow1)`;
@@ -151,4 +151,10 @@ export function nextPrerelease(base: string, id: string, existing: readonly semv
     if (pid === id && typeof num === 'number' && v.prerelease.length === 2 && num > n) n = num;
   }
   return `${base}-${id}.${n + 1}`;
+}
+
+/** Why a version value is not a plain semver version (an optional leading v), or null. */
+export function versionProblem(value: string): string | null {
+  if (!/^v?\d/.test(value) || /\s/.test(value) || semver.valid(value) === null) return 'is not a semver version such as 1.4.0 or 1.4.0-rc.1';
+  return null;
 }

@@ -6,7 +6,8 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, GitHubError, UsageError } from '../core/errors';
-import type { DispatchRequest, DispatchResult, Deployer, FindResult, PendingReview, RunHandle, RunObservation, WorkflowSource } from '../core/deploy/ports';
+import type { DispatchRequest, DispatchResult, Deployer, FindResult, PendingReview, RunObservation, WorkflowSource } from '../core/deploy/ports';
+import type { RunHandle } from '../core/deploy/runHandle';
 import { deploymentOutcome, type DeploymentRecord, type DeploymentState } from '../core/deploy/rollback';
 import { githubEnvironment, isProduction, type EnvironmentConfig } from '../core/deploy/schema';
 import { correlationInputOf, findCorrelatedRun, parseWorkflowDispatch, prepareWorkflowDispatch, problemLines, type WorkflowDispatch } from '../core/deploy/workflowInputs';

@@ -5,10 +5,12 @@
  */
 import type { ReleaseConfig } from '../core/config';
 import { judgeSample } from '../core/deploy/health';
-import type { DeployJournal, StartRequest } from '../core/deploy/journal';
+import type { StartRequest } from '../core/deploy/journal';
+import type { DeployJournal } from '../core/deploy/journalTypes';
 import { failureToReport, journalSummary, operationSucceeded, startOperation } from '../core/deploy/journal';
 import type { DeployPlan, DeployRelease, StrategyName } from '../core/deploy/plan';
-import type { Deployer, DeployJournalStore, HealthProbe, PendingReview, RunHandle } from '../core/deploy/ports';
+import type { Deployer, DeployJournalStore, HealthProbe, PendingReview } from '../core/deploy/ports';
+import type { RunHandle } from '../core/deploy/runHandle';
 import { activeFreeze, canPromote, hotfixOf, type GatesState, type PreviousEnvironmentState, type PromotionBlocker, type PromotionDecision } from '../core/deploy/promotion';
 import { renderDeployRecord } from '../core/deploy/record';
 import { deploymentOutcome, versionFromRef, type DeploymentRecord } from '../core/deploy/rollback';

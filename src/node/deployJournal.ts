@@ -8,7 +8,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { journalDir, journalFile, readTextOrNull, withLockFile, writeFileAtomic } from './atomicFile';
-import type { DeployJournal } from '../core/deploy/journal';
+import type { DeployJournal } from '../core/deploy/journalTypes';
 import type { DeployJournalStore } from '../core/deploy/ports';
 
 export { STALE_LOCK_MS } from './atomicFile';

@@ -6,8 +6,10 @@
  * refresh or a deploy.
  */
 import * as vscode from 'vscode';
-import { correlationId, deployJournalKey, type DeployJournal, type JournalState, type JournalStep } from '../core/deploy/journal';
-import type { PendingReview, RunHandle } from '../core/deploy/ports';
+import { correlationId, deployJournalKey } from '../core/deploy/journal';
+import type { DeployJournal, JournalState, JournalStep } from '../core/deploy/journalTypes';
+import type { PendingReview } from '../core/deploy/ports';
+import type { RunHandle } from '../core/deploy/runHandle';
 import { deploymentOutcome, type DeploymentRecord } from '../core/deploy/rollback';
 import { githubEnvironment, implicitEnvironment, isLocalProvider, type EnvironmentConfig } from '../core/deploy/schema';
 import { GitHubError, ReleaseError } from '../core/errors';

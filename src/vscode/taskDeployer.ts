@@ -8,7 +8,8 @@
  * local providers (`localTargetFor`), with the command output in the "Release Manager: Deploy" channel.
  */
 import * as vscode from 'vscode';
-import type { DispatchRequest, DispatchResult, Deployer, FindResult, RunHandle, RunObservation } from '../core/deploy/ports';
+import type { DispatchRequest, DispatchResult, Deployer, FindResult, RunObservation } from '../core/deploy/ports';
+import type { RunHandle } from '../core/deploy/runHandle';
 import type { PlanStep } from '../core/deploy/plan';
 import { providerBlockedReason, type EnvironmentConfig } from '../core/deploy/schema';
 import { UsageError } from '../core/errors';

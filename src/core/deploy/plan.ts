@@ -6,8 +6,8 @@
  */
 import { UsageError } from '../errors';
 import { refNameProblem } from '../tags';
+import { versionProblem } from '../version';
 import { placeholdersOf, strategySchema, type EnvironmentConfig, type Placeholder, type StrategyConfig, type StrategyKind } from './schema';
-import { versionProblem } from './workflowInputs';
 
 /** A strategy as sent in the `strategy` input and typed on the CLI. */
 export type StrategyName = 'direct' | 'canary' | 'blue-green' | 'rolling';

@@ -7,25 +7,10 @@
 import type { HealthSample } from './health';
 import type { DeployOperation, DeployRelease, PlanStep } from './plan';
 import type { DeploymentRecord } from './rollback';
-import type { EnvironmentConfig, HealthCheckConfig, ProviderConfig } from './schema';
-import type { DeployJournal } from './journal';
+import type { EnvironmentConfig, HealthCheckConfig } from './schema';
+import type { DeployJournal } from './journalTypes';
+import type { RunHandle, ProviderKind } from './runHandle';
 import type { WorkflowDispatch } from './workflowInputs';
-
-/** The provider kinds. */
-export type ProviderKind = ProviderConfig['kind'];
-
-/** What identifies a started step so it can be observed: a workflow run, a deployment, a local execution. */
-export interface RunHandle {
-  provider: ProviderKind;
-  /** GitHub Actions run id (workflow provider). */
-  runId?: number;
-  /** GitHub deployment id (deployments provider). */
-  deploymentId?: number;
-  /** A local command's or task's execution id, valid in the session that started it. */
-  executionId?: string;
-  /** Where people can look at it. */
-  url?: string;
-}
 
 /** One step to start. */
 export interface DispatchRequest {

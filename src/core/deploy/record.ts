@@ -6,7 +6,7 @@
 import { escapeMarkdown } from '../render';
 import { oneLine } from '../sanitize';
 import { redactSecrets } from '../secrets';
-import type { DeployJournal, StepState } from './journal';
+import type { DeployJournal, StepState } from './journalTypes';
 import { duration } from './plan';
 import { ROLLBACK_TARGET_MS, rollbackDuration, type RollbackDuration } from './rollback';
 

@@ -6,9 +6,11 @@
  */
 import { ReleaseError, UsageError } from '../errors';
 import { evaluateHealth, type HealthSample } from './health';
-import { choiceEvents, nextAction, sentStateOf, type Choice, type DeployAction, type DeployEvent, type DeployJournal, type Observed } from './journal';
+import { choiceEvents, nextAction, sentStateOf, type Choice, type DeployAction, type Observed } from './journal';
+import type { DeployEvent, DeployJournal } from './journalTypes';
 import { planRollback, type DeployPlan } from './plan';
-import type { Deployer, DeployJournalStore, DispatchResult, HealthProbe, PendingReview, RunHandle, RunObservation } from './ports';
+import type { Deployer, DeployJournalStore, DispatchResult, HealthProbe, PendingReview, RunObservation } from './ports';
+import type { RunHandle } from './runHandle';
 import { checkRollbackTarget, findRollbackTarget, rollbackConfirmation, type Confirmation, type DeploymentRecord } from './rollback';
 import { githubEnvironment, type EnvironmentConfig } from './schema';
 import { applyEvent } from './transitions';

@@ -4,7 +4,7 @@
  * Pure: each call returns a new journal and refuses a transition the current state does not allow.
  */
 import { UsageError } from '../errors';
-import type { DeployEvent, DeployJournal, JournalStep } from './journal';
+import type { DeployEvent, DeployJournal, JournalStep } from './journalTypes';
 import { abortStep, promoteIndex } from './plan';
 
 const TERMINAL = new Set(['done', 'skipped']);

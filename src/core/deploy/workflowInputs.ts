@@ -5,11 +5,11 @@
  * values are checked before dispatch: refs as git refs, versions as semver, choices against their
  * options, and text as one bounded line without shell metacharacters unless declared free text.
  */
-import * as semver from 'semver';
 import * as z from 'zod';
 import { formatPath } from '../errors';
 import { ConfigError } from '../errors';
 import { refNameProblem } from '../tags';
+import { versionProblem } from '../version';
 import type { PlanStep } from './plan';
 import type { ProviderConfig } from './schema';
 
@@ -169,12 +169,6 @@ export function textProblem(value: string, maxLength: number, freeText: boolean)
     return { code: 'unsafe', message: `contains ${JSON.stringify(ch)}, a shell metacharacter (list the input in freeTextInputs only if the workflow passes it through env:)` };
   }
   if (!freeText && value.startsWith('-')) return { code: 'unsafe', message: 'starts with "-" and could be read as an option' };
-  return null;
-}
-
-/** Why a version value is not a plain semver version (an optional leading v), or null. */
-export function versionProblem(value: string): string | null {
-  if (!/^v?\d/.test(value) || /\s/.test(value) || semver.valid(value) === null) return 'is not a semver version such as 1.4.0 or 1.4.0-rc.1';
   return null;
 }
 

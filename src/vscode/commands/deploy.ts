@@ -5,7 +5,8 @@
  * environment), shows progress with cancel, and tells how it ended. Trusted workspaces only.
  */
 import * as vscode from 'vscode';
-import { deployJournalKey, journalSummary, startOperation, type Choice, type DeployJournal } from '../../core/deploy/journal';
+import { deployJournalKey, journalSummary, startOperation, type Choice } from '../../core/deploy/journal';
+import type { DeployJournal } from '../../core/deploy/journalTypes';
 import { planDeploy, planRollback, strategyName, type DeployPlan } from '../../core/deploy/plan';
 import { deployConfirmation } from '../../core/deploy/promotion';
 import { versionFromRef } from '../../core/deploy/rollback';

@@ -13,13 +13,12 @@ import {
   sentStateOf,
   startOperation,
   type DeployAction,
-  type DeployEvent,
-  type DeployJournal,
   type Observed,
   type StartRequest,
 } from '../../../src/core/deploy/journal';
+import type { DeployEvent, DeployJournal } from '../../../src/core/deploy/journalTypes';
 import { planDeploy, planRollback } from '../../../src/core/deploy/plan';
-import type { RunHandle } from '../../../src/core/deploy/ports';
+import type { RunHandle } from '../../../src/core/deploy/runHandle';
 import { renderDeployRecord } from '../../../src/core/deploy/record';
 import { applyEvent, cursorOf } from '../../../src/core/deploy/transitions';
 import { environmentSchema, type EnvironmentConfig } from '../../../src/core/deploy/schema';

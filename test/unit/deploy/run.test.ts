@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { GitHubError } from '../../../src/core/errors';
 import type { HealthSample } from '../../../src/core/deploy/health';
-import { deployJournalKey, startOperation, type DeployJournal } from '../../../src/core/deploy/journal';
+import { deployJournalKey, startOperation } from '../../../src/core/deploy/journal';
+import type { DeployJournal } from '../../../src/core/deploy/journalTypes';
 import { planDeploy, planRollback } from '../../../src/core/deploy/plan';
-import type { Deployer, DeployJournalStore, DispatchRequest, DispatchResult, FindResult, HealthProbe, RunHandle, RunObservation } from '../../../src/core/deploy/ports';
+import type { Deployer, DeployJournalStore, DispatchRequest, DispatchResult, FindResult, HealthProbe, RunObservation } from '../../../src/core/deploy/ports';
+import type { RunHandle } from '../../../src/core/deploy/runHandle';
 import type { DeploymentRecord } from '../../../src/core/deploy/rollback';
 import { answer, command, JournalConflictError, prepareRollback, runOperation, type RunDeps, type RunStop } from '../../../src/core/deploy/run';
 import { environmentSchema, type EnvironmentConfig, type HealthCheckConfig } from '../../../src/core/deploy/schema';

@@ -9,9 +9,11 @@
  */
 import assert from 'node:assert/strict';
 import { evaluateCheck, evaluateHealth, judgeSample, type HealthSample, type HealthVerdict } from '../../../src/core/deploy/health';
-import { deployJournalKey, startOperation, type DeployJournal } from '../../../src/core/deploy/journal';
+import { deployJournalKey, startOperation } from '../../../src/core/deploy/journal';
+import type { DeployJournal } from '../../../src/core/deploy/journalTypes';
 import { planDeploy, type DeployRelease } from '../../../src/core/deploy/plan';
-import type { Deployer, DeployJournalStore, DispatchRequest, DispatchResult, FindResult, RunHandle, RunObservation } from '../../../src/core/deploy/ports';
+import type { Deployer, DeployJournalStore, DispatchRequest, DispatchResult, FindResult, RunObservation } from '../../../src/core/deploy/ports';
+import type { RunHandle } from '../../../src/core/deploy/runHandle';
 import type { DeploymentRecord } from '../../../src/core/deploy/rollback';
 import { runOperation, type RunDeps, type RunStop } from '../../../src/core/deploy/run';
 import { environmentSchema, healthCheckSchema, type EnvironmentConfig, type HealthCheckConfig } from '../../../src/core/deploy/schema';

@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environmentSchema } from '../../../src/core/deploy/schema';
-import { deployJournalKey, startOperation, type DeployJournal } from '../../../src/core/deploy/journal';
+import { deployJournalKey, startOperation } from '../../../src/core/deploy/journal';
+import type { DeployJournal } from '../../../src/core/deploy/journalTypes';
 import { planDeploy } from '../../../src/core/deploy/plan';
 import { commitEvent, JournalConflictError } from '../../../src/core/deploy/run';
 import { FileDeployJournalStore } from '../../../src/node/deployJournal';

@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { DeployJournal } from '../../../src/core/deploy/journal';
+import type { DeployJournal } from '../../../src/core/deploy/journalTypes';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { deployCommand } from '../../../src/vscode/commands/deploy';
 import type { FakeGitHub } from '../../helpers/fakeGitHub';

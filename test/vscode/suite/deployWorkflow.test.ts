@@ -5,7 +5,7 @@
 // providers and the journals as it found them.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DeployJournal } from '../../../src/core/deploy/journal';
+import type { DeployJournal } from '../../../src/core/deploy/journalTypes';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { deployCommand } from '../../../src/vscode/commands/deploy';
 import type { FakeGitHub } from '../../helpers/fakeGitHub';

@@ -11,7 +11,8 @@ import * as vscode from 'vscode';
 // core/config.ts and core/deploy/schema.ts import each other: entering through config.ts initialises both.
 import '../../../src/core/config';
 import { planDeploy, type DeployRelease } from '../../../src/core/deploy/plan';
-import type { DispatchRequest, DispatchResult, RunHandle, RunObservation } from '../../../src/core/deploy/ports';
+import type { DispatchRequest, DispatchResult, RunObservation } from '../../../src/core/deploy/ports';
+import type { RunHandle } from '../../../src/core/deploy/runHandle';
 import { environmentSchema, type EnvironmentConfig } from '../../../src/core/deploy/schema';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { LocalDeployHistory } from '../../../src/node/localDeployHistory';

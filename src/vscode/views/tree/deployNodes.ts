@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { journalSummary, type DeployJournal, type JournalState } from '../../../core/deploy/journal';
+import { journalSummary } from '../../../core/deploy/journal';
+import type { DeployJournal, JournalState } from '../../../core/deploy/journalTypes';
 import { promoteIndex } from '../../../core/deploy/plan';
 import { rollbackTime } from '../../../core/deploy/record';
 import { cursorOf } from '../../../core/deploy/transitions';
