@@ -1,4 +1,4 @@
-import type * as semver from 'semver';
+import * as semver from 'semver';
 import { cancelReverts, collectPrepared, prepareCommit, type PreparedCommit, type RangeChanges } from './changes';
 import type { Change, RawCommit } from './commits';
 import type { ReleaseConfig } from './config';
@@ -6,7 +6,7 @@ import { checkRepository, describeReleased, inventoryTags, packageFor, validateP
 import { contributorsOf, groupSections, type Contributor, type ReleaseNotes } from './notes';
 import type { GitRepo, HeadState } from './ports';
 import { renderMarkdown, renderRelease, renderSections, type RenderOptions } from './render';
-import { decideVersion } from './version';
+import { bumpLevelOf, decideVersion } from './version';
 
 /** What the changelog covers. */
 export interface ChangelogOptions {
@@ -101,7 +101,8 @@ async function notesOfLog(log: PreparedLog, start: ChangelogStart, config: Relea
     previous = tag;
     if (tag.version.prerelease.length === 0) previousStable = tag.version;
   });
-  const last = await unreleasedNotes(scoped(unreleased), start, inv, previous, previousStable, credit, config);
+  const carried = reachable.flatMap((tag, r) => (isAbove(tag, previousStable) ? versionChanges(scoped(buckets[r]!).changes, config) : []));
+  const last = await unreleasedNotes(scoped(unreleased), start, inv, previous, previousStable, credit, config, carried);
   if (last) out.push(last);
   out.reverse();
   if (out.length > 0) out[0]!.warnings.unshift(...inv.warnings);
@@ -118,7 +119,21 @@ function creditor(): (contributors: Contributor[]) => { contributors: Contributo
   };
 }
 
-/** The notes of the changes above the last release, or null when there are none. */
+/** A prerelease above the last stable release: its changes still count for the next version (1.1.0-rc.0 → 1.1.0). */
+function isAbove(tag: LocatedTag, stable: semver.SemVer | null): boolean {
+  return tag.version.prerelease.length > 0 && (stable === null || semver.gt(tag.version, stable));
+}
+
+/** The changes of a passed prerelease that can decide the next version (kept; the rest is let go). */
+function versionChanges(changes: readonly Change[], config: ReleaseConfig): Change[] {
+  return changes.filter((c) => c.breaking || bumpLevelOf(c, config, null) !== 'none');
+}
+
+/**
+ * The notes of the changes above the last release, or null when there are none. Their version is the
+ * one `notes` and `version` give: decided from every change since the last stable release, so the
+ * changes of prereleases above it (`carried`) count too.
+ */
 async function unreleasedNotes(
   range: RangeChanges,
   start: ChangelogStart,
@@ -127,6 +142,7 @@ async function unreleasedNotes(
   previousStable: semver.SemVer | null,
   credit: ReturnType<typeof creditor>,
   config: ReleaseConfig,
+  carried: readonly Change[] = [],
 ): Promise<ReleaseNotes | null> {
   const { changes, commits } = range;
   if (changes.length === 0) return null;
@@ -134,7 +150,7 @@ async function unreleasedNotes(
   const head = start.headRead ? await start.headRead : null;
   const version = decideVersion({
     current: previousStable,
-    changes,
+    changes: carried.length > 0 ? [...changes, ...carried] : changes,
     config,
     initialVersion: inv.initialVersion,
     allVersions: inv.releases.map((t) => t.version),
@@ -200,6 +216,8 @@ export async function buildChangelogMarkdown(repo: GitRepo, config: ReleaseConfi
 interface PassedRelease {
   sections: string;
   contributors: Contributor[];
+  /** A prerelease's changes that can decide the next version (empty for a stable release). */
+  carry: Change[];
 }
 
 /**
@@ -278,19 +296,20 @@ class LinearChangelog {
     owner.forEach((o, k) => buckets[o]!.push(k)); // the open release's tag reaches every commit kept: no -1
     indices.forEach((i, r) => {
       this.reached.add(i);
-      this.passed.set(i, this.passedRelease(this.log.collect(buckets[r]!)));
+      this.passed.set(i, this.passedRelease(this.log.collect(buckets[r]!), this.releases[i]!));
     });
   }
 
-  private passedRelease(range: RangeChanges): PassedRelease {
-    return { sections: renderSections(groupSections(range.changes, this.config), this.config, this.render), contributors: contributorsOf(range.commits) };
+  private passedRelease(range: RangeChanges, tag: LocatedTag): PassedRelease {
+    const carry = tag.version.prerelease.length > 0 ? versionChanges(range.changes, this.config) : [];
+    return { sections: renderSections(groupSections(range.changes, this.config), this.config, this.render), contributors: contributorsOf(range.commits), carry };
   }
 
   /** The release being followed is complete: keep its markdown sections and contributors, let its commits go. */
   private close(): void {
     const range = this.log.collect(this.log.entries.map((_, i) => i));
     if (this.current === -1) this.unreleased = range; // its version needs the last release: decided at the end
-    else this.passed.set(this.current, this.passedRelease(range));
+    else this.passed.set(this.current, this.passedRelease(range, this.releases[this.current]!));
     if (this.log.entries.length > 0) this.letGo = true;
     this.log.release();
   }
@@ -318,7 +337,8 @@ class LinearChangelog {
       previous = tag;
       if (tag.version.prerelease.length === 0) previousStable = tag.version;
     }
-    const last = await unreleasedNotes(this.unreleased ?? { changes: [], commits: [] }, start, inv, previous, previousStable, credit, this.config);
+    const carried = reachable.flatMap((i) => (isAbove(this.releases[i]!, previousStable) ? (this.passed.get(i)?.carry ?? []) : []));
+    const last = await unreleasedNotes(this.unreleased ?? { changes: [], commits: [] }, start, inv, previous, previousStable, credit, this.config, carried);
     if (last) out.push(renderMarkdown(last, this.config, this.render));
     out.reverse();
     return { releases: out, warnings: out.length > 0 ? [...inv.warnings, ...(last?.warnings ?? [])] : [] };
