@@ -37,7 +37,8 @@ describe('release commands', () => {
     assert.equal(result, undefined);
   });
 
-  it('runs two invocations with different arguments, and joins two with the same (one operation per double click)', async () => {
+  it('runs two invocations with different arguments, and joins two with the same (one operation per double click)', async function () {
+    this.timeout(120_000); // three drafts, each may wait for the GitHub sign-in provider on a loaded machine
     await api();
     const root = workspaceRoot();
     const draft = (args: object) => vscode.commands.executeCommand('releaseManager.draftNotes', args) as Thenable<DraftResult | undefined>;
