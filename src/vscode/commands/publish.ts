@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { draftNotes } from '../../core/draft';
-import { GitError, UsageError } from '../../core/errors';
+import { GitError, GitHubError, UsageError } from '../../core/errors';
 import type { GitHubApi } from '../../core/githubApi';
 import type { Logger } from '../../core/ports';
 import { journalKey, planRelease, publishRelease, type PublishJournal, type PublishPlan, type PublishResult } from '../../core/publish';
@@ -131,7 +131,7 @@ async function runPublish(deps: PublishDepsVs, root: string, plan: PublishPlan):
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('cancelled'))), { once: true });
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new GitHubError('cancelled', 'Publishing was cancelled.', 'Resume it from the Release view.'))), { once: true });
   });
 }
 
