@@ -1,33 +1,39 @@
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from './core/config';
+import { newSession } from './node/session';
 import { checklistActions } from './vscode/checklist/actions';
 import { ChecklistViewProvider } from './vscode/checklist/checklistView';
 import { GateController } from './vscode/checklist/gateController';
+import type { CommandContext, CommandFactory } from './vscode/commandContext';
+import { isTreeNode } from './vscode/commandArgs';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
-import { recordDecisionCommand, showChecklistCommand, validateGatesCommand } from './vscode/commands/gates';
-import { draftNotesCommand, type DraftArgs } from './vscode/commands/draftNotes';
+import { deployCommand, inspectDeployCommand, promoteOrAbortCommand, reportUnfinishedDeploys, resumeDeployCommand, reviewDeployCommand, rollBackCommand, type DeployArgs, type DeployDepsVs } from './vscode/commands/deploy';
+import { openRunLogsCommand, rerunFailedJobsCommand } from './vscode/commands/deployRun';
+import { draftNotesCommand, draftReleaseNotesForCommand } from './vscode/commands/draftNotes';
 import { fixWarningCommand } from './vscode/commands/fixWarning';
+import { recordDecisionCommand, rerunGateCommand, showChecklistCommand, validateGatesCommand } from './vscode/commands/gates';
 import { openCommitCommand } from './vscode/commands/openCommit';
 import { openConfigCommand } from './vscode/commands/openConfig';
-import { inspectPublishCommand, publishReleaseCommand, resumePublishCommand, type PublishArgs } from './vscode/commands/publish';
-import { deployCommand, reportUnfinishedDeploys, inspectDeployCommand, promoteOrAbortCommand, resumeDeployCommand, reviewDeployCommand, rollBackCommand, type DeployArgs } from './vscode/commands/deploy';
-import { openRunLogsCommand, rerunFailedJobsCommand } from './vscode/commands/deployRun';
+import { openOnGitHubCommand } from './vscode/commands/openOnGitHub';
+import { inspectPublishCommand, publishReleaseCommand, resumePublishCommand } from './vscode/commands/publish';
+import { refreshCommand } from './vscode/commands/refresh';
+import { refreshGitHubCommand } from './vscode/commands/refreshGitHub';
+import { showLogCommand } from './vscode/commands/showLog';
+import { signInCommand } from './vscode/commands/signIn';
+import { ConfigDiagnostics } from './vscode/configDiagnostics';
 import { DeployView } from './vscode/deployView';
 import { GitHubConnector } from './vscode/github';
 import { GitHubView } from './vscode/githubView';
-import { ConfigDiagnostics } from './vscode/configDiagnostics';
 import { COMMANDS, CONTEXT, VIEWS } from './vscode/ids';
 import { createLog } from './vscode/log';
 import { ReleaseModel } from './vscode/releaseModel';
 import { RepositoryDiscovery } from './vscode/repositories';
-import { registerCommand } from './vscode/runCommand';
+import { registerCommand, reportError } from './vscode/runCommand';
 import { readSettings } from './vscode/settings';
 import { COMMIT_SCHEME, CommitDocumentProvider } from './vscode/views/commitDocument';
-import type { Node } from './vscode/views/tree/nodes';
-import { ReleaseTreeProvider } from './vscode/views/tree/provider';
 import { DeployStatusBar } from './vscode/views/deployStatusBar';
+import { ReleaseTreeProvider } from './vscode/views/tree/provider';
 import { ReleaseStatusBar } from './vscode/views/statusBar';
-import { newSession } from './node/session';
 
 /** What activate returns: a small API for tests and other extensions (read-only). */
 export interface ReleaseManagerApi {
@@ -65,12 +71,10 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }));
   const deployView = new DeployView(model, github, log);
   const tree = new ReleaseTreeProvider(model, gates, githubView, deployView);
-  const deployDeps = { model, connector: github, view: deployView, log, session: newSession('editor'), signOffs: (root: string) => async (version: string) => gates.signOffsFor(root, version) };
-  const publishDeps = { model, connector: github, view: githubView, log, gitPath: () => settings().gitPath };
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const deployStatusBar = new DeployStatusBar(deployView);
   const diagnostics = new ConfigDiagnostics(model);
-  const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log);
+  const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log, (source, e) => reportError(source, e, log));
   const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(log, discovery, model, github, githubView, deployView, gates, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
   context.subscriptions.push(
@@ -87,57 +91,10 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
       view.description = next ? `next ${next}` : undefined;
     }),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocumentProvider(model)),
-    registerCommand(COMMANDS.draftNotes, (args) => draftNotesCommand(model, log, (args ?? {}) as DraftArgs, github), log),
-    registerCommand(
-      COMMANDS.draftReleaseNotesFor,
-      (node) => {
-        const n = node as Extract<Node, { kind: 'release' }> | undefined;
-        return n ? draftNotesCommand(model, log, { root: n.root, to: n.release.tag }, github) : undefined;
-      },
-      log,
-    ),
-    registerCommand(COMMANDS.copyNextVersion, (node) => copyNextVersionCommand(model, node as { root?: string }), log),
-    registerCommand(COMMANDS.refresh, () => vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), log),
-    registerCommand(COMMANDS.showLog, () => log.show(true), log),
-    registerCommand(COMMANDS.openConfig, (node) => openConfigCommand(model, node as { root?: string }), log),
-    registerCommand(COMMANDS.openCommit, (root, hash) => openCommitCommand(root, hash), log),
-    registerCommand(COMMANDS.validateGates, () => validateGatesCommand(gates), log),
-    registerCommand(COMMANDS.recordDecision, (args) => recordDecisionCommand(model, gates, log, args as { why?: string; confirm?: boolean } | undefined), log),
-    registerCommand(COMMANDS.showChecklist, () => showChecklistCommand(), log),
-    registerCommand(
-      COMMANDS.rerunGate,
-      (node) => {
-        const n = node as { result?: { id?: string } } | undefined;
-        return typeof n?.result?.id === 'string' ? gates.run({ only: [n.result.id] }) : undefined;
-      },
-      log,
-    ),
-    registerCommand(COMMANDS.fixWarning, (node) => fixWarningCommand(node as Parameters<typeof fixWarningCommand>[0]), log),
-    registerCommand(COMMANDS.publishRelease, (args) => publishReleaseCommand(publishDeps, (args ?? {}) as PublishArgs), log),
-    registerCommand(COMMANDS.resumePublish, (node, args) => resumePublishCommand(publishDeps, node, (args ?? {}) as { confirm?: boolean }), log),
-    registerCommand(COMMANDS.inspectPublish, (node) => inspectPublishCommand(publishDeps, node), log),
-    registerCommand(COMMANDS.signIn, async (root) => {
-      await model.settled();
-      const target = typeof root === 'string' ? root : model.repositories[0]?.root;
-      if (!target) return undefined;
-      const login = await github.withApi(target, { interactive: true }, (api) => api.whoami());
-      githubView.invalidate();
-      void vscode.window.showInformationMessage(`Signed in to GitHub as ${login}.`);
-      return login;
-    }, log),
-    registerCommand(COMMANDS.openOnGitHub, (url) => (typeof url === 'string' && /^https?:\/\//.test(url) ? vscode.env.openExternal(vscode.Uri.parse(url)) : undefined), log),
-    registerCommand(COMMANDS.refreshGitHub, () => (githubView.invalidate(), deployView.invalidate()), log),
-    registerCommand(COMMANDS.deploy, (args) => (isTreeNode(args) ? deployCommand(deployDeps, {}, args as never) : deployCommand(deployDeps, (args ?? {}) as DeployArgs)), log),
-    registerCommand(COMMANDS.rollBack, (args) => (isTreeNode(args) ? rollBackCommand(deployDeps, {}, args as never) : rollBackCommand(deployDeps, (args ?? {}) as DeployArgs)), log),
-    registerCommand(COMMANDS.promoteDeploy, (node) => promoteOrAbortCommand(deployDeps, 'promote', node), log),
-    registerCommand(COMMANDS.abortDeploy, (node) => promoteOrAbortCommand(deployDeps, 'abort', node), log),
-    registerCommand(COMMANDS.approveDeploy, (node, args) => reviewDeployCommand(deployDeps, true, node, (args ?? {}) as { comment?: string }), log),
-    registerCommand(COMMANDS.rejectDeploy, (node, args) => reviewDeployCommand(deployDeps, false, node, (args ?? {}) as { comment?: string }), log),
-    registerCommand(COMMANDS.resumeDeploy, (node, args) => resumeDeployCommand(deployDeps, node, (args ?? {}) as { confirm?: boolean }), log),
-    registerCommand(COMMANDS.inspectDeploy, (node) => inspectDeployCommand(deployDeps, node), log),
-    registerCommand(COMMANDS.openRunLogs, (node, args) => openRunLogsCommand(deployDeps, node, (args ?? {}) as { open?: boolean }), log),
-    registerCommand(COMMANDS.rerunFailedJobs, (node, args) => rerunFailedJobsCommand(deployDeps, node, (args ?? {}) as { confirm?: boolean }), log),
   );
+
+  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, log, session: newSession('editor'), settings };
+  for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
 
   // Event-driven refresh, debounced: repository state, the config file, refs, folders, trust, settings.
   const watcher = vscode.workspace.createFileSystemWatcher(`**/{${CONFIG_FILE},.git/HEAD,.git/packed-refs,.git/refs/**}`);
@@ -158,16 +115,75 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   // The first load runs after activation returns: activation itself stays cheap.
   setTimeout(() => void vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), 0);
   // Deploys a crash or a closed window left unfinished are reported once (trusted: they can be resumed here).
-  if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(deployDeps).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
+  if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(deployDeps(ctx)).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
   return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, deployStatusBar, activationMs };
 }
 
-/** Whether a command argument is a tree node (inline actions pass the node). */
-function isTreeNode(arg: unknown): boolean {
-  return typeof arg === 'object' && arg !== null && typeof (arg as { kind?: unknown }).kind === 'string';
+/** Every command of the extension and the factory of its handler (registered in one loop behind the error funnel). */
+function commandTable(): [string, CommandFactory][] {
+  return [
+    [COMMANDS.draftNotes, draftNotesCommand],
+    [COMMANDS.draftReleaseNotesFor, draftReleaseNotesForCommand],
+    [COMMANDS.copyNextVersion, copyNextVersionCommand],
+    [COMMANDS.refresh, refreshCommand],
+    [COMMANDS.showLog, showLogCommand],
+    [COMMANDS.openConfig, openConfigCommand],
+    [COMMANDS.openCommit, openCommitCommand],
+    [COMMANDS.validateGates, validateGatesCommand],
+    [COMMANDS.recordDecision, recordDecisionCommand],
+    [COMMANDS.showChecklist, showChecklistCommand],
+    [COMMANDS.rerunGate, rerunGateCommand],
+    [COMMANDS.fixWarning, fixWarningCommand],
+    [COMMANDS.publishRelease, publishReleaseCommand],
+    [COMMANDS.resumePublish, resumePublishCommand],
+    [COMMANDS.inspectPublish, inspectPublishCommand],
+    [COMMANDS.signIn, signInCommand],
+    [COMMANDS.openOnGitHub, openOnGitHubCommand],
+    [COMMANDS.refreshGitHub, refreshGitHubCommand],
+    ...deployCommandTable(),
+  ];
 }
+
+// ---- BEGIN deploy adapters (issue 12 part 2) -------------------------------------------------------
+// The deploy commands are converted to `(ctx) => handler` factories on another branch. Until then these
+// adapters call today's functions; at merge, replace each entry with that branch's factory and delete
+// this block (deployDeps, adaptDeploy, deployCommandTable; and the DeployArgs/DeployDepsVs/isTreeNode imports).
+
+/** The deploy commands' services, from the command context. */
+function deployDeps(ctx: CommandContext): DeployDepsVs {
+  const { model, github, deployView, log, session, gates } = ctx;
+  return { model, connector: github, view: deployView, log, session, signOffs: (root: string) => async (version: string) => gates.signOffsFor(root, version) };
+}
+
+/** A factory over today's `fn(deps, …args)` deploy functions. */
+function adaptDeploy(fn: (deps: DeployDepsVs, ...args: unknown[]) => unknown): CommandFactory {
+  return (ctx) =>
+    (...args) =>
+      fn(deployDeps(ctx), ...args);
+}
+
+/** A deploy or rollback: a tree node (an environment) or `DeployArgs`. */
+type EnvNode = Parameters<typeof deployCommand>[2];
+
+/** The deploy commands, through the adapters above. */
+function deployCommandTable(): [string, CommandFactory][] {
+  const record = <T>(arg: unknown): T => (arg ?? {}) as T;
+  return [
+    [COMMANDS.deploy, adaptDeploy((d, args) => (isTreeNode(args) ? deployCommand(d, {}, args as EnvNode) : deployCommand(d, record<DeployArgs>(args))))],
+    [COMMANDS.rollBack, adaptDeploy((d, args) => (isTreeNode(args) ? rollBackCommand(d, {}, args as EnvNode) : rollBackCommand(d, record<DeployArgs>(args))))],
+    [COMMANDS.promoteDeploy, adaptDeploy((d, node) => promoteOrAbortCommand(d, 'promote', node))],
+    [COMMANDS.abortDeploy, adaptDeploy((d, node) => promoteOrAbortCommand(d, 'abort', node))],
+    [COMMANDS.approveDeploy, adaptDeploy((d, node, args) => reviewDeployCommand(d, true, node, record<{ comment?: string }>(args)))],
+    [COMMANDS.rejectDeploy, adaptDeploy((d, node, args) => reviewDeployCommand(d, false, node, record<{ comment?: string }>(args)))],
+    [COMMANDS.resumeDeploy, adaptDeploy((d, node, args) => resumeDeployCommand(d, node, record<{ confirm?: boolean }>(args)))],
+    [COMMANDS.inspectDeploy, adaptDeploy((d, node) => inspectDeployCommand(d, node))],
+    [COMMANDS.openRunLogs, adaptDeploy((d, node, args) => openRunLogsCommand(d, node, record<{ open?: boolean }>(args)))],
+    [COMMANDS.rerunFailedJobs, adaptDeploy((d, node, args) => rerunFailedJobsCommand(d, node, record<{ confirm?: boolean }>(args)))],
+  ];
+}
+// ---- END deploy adapters ----------------------------------------------------------------------------
 
 /** Nothing to tear down beyond the subscriptions. */
 export function deactivate(): void {}

@@ -18,6 +18,14 @@ describe('package.json contributions', () => {
     }
   });
 
+  it('registers each command of ids.ts exactly once in the command table of activate()', () => {
+    const source = readFileSync(join(root, 'src/extension.ts'), 'utf8');
+    const entries = [...source.matchAll(/^\s*\[COMMANDS\.([A-Za-z]+),/gm)].map((m) => m[1]!);
+    assert.deepEqual([...entries].sort(), Object.keys(COMMANDS).sort());
+    assert.doesNotMatch(source, /as never/);
+    assert.equal((source.match(/registerCommand\(/g) ?? []).length, 1, 'one registration loop');
+  });
+
   it('hides tree-only commands from the palette and no others', () => {
     const hidden = contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command).sort();
     assert.deepEqual(hidden, [...TREE_ONLY_COMMANDS].sort());

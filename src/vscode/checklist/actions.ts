@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { CONFIG_FILE } from '../../core/config';
+import { UsageError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import { resolveInside } from '../../node/runner';
 import { whoAmI } from '../../node/whoAmI';
@@ -17,7 +19,7 @@ export function checklistActions(model: ReleaseModel, gates: GateController, log
       switch (action.kind) {
         case 'openFile': {
           const real = await resolveInside(root, action.path, 'The file');
-          if (!real) throw new Error(`${action.path} does not exist in the repository.`);
+          if (!real) throw new UsageError(`${action.path} does not exist in the repository.`, `Create it, or correct the gate's fix in ${CONFIG_FILE}.`);
           const line = Math.max(0, (action.line ?? 1) - 1);
           await vscode.window.showTextDocument(vscode.Uri.file(real), { selection: new vscode.Range(line, 0, line, 0) });
           return;

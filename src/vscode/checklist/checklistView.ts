@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/ports';
 import { parseFromWebview, toWebview, type FromWebview } from '../../shared/protocol';
+import type { ErrorReporter } from '../runCommand';
 import type { GateController } from './gateController';
 
 /** What the checklist asks the host to do; the host decides what each means (no command ids cross the boundary). */
@@ -25,6 +26,8 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider, vscode
     private readonly gates: GateController,
     private readonly actions: ChecklistActions,
     private readonly log: Logger,
+    /** The commands' error funnel: a message that fails in the host is reported as a failed command is. */
+    private readonly report: ErrorReporter,
   ) {
     this.disposables.push(gates.onDidChange(() => this.post()));
   }
@@ -98,8 +101,7 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider, vscode
     try {
       await this.dispatch(parsed.message);
     } catch (e) {
-      this.log.error(`checklist: ${parsed.message.type} failed: ${e instanceof Error ? e.message : String(e)}`);
-      void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+      void this.report(`checklist.${parsed.message.type}`, e);
     }
   }
 

@@ -4,6 +4,7 @@ import type { SignOff } from '../../core/gates/context';
 import type { GateConfig } from '../../core/gates/schema';
 import type { GateResult, Verdict } from '../../core/gates/types';
 import type { GitHubApi } from '../../core/githubApi';
+import { UsageError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import { createGateContext } from '../../node/gateContext';
 import type { ChecklistState, GateView } from '../../shared/protocol';
@@ -158,9 +159,9 @@ export class GateController implements vscode.Disposable {
   async signOff(gateId: string, note: string, who: string): Promise<void> {
     const state = this.target();
     const version = state?.notes?.version.next;
-    if (!state || !version) throw new Error('There is no next version to sign off.');
+    if (!state || !version) throw new UsageError('There is no next version to sign off.', 'Open a repository with unreleased changes and a readable release configuration, then sign off.');
     const gate = this.gates(state).find((g) => g.id === gateId);
-    if (!gate || gate.kind !== 'manual') throw new Error(`No manual gate "${gateId}".`);
+    if (!gate || gate.kind !== 'manual') throw new UsageError(`No manual gate "${gateId}".`, 'Refresh the checklist: the gates come from the release configuration.');
     const store = { ...this.memento.get<SignOffStore>(STORE_KEY, {}) };
     const byVersion = { ...(store[state.root] ?? {}) };
     byVersion[version] = [...(byVersion[version] ?? []).filter((s) => s.gateId !== gateId), { gateId, who, when: new Date().toISOString(), note: note.trim() || undefined }];

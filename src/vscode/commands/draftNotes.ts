@@ -6,7 +6,13 @@ import type { ReleaseNotes } from '../../core/notes';
 import type { Logger } from '../../core/ports';
 import { renderMarkdown } from '../../core/render';
 import { linkPullRequestsInEditor, type GitHubConnector } from '../github';
+import type { CommandContext } from '../commandContext';
+import { stringField } from '../commandArgs';
+import { pickRepository } from '../pickRepository';
 import type { ReleaseModel, RepoState } from '../releaseModel';
+
+/** Kept until deploy.ts imports it from '../pickRepository' (the deploy commands are converted on another branch). */
+export { pickRepository } from '../pickRepository';
 
 /** Arguments other code (tests, other extensions, tree items) may pass to skip the pickers. */
 export interface DraftArgs {
@@ -35,8 +41,27 @@ export function editedNotesFor(root: string, version: string): vscode.TextDocume
   return docs[docs.length - 1];
 }
 
-/** Draft Release Notes: pick repository, package and range; draft with progress and cancel; open markdown beside a preview. */
-export async function draftNotesCommand(model: ReleaseModel, log: Logger, args: DraftArgs = {}, github?: GitHubConnector): Promise<DraftResult | undefined> {
+/** Draft Release Notes: `{ root?, from?, to?, path?, prerelease? }` skips the pickers. */
+export function draftNotesCommand(ctx: Pick<CommandContext, 'model' | 'log' | 'github'>) {
+  return (args?: unknown): Promise<DraftResult | undefined> => draftReleaseNotes(ctx.model, ctx.log, draftArgs(args), ctx.github);
+}
+
+/** Draft Release Notes for…: the notes of a release node of the tree (its range ends at the release's tag). */
+export function draftReleaseNotesForCommand(ctx: Pick<CommandContext, 'model' | 'log' | 'github'>) {
+  return async (node?: unknown): Promise<DraftResult | undefined> => {
+    const n = node as { kind?: unknown; root?: unknown; release?: { tag?: unknown } } | undefined;
+    if (n?.kind !== 'release' || typeof n.root !== 'string' || typeof n.release?.tag !== 'string') return undefined;
+    return draftReleaseNotes(ctx.model, ctx.log, { root: n.root, to: n.release.tag }, ctx.github);
+  };
+}
+
+/** The draft arguments a caller passed (fields of other types are ignored). */
+function draftArgs(arg: unknown): DraftArgs {
+  return { root: stringField(arg, 'root'), from: stringField(arg, 'from'), to: stringField(arg, 'to'), path: stringField(arg, 'path'), prerelease: stringField(arg, 'prerelease') };
+}
+
+/** Pick repository, package and range; draft with progress and cancel; open markdown beside a preview. */
+async function draftReleaseNotes(model: ReleaseModel, log: Logger, args: DraftArgs, github?: GitHubConnector): Promise<DraftResult | undefined> {
   await model.settled();
   const state = await pickRepository(model, args.root);
   if (!state) return undefined;
@@ -78,24 +103,6 @@ export async function draftNotesCommand(model: ReleaseModel, log: Logger, args: 
     });
   }
   return { notes, document };
-}
-
-export async function pickRepository(model: ReleaseModel, root: string | undefined): Promise<RepoState | undefined> {
-  const repos = model.repositories;
-  if (root !== undefined) {
-    const found = model.find(root);
-    if (!found) throw new GitError('not-a-repo', `${root} is not a repository of this workspace.`, 'Open the folder, then try again.');
-    return found;
-  }
-  if (repos.length === 0) {
-    throw new GitError('not-a-repo', 'No git repository in this workspace.', 'Open a folder that is a git repository.');
-  }
-  if (repos.length === 1) return repos[0];
-  const pick = await vscode.window.showQuickPick(
-    repos.map((r) => ({ label: r.name, description: r.notes?.version.next ? `next ${r.notes.version.next}` : undefined, detail: r.root, state: r })),
-    { title: 'Draft Release Notes: repository', placeHolder: 'Which repository?' },
-  );
-  return pick?.state;
 }
 
 /** The package folder, undefined for the whole repository, null when the user cancelled. */

@@ -3,9 +3,13 @@ import { COMMANDS } from '../ids';
 import type { RepoWarning } from '../releaseModel';
 
 /** Fix…: the action of a warning node (open the config, prepare the unshallow command, show the log). */
-export async function fixWarningCommand(node?: { root: string; warning: RepoWarning }): Promise<void> {
-  const fix = node?.warning.fix;
-  if (!node || !fix) return;
+export function fixWarningCommand() {
+  return (node?: unknown): Promise<void> => fixWarning(node as { root?: unknown; warning?: RepoWarning } | undefined);
+}
+
+async function fixWarning(node: { root?: unknown; warning?: RepoWarning } | undefined): Promise<void> {
+  const fix = node?.warning?.fix;
+  if (!node || typeof node.root !== 'string' || !fix) return;
   switch (fix.kind) {
     case 'openConfig':
       await vscode.commands.executeCommand(COMMANDS.openConfig, { root: node.root });

@@ -1,15 +1,22 @@
 import { whoAmI } from '../../node/whoAmI';
 import * as vscode from 'vscode';
 import { DECISION_LOG_HEADER, renderDecision } from '../../core/gates/decisionLog';
+import { UsageError } from '../../core/errors';
 import type { Verdict } from '../../core/gates/types';
 import type { Logger } from '../../core/ports';
 import { appendInside } from '../../node/appendFile';
 import type { GateController } from '../checklist/gateController';
+import type { CommandContext } from '../commandContext';
+import { argRecord, booleanField, stringField } from '../commandArgs';
 import { COMMANDS, VIEWS } from '../ids';
 import type { ReleaseModel } from '../releaseModel';
 
 /** Validate Readiness Gates: runs every gate with progress (cancellable) and reports the verdict with "Show Checklist". */
-export async function validateGatesCommand(gates: GateController): Promise<Verdict | null> {
+export function validateGatesCommand({ gates }: Pick<CommandContext, 'gates'>) {
+  return (): Promise<Verdict | null> => validateGates(gates);
+}
+
+async function validateGates(gates: GateController): Promise<Verdict | null> {
   const verdict = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Validating readiness gates', cancellable: true },
     (_progress, token) => gates.run({ includeCommands: true, token }),
@@ -22,14 +29,20 @@ export async function validateGatesCommand(gates: GateController): Promise<Verdi
   return verdict;
 }
 
-/** Record Go/No-Go Decision: asks why, confirms, then appends verdict, gate results, sign-offs, who and when to the decision log. */
-export async function recordDecisionCommand(model: ReleaseModel, gates: GateController, log: Logger, args?: { why?: string; confirm?: boolean }): Promise<string | undefined> {
+/** Record Go/No-Go Decision: `{ why?, confirm? }` skips the question and the modal (tests). */
+export function recordDecisionCommand({ model, gates, log }: Pick<CommandContext, 'model' | 'gates' | 'log'>) {
+  return (args?: unknown): Promise<string | undefined> => recordDecision(model, gates, log, { why: stringField(args, 'why'), confirm: booleanField(args, 'confirm') });
+}
+
+/** Asks why, confirms, then appends verdict, gate results, sign-offs, who and when to the decision log. */
+async function recordDecision(model: ReleaseModel, gates: GateController, log: Logger, args: { why?: string; confirm?: boolean }): Promise<string | undefined> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('Recording a decision writes to the repository: trust this workspace first.');
-    return undefined;
+    throw new UsageError('Recording a decision writes to the repository and is disabled in Restricted Mode.', 'Trust this workspace (Manage Workspace Trust), then record the decision.');
   }
   const snap = gates.snapshot();
-  if (!snap) throw new Error('No repository with a readable release configuration to record a decision for.');
+  if (!snap) {
+    throw new UsageError('No repository with a readable release configuration to record a decision for.', 'Open a git repository (and fix its release configuration if the Release view reports a problem).');
+  }
   const { state, results, verdict, signOffs } = snap;
   const why =
     args?.why ??
@@ -70,6 +83,16 @@ export async function recordDecisionCommand(model: ReleaseModel, gates: GateCont
 }
 
 /** Show Readiness Checklist: reveals the webview view. */
-export async function showChecklistCommand(): Promise<void> {
-  await vscode.commands.executeCommand(`${VIEWS.checklist}.focus`);
+export function showChecklistCommand() {
+  return async (): Promise<void> => {
+    await vscode.commands.executeCommand(`${VIEWS.checklist}.focus`);
+  };
+}
+
+/** Re-run Gate: checks the gate of a tree node again (the node's gate only). */
+export function rerunGateCommand({ gates }: Pick<CommandContext, 'gates'>) {
+  return async (node?: unknown): Promise<Verdict | null | undefined> => {
+    const id = stringField(argRecord(node).result, 'id');
+    return id === undefined ? undefined : gates.run({ only: [id] });
+  };
 }

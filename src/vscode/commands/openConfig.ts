@@ -1,14 +1,20 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../../core/config';
+import type { CommandContext } from '../commandContext';
+import { stringField } from '../commandArgs';
 import type { ReleaseModel } from '../releaseModel';
 
 /** Open Release Configuration: opens `.release-manager.json`; offers to create it (trusted workspaces only). */
-export async function openConfigCommand(model: ReleaseModel, node?: { root?: string }): Promise<vscode.TextEditor | undefined> {
+export function openConfigCommand({ model }: Pick<CommandContext, 'model'>) {
+  return (node?: unknown): Promise<vscode.TextEditor | undefined> => openConfig(model, stringField(node, 'root'));
+}
+
+async function openConfig(model: ReleaseModel, root: string | undefined): Promise<vscode.TextEditor | undefined> {
   await model.settled();
   const states = model.repositories;
   const state =
-    (node?.root ? model.find(node.root) : undefined) ??
+    (root ? model.find(root) : undefined) ??
     (states.length <= 1
       ? states[0]
       : (await vscode.window.showQuickPick(states.map((s) => ({ label: s.name, detail: s.root, s })), { title: 'Open Release Configuration: repository' }))?.s);

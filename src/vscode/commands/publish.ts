@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { draftNotes } from '../../core/draft';
-import { GitError, UsageError } from '../../core/errors';
+import { GitError, GitHubError, UsageError } from '../../core/errors';
 import type { GitHubApi } from '../../core/githubApi';
 import type { Logger } from '../../core/ports';
 import { journalKey, planRelease, publishRelease, type PublishJournal, type PublishPlan, type PublishResult } from '../../core/publish';
@@ -16,7 +16,10 @@ import { githubSettings } from '../github';
 import { linkPullRequestsInEditor, type GitHubConnector } from '../github';
 import type { GitHubView } from '../githubView';
 import type { ReleaseModel } from '../releaseModel';
-import { editedNotesFor, pickRepository } from './draftNotes';
+import type { CommandContext } from '../commandContext';
+import { booleanField, stringField } from '../commandArgs';
+import { pickRepository } from '../pickRepository';
+import { editedNotesFor } from './draftNotes';
 
 /** Arguments for callers that skip the pickers (tree items, tests). `confirm: false` skips the modal (tests only pass it). */
 export interface PublishArgs {
@@ -28,6 +31,7 @@ export interface PublishArgs {
   confirm?: boolean;
 }
 
+/** What the publish commands use (built from the command context). */
 export interface PublishDepsVs {
   model: ReleaseModel;
   connector: GitHubConnector;
@@ -35,6 +39,27 @@ export interface PublishDepsVs {
   log: Logger;
   /** The git executable of the settings. */
   gitPath?: () => string;
+}
+
+/** The publish commands' services, from the command context. */
+function publishDeps(ctx: Pick<CommandContext, 'model' | 'github' | 'githubView' | 'log' | 'settings'>): PublishDepsVs {
+  return { model: ctx.model, connector: ctx.github, view: ctx.githubView, log: ctx.log, gitPath: () => ctx.settings().gitPath };
+}
+
+/** Release: Publish GitHub Release — `{ root?, draft?, bump?, body?, confirm? }` skips the pickers (`confirm: false` the modal, tests only). */
+export function publishReleaseCommand(ctx: Pick<CommandContext, 'model' | 'github' | 'githubView' | 'log' | 'settings'>) {
+  return (args?: unknown): Promise<PublishResult | undefined> =>
+    publishReleaseFlow(publishDeps(ctx), { root: stringField(args, 'root'), draft: booleanField(args, 'draft'), bump: booleanField(args, 'bump'), body: stringField(args, 'body'), confirm: booleanField(args, 'confirm') });
+}
+
+/** Release: Resume Publish — continues an unfinished publish (a journal node, else a pick) after confirming it again. */
+export function resumePublishCommand(ctx: Pick<CommandContext, 'model' | 'github' | 'githubView' | 'log' | 'settings'>) {
+  return (node?: unknown, args?: unknown): Promise<PublishResult | undefined> => resumePublish(publishDeps(ctx), node, { confirm: booleanField(args, 'confirm') });
+}
+
+/** Release: Inspect Unfinished Publish — the journal entry as read-only JSON, and the release on GitHub when there is one. */
+export function inspectPublishCommand(ctx: Pick<CommandContext, 'model' | 'github' | 'githubView' | 'log' | 'settings'>) {
+  return (node?: unknown): Promise<void> => inspectPublish(publishDeps(ctx), node);
 }
 
 function requireTrust(): void {
@@ -106,7 +131,7 @@ async function runPublish(deps: PublishDepsVs, root: string, plan: PublishPlan):
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('cancelled'))), { once: true });
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new GitHubError('cancelled', 'Publishing was cancelled.', 'Resume it from the Release view.'))), { once: true });
   });
 }
 
@@ -120,8 +145,8 @@ function announce(result: PublishResult, log: Logger): void {
   });
 }
 
-/** Release: Publish GitHub Release. */
-export async function publishReleaseCommand(deps: PublishDepsVs, args: PublishArgs = {}): Promise<PublishResult | undefined> {
+/** Publish: pick the repository, draft, confirm, (bump,) then run the journaled flow. */
+async function publishReleaseFlow(deps: PublishDepsVs, args: PublishArgs): Promise<PublishResult | undefined> {
   requireTrust();
   await deps.model.settled();
   const state = await pickRepository(deps.model, args.root);
@@ -199,8 +224,7 @@ async function entryFor(deps: PublishDepsVs, node: unknown): Promise<{ root: str
   return entry ? { root: n.root, entry } : undefined;
 }
 
-/** Release: Resume Publish — continues an unfinished publish from the journal (after confirming it again). */
-export async function resumePublishCommand(deps: PublishDepsVs, node?: unknown, args: { confirm?: boolean } = {}): Promise<PublishResult | undefined> {
+async function resumePublish(deps: PublishDepsVs, node: unknown, args: { confirm?: boolean }): Promise<PublishResult | undefined> {
   requireTrust();
   await deps.model.settled();
   const found = await entryFor(deps, node);
@@ -212,8 +236,7 @@ export async function resumePublishCommand(deps: PublishDepsVs, node?: unknown, 
   return result;
 }
 
-/** Release: Inspect Unfinished Publish — the journal entry as read-only JSON, and the release on GitHub when there is one. */
-export async function inspectPublishCommand(deps: PublishDepsVs, node?: unknown): Promise<void> {
+async function inspectPublish(deps: PublishDepsVs, node: unknown): Promise<void> {
   const found = await entryFor(deps, node);
   if (!found) return;
   const { entry } = found;

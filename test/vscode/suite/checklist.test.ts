@@ -3,6 +3,10 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { UsageError } from '../../../src/core/errors';
+import type { Logger } from '../../../src/core/ports';
+import { ChecklistViewProvider, type ChecklistActions } from '../../../src/vscode/checklist/checklistView';
+import { reportError } from '../../../src/vscode/runCommand';
 import { api, labelOf, treeRows, workspaceRoot } from './helpers';
 
 const MARKER = join(tmpdir(), 'release-manager-smoke.marker');
@@ -94,5 +98,46 @@ describe('readiness gates and the checklist (trusted workspace)', () => {
       assert.equal((one.match(/<script/g) ?? []).length, 1);
       assert.match(one, new RegExp(`<script nonce="${nonce(one)!.replace(/[+/=]/g, '\\$&')}" src=`));
     });
+  });
+
+  it('reports a message that fails in the host through the commands\' error funnel (redacted; refusals without a stack)', async () => {
+    const a = await api();
+    const token = 'ghp_' + 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2';
+    const lines: { level: string; text: string }[] = [];
+    const log: Logger = {
+      debug: (text) => lines.push({ level: 'debug', text }),
+      info: (text) => lines.push({ level: 'info', text }),
+      warn: (text) => lines.push({ level: 'warn', text }),
+      error: (text) => lines.push({ level: 'error', text }),
+    };
+    const actions: ChecklistActions = {
+      fix: async () => {
+        throw new UsageError(`docs/${token}.md does not exist in the repository.`, 'Create it.');
+      },
+      signOff: async () => {
+        throw new TypeError('a fault in the host');
+      },
+      revokeSignOff: async () => {},
+      recordDecision: async () => {},
+    };
+    const provider = new ChecklistViewProvider(vscode.Uri.file('/ext'), a.gates, actions, log, (source, e) => reportError(source, e, log));
+    try {
+      await provider.receive({ type: 'fix', gateId: 'qa' });
+      await provider.receive({ type: 'signOff', gateId: 'qa', note: 'ok' });
+      const fix = lines.find((l) => l.text.startsWith('checklist.fix:'));
+      assert.ok(fix, JSON.stringify(lines));
+      assert.equal(fix.level, 'warn');
+      assert.ok(!fix.text.includes(token), fix.text);
+      assert.doesNotMatch(fix.text, /\n\s+at /, 'an expected refusal is logged without a stack');
+      const signOff = lines.find((l) => l.text.startsWith('checklist.signOff:'));
+      assert.ok(signOff, JSON.stringify(lines));
+      assert.equal(signOff.level, 'error');
+      assert.match(signOff.text, /a fault in the host\n\s+at /, 'a fault is logged with its stack');
+      assert.equal(provider.rejected, 0, 'valid messages are not counted as rejected');
+    } finally {
+      provider.dispose();
+    }
+    // The real checklist: a sign-off of a gate that is not manual is a refusal, not a crash.
+    await a.checklist.receive({ type: 'signOff', gateId: 'no-such-gate', note: 'x' });
   });
 });

@@ -36,4 +36,22 @@ describe('release commands', () => {
     const result = await vscode.commands.executeCommand('releaseManager.draftNotes', { root: workspaceRoot(), from: '--upload-pack=evil' });
     assert.equal(result, undefined);
   });
+
+  it('runs two invocations with different arguments, and joins two with the same (one operation per double click)', async function () {
+    this.timeout(120_000); // three drafts, each may wait for the GitHub sign-in provider on a loaded machine
+    await api();
+    const root = workspaceRoot();
+    const draft = (args: object) => vscode.commands.executeCommand('releaseManager.draftNotes', args) as Thenable<DraftResult | undefined>;
+    // The same arguments (key order aside) while the first runs: one draft, one document.
+    const [a, b] = await Promise.all([draft({ root, from: 'v0.1.0', to: 'v0.1.1' }), draft({ to: 'v0.1.1', from: 'v0.1.0', root })]);
+    assert.ok(a && b, 'both callers get the result');
+    assert.equal(a, b, 'the second invocation joined the first');
+    // Other arguments while the first runs: both run, each with its own range.
+    const [c, d] = await Promise.all([draft({ root, from: 'v0.1.0', to: 'v0.1.1' }), draft({ root, path: 'packages/web' })]);
+    assert.ok(c && d, 'neither invocation was dropped');
+    assert.notEqual(c.document.uri.toString(), d.document.uri.toString());
+    assert.equal(c.notes.range.from, 'v0.1.0');
+    assert.equal(d.notes.range.from, 'web@0.2.0');
+    assert.notEqual(c, a, 'a finished invocation is not joined later');
+  });
 });
