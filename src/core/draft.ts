@@ -128,6 +128,15 @@ export async function lastRelease(repo: GitRepo, inv: TagInventory, target: stri
   return { tag: found, warnings };
 }
 
+/** Stable releases newer than `current` that the target already contains (highest first): an explicit --from below them names a historical range. */
+async function newerInHistory(repo: GitRepo, inv: TagInventory, current: semver.SemVer | null, target: string): Promise<semver.SemVer[]> {
+  if (current === null) return [];
+  const newer = inv.releases.filter((t) => t.version.prerelease.length === 0 && semver.gt(t.version, current));
+  if (newer.length === 0) return [];
+  const merged = await repo.tagsMergedInto(target);
+  return newer.filter((t) => merged.has(t.name)).map((t) => t.version);
+}
+
 /** Refuses repositories whose history would make the notes wrong (shallow clones). */
 export async function checkRepository(repo: GitRepo): Promise<void> {
   if (await repo.isShallow()) {
@@ -177,11 +186,16 @@ export async function draftNotes(repo: GitRepo, config: ReleaseConfig, options: 
   let fromHash: string | null;
   let current: semver.SemVer | null;
   let fromLabel: string | null;
+  let inHistory: semver.SemVer[] = [];
   if (from !== undefined) {
     fromHash = await repo.resolveCommit(from);
     fromLabel = from;
     const asTag = inv.releases.find((t) => t.name === from);
     current = asTag ? asTag.version : ((await lastRelease(repo, inv, fromHash)).tag?.version ?? null);
+    inHistory = await newerInHistory(repo, inv, current, toHash);
+    if (inHistory.length > 0 && !releasedTag) {
+      warnings.push(`--from ${from} is older than ${inv.releases.find((t) => t.version === inHistory[0])?.name ?? inHistory[0]!.version}, a release in this history: these are the notes of a historical range, not of the next release.`);
+    }
   } else if (fastHit && first) {
     fromHash = first.commit;
     fromLabel = first.name;
@@ -204,6 +218,7 @@ export async function draftNotes(repo: GitRepo, config: ReleaseConfig, options: 
     branch: to === 'HEAD' ? head.branch : null,
     prerelease: options.prerelease ?? null,
     targetHash: toHash,
+    inHistory,
   });
   if (releasedTag) version = describeReleased(current, releasedTag, changes, config, toHash);
   warnings.push(...version.warnings);

@@ -42,6 +42,11 @@ export interface VersionInput {
   prerelease: string | null;
   /** Hash the release would be cut at (for first-release reasons). */
   targetHash: string;
+  /**
+   * Newer releases that are in the target's own history (an explicit --from older than them): the range
+   * is historical, not a branch behind them, so they make no hotfix.
+   */
+  inHistory?: readonly semver.SemVer[];
 }
 
 const RANK: Record<BumpLevel, number> = { none: 0, patch: 1, minor: 2, major: 3 };
@@ -110,7 +115,8 @@ export function decideVersion(input: VersionInput): VersionDecision {
     if (RANK[b.level] > RANK[level]) level = b.level;
   }
   const maintenance = isMaintenanceBranch(input.branch, config.maintenanceBranches);
-  const newerElsewhere = input.allVersions.some((v) => v.prerelease.length === 0 && semver.gt(v, current));
+  const inHistory = new Set((input.inHistory ?? []).map((v) => v.version));
+  const newerElsewhere = input.allVersions.some((v) => v.prerelease.length === 0 && semver.gt(v, current) && !inHistory.has(v.version));
   const hotfix = level !== 'none' && (maintenance || newerElsewhere);
   let reasons = decided.filter((d) => d.level === level && level !== 'none').map(({ hash, why }) => ({ hash, why }));
   if (hotfix && level !== 'patch') {
@@ -128,7 +134,11 @@ export function decideVersion(input: VersionInput): VersionDecision {
   if (taken.has(base)) {
     const wanted = base;
     while (taken.has(base)) base = semver.inc(base, 'patch')!;
-    warnings.push(`${wanted} is already tagged outside this history; proposing ${base} instead. Check that the branch is the one you mean to release.`);
+    warnings.push(
+      inHistory.has(wanted)
+        ? `${wanted} is already released in this history; proposing ${base} for the range. Without --from, the next release is decided from the last release.`
+        : `${wanted} is already tagged outside this history; proposing ${base} instead. Check that the branch is the one you mean to release.`,
+    );
   }
   return {
     current: current.version,
