@@ -42,6 +42,23 @@ class BlockedRequest extends Error {
   }
 }
 
+/** OS errors that mean the host cannot be reached at all (offline, no DNS, no route): retrying in seconds does not help. */
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN']);
+
+/**
+ * Thrown by our fetch when the API host cannot be reached at all. Named AbortError so that Octokit
+ * passes it through unwrapped and its retry plugin does not retry it: offline is said at once.
+ */
+class Unreachable extends Error {
+  constructor(
+    readonly host: string,
+    readonly code: string,
+  ) {
+    super(`${host} cannot be reached (${code})`);
+    this.name = 'AbortError';
+  }
+}
+
 /** Thrown by our fetch when an attempt times out: a plain error, so Octokit reports it as a retryable network fault. */
 class AttemptTimeout extends Error {
   constructor(readonly ms: number) {
@@ -71,6 +88,8 @@ export function createOctokit(options: GitHubClientOptions): RmOctokitInstance {
       return await fetch(url, { ...init, signal });
     } catch (e) {
       if (timeout.aborted && !init?.signal?.aborted) throw new AttemptTimeout(timeoutMs);
+      const code = (e as { cause?: { code?: unknown } }).cause?.code;
+      if (typeof code === 'string' && UNREACHABLE.has(code)) throw new Unreachable(new URL(target).host, code);
       throw e;
     }
   };
@@ -143,6 +162,10 @@ export function toGitHubError(e: unknown, what: string, signal?: AbortSignal, no
   if (signal?.aborted) return new GitHubError('cancelled', `Cancelled while ${what}.`, 'Run the command again to continue.');
   if (e instanceof BlockedRequest) {
     return new GitHubError('host-blocked', `Refused a request outside the GitHub API while ${what}; the token was not sent.`, 'Check the GitHub API URL setting (or GITHUB_API_URL).');
+  }
+  if (e instanceof Unreachable) {
+    const why = e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? 'its name does not resolve' : 'there is no route to it';
+    return new GitHubError('network', `GitHub cannot be reached while ${what}: ${why} (${e.host}, ${e.code}). Is this machine offline?`, 'Connect to the network (check the proxy, VPN or GITHUB_API_URL), then run the command again.');
   }
   if (e instanceof Error && (e.name === 'TimeoutError' || e instanceof AttemptTimeout)) {
     return new GitHubError('timeout', `GitHub did not answer in time while ${what}.`, 'Check the network and GitHub status, then try again.');
