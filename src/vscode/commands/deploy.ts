@@ -18,14 +18,16 @@ import type { SignOff } from '../../core/gates/context';
 import { cursorOf } from '../../core/deploy/transitions';
 import { FileDeployJournalStore } from '../../node/deployJournal';
 import { sessionAlive } from '../../node/session';
-import { checkPromotion, continueOperation, decisionLogTarget, driveOperation, newOperationId, releaseAt, sleep, versionTagsAtHead, type DecisionLogTarget, type DriveHooks, type DriveOutcome, type FlowTarget, type PromotionCheck } from '../../node/deployFlow';
+import { continueOperation, decisionLogTarget, driveOperation, newOperationId, releaseAt, sleep, versionTagsAtHead, type DecisionLogTarget, type DriveHooks, type DriveOutcome, type FlowTarget } from '../../node/deployFlow';
+import { checkPromotion, type PromotionCheck } from '../../node/promotionCheck';
 import { FetchHealthProbe } from '../../node/healthProbe';
 import type { DeployView, ReviewWait } from '../deployView';
 import type { GitHubConnector } from '../github';
 import type { ReleaseModel } from '../releaseModel';
 import { dispatchableWorkflows } from '../../node/localWorkflows';
 import { pickRepository } from './draftNotes';
-import { askWorkflowInputs, workflowDispatchOf } from './workflowInputs';
+import { askWorkflowInputs, workflowDispatchOf } from '../../node/workflowInputs';
+import { editorPrompter } from '../deploy/prompter';
 
 /** Arguments for callers that skip the pickers (tree items, tests). `confirm: false` skips the modals (tests only pass it). */
 export interface DeployArgs {
@@ -273,7 +275,7 @@ export async function deployCommand(deps: DeployDepsVs, args: DeployArgs = {}, n
     notes = check.notes;
     for (const n of notes) deps.log.info(`promotion: ${n}`);
     if (workflow) {
-      const inputs = await askWorkflowInputs(env, release, workflow, { interactive: args.confirm !== false, ...(args.inputs ? { given: args.inputs } : {}), environments: await environmentNames(deps, root) });
+      const inputs = await askWorkflowInputs(env, release, workflow, { interactive: args.confirm !== false, prompter: editorPrompter(deps.log, { interactive: true }), ...(args.inputs ? { given: args.inputs } : {}), environments: await environmentNames(deps, root) });
       if (inputs === undefined) return undefined;
       plan = planDeploy(env, release, { inputs });
       if (Object.keys(inputs).length > 0) notes = [...notes, `Inputs of ${workflow.file}: ${Object.entries(inputs).map(([k, v]) => `${k}=${v}`).join(', ')}`];
@@ -373,7 +375,7 @@ export async function rollBackCommand(deps: DeployDepsVs, args: DeployArgs = {},
   const workflow = await workflowDispatchOf(t.deployer, env, plan.release);
   if (workflow) {
     // The workflow's inputs the config does not set, for the known-good release (its version, its tag).
-    const inputs = await askWorkflowInputs(env, plan.release, workflow, { interactive: args.confirm !== false, ...(args.inputs ? { given: args.inputs } : {}), environments: await environmentNames(deps, root) });
+    const inputs = await askWorkflowInputs(env, plan.release, workflow, { interactive: args.confirm !== false, prompter: editorPrompter(deps.log, { interactive: true }), ...(args.inputs ? { given: args.inputs } : {}), environments: await environmentNames(deps, root) });
     if (inputs === undefined) return undefined;
     plan = planRollback(env, plan.release, { inputs });
   }
