@@ -10,8 +10,11 @@ import { fixWarningCommand } from './vscode/commands/fixWarning';
 import { openCommitCommand } from './vscode/commands/openCommit';
 import { openConfigCommand } from './vscode/commands/openConfig';
 import { inspectPublishCommand, publishReleaseCommand, resumePublishCommand, type PublishArgs } from './vscode/commands/publish';
-import { deployCommand, reportUnfinishedDeploys, inspectDeployCommand, promoteOrAbortCommand, resumeDeployCommand, reviewDeployCommand, rollBackCommand, type DeployArgs } from './vscode/commands/deploy';
-import { openRunLogsCommand, rerunFailedJobsCommand } from './vscode/commands/deployRun';
+import type { CommandContext } from './vscode/commandContext';
+import { abortDeployCommand, approveDeployCommand, inspectDeployCommand, promoteDeployCommand, rejectDeployCommand, reportUnfinishedDeploys, resumeDeployCommand } from './vscode/deploy/controlCommands';
+import { deployCommand } from './vscode/deploy/deployCommand';
+import { rollBackCommand } from './vscode/deploy/rollBackCommand';
+import { openRunLogsCommand, rerunFailedJobsCommand } from './vscode/deploy/runCommands';
 import { DeployView } from './vscode/deployView';
 import { GitHubConnector } from './vscode/github';
 import { GitHubView } from './vscode/githubView';
@@ -64,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }));
   const deployView = new DeployView(model, github, log);
   const tree = new ReleaseTreeProvider(model, gates, githubView, deployView);
-  const deployDeps = { model, connector: github, view: deployView, log, session: newSession('editor'), signOffs: (root: string) => async (version: string) => gates.signOffsFor(root, version) };
+  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, log, session: newSession('editor'), settings };
   const publishDeps = { model, connector: github, view: githubView, log, gitPath: () => settings().gitPath };
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const deployStatusBar = new DeployStatusBar(deployView);
@@ -126,16 +129,16 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     }, log),
     registerCommand(COMMANDS.openOnGitHub, (url) => (typeof url === 'string' && /^https?:\/\//.test(url) ? vscode.env.openExternal(vscode.Uri.parse(url)) : undefined), log),
     registerCommand(COMMANDS.refreshGitHub, () => (githubView.invalidate(), deployView.invalidate()), log),
-    registerCommand(COMMANDS.deploy, (args) => (isTreeNode(args) ? deployCommand(deployDeps, {}, args as never) : deployCommand(deployDeps, (args ?? {}) as DeployArgs)), log),
-    registerCommand(COMMANDS.rollBack, (args) => (isTreeNode(args) ? rollBackCommand(deployDeps, {}, args as never) : rollBackCommand(deployDeps, (args ?? {}) as DeployArgs)), log),
-    registerCommand(COMMANDS.promoteDeploy, (node) => promoteOrAbortCommand(deployDeps, 'promote', node), log),
-    registerCommand(COMMANDS.abortDeploy, (node) => promoteOrAbortCommand(deployDeps, 'abort', node), log),
-    registerCommand(COMMANDS.approveDeploy, (node, args) => reviewDeployCommand(deployDeps, true, node, (args ?? {}) as { comment?: string }), log),
-    registerCommand(COMMANDS.rejectDeploy, (node, args) => reviewDeployCommand(deployDeps, false, node, (args ?? {}) as { comment?: string }), log),
-    registerCommand(COMMANDS.resumeDeploy, (node, args) => resumeDeployCommand(deployDeps, node, (args ?? {}) as { confirm?: boolean }), log),
-    registerCommand(COMMANDS.inspectDeploy, (node) => inspectDeployCommand(deployDeps, node), log),
-    registerCommand(COMMANDS.openRunLogs, (node, args) => openRunLogsCommand(deployDeps, node, (args ?? {}) as { open?: boolean }), log),
-    registerCommand(COMMANDS.rerunFailedJobs, (node, args) => rerunFailedJobsCommand(deployDeps, node, (args ?? {}) as { confirm?: boolean }), log),
+    registerCommand(COMMANDS.deploy, deployCommand(ctx), log),
+    registerCommand(COMMANDS.rollBack, rollBackCommand(ctx), log),
+    registerCommand(COMMANDS.promoteDeploy, promoteDeployCommand(ctx), log),
+    registerCommand(COMMANDS.abortDeploy, abortDeployCommand(ctx), log),
+    registerCommand(COMMANDS.approveDeploy, approveDeployCommand(ctx), log),
+    registerCommand(COMMANDS.rejectDeploy, rejectDeployCommand(ctx), log),
+    registerCommand(COMMANDS.resumeDeploy, resumeDeployCommand(ctx), log),
+    registerCommand(COMMANDS.inspectDeploy, inspectDeployCommand(ctx), log),
+    registerCommand(COMMANDS.openRunLogs, openRunLogsCommand(ctx), log),
+    registerCommand(COMMANDS.rerunFailedJobs, rerunFailedJobsCommand(ctx), log),
   );
 
   // Event-driven refresh, debounced: repository state, the config file, refs, folders, trust, settings.
@@ -157,15 +160,10 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   // The first load runs after activation returns: activation itself stays cheap.
   setTimeout(() => void vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), 0);
   // Deploys a crash or a closed window left unfinished are reported once (trusted: they can be resumed here).
-  if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(deployDeps).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
+  if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(ctx).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
   return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, deployStatusBar, activationMs };
-}
-
-/** Whether a command argument is a tree node (inline actions pass the node). */
-function isTreeNode(arg: unknown): boolean {
-  return typeof arg === 'object' && arg !== null && typeof (arg as { kind?: unknown }).kind === 'string';
 }
 
 /** Nothing to tear down beyond the subscriptions. */
