@@ -5,10 +5,7 @@ import { checklistActions } from './vscode/checklist/actions';
 import { ChecklistViewProvider } from './vscode/checklist/checklistView';
 import { GateController } from './vscode/checklist/gateController';
 import type { CommandContext, CommandFactory } from './vscode/commandContext';
-import { isTreeNode } from './vscode/commandArgs';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
-import { deployCommand, inspectDeployCommand, promoteOrAbortCommand, reportUnfinishedDeploys, resumeDeployCommand, reviewDeployCommand, rollBackCommand, type DeployArgs, type DeployDepsVs } from './vscode/commands/deploy';
-import { openRunLogsCommand, rerunFailedJobsCommand } from './vscode/commands/deployRun';
 import { draftNotesCommand, draftReleaseNotesForCommand } from './vscode/commands/draftNotes';
 import { fixWarningCommand } from './vscode/commands/fixWarning';
 import { recordDecisionCommand, rerunGateCommand, showChecklistCommand, validateGatesCommand } from './vscode/commands/gates';
@@ -21,6 +18,10 @@ import { refreshGitHubCommand } from './vscode/commands/refreshGitHub';
 import { showLogCommand } from './vscode/commands/showLog';
 import { signInCommand } from './vscode/commands/signIn';
 import { ConfigDiagnostics } from './vscode/configDiagnostics';
+import { abortDeployCommand, approveDeployCommand, inspectDeployCommand, promoteDeployCommand, rejectDeployCommand, reportUnfinishedDeploys, resumeDeployCommand } from './vscode/deploy/controlCommands';
+import { deployCommand } from './vscode/deploy/deployCommand';
+import { rollBackCommand } from './vscode/deploy/rollBackCommand';
+import { openRunLogsCommand, rerunFailedJobsCommand } from './vscode/deploy/runCommands';
 import { DeployView } from './vscode/deployView';
 import { GitHubConnector } from './vscode/github';
 import { GitHubView } from './vscode/githubView';
@@ -115,7 +116,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   // The first load runs after activation returns: activation itself stays cheap.
   setTimeout(() => void vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), 0);
   // Deploys a crash or a closed window left unfinished are reported once (trusted: they can be resumed here).
-  if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(deployDeps(ctx)).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
+  if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(ctx).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
   return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, deployStatusBar, activationMs };
@@ -142,48 +143,19 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.signIn, signInCommand],
     [COMMANDS.openOnGitHub, openOnGitHubCommand],
     [COMMANDS.refreshGitHub, refreshGitHubCommand],
-    ...deployCommandTable(),
+    [COMMANDS.deploy, deployCommand],
+    [COMMANDS.rollBack, rollBackCommand],
+    [COMMANDS.promoteDeploy, promoteDeployCommand],
+    [COMMANDS.abortDeploy, abortDeployCommand],
+    [COMMANDS.approveDeploy, approveDeployCommand],
+    [COMMANDS.rejectDeploy, rejectDeployCommand],
+    [COMMANDS.resumeDeploy, resumeDeployCommand],
+    [COMMANDS.inspectDeploy, inspectDeployCommand],
+    [COMMANDS.openRunLogs, openRunLogsCommand],
+    [COMMANDS.rerunFailedJobs, rerunFailedJobsCommand],
   ];
 }
 
-// ---- BEGIN deploy adapters (issue 12 part 2) -------------------------------------------------------
-// The deploy commands are converted to `(ctx) => handler` factories on another branch. Until then these
-// adapters call today's functions; at merge, replace each entry with that branch's factory and delete
-// this block (deployDeps, adaptDeploy, deployCommandTable; and the DeployArgs/DeployDepsVs/isTreeNode imports).
-
-/** The deploy commands' services, from the command context. */
-function deployDeps(ctx: CommandContext): DeployDepsVs {
-  const { model, github, deployView, log, session, gates } = ctx;
-  return { model, connector: github, view: deployView, log, session, signOffs: (root: string) => async (version: string) => gates.signOffsFor(root, version) };
-}
-
-/** A factory over today's `fn(deps, …args)` deploy functions. */
-function adaptDeploy(fn: (deps: DeployDepsVs, ...args: unknown[]) => unknown): CommandFactory {
-  return (ctx) =>
-    (...args) =>
-      fn(deployDeps(ctx), ...args);
-}
-
-/** A deploy or rollback: a tree node (an environment) or `DeployArgs`. */
-type EnvNode = Parameters<typeof deployCommand>[2];
-
-/** The deploy commands, through the adapters above. */
-function deployCommandTable(): [string, CommandFactory][] {
-  const record = <T>(arg: unknown): T => (arg ?? {}) as T;
-  return [
-    [COMMANDS.deploy, adaptDeploy((d, args) => (isTreeNode(args) ? deployCommand(d, {}, args as EnvNode) : deployCommand(d, record<DeployArgs>(args))))],
-    [COMMANDS.rollBack, adaptDeploy((d, args) => (isTreeNode(args) ? rollBackCommand(d, {}, args as EnvNode) : rollBackCommand(d, record<DeployArgs>(args))))],
-    [COMMANDS.promoteDeploy, adaptDeploy((d, node) => promoteOrAbortCommand(d, 'promote', node))],
-    [COMMANDS.abortDeploy, adaptDeploy((d, node) => promoteOrAbortCommand(d, 'abort', node))],
-    [COMMANDS.approveDeploy, adaptDeploy((d, node, args) => reviewDeployCommand(d, true, node, record<{ comment?: string }>(args)))],
-    [COMMANDS.rejectDeploy, adaptDeploy((d, node, args) => reviewDeployCommand(d, false, node, record<{ comment?: string }>(args)))],
-    [COMMANDS.resumeDeploy, adaptDeploy((d, node, args) => resumeDeployCommand(d, node, record<{ confirm?: boolean }>(args)))],
-    [COMMANDS.inspectDeploy, adaptDeploy((d, node) => inspectDeployCommand(d, node))],
-    [COMMANDS.openRunLogs, adaptDeploy((d, node, args) => openRunLogsCommand(d, node, record<{ open?: boolean }>(args)))],
-    [COMMANDS.rerunFailedJobs, adaptDeploy((d, node, args) => rerunFailedJobsCommand(d, node, record<{ confirm?: boolean }>(args)))],
-  ];
-}
-// ---- END deploy adapters ----------------------------------------------------------------------------
 
 /** Nothing to tear down beyond the subscriptions. */
 export function deactivate(): void {}

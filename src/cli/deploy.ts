@@ -10,21 +10,24 @@
 import type { ReleaseConfig } from '../core/config';
 import type { GitHubApi } from '../core/githubApi';
 import { UsageError } from '../core/errors';
-import { deployJournalKey, journalSummary, startOperation } from '../core/deploy/journal';
+import { deployJournalKey, journalSummary } from '../core/deploy/journal';
 import type { DeployEvent, DeployJournal } from '../core/deploy/journalTypes';
-import { parseStrategyName, planDeploy, planLines, type DeployPlan } from '../core/deploy/plan';
+import { parseStrategyName } from '../core/deploy/plan';
 import type { Deployer, DeployJournalStore, HealthProbe } from '../core/deploy/ports';
-import { answer, prepareRollback } from '../core/deploy/run';
-import { findEnvironment, needsConfirmation, providerBlockedReason, type EnvironmentConfig } from '../core/deploy/schema';
+import { answer } from '../core/deploy/run';
+import { findEnvironment } from '../core/deploy/schema';
 import type { GitHubRepoRef } from '../core/remote';
 import type { LocalGitRepo } from '../git/gitRepo';
-import type * as DeployerModule from '../github/deployer';
-import { CommandDeployer, localDeploySlug } from '../node/commandDeployer';
+import { loadGitHub } from '../github/load';
+import { CommandDeployer } from '../node/commandDeployer';
+import { deployerFor } from '../node/deployerFor';
 import { FileDeployJournalStore } from '../node/deployJournal';
-import { checkPromotion, continueOperation, decisionLogTarget, driveOperation, newOperationId, releaseAt, sleep, type DriveHooks, type DriveOutcome } from '../node/deployFlow';
+import { continueOperation, decisionLogTarget, releaseAt, sleep, type DriveHooks, type DriveOutcome, type FlowTarget } from '../node/deployFlow';
+import { deploySequence, rollbackSequence, type DeployFront, type SequenceEnd } from '../node/deploySequence';
 import { FetchHealthProbe } from '../node/healthProbe';
 import { newSession } from '../node/session';
 import { cliGitHubApi, cliGitHubRepo, cliToken, type PublishIo } from './publish';
+import { terminalPrompter } from './terminalPrompter';
 
 /** What the deploy commands need besides the terminal; tests replace the clock, the probe and the provider. */
 export interface DeployDeps {
@@ -54,17 +57,9 @@ export interface DeployFlags {
   decisionLog?: boolean;
 }
 
-function loadDeployer(): typeof DeployerModule {
-  // Octokit stays out of the CLI's start: from sources the module itself, bundled the GitHub bundle.
-  const path = __filename.endsWith('.ts') ? '../github/deployer' : './github.js';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(path) as Partial<typeof DeployerModule>;
-  if (!mod.GitHubDeployer) throw new UsageError('This build of the CLI has no deploy support.', 'Export GitHubDeployer from src/github/index.ts and rebuild.');
-  return mod as typeof DeployerModule;
-}
-
 function defaultDeployer(kind: 'deployments' | 'workflow', ref: GitHubRepoRef, token: string, io: PublishIo): Deployer {
-  const { GitHubDeployer } = loadDeployer();
+  // Octokit stays out of the CLI's start: loaded with the GitHub bundle on first use.
+  const { GitHubDeployer } = loadGitHub();
   return new GitHubDeployer(kind, ref, {
     token,
     waitForRateLimit: async (seconds, signal) => {
@@ -74,16 +69,7 @@ function defaultDeployer(kind: 'deployments' | 'workflow', ref: GitHubRepoRef, t
   });
 }
 
-interface Context {
-  slug: string;
-  env: EnvironmentConfig;
-  deployer: Deployer;
-  store: DeployJournalStore;
-  key: string;
-  session: string;
-}
-
-async function context(repo: LocalGitRepo, config: ReleaseConfig, envName: string, remote: string | undefined, io: PublishIo, deps: DeployDeps, allowCommands = false): Promise<Context> {
+async function context(repo: LocalGitRepo, config: ReleaseConfig, envName: string, remote: string | undefined, io: PublishIo, deps: DeployDeps, allowCommands = false): Promise<FlowTarget> {
   const found = findEnvironment(config.deploy, envName);
   if (!found) {
     const names = config.deploy?.environments.map((e) => e.name).join(', ') ?? '';
@@ -92,22 +78,23 @@ async function context(repo: LocalGitRepo, config: ReleaseConfig, envName: strin
   const env = found.env;
   const store = deps.store ?? new FileDeployJournalStore(repo.gitCommonDir);
   const session = newSession('cli');
-  if (env.provider.kind === 'command') {
+  const { deployer, slug } = await deployerFor(env, {
+    repo,
+    host: { host: 'cli', trusted: allowCommands },
     // A local command: no GitHub token needed, and nothing runs without --allow-commands.
-    const blocked = providerBlockedReason(env, { host: 'cli', trusted: allowCommands });
-    if (blocked !== null) throw new UsageError(blocked, `Review the command in the deploy config (${JSON.stringify(env.provider.argv[0]!.slice(0, 100))}), then run again with --allow-commands.`);
-    const deployer = (deps.createCommandDeployer ?? defaultCommandDeployer)(repo, io);
-    const slug = await localDeploySlug(repo);
-    return { slug, env, deployer, store, key: deployJournalKey(slug, env.name), session };
-  }
-  const token = cliToken(io.env); // no token, no work
-  const ref = await cliGitHubRepo(repo, io.env, remote);
-  const blocked = providerBlockedReason(env, { host: 'cli', trusted: allowCommands });
-  if (blocked !== null || (env.provider.kind !== 'deployments' && env.provider.kind !== 'workflow')) {
-    throw new UsageError(blocked ?? `${env.name} deploys with the ${env.provider.kind} provider, which the CLI does not run.`, 'Deploy this environment from the editor, or configure a GitHub provider (deployments or workflow) or a command provider.');
-  }
-  const deployer = (deps.createDeployer ?? defaultDeployer)(env.provider.kind, ref, token, io);
-  const slug = `${ref.owner}/${ref.repo}`;
+    blockedFix: (e) =>
+      e.provider.kind === 'command'
+        ? `Review the command in the deploy config (${JSON.stringify(e.provider.argv[0]!.slice(0, 100))}), then run again with --allow-commands.`
+        : 'Deploy this environment from the editor, or configure a GitHub provider (deployments or workflow) or a command provider.',
+    makers: {
+      github: async (kind) => {
+        const token = cliToken(io.env); // no token, no work
+        const ref = await cliGitHubRepo(repo, io.env, remote);
+        return { deployer: (deps.createDeployer ?? defaultDeployer)(kind, ref, token, io), slug: `${ref.owner}/${ref.repo}` };
+      },
+      command: () => (deps.createCommandDeployer ?? defaultCommandDeployer)(repo, io),
+    },
+  });
   return { slug, env, deployer, store, key: deployJournalKey(slug, env.name), session };
 }
 
@@ -121,19 +108,13 @@ function defaultCommandDeployer(repo: LocalGitRepo, io: PublishIo): Deployer {
   });
 }
 
-async function confirm(question: string, yes: boolean, io: PublishIo): Promise<boolean> {
-  if (yes) return true;
-  if (!io.confirm) throw new UsageError('This needs a confirmation and there is no terminal to ask on.', 'Review the plan above and run again with --yes.');
-  return io.confirm(`${question} [y/N] `);
-}
-
 /** The choices a person can give with --answer (inspect is status; resume takes over an operation another live process drives). */
 export const ANSWERS = ['retry', 'abort', 'resume', 'mark-sent', 'mark-done', 'mark-failed', 'wait-longer'] as const;
 export type Answer = (typeof ANSWERS)[number];
 const isAnswer = (x: string): x is Answer => (ANSWERS as readonly string[]).includes(x);
 
 /** The hooks of a CLI drive: progress on stderr, the outcome on stdout, no prompt with --yes. */
-function driveHooks(c: Context, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: ReleaseConfig } | null, options: { yes: boolean; operation: 'deploy' | 'rollback' }): DriveHooks {
+function driveHooks(c: FlowTarget, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: ReleaseConfig } | null, options: { yes: boolean; operation: 'deploy' | 'rollback' }): DriveHooks {
   let lastReview = '';
   let lastLook = '';
   return {
@@ -181,14 +162,40 @@ function driveHooks(c: Context, io: PublishIo, deps: DeployDeps, log: { repo: Lo
   };
 }
 
-/** Starts (or attaches to) the operation and drives it to its end or a question. */
-async function drive(c: Context, plan: DeployPlan, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: ReleaseConfig } | null, options: { yes: boolean }): Promise<number> {
-  const outcome = await driveOperation(c, plan, driveHooks(c, io, deps, log, { yes: options.yes, operation: plan.operation }));
-  return report(c, outcome, io);
+/** The CLI's part in a deploy or rollback sequence: the terminal prompter, its drive hooks, the exit code as the end. */
+function cliFront(c: FlowTarget, io: PublishIo, deps: DeployDeps, log: { repo: LocalGitRepo; config: ReleaseConfig } | null, options: { yes: boolean; operation: 'deploy' | 'rollback' }): DeployFront<number> {
+  return {
+    prompter: terminalPrompter(io, { yes: options.yes }),
+    drive: (_title, go) => go(driveHooks(c, io, deps, log, options)),
+    conclude: async (outcome) => report(c, outcome, io),
+  };
+}
+
+/** The exit code of a sequence's end, with what a front end says of an end that changed nothing. */
+function exitCode(end: SequenceEnd<number>, io: PublishIo, operation: 'deploy' | 'rollback'): number {
+  const nothing = `${operation === 'deploy' ? 'Not deployed' : 'Not rolled back'}: nothing was changed.\n`;
+  switch (end.kind) {
+    case 'driven':
+      return end.result;
+    case 'refused':
+      io.err(`error: ${end.reason}\nfix: ${end.fix}\n`);
+      return 1;
+    case 'blocked':
+      for (const b of end.check.allowed ? [] : end.check.blockers) io.err(`error: ${b.reason}\nfix: ${b.fix}\n`);
+      for (const r of end.check.gateResults.filter((g) => g.required && g.status !== 'pass')) io.err(`  gate ${r.title}: ${r.status}: ${r.reason}${r.fix ? ` (fix: ${r.fix.label})` : ''}\n`);
+      io.err(nothing);
+      return 1;
+    case 'cancelled':
+      io.err(nothing);
+      return 130;
+    case 'declined':
+      io.err(nothing);
+      return 1;
+  }
 }
 
 /** Prints how a drive ended and returns the exit code; a question names the --answer that answers it. */
-function report(c: Context, outcome: DriveOutcome, io: PublishIo): number {
+function report(c: FlowTarget, outcome: DriveOutcome, io: PublishIo): number {
   switch (outcome.kind) {
     case 'declined':
       io.err('Nothing was changed.\n');
@@ -252,63 +259,37 @@ export async function runDeployCommand(repo: LocalGitRepo, config: ReleaseConfig
   if (strategy === null) throw new UsageError(`--strategy ${JSON.stringify(flags.strategy!.slice(0, 40))} is not known.`, 'Use one of: direct, canary, blue-green, rolling.');
   const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
   const release = await releaseAt(repo, c.deployer, flags.ref, io.signal);
-  let plan = planDeploy(c.env, release, strategy !== undefined ? { strategy } : {});
-  io.out([`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${release.ref}) to ${c.env.name} of ${c.slug} — ${plan.strategy}`, ...planLines(plan).map((l) => `  ${l}`), ...plan.warnings.map((w) => `  warning: ${w}`), ''].join('\n'));
-  // Running deploy again on the same operation resumes it or reports it (it was checked when it started).
-  const existing = await c.store.read(c.key);
-  const predicted = startOperation(existing, { repo: c.slug, id: newOperationId(), session: c.session, env: c.env, plan }, (deps.now ?? (() => new Date()))()).kind;
-  if (predicted === 'start' || predicted === 'busy') {
-    const decision = await checkPromotion({
-      repo,
-      config,
-      env: c.env,
+  const now = deps.now ?? (() => new Date());
+  const end = await deploySequence(
+    {
+      target: c,
       release,
-      deployer: c.deployer,
-      probe: deps.probe ?? new FetchHealthProbe(),
-      hotfix: flags.hotfix === true ? true : 'auto',
-      commandsAllowed: flags.allowCommands === true,
-      commandsBlockedReason: 'requires --allow-commands',
-      github: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)),
-      previousDeployer: async (prev) => (await context(repo, config, prev.name, flags.remote, io, deps, flags.allowCommands === true)).deployer,
-      now: deps.now ?? (() => new Date()),
-      strategy: plan.strategy,
-      ...(io.signal ? { signal: io.signal } : {}),
-    });
-    for (const n of decision.notes) io.out(`  note: ${n}\n`);
-    if (decision.allowed && decision.notes.length > 0) plan = { ...plan, allowedBecause: decision.notes };
-    if (!decision.allowed) {
-      for (const b of decision.blockers) io.err(`error: ${b.reason}\nfix: ${b.fix}\n`);
-      for (const r of decision.gateResults.filter((g) => g.required && g.status !== 'pass')) io.err(`  gate ${r.title}: ${r.status}: ${r.reason}${r.fix ? ` (fix: ${r.fix.label})` : ''}\n`);
-      io.err('Not deployed: nothing was changed.\n');
-      return 1;
-    }
-    if (decision.confirmation !== null) {
-      if (!(await confirm(decision.confirmation.title, flags.yes, io))) {
-        io.err('Not deployed: nothing was changed.\n');
-        return 1;
-      }
-    }
-  } else if (needsConfirmation(c.env) && !(await confirm(`Deploy ${release.version} to ${c.env.name}?`, flags.yes, io))) {
-    io.err('Not deployed: nothing was changed.\n');
-    return 1;
-  }
-  return drive(c, plan, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: flags.yes });
+      ...(strategy !== undefined ? { strategy } : {}),
+      hotfix: flags.hotfix === true,
+      offerHotfix: false,
+      confirmAlways: false,
+      now,
+      promotion: () => ({
+        repo,
+        config,
+        probe: deps.probe ?? new FetchHealthProbe(),
+        commandsAllowed: flags.allowCommands === true,
+        commandsBlockedReason: 'requires --allow-commands',
+        github: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)),
+        previousDeployer: async (prev) => (await context(repo, config, prev.name, flags.remote, io, deps, flags.allowCommands === true)).deployer,
+        now,
+      }),
+    },
+    cliFront(c, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: flags.yes, operation: 'deploy' }),
+  );
+  return exitCode(end, io, 'deploy');
 }
 
 /** `rollback --env ENV [--yes]`: to the last successful deployment before the current one; always confirmed, no promotion gates. */
 export async function runRollbackCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: { env: string; yes: boolean; remote?: string; decisionLog?: boolean; allowCommands?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
   const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
-  const prepared = await prepareRollback(c.env, c.deployer, io.signal ? { signal: io.signal } : {});
-  if (!prepared.ok) {
-    io.err(`error: ${prepared.reason}\nfix: ${prepared.fix}\n`);
-    return 1;
-  }
-  io.out(`${prepared.confirmation.title}\n${prepared.confirmation.detail}\n`);
-  if (!(await confirm(prepared.confirmation.title, flags.yes, io))) {
-    io.err('Not rolled back: nothing was changed.\n');
-    return 1;
-  }
-  return drive(c, prepared.plan, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: flags.yes });
+  const end = await rollbackSequence({ target: c, ...(io.signal ? { signal: io.signal } : {}) }, cliFront(c, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: flags.yes, operation: 'rollback' }));
+  return exitCode(end, io, 'rollback');
 }
 
 /**

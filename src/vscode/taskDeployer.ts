@@ -4,8 +4,8 @@
  * process tasks: the execution is cloned with the variables merged into its env); the exit code
  * reported by `onDidEndTaskProcess` decides; the timeout terminates it. Trusted workspaces only:
  * otherwise `refused`, and nothing runs. Steps are recorded in the same local deployment history as
- * the command provider (src/node/localDeployHistory.ts). Also builds the editor's deployers of the
- * local providers (`localTargetFor`), with the command output in the "Release Manager: Deploy" channel.
+ * the command provider (src/node/localDeployHistory.ts). Also builds the editor's deployer of the
+ * command provider (`editorCommandDeployer`), with the command output in the "Release Manager: Deploy" channel.
  */
 import * as vscode from 'vscode';
 import type { DispatchRequest, DispatchResult, Deployer, FindResult, RunObservation } from '../core/deploy/ports';
@@ -14,7 +14,7 @@ import type { PlanStep } from '../core/deploy/plan';
 import { providerBlockedReason, type EnvironmentConfig } from '../core/deploy/schema';
 import { UsageError } from '../core/errors';
 import type { LocalGitRepo } from '../git/gitRepo';
-import { CommandDeployer, entryOf, findRecorded, localDeploySlug, observeRecorded, recordedExecution, stepVariables } from '../node/commandDeployer';
+import { CommandDeployer, entryOf, findRecorded, observeRecorded, recordedExecution, stepVariables } from '../node/commandDeployer';
 import { LocalDeployerBase, type LocalDeployHistory } from '../node/localDeployHistory';
 import { randomBytes } from 'node:crypto';
 
@@ -187,12 +187,10 @@ export function deployOutputChannel(): vscode.OutputChannel {
   return channel;
 }
 
-/** The editor's deployer and journal slug of an environment deployed by a local command or a VS Code task (trust is checked at each dispatch). */
-export async function localTargetFor(repo: LocalGitRepo, env: EnvironmentConfig): Promise<{ deployer: Deployer; slug: string }> {
-  const slug = await localDeploySlug(repo);
-  if (env.provider.kind === 'task') return { deployer: new TaskDeployer({ repo }), slug };
+/** The editor's deployer of a local command: trust is checked at each dispatch; the output goes to the "Release Manager: Deploy" channel. */
+export function editorCommandDeployer(repo: LocalGitRepo): Deployer {
   const seen = new Set<string>();
-  const deployer = new CommandDeployer({
+  return new CommandDeployer({
     repo,
     host: () => ({ host: 'editor', trusted: vscode.workspace.isTrusted }),
     onOutput: (o) => {
@@ -206,5 +204,4 @@ export async function localTargetFor(repo: LocalGitRepo, env: EnvironmentConfig)
       out.appendLine(`[${o.environment}${o.stream === 'stderr' ? ' !' : ''}] ${o.line}`);
     },
   });
-  return { deployer, slug };
 }

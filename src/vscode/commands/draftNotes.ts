@@ -11,8 +11,6 @@ import { stringField } from '../commandArgs';
 import { pickRepository } from '../pickRepository';
 import type { ReleaseModel, RepoState } from '../releaseModel';
 
-/** Kept until deploy.ts imports it from '../pickRepository' (the deploy commands are converted on another branch). */
-export { pickRepository } from '../pickRepository';
 
 /** Arguments other code (tests, other extensions, tree items) may pass to skip the pickers. */
 export interface DraftArgs {

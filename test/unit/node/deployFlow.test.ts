@@ -12,7 +12,7 @@ import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
 import { ALICE, TestRepo } from '../../helpers/testRepo';
 import { DEPLOY_YML } from '../../helpers/deployFixtures';
 
-// The promotion rules and the decision log of the shared deploy flow (src/node/deployFlow.ts),
+// The promotion rules and the decision log of the shared deploy flow (src/node/deploySequence.ts, src/node/promotionCheck.ts),
 // through the CLI against the local GitHub server, with the clock and the health probe injected.
 
 const OWNER = 'acme';

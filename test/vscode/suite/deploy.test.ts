@@ -15,7 +15,7 @@ import { planDeploy } from '../../../src/core/deploy/plan';
 import { implicitEnvironment } from '../../../src/core/deploy/schema';
 import { FileDeployJournalStore } from '../../../src/node/deployJournal';
 import type { ReleaseManagerApi } from '../../../src/extension';
-import { reportUnfinishedDeploys } from '../../../src/vscode/commands/deploy';
+import { reportUnfinishedDeploys } from '../../../src/vscode/deploy/controlCommands';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
 import { api, labelOf, registerGitHubAccount, snapshotFiles, treeRows, until, workspaceRoot } from './helpers';
 
@@ -139,7 +139,7 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
     // Reported once when a window opens (here: asked again), never resumed by itself.
     const warned: string[] = [];
     const log = { debug: () => {}, info: () => {}, warn: (m: string) => void warned.push(m), error: () => {} };
-    await reportUnfinishedDeploys({ model: a.model, connector: a.github, view: a.deployView, log, session: 'editor-report-test' });
+    await reportUnfinishedDeploys({ model: a.model, github: a.github, deployView: a.deployView, log, session: 'editor-report-test' });
     assert.deepEqual(warned, ['unfinished on start: Deploy of 0.3.0-beta.1 to staging (direct): step 1 of 1, Deploy'], 'reported, not resumed');
     assert.equal((await store.read(key))!.revision, 0, 'the journal is untouched');
     await until('the tree offers to resume it', async () => (await rows()).some((r) => r.node.kind === 'deployJournal' && labelOf(r.item) === 'Unfinished deploy: 0.3.0-beta.1 to staging' && /interrupted · resume \/ inspect/.test(String(r.item.description))));

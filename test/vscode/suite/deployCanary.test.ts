@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DeployJournal } from '../../../src/core/deploy/journalTypes';
 import type { ReleaseManagerApi } from '../../../src/extension';
-import { deployCommand } from '../../../src/vscode/commands/deploy';
+import { deployCommand } from '../../../src/vscode/deploy/deployCommand';
 import type { FakeGitHub } from '../../helpers/fakeGitHub';
 import { EXTENSION_ID, api, githubDeployFixture, labelOf, treeRows, until, workspaceRoot, type GitHubDeployFixture } from './helpers';
 
@@ -216,7 +216,7 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
     // Through the command's own function (the palette's error funnel turns the error into a message).
     const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
     await assert.rejects(
-      deployCommand({ model: a.model, connector: a.github, view: a.deployView, log: quiet, session: 'editor-test' }, { root, environment: 'production', ref: 'v0.3.2', confirm: false }),
+      deployCommand({ model: a.model, github: a.github, deployView: a.deployView, log: quiet, session: 'editor-test' })({ root, environment: 'production', ref: 'v0.3.2', confirm: false }),
       (e: Error & { fix?: string }) => {
         assert.match(e.message, /^Not deployed to production: 0\.3\.2 \([0-9a-f]{7}\) must be deployed to staging before production/);
         assert.match(e.fix ?? '', /Deploy 0\.3\.2 to staging first/);

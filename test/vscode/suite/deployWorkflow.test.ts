@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeployJournal } from '../../../src/core/deploy/journalTypes';
 import type { ReleaseManagerApi } from '../../../src/extension';
-import { deployCommand } from '../../../src/vscode/commands/deploy';
+import { deployCommand } from '../../../src/vscode/deploy/deployCommand';
 import type { FakeGitHub } from '../../helpers/fakeGitHub';
 import { api, githubDeployFixture, workspaceRoot, type GitHubDeployFixture } from './helpers';
 
@@ -71,14 +71,14 @@ describe('Deploy through a workflow of the repository (no deploy config)', funct
 
   it('refuses an input value that is unsafe for a shell step, before anything is sent', async () => {
     await assert.rejects(
-      deployCommand({ model: a.model, connector: a.github, view: a.deployView, log: quiet, session: 'editor-wf-test' }, { root, environment: 'qa', ref: 'v0.4.0', workflow: 'ship.yml', inputs: { ticket: 'OPS-1 $(curl evil)' }, confirm: false }),
+      deployCommand({ model: a.model, github: a.github, deployView: a.deployView, log: quiet, session: 'editor-wf-test' })({ root, environment: 'qa', ref: 'v0.4.0', workflow: 'ship.yml', inputs: { ticket: 'OPS-1 $(curl evil)' }, confirm: false }),
       (e: Error & { fix?: string }) => {
         assert.match(e.message, /^Input "ticket" of \.github\/workflows\/ship\.yml: "OPS-1 \$\(curl evil\)" contains "\$", a shell metacharacter/);
         return true;
       },
     );
     await assert.rejects(
-      deployCommand({ model: a.model, connector: a.github, view: a.deployView, log: quiet, session: 'editor-wf-test' }, { root, environment: 'qa', ref: 'v0.4.0', workflow: 'ship.yml', inputs: { region: 'mars' }, confirm: false }),
+      deployCommand({ model: a.model, github: a.github, deployView: a.deployView, log: quiet, session: 'editor-wf-test' })({ root, environment: 'qa', ref: 'v0.4.0', workflow: 'ship.yml', inputs: { region: 'mars' }, confirm: false }),
       /Input "region" of \.github\/workflows\/ship\.yml: must be one of "eu-west", "us-east", not "mars"\./,
     );
     assert.equal(server.state('acme', 'demo').dispatches.length, 0, 'nothing dispatched');

@@ -6,18 +6,13 @@
  */
 import * as vscode from 'vscode';
 import { UsageError } from '../../core/errors';
-import type { Logger } from '../../core/ports';
 import type { GitHubRepoRef } from '../../core/remote';
-import { clipLine, rerunnable, type DeployView, type RunJobView, type RunView } from '../deployView';
-import type { GitHubConnector } from '../github';
+import type { CommandContext } from '../commandContext';
+import { clipLine, rerunnable, type RunJobView, type RunView } from '../deployView';
 import { COMMANDS } from '../ids';
 
-/** What the run commands need. */
-export interface DeployRunDeps {
-  connector: GitHubConnector;
-  view: DeployView;
-  log: Logger;
-}
+/** What the run commands use of the command context. */
+export type DeployRunContext = Pick<CommandContext, 'github' | 'deployView' | 'log'>;
 
 /** A run or job node of the tree, as a command receives it (checked before use). */
 type RunNode =
@@ -47,7 +42,17 @@ export function isRunPage(url: string, repo: Pick<GitHubRepoRef, 'host' | 'owner
 }
 
 /** Release: Open Run Logs — the run's (or job's) page on GitHub through Open on GitHub. `open: false` returns the URL without opening it (tests). */
-export async function openRunLogsCommand(deps: DeployRunDeps, node?: unknown, args: { open?: boolean } = {}): Promise<string | undefined> {
+export function openRunLogsCommand(ctx: DeployRunContext): (...args: unknown[]) => Promise<string | undefined> {
+  return (node, args) => openRunLogs({ connector: ctx.github, log: ctx.log }, node, flagOf(args, 'open'));
+}
+
+/** `{ [name]: value }` when the argument has that boolean option, else `{}`. */
+function flagOf<K extends string>(value: unknown, name: K): Partial<Record<K, boolean>> {
+  const v = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+  return typeof v === 'boolean' ? ({ [name]: v } as Partial<Record<K, boolean>>) : {};
+}
+
+async function openRunLogs(deps: { connector: DeployRunContext['github']; log: DeployRunContext['log'] }, node: unknown, args: { open?: boolean }): Promise<string | undefined> {
   const n = node as RunNode;
   const root = typeof n?.root === 'string' ? n.root : undefined;
   const url = n?.kind === 'deployRunJob' ? n.job?.url : n?.kind === 'deployRun' ? n.run?.url : undefined;
@@ -66,7 +71,11 @@ export async function openRunLogsCommand(deps: DeployRunDeps, node?: unknown, ar
  * trusted workspaces only, confirmed (tests pass `confirm: false`). Says that the deploy itself stays
  * as it ended, and refreshes the run in the tree. Returns the message shown, undefined when declined.
  */
-export async function rerunFailedJobsCommand(deps: DeployRunDeps, node?: unknown, args: { confirm?: boolean } = {}): Promise<string | undefined> {
+export function rerunFailedJobsCommand(ctx: DeployRunContext): (...args: unknown[]) => Promise<string | undefined> {
+  return (node, args) => rerunFailedJobs({ connector: ctx.github, view: ctx.deployView, log: ctx.log }, node, flagOf(args, 'confirm'));
+}
+
+async function rerunFailedJobs(deps: { connector: DeployRunContext['github']; view: DeployRunContext['deployView']; log: DeployRunContext['log'] }, node: unknown, args: { confirm?: boolean }): Promise<string | undefined> {
   if (!vscode.workspace.isTrusted) throw new UsageError('Re-running jobs writes to GitHub and is disabled in Restricted Mode.', 'Trust this workspace (Manage Workspace Trust), then try again.');
   const n = node as RunNode;
   const root = typeof n?.root === 'string' ? n.root : undefined;

@@ -1,21 +1,23 @@
 /**
- * Asking for a deploy workflow's inputs in the editor, with the control each type deserves: a pick
- * list for choices and environments, Yes / No for booleans (not free text), an input box validated
+ * Asking for a deploy workflow's inputs through a `Prompter`, with the control each type deserves: a
+ * pick list for choices and environments, Yes / No for booleans (not free text), a question validated
  * as you type for text and numbers (refs as git refs, versions as semver, no shell metacharacters —
  * the workflow may interpolate the value into a shell step). Only inputs the config does not set are
  * asked; the same local validation runs again before the dispatch.
  */
-import * as vscode from 'vscode';
-import type { DeployRelease } from '../../core/deploy/plan';
-import { planDeploy } from '../../core/deploy/plan';
-import { githubEnvironment, type EnvironmentConfig } from '../../core/deploy/schema';
-import { correlationInputOf, inputValueProblem, inputsToAsk, type DeclaredInput, type WorkflowDispatch } from '../../core/deploy/workflowInputs';
-import { UsageError } from '../../core/errors';
-import type { Deployer } from '../../core/deploy/ports';
+import type { DeployRelease } from '../core/deploy/plan';
+import { planDeploy } from '../core/deploy/plan';
+import { githubEnvironment, type EnvironmentConfig } from '../core/deploy/schema';
+import { correlationInputOf, inputValueProblem, inputsToAsk, type DeclaredInput, type WorkflowDispatch } from '../core/deploy/workflowInputs';
+import { UsageError } from '../core/errors';
+import type { Deployer } from '../core/deploy/ports';
+import type { Prompter } from './prompter';
 
 /** How the values are obtained: asked (interactive), or given by the caller (tests, other extensions) with the suggestions for the rest. */
 export interface InputAsking {
   interactive: boolean;
+  /** Where the questions are asked (used only when interactive). */
+  prompter: Pick<Prompter, 'pick' | 'ask'>;
   /** Values given by the caller; checked like typed ones. */
   given?: Readonly<Record<string, string>>;
   /** The environments an environment input may name (the ladder, the repository's GitHub environments). */
@@ -51,7 +53,7 @@ export async function askWorkflowInputs(env: EnvironmentConfig, release: DeployR
     if (how.given && Object.prototype.hasOwnProperty.call(how.given, input.name)) value = how.given[input.name];
     else if (!how.interactive) value = suggested ?? '';
     else {
-      value = await askOne(input, suggested, `Deploy ${release.version} to ${env.name} — ${found.file}: ${input.name} (${i + 1} of ${ask.length})`, how.environments, options);
+      value = await askOne(how.prompter, input, suggested, `Deploy ${release.version} to ${env.name} — ${found.file}: ${input.name} (${i + 1} of ${ask.length})`, how.environments, options);
       if (value === undefined) return undefined;
     }
     const problem = inputValueProblem(input, value ?? '', options);
@@ -65,30 +67,28 @@ export async function askWorkflowInputs(env: EnvironmentConfig, release: DeployR
   return values;
 }
 
-async function askOne(input: DeclaredInput, suggested: string | undefined, title: string, environments: readonly string[], options: { freeText?: readonly string[]; environments?: readonly string[] }): Promise<string | undefined> {
+async function askOne(prompter: Pick<Prompter, 'pick' | 'ask'>, input: DeclaredInput, suggested: string | undefined, title: string, environments: readonly string[], options: { freeText?: readonly string[]; environments?: readonly string[] }): Promise<string | undefined> {
   const detail = input.description?.split('\n')[0]?.slice(0, 200);
   const required = input.required && (input.default === undefined || String(input.default) === '');
   const mark = (v: string) => (v === suggested ? (input.default !== undefined && String(input.default) === v ? 'default' : 'suggested') : undefined);
+  const item = (label: string, value: string) => {
+    const description = mark(value);
+    return { label, value, ...(description !== undefined ? { description } : {}) };
+  };
   if (input.type === 'boolean') {
-    const chosen = await vscode.window.showQuickPick(
-      ['true', 'false'].map((v) => ({ label: v === 'true' ? 'Yes' : 'No', description: mark(v), value: v })).sort((a, b) => (a.value === suggested ? -1 : b.value === suggested ? 1 : 0)),
-      { title, placeHolder: detail ?? `${input.name}?`, ignoreFocusOut: true },
-    );
-    return chosen?.value;
+    const items = ['true', 'false'].map((v) => item(v === 'true' ? 'Yes' : 'No', v)).sort((a, b) => (a.value === suggested ? -1 : b.value === suggested ? 1 : 0));
+    return prompter.pick(title, items, { placeHolder: detail ?? `${input.name}?` });
   }
   const listed = input.type === 'choice' ? (input.options ?? []) : input.type === 'environment' ? environments : [];
   if (listed.length > 0) {
-    const items = [...listed].sort((a, b) => (a === suggested ? -1 : b === suggested ? 1 : 0)).map((v) => ({ label: v, description: mark(v), value: v }));
+    const items = [...listed].sort((a, b) => (a === suggested ? -1 : b === suggested ? 1 : 0)).map((v) => item(v, v));
     const empty = { label: 'Leave empty', description: 'the workflow decides (its default)', value: '' };
-    const chosen = await vscode.window.showQuickPick(required ? items : [...items, empty], { title, placeHolder: detail ?? `Choose ${input.name}`, ignoreFocusOut: true });
-    return chosen?.value;
+    return prompter.pick(title, required ? items : [...items, empty], { placeHolder: detail ?? `Choose ${input.name}` });
   }
-  return vscode.window.showInputBox({
+  return prompter.ask({
     title,
     prompt: `${detail ?? input.name}${required ? '' : ' (optional)'}`,
     value: suggested ?? '',
-    ignoreFocusOut: true,
-    // VS Code draws $(name) in a validation message as an icon: escape it so the typed value shows as typed.
-    validateInput: (v) => inputValueProblem(input, v, options)?.replace(/\$\(/g, '\\$(') ?? undefined,
+    validate: (v) => inputValueProblem(input, v, options),
   });
 }
