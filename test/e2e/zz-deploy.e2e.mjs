@@ -1,7 +1,7 @@
 // Deploying from the workbench (issue 6), as a user does it: Release: Deploy… from the command palette, the
 // environment and the release from quick picks, the confirmation modal, the Environments rows of the Release
 // tree while it runs, the inline Approve action of a pending review with its comment in an input box.
-// GitHub is the local fake server (test/helpers/fakeGitHub.ts, loaded through tsx) holding a bare clone of
+// GitHub is the local fake server (test/helpers/fakeGitHub/server.ts, loaded through tsx) holding a bare clone of
 // the demo repository as acme/demo; this spec plays the CD system (it advances deployment statuses, runs are
 // scripted) and serves the staging health endpoint, whose error rate follows what the CD made live.
 // Runs after the other specs (file name): it adds a deploy section to the demo's config and signs in.
@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { DEPLOY_YML } from '../helpers/deployFixtures.ts';
-import { startFakeGitHub } from '../helpers/fakeGitHub.ts';
+import { startFakeGitHub } from '../helpers/fakeGitHub/server.ts';
 import { signIn, signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
 import { activityTab, poll, quickInput, quickInputTitle, treeRowTexts, typeInCommandPalette, viewContainer, visibleError, waitForNotification } from './workbench.mjs';
@@ -24,7 +24,7 @@ const CONFIG_FILE = '.release-manager.json';
 
 describe('deploying from the workbench (canary, aborts and automatic rollback, production review)', function () {
   this.timeout(180_000);
-  /** @type {import('../helpers/fakeGitHub.ts').FakeGitHub} */
+  /** @type {import('../helpers/fakeGitHub/server.ts').FakeGitHub} */
   let server;
   let health;
   let cdTimer;

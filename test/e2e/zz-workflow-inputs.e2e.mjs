@@ -3,13 +3,13 @@
 // then asks each input the workflow declares with the control its type deserves — pick lists for choices and
 // environments, Yes / No for booleans, input boxes validated as you type for text and numbers (the version
 // prefilled) — and sends exactly those values; Escape in the middle sends nothing.
-// GitHub is the local fake server (test/helpers/fakeGitHub.ts) holding a bare clone of the demo as acme/demo.
+// GitHub is the local fake server (test/helpers/fakeGitHub/server.ts) holding a bare clone of the demo as acme/demo.
 // Runs after zz-deploy.e2e.mjs (file name): the demo's config must have no deploy section here.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeGitHub } from '../helpers/fakeGitHub.ts';
+import { startFakeGitHub } from '../helpers/fakeGitHub/server.ts';
 import { signIn, signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
 import { poll, quickInput, quickInputTitle, typeInCommandPalette, visibleError, waitForNotification } from './workbench.mjs';
@@ -68,7 +68,7 @@ const ASKED = ['target', 'region', 'dry_run', 'version', 'note', 'replicas'];
 
 describe('workflow inputs asked with the right control when deploying through a workflow_dispatch workflow', function () {
   this.timeout(180_000);
-  /** @type {import('../helpers/fakeGitHub.ts').FakeGitHub} */
+  /** @type {import('../helpers/fakeGitHub/server.ts').FakeGitHub} */
   let server;
   let tag = '';
   let version = '';

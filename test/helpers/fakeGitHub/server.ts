@@ -23,12 +23,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { advance, API_VERSIONS, createRun, logsArchive, registerWorkflow, settle, settleRun, workflowFileAtSync, workflowPath, type RunAdvance } from './fakeGitHub/actions';
-import { putEnvironment, recordDeployment, recordDeploymentStatus, type EnvironmentSeed } from './fakeGitHub/deployments';
-import { GitRemote } from './fakeGitHub/git';
-import { errorBody, type World } from './fakeGitHub/objects';
-import { docsUrl, load, schemaHasProperty, validateResponse, type Flavor, type SchemaProblem } from './fakeGitHub/openapi';
-import { compileRoutes, HttpError, matchRoute, ROUTES, type CompiledRoute, type Ctx, type Engine, type Reply, type Route } from './fakeGitHub/routes';
+import { advance, API_VERSIONS, createRun, logsArchive, registerWorkflow, settle, settleRun, workflowFileAtSync, workflowPath, type RunAdvance } from './actions';
+import { putEnvironment, recordDeployment, recordDeploymentStatus, type EnvironmentSeed } from './deployments';
+import { GitRemote } from './git';
+import { errorBody, type World } from './objects';
+import { docsUrl, load, schemaHasProperty, validateResponse, type Flavor, type SchemaProblem } from './openapi';
+import { compileRoutes, HttpError, matchRoute, ROUTES, type CompiledRoute, type Ctx, type Engine, type Reply, type Route } from './routes';
 import type {
   CheckRunRecord,
   DeploymentRecord,
@@ -46,7 +46,7 @@ import type {
   ScriptStep,
   StatusRecord,
   WorkflowRecord,
-} from './fakeGitHub/state';
+} from './state';
 
 export type {
   ApprovalRecord,
@@ -72,10 +72,10 @@ export type {
   StatusRecord,
   StepRecord,
   WorkflowRecord,
-} from './fakeGitHub/state';
-export type { RunAdvance } from './fakeGitHub/actions';
-export type { EnvironmentSeed } from './fakeGitHub/deployments';
-export type { Route } from './fakeGitHub/routes';
+} from './state';
+export type { RunAdvance } from './actions';
+export type { EnvironmentSeed } from './deployments';
+export type { Route } from './routes';
 
 export interface FakeGitHubOptions {
   /** `''` for github.com, `'/api/v3'` for GitHub Enterprise Server (validated against ghes-3.19). */
