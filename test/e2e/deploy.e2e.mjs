@@ -47,7 +47,9 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
     cd.live = { sha: d.sha, weight: weightOf(d) };
   };
 
-  before(async () => {
+  before(async function () {
+    // A new window on a fresh demo: slow on a busy machine.
+    this.timeout(240_000);
     const folder = await session.openDemo('deploy');
     const { runDir } = session;
     sha.v011 = git(['rev-parse', 'v0.1.1^{commit}']);

@@ -45,15 +45,19 @@ exports.activate = function activate(context) {
   const changed = new vscode.EventEmitter();
   let account = read();
   // The user settings the account comes with (the API URL of the local server, ...); removed again on sign-out.
-  let applied = [];
-  const settle = async (a) => {
+  // Remembered across extension hosts (each spec loads a new window), so a window that went away signed in
+  // leaves no setting behind once the account is gone. One update at a time, in order.
+  let applied = context.globalState.get('appliedSettings', []);
+  let settling = Promise.resolve();
+  const settle = (a) => (settling = settling.then(async () => {
     const settings = (a && a.settings) || {};
     for (const key of [...new Set([...applied, ...Object.keys(settings)])]) {
       const at = key.lastIndexOf('.');
       await vscode.workspace.getConfiguration(key.slice(0, at)).update(key.slice(at + 1), settings[key], vscode.ConfigurationTarget.Global);
     }
     applied = Object.keys(settings);
-  };
+    await context.globalState.update('appliedSettings', applied);
+  }).catch(() => {}));
   context.subscriptions.push(vscode.authentication.registerAuthenticationProvider('github', 'GitHub (e2e)', {
     onDidChangeSessions: changed.event,
     getSessions: async () => (account ? [sessionOf(account)] : []),
@@ -73,7 +77,7 @@ exports.activate = function activate(context) {
   };
   fs.watchFile(FILE, { interval: 200 }, () => { void check(); });
   context.subscriptions.push({ dispose: () => fs.unwatchFile(FILE) });
-  if (account) void settle(account);
+  void settle(account);
 };
 exports.deactivate = function deactivate() {};
 `;
@@ -104,13 +108,13 @@ export function packageAuthExtension(root, dir) {
 export async function signIn(runDir, { token, login, apiUrl, settings = {} }) {
   const account = { token, login, scopes: ['repo', 'workflow'], settings: { 'releaseManager.github.apiUrl': apiUrl, ...settings } };
   writeFileSync(join(runDir, ACCOUNT_FILE), JSON.stringify(account) + '\n');
-  await poll(`the API URL ${apiUrl} in the settings after signing in`, () => serverSettings(runDir).includes(JSON.stringify(apiUrl)), { timeoutMs: 20_000, intervalMs: 200 });
+  await poll(`the API URL ${apiUrl} in the settings after signing in`, () => serverSettings(runDir).includes(JSON.stringify(apiUrl)), { timeoutMs: 60_000, intervalMs: 200 });
 }
 
 /** Signs the workbench out (the session goes); resolves once the API URL setting is removed again. */
 export async function signOut(runDir) {
   rmSync(join(runDir, ACCOUNT_FILE), { force: true });
-  await poll('no API URL in the settings after signing out', () => !serverSettings(runDir).includes('"releaseManager.github.apiUrl"'), { timeoutMs: 20_000, intervalMs: 200 });
+  await poll('no API URL in the settings after signing out', () => !serverSettings(runDir).includes('"releaseManager.github.apiUrl"'), { timeoutMs: 60_000, intervalMs: 200 });
 }
 
 /** The settings the extension host writes (code-server keeps user settings of the remote side under Machine/). */

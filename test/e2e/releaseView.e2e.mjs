@@ -24,7 +24,9 @@ const ANSWERS = [
 describe('Release Manager installed from its .vsix', function () {
   this.timeout(90_000);
 
-  before(async () => {
+  before(async function () {
+    // A new window on a fresh demo: slow on a busy machine.
+    this.timeout(240_000);
     await session.openDemo('release-view');
     await signOut(session.runDir);
   });

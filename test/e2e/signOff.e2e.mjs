@@ -17,7 +17,9 @@ function checklistFrame(page) {
 describe('the readiness checklist webview', function () {
   this.timeout(90_000);
 
-  before(async () => {
+  before(async function () {
+    // A new window on a fresh demo: slow on a busy machine.
+    this.timeout(240_000);
     await session.openDemo('sign-off');
     await signOut(session.runDir);
   });

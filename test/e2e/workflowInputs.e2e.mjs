@@ -79,7 +79,9 @@ describe('workflow inputs asked with the right control when deploying through a 
   const git = (args, cwd = session.folder) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'CI', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' } }).trim();
   const dispatches = () => server.state(OWNER, REPO).dispatches;
 
-  before(async () => {
+  before(async function () {
+    // A new window on a fresh demo: slow on a busy machine.
+    this.timeout(240_000);
     const folder = await session.openDemo('workflow-inputs');
     const { runDir } = session;
     assert.equal(JSON.parse(readFileSync(join(folder, CONFIG_FILE), 'utf8')).deploy, undefined, 'the fresh demo has no deploy config');
