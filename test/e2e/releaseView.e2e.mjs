@@ -59,10 +59,11 @@ describe('Release Manager installed from its .vsix', function () {
   it('lists tree rows, one of them showing the next version', async () => {
     const { page, expectedVersion } = session;
     const pane = viewContainer(page, CONTAINER.id);
+    // The first read of a fresh demo in a new window: slow on a busy machine.
     const rows = await poll(`a tree row containing ${expectedVersion}`, async () => {
       const texts = await treeRowTexts(pane);
       return texts.some((t) => t.includes(expectedVersion)) ? texts : null;
-    }, { timeoutMs: 30_000 }).catch(async (e) => {
+    }, { timeoutMs: 60_000 }).catch(async (e) => {
       const shown = (await pane.innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
       throw new Error(`${e.message}; the view shows: "${shown}"`);
     });

@@ -230,6 +230,8 @@ describe('workflow inputs asked with the right control when deploying through a 
     const text = (await workflow.innerText()).replace(/\s+/g, ' ');
     assert.match(text, new RegExp(`\\.github/workflows/${escape(WORKFLOW_FILE)}`), 'with its file');
     assert.match(text, new RegExp(`inputs: ${ASKED.join(', ')}, correlation_id`), 'and its inputs');
+    // The hover of the row under the mouse (left there by the previous pick) may cover the option: move away first.
+    await page.mouse.move(1100, 850);
     await workflow.click();
 
     // The release: the tag at HEAD needs no pick; otherwise it is picked.
