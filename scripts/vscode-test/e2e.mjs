@@ -1,6 +1,8 @@
 // Tier 3: end-to-end UI tests. Installs the packaged .vsix into a fresh code-server with its own CLI (as a
-// user would), opens the demo repository in headless Chromium and runs the mocha specs of test/e2e/ against
-// that one workbench. Screenshots: test-results/screenshots/. `node scripts/vscode-test/e2e.mjs`.
+// user would), starts headless Chromium and runs the mocha specs of test/e2e/ in that one browser page. Each
+// spec opens its own fresh demo repository in the workbench (session.openDemo), so the specs share no state
+// and pass in any order (E2E_ORDER=reverse runs them backwards). Screenshots: test-results/screenshots/.
+// `node --import tsx scripts/vscode-test/e2e.mjs`.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +27,6 @@ export async function runE2e() {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   for (const old of readdirSync(SCREENSHOTS_DIR, { withFileTypes: true }).filter((e) => e.name.startsWith('e2e-'))) rmSync(join(SCREENSHOTS_DIR, old.name));
   const run = createRun('e2e');
-  const folder = makeDemoRepo(join(run.workspace, 'demo'));
   // The test-only "github" sign-in (no session until a spec signs in: see test/e2e/githubAccount.mjs).
   const auth = await installExtension(cs, run, packageAuthExtension(ROOT, join(run.dir, 'github-account-extension')));
   say(`installed the e2e GitHub account extension: ${auth.output.split('\n').at(-1)}`);
@@ -40,10 +41,23 @@ export async function runE2e() {
     const consoleLog = join(run.dir, 'browser-console.log');
     page.on('console', (m) => appendFileSync(consoleLog, `${m.type()} ${m.text()}\n`));
     page.on('pageerror', (e) => appendFileSync(consoleLog, `pageerror ${e.stack ?? e}\n`));
-    Object.assign(session, { page, folder, runDir: run.dir, extensions, expectedVersion: nextVersion(folder), screenshot: (name) => screenshotWithoutHover(page, name) });
-    await page.goto(server.workbenchUrl(folder), { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await waitForWorkbench(page);
-    say(`workbench ready in ${secondsSince(start)}; expecting next version ${session.expectedVersion}`);
+    // Leaving a workbench with unsaved editors asks first: a spec opening its own demo leaves without asking.
+    page.on('dialog', (d) => (d.type() === 'beforeunload' ? d.accept() : d.dismiss()).catch(() => {}));
+    Object.assign(session, {
+      page,
+      runDir: run.dir,
+      extensions,
+      screenshot: (name) => screenshotWithoutHover(page, name),
+      openDemo: async (name) => {
+        const folder = makeDemoRepo(join(run.workspace, name, 'demo'));
+        const opened = performance.now();
+        Object.assign(session, { folder, expectedVersion: nextVersion(folder) });
+        await page.goto(server.workbenchUrl(folder), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+        await waitForWorkbench(page);
+        say(`workbench ready on ${folder} in ${secondsSince(opened)}; expecting next version ${session.expectedVersion}`);
+        return folder;
+      },
+    });
     failures = await runMocha();
   } finally {
     await browser?.context.close().catch(() => {});
@@ -58,7 +72,11 @@ export async function runE2e() {
 async function runMocha() {
   // E2E_GREP runs only the tests whose full title matches (while working on one spec).
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 90_000, slow: 15_000, ...(process.env.E2E_GREP ? { grep: process.env.E2E_GREP } : {}) });
-  for (const file of readdirSync(SPECS).filter((f) => f.endsWith('.e2e.mjs')).sort()) mocha.addFile(join(SPECS, file));
+  // Alphabetical; E2E_ORDER=reverse runs the specs backwards, to show that none depends on another having run.
+  const specs = readdirSync(SPECS).filter((f) => f.endsWith('.e2e.mjs')).sort();
+  if (process.env.E2E_ORDER === 'reverse') specs.reverse();
+  say(`specs in this order: ${specs.join(', ')}`);
+  for (const file of specs) mocha.addFile(join(SPECS, file));
   await mocha.loadFilesAsync();
   return new Promise((resolve) => mocha.run(resolve));
 }

@@ -1,12 +1,14 @@
 // The GitHub account of the e2e workbench. There is no github.com here and the built-in GitHub sign-in is moved
 // aside (scripts/vscode-test/ensureCodeServer.mjs), so a tiny test-only extension registers the "github"
-// authentication provider. It has no session until a spec writes the account file (`signIn`): the specs that
-// run before then see a signed-out workbench, as before. The account file also names the API URL of the local
-// GitHub server, which the extension puts into the user setting releaseManager.github.apiUrl (and removes on
-// `signOut`), so the workbench talks to that server and nothing else; other user settings may come with it.
+// authentication provider. It has no session until a spec writes the account file (`signIn`); a spec that needs
+// a signed-out workbench says so (`signOut`) instead of counting on the specs before it. The account file also
+// names the API URL of the local GitHub server, which the extension puts into the user setting
+// releaseManager.github.apiUrl (and removes on `signOut`), so the workbench talks to that server and nothing
+// else; other user settings may come with it. Both wait until the extension host has written the settings.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { poll } from '../helpers/poll.ts';
 
 /** Identity of the helper extension (publisher.name). */
 export const AUTH_EXTENSION_ID = 'release-manager-e2e.github-account';
@@ -43,15 +45,19 @@ exports.activate = function activate(context) {
   const changed = new vscode.EventEmitter();
   let account = read();
   // The user settings the account comes with (the API URL of the local server, ...); removed again on sign-out.
-  let applied = [];
-  const settle = async (a) => {
+  // Remembered across extension hosts (each spec loads a new window), so a window that went away signed in
+  // leaves no setting behind once the account is gone. One update at a time, in order.
+  let applied = context.globalState.get('appliedSettings', []);
+  let settling = Promise.resolve();
+  const settle = (a) => (settling = settling.then(async () => {
     const settings = (a && a.settings) || {};
     for (const key of [...new Set([...applied, ...Object.keys(settings)])]) {
       const at = key.lastIndexOf('.');
       await vscode.workspace.getConfiguration(key.slice(0, at)).update(key.slice(at + 1), settings[key], vscode.ConfigurationTarget.Global);
     }
     applied = Object.keys(settings);
-  };
+    await context.globalState.update('appliedSettings', applied);
+  }).catch(() => {}));
   context.subscriptions.push(vscode.authentication.registerAuthenticationProvider('github', 'GitHub (e2e)', {
     onDidChangeSessions: changed.event,
     getSessions: async () => (account ? [sessionOf(account)] : []),
@@ -71,7 +77,7 @@ exports.activate = function activate(context) {
   };
   fs.watchFile(FILE, { interval: 200 }, () => { void check(); });
   context.subscriptions.push({ dispose: () => fs.unwatchFile(FILE) });
-  if (account) void settle(account);
+  void settle(account);
 };
 exports.deactivate = function deactivate() {};
 `;
@@ -97,13 +103,22 @@ export function packageAuthExtension(root, dir) {
 /**
  * Signs the workbench in: a session with `token` for `login`, the setting releaseManager.github.apiUrl set to
  * `apiUrl`, and the user `settings` given (full keys, e.g. `releaseManager.deploy.pollIntervalSeconds`).
+ * Resolves once the extension host has written the API URL into the settings (needs an open workbench).
  */
-export function signIn(runDir, { token, login, apiUrl, settings = {} }) {
+export async function signIn(runDir, { token, login, apiUrl, settings = {} }) {
   const account = { token, login, scopes: ['repo', 'workflow'], settings: { 'releaseManager.github.apiUrl': apiUrl, ...settings } };
   writeFileSync(join(runDir, ACCOUNT_FILE), JSON.stringify(account) + '\n');
+  await poll(`the API URL ${apiUrl} in the settings after signing in`, () => serverSettings(runDir).includes(JSON.stringify(apiUrl)), { timeoutMs: 60_000, intervalMs: 200 });
 }
 
-/** Signs the workbench out again (the session goes, the API URL setting is removed). */
-export function signOut(runDir) {
+/** Signs the workbench out (the session goes); resolves once the API URL setting is removed again. */
+export async function signOut(runDir) {
   rmSync(join(runDir, ACCOUNT_FILE), { force: true });
+  await poll('no API URL in the settings after signing out', () => !serverSettings(runDir).includes('"releaseManager.github.apiUrl"'), { timeoutMs: 60_000, intervalMs: 200 });
+}
+
+/** The settings the extension host writes (code-server keeps user settings of the remote side under Machine/). */
+function serverSettings(runDir) {
+  const file = join(runDir, 'user-data', 'Machine', 'settings.json');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }

@@ -1,10 +1,13 @@
 // The packaged extension as a user meets it: install the .vsix, open the Release container, read the tree,
 // draft the notes from the command palette. Screenshots go to test-results/screenshots/.
+// Its own fresh demo repository, signed out of GitHub: nothing depends on the specs run before.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { poll } from '../helpers/poll.ts';
+import { signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
 import {
-  activityTab, editorTab, editorTextOfTab, escapeRegExp, pickQuickItem, poll, quickInputTitle, quickItems, statusBarLanguage, treeRowTexts,
+  activityTab, editorTab, editorTextOfTab, escapeRegExp, pickQuickItem, quickInputTitle, quickItems, statusBarLanguage, treeRowTexts,
   typeInCommandPalette, viewContainer, visibleError,
 } from './workbench.mjs';
 
@@ -20,6 +23,13 @@ const ANSWERS = [
 
 describe('Release Manager installed from its .vsix', function () {
   this.timeout(90_000);
+
+  before(async function () {
+    // A new window on a fresh demo: slow on a busy machine.
+    this.timeout(240_000);
+    await session.openDemo('release-view');
+    await signOut(session.runDir);
+  });
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
@@ -49,10 +59,11 @@ describe('Release Manager installed from its .vsix', function () {
   it('lists tree rows, one of them showing the next version', async () => {
     const { page, expectedVersion } = session;
     const pane = viewContainer(page, CONTAINER.id);
+    // The first read of a fresh demo in a new window: slow on a busy machine.
     const rows = await poll(`a tree row containing ${expectedVersion}`, async () => {
       const texts = await treeRowTexts(pane);
       return texts.some((t) => t.includes(expectedVersion)) ? texts : null;
-    }).catch(async (e) => {
+    }, { timeoutMs: 60_000 }).catch(async (e) => {
       const shown = (await pane.innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
       throw new Error(`${e.message}; the view shows: "${shown}"`);
     });
@@ -79,7 +90,7 @@ describe('Release Manager installed from its .vsix', function () {
         if (!answer) throw new Error(`unexpected quick pick "${title}" (answered so far: ${answered.join(', ') || 'none'})`);
         answered.push(title);
         await pickQuickItem(page, answer[1]);
-        await poll(`the quick pick "${title}" to close`, async () => (await quickInputTitle(page)) !== title, 10_000);
+        await poll(`the quick pick "${title}" to close`, async () => (await quickInputTitle(page)) !== title, { timeoutMs: 10_000 });
         return false;
       }
       // The notes may open beside a preview that takes the focus: focus the untitled editor each time.
@@ -87,7 +98,7 @@ describe('Release Manager installed from its .vsix', function () {
       if (!(await tab.isVisible())) return false;
       const text = await editorTextOfTab(page, tab).catch(() => '');
       return text.includes(heading) && /Markdown/.test(await statusBarLanguage(page));
-    }, 45_000).catch(async (e) => {
+    }, { timeoutMs: 45_000 }).catch(async (e) => {
       throw new Error(`${e.message}; language mode shown: "${await statusBarLanguage(page)}"`);
     });
     await session.screenshot('e2e-draft-notes');

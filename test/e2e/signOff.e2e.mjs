@@ -1,17 +1,28 @@
 /* global document, window -- evaluated inside the webview frame */
 // The readiness checklist as a user meets it: open the webview, see NO-GO, tick the manual QA sign-off,
 // see GO. Hostile commit text shown in the webview stays text. Screenshots: test-results/screenshots/.
+// Its own fresh demo repository (no sign-off given yet), signed out of GitHub: nothing depends on the specs run before.
 import assert from 'node:assert/strict';
+import { EXTENSION_ID } from '../helpers/extensionId.ts';
+import { poll } from '../helpers/poll.ts';
+import { signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
-import { escapeRegExp, poll, quickItems, typeInCommandPalette } from './workbench.mjs';
+import { escapeRegExp, quickItems, typeInCommandPalette } from './workbench.mjs';
 
 /** The checklist webview's document: the webview iframe of our extension, then VS Code's inner active frame. */
 function checklistFrame(page) {
-  return page.frameLocator('iframe[src*="extensionId=release-manager.release-manager"]').frameLocator('#active-frame');
+  return page.frameLocator(`iframe[src*="extensionId=${EXTENSION_ID}"]`).frameLocator('#active-frame');
 }
 
 describe('the readiness checklist webview', function () {
   this.timeout(90_000);
+
+  before(async function () {
+    // A new window on a fresh demo: slow on a busy machine.
+    this.timeout(240_000);
+    await session.openDemo('sign-off');
+    await signOut(session.runDir);
+  });
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await session.screenshot(`e2e-failed-${this.currentTest.title}`);
@@ -20,8 +31,8 @@ describe('the readiness checklist webview', function () {
   it('opens from the palette and shows NO-GO while the QA sign-off is pending', async () => {
     const { page } = session;
     const label = 'Release: Show Readiness Checklist';
-    // A markdown preview (opened by the draft test) may hold the keyboard focus inside its iframe, where F1
-    // does not reach the workbench: give the focus back to the workbench first, as a user would by clicking.
+    // An editor or preview may hold the keyboard focus inside its iframe, where F1 does not reach the
+    // workbench: give the focus back to the workbench first, as a user would by clicking.
     await page.keyboard.press('Escape');
     await page.locator('#workbench\\.parts\\.sidebar .composite.title').click();
     await typeInCommandPalette(page, label);
@@ -29,7 +40,7 @@ describe('the readiness checklist webview', function () {
     await page.keyboard.press('Enter');
     const frame = checklistFrame(page);
     await frame.locator('li[data-gate-id="qa"]').waitFor({ timeout: 30_000 });
-    await poll('the verdict NO-GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'NO-GO', 30_000);
+    await poll('the verdict NO-GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'NO-GO', { timeoutMs: 30_000 });
     assert.match((await frame.locator('li[data-gate-id="qa"]').innerText()).replace(/\s+/g, ' '), /QA sign-off.*pending/i);
     await session.screenshot('e2e-checklist-no-go');
   });
@@ -37,7 +48,7 @@ describe('the readiness checklist webview', function () {
   it('keeps hostile commit text inert in the webview', async () => {
     const frame = checklistFrame(session.page);
     const row = frame.locator('li[data-gate-id="no-fixups"]');
-    await poll('the fixup gate to report the hostile commit', async () => /<img src=x onerror=/.test((await row.innerText()) ?? ''), 30_000);
+    await poll('the fixup gate to report the hostile commit', async () => /<img src=x onerror=/.test((await row.innerText()) ?? ''), { timeoutMs: 30_000 });
     const probe = await frame.locator('body').evaluate(() => ({ images: document.querySelectorAll('img').length, pwned: /** @type {any} */ (window).__pwned ?? null, links: document.querySelectorAll('a[href]').length }));
     assert.deepEqual(probe, { images: 0, pwned: null, links: 0 });
   });
@@ -45,7 +56,7 @@ describe('the readiness checklist webview', function () {
   it('turns GO when the QA sign-off is ticked', async () => {
     const frame = checklistFrame(session.page);
     await frame.locator('li[data-gate-id="qa"] vscode-checkbox').click();
-    await poll('the verdict GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'GO', 30_000);
+    await poll('the verdict GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'GO', { timeoutMs: 30_000 });
     assert.match(await frame.locator('li[data-gate-id="qa"] .signed').innerText(), /^by .+ at \d{4}-\d{2}-\d{2}T/);
     await session.screenshot('e2e-checklist-go');
   });
@@ -55,12 +66,12 @@ describe('the readiness checklist webview', function () {
     const frame = checklistFrame(page);
     await frame.locator('li[data-gate-id="qa"] vscode-checkbox').focus();
     await page.keyboard.press('Space');
-    await poll('the verdict NO-GO again', async () => (await frame.locator('.verdict .decision').textContent()) === 'NO-GO', 30_000);
+    await poll('the verdict NO-GO again', async () => (await frame.locator('.verdict .decision').textContent()) === 'NO-GO', { timeoutMs: 30_000 });
     const rerun = frame.locator('.toolbar vscode-button').first();
     await rerun.focus();
     await page.keyboard.press('Enter');
     // "Re-run all" also runs the command gate (trusted workspace), which the automatic check leaves for the user.
-    await poll('the smoke command gate to pass', async () => /^passed:/m.test(await frame.locator('li[data-gate-id="smoke"] .reason').innerText()), 30_000);
-    await poll('the re-run to finish with NO-GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'NO-GO', 30_000);
+    await poll('the smoke command gate to pass', async () => /^passed:/m.test(await frame.locator('li[data-gate-id="smoke"] .reason').innerText()), { timeoutMs: 30_000 });
+    await poll('the re-run to finish with NO-GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'NO-GO', { timeoutMs: 30_000 });
   });
 });

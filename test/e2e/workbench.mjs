@@ -1,4 +1,5 @@
 // What a user does in the workbench, in Playwright terms: aria roles and labels, bounded waits.
+import { poll } from '../helpers/poll.ts';
 
 /** Waits until the workbench is up: the activity bar has its view tabs. */
 export async function waitForWorkbench(page, timeout = 60_000) {
@@ -19,18 +20,6 @@ export function viewContainer(page, id) {
 /** Texts of the visible tree rows inside `scope` (label, description and aria-label joined). */
 export async function treeRowTexts(scope) {
   return scope.getByRole('treeitem').evaluateAll((rows) => rows.map((r) => `${r.textContent ?? ''} | ${r.getAttribute('aria-label') ?? ''}`));
-}
-
-/** Polls `probe` every 250 ms until it returns a truthy value; throws `what` with the last value after `timeout`. */
-export async function poll(what, probe, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await probe();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /** Opens the command palette with F1 and types `text` (without running it); returns the quick input widget. */
@@ -109,7 +98,7 @@ export async function waitForNotification(page, pattern, timeout = 60_000) {
       if (!(await center.isVisible())) await page.locator('[id="status.notifications"]').click();
       if (await listed.isVisible()) return (await listed.innerText()).replace(/\s+/g, ' ').trim();
       return null;
-    }, timeout);
+    }, { timeoutMs: timeout });
   } finally {
     if (await center.isVisible()) await page.locator('[id="status.notifications"]').click();
   }

@@ -7,6 +7,7 @@ import type { GateResult } from '../../src/core/gates/types';
 import type { ReleaseNotes } from '../../src/core/notes';
 import { LocalGitRepo } from '../../src/git/gitRepo';
 import { createGateContext, type GateContextOptions } from '../../src/node/gateContext';
+import { poll } from './poll';
 import type { TestRepo } from './testRepo';
 
 /** Parses one gate config (fills defaults) from its raw form. */
@@ -99,10 +100,5 @@ export function alive(pid: number): boolean {
 
 /** Waits until the process is gone (true) or the time is up (false). */
 export async function gone(pid: number, withinMs = 3000): Promise<boolean> {
-  const until = Date.now() + withinMs;
-  while (Date.now() < until) {
-    if (!alive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return !alive(pid);
+  return poll(`process ${pid} to exit`, () => !alive(pid), { timeoutMs: withinMs, intervalMs: 25 }).catch(() => !alive(pid));
 }

@@ -14,6 +14,7 @@ import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { poll } from './poll';
 
 /** A running Prometheus. */
 export interface RunningPrometheus {
@@ -177,9 +178,8 @@ async function launch(bin: string, targets: string[], intervalMs: number, deadli
   };
   const valuesOf = (r: PromResponse): number[] => (r.status === 'success' && r.data?.resultType === 'vector' ? r.data.result.map((s) => Number(s.value[1])) : []);
   const waitFor = async (promql: string, accept: (values: number[]) => boolean, timeoutMs = 15_000): Promise<number[]> => {
-    const until = Date.now() + timeoutMs;
     let last = 'no answer';
-    for (;;) {
+    const values = await poll(`Prometheus: ${promql} as expected`, async () => {
       if (gone()) throw new Error(`Prometheus exited while waiting for ${promql}:\n${log}`);
       try {
         const r = await query(promql);
@@ -189,9 +189,11 @@ async function launch(bin: string, targets: string[], intervalMs: number, deadli
       } catch (e) {
         last = e instanceof Error ? e.message : String(e);
       }
-      if (Date.now() > until) throw new Error(`Prometheus: ${promql} not as expected within ${timeoutMs} ms; last answer: ${last}`);
-      await sleep(200);
-    }
+      return null;
+    }, { timeoutMs, intervalMs: 200 }).catch((e: Error) => {
+      throw /^timed out/.test(e.message) ? new Error(`Prometheus: ${promql} not as expected within ${timeoutMs} ms; last answer: ${last}`) : e;
+    });
+    return values;
   };
 
   const server: RunningPrometheus = { url, scrapeIntervalMs: intervalMs, query, waitFor, logs: () => log, stop };

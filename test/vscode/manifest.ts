@@ -1,9 +1,7 @@
 // What the in-host suites check the running extension against: the manifest as shipped.
 import * as vscode from 'vscode';
 import manifest from '../../package.json';
-
-/** The extension's id as VS Code knows it: `publisher.name` from package.json. */
-export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
+import { EXTENSION_ID } from '../helpers/extensionId';
 
 /** Every command id that package.json contributes. */
 export const CONTRIBUTED_COMMANDS: string[] = manifest.contributes.commands.map((c) => c.command);
@@ -13,15 +11,6 @@ export function extensionUnderTest(): vscode.Extension<unknown> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   if (!extension) throw new Error(`extension ${EXTENSION_ID} is not installed in this extension host`);
   return extension;
-}
-
-/** Polls `predicate` every 100 ms until it is true; rejects with `what` after `timeoutMs`. */
-export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The contributed commands that VS Code does not know (empty when all are registered). */

@@ -9,7 +9,7 @@ import { UsageError } from '../../../src/core/errors';
 import type { HealthSample } from '../../../src/core/deploy/health';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { GitHubDeployer } from '../../../src/github/deployer';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub/server';
 import { TestRepo } from '../../helpers/testRepo';
 import { DEPLOY_YML } from '../../helpers/deployFixtures';
 

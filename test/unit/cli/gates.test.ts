@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gone } from '../../helpers/gates';
+import { poll } from '../../helpers/poll';
 import { TestRepo } from '../../helpers/testRepo';
 
 const CLI = resolve(__dirname, '../../../dist/cli.js');
@@ -179,8 +180,7 @@ describe('release-manager gates', () => {
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     const pidFile = join(r.dir, 'pid');
-    const until = Date.now() + 10_000;
-    while ((!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') && Date.now() < until) await new Promise((done) => setTimeout(done, 20));
+    await poll('the gate process to write its pid', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '', { timeoutMs: 10_000, intervalMs: 20 });
     child.kill('SIGINT');
     assert.equal(await exited, 130);
     assert.match(stdout, /^SKIPPED {2}Command: cancelled$/m);

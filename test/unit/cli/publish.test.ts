@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/main';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub/server';
 import { TestRepo } from '../../helpers/testRepo';
 
 /** Token-shaped canary (`ghp_` + 36): it must appear in no output, journal or server record. */

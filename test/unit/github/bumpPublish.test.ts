@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/main';
-import { startFakeGitHub } from '../../helpers/fakeGitHub';
+import { startFakeGitHub } from '../../helpers/fakeGitHub/server';
 import { TestRepo } from '../../helpers/testRepo';
 
 describe('release-manager publish --bump (against the local GitHub server)', function () {

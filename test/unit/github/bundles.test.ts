@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError, GitError, GitHubError, ReleaseError, UsageError } from '../../../src/core/errors';
-import { startFakeGitHub } from '../../helpers/fakeGitHub';
+import { startFakeGitHub } from '../../helpers/fakeGitHub/server';
 import { TestRepo } from '../../helpers/testRepo';
 
 const run = promisify(execFile);

@@ -14,7 +14,7 @@ import type { HealthSample } from '../../../src/core/deploy/health';
 import type { GitHubRepoRef } from '../../../src/core/remote';
 import { GitHubDeployer, PAYLOAD_KEY } from '../../../src/github/deployer';
 import { FileDeployJournalStore } from '../../../src/node/deployJournal';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub/server';
 import { TestRepo } from '../../helpers/testRepo';
 
 // The GitHub providers of the Deployer port against the local GitHub server (Actions, deployments,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub/server';
 import { load, operation } from '../../helpers/fakeGitHub/openapi';
 import { ROUTES } from '../../helpers/fakeGitHub/routes';
 import { ALICE, BOB, TestRepo } from '../../helpers/testRepo';

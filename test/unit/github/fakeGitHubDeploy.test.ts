@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub/server';
 import { load } from '../../helpers/fakeGitHub/openapi';
 import { TestRepo } from '../../helpers/testRepo';
 

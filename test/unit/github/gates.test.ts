@@ -15,7 +15,7 @@ import type { GitHubApi } from '../../../src/core/githubApi';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { OctokitGitHubApi } from '../../../src/github/api';
 import { createGateContext } from '../../../src/node/gateContext';
-import { startFakeGitHub, type Fault, type FakeGitHub, type SeedCheckRun } from '../../helpers/fakeGitHub';
+import { startFakeGitHub, type Fault, type FakeGitHub, type SeedCheckRun } from '../../helpers/fakeGitHub/server';
 import { gate } from '../../helpers/gates';
 import { TestRepo } from '../../helpers/testRepo';
 

@@ -9,7 +9,7 @@ import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { OctokitGitHubApi } from '../../../src/github/api';
 import { fetchPullData, unlinkedWarning, withPullRequests } from '../../../src/github/prNotes';
 import { readReleaseYml } from '../../../src/node/releaseYml';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub/server';
 import { ALICE, BOB, CAROL, TestRepo } from '../../helpers/testRepo';
 
 const OWNER = 'acme';

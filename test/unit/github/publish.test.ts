@@ -8,7 +8,7 @@ import { journalKey, publishRelease, type PublishDeps, type PublishPlan } from '
 import type { GitHubRepoRef } from '../../../src/core/remote';
 import { OctokitGitHubApi } from '../../../src/github/api';
 import { FileJournalStore } from '../../../src/node/journal';
-import { startFakeGitHub, type Fault, type FakeGitHub } from '../../helpers/fakeGitHub';
+import { startFakeGitHub, type Fault, type FakeGitHub } from '../../helpers/fakeGitHub/server';
 import { TestRepo } from '../../helpers/testRepo';
 
 /** Token-shaped canary: it must never appear in a journal, an error or a request record. */

@@ -8,7 +8,7 @@ import type { PublishIo } from '../../../src/cli/publish';
 import type { HealthSample } from '../../../src/core/deploy/health';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { GitHubDeployer } from '../../../src/github/deployer';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub/server';
 import { ALICE, TestRepo } from '../../helpers/testRepo';
 import { DEPLOY_YML } from '../../helpers/deployFixtures';
 

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { defaultConfig } from '../../../src/core/config';
 import { draftNotes } from '../../../src/core/draft';
 import type { ReleaseManagerApi } from '../../../src/extension';
+import { EXTENSION_ID } from '../../helpers/extensionId';
 import { RESULTS_ENV } from '../runMocha';
 
 const RUNS = 9;
@@ -19,7 +20,7 @@ function median(xs: number[]): number {
 describe('in-host measurements', () => {
   it('measures activation and drafting the unreleased range', async function () {
     this.timeout(300_000);
-    const ext = vscode.extensions.getExtension<ReleaseManagerApi>('release-manager.release-manager')!;
+    const ext = vscode.extensions.getExtension<ReleaseManagerApi>(EXTENSION_ID)!;
     const bundle = join(ext.extensionPath, 'dist', 'extension.js');
     // Loading the bundle again (fresh module instance, not activated) measures its parse and evaluation cost.
     const loads: number[] = [];

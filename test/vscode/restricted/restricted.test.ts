@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { extensionUnderTest, unregisteredCommands, waitFor } from '../manifest';
+import { poll } from '../../helpers/poll';
+import { extensionUnderTest, unregisteredCommands } from '../manifest';
 
 describe('Restricted Mode (untrusted workspace)', () => {
   it('opens the folder untrusted', () => {
@@ -10,7 +11,7 @@ describe('Restricted Mode (untrusted workspace)', () => {
 
   it('still activates, because drafting notes is read-only and allowed untrusted', async () => {
     const extension = extensionUnderTest();
-    await waitFor('activation by workspaceContains:.git', () => extension.isActive);
+    await poll('activation by workspaceContains:.git', () => extension.isActive);
     await extension.activate();
   });
 

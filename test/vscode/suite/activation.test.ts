@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { CONTRIBUTED_COMMANDS, EXTENSION_ID, extensionUnderTest, unregisteredCommands, waitFor } from '../manifest';
+import { EXTENSION_ID } from '../../helpers/extensionId';
+import { poll } from '../../helpers/poll';
+import { CONTRIBUTED_COMMANDS, extensionUnderTest, unregisteredCommands } from '../manifest';
 
 describe('activation in a trusted git workspace', () => {
   it(`knows the extension as ${EXTENSION_ID}`, () => {
@@ -13,7 +15,7 @@ describe('activation in a trusted git workspace', () => {
 
   it('activates on its own because the folder contains .git, without error', async () => {
     const extension = extensionUnderTest();
-    await waitFor('activation by workspaceContains:.git', () => extension.isActive);
+    await poll('activation by workspaceContains:.git', () => extension.isActive);
     // A failed activation also counts as "active": activate() rethrows its error.
     await extension.activate();
   });

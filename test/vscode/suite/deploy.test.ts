@@ -16,8 +16,10 @@ import { implicitEnvironment } from '../../../src/core/deploy/schema';
 import { FileDeployJournalStore } from '../../../src/node/deployJournal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { reportUnfinishedDeploys } from '../../../src/vscode/deploy/controlCommands';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, labelOf, registerGitHubAccount, snapshotFiles, treeRows, until, workspaceRoot } from './helpers';
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub/server';
+import { snapshotFiles } from '../../helpers/deployFixtures';
+import { poll } from '../../helpers/poll';
+import { api, labelOf, registerGitHubAccount, treeRows, workspaceRoot } from './helpers';
 
 const TOKEN = 'ghp_RmDeployTest0123456789ABCDEFGHIJKLMNO';
 
@@ -90,7 +92,7 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
   };
 
   it('lists the GitHub environments with their last deployment', async () => {
-    await until('staging is listed with v0.2.0', async () => (await environmentRows()).some((r) => labelOf(r.item) === 'staging' && /^v0\.2\.0 · success/.test(String(r.item.description))));
+    await poll('staging is listed with v0.2.0', async () => (await environmentRows()).some((r) => labelOf(r.item) === 'staging' && /^v0\.2\.0 · success/.test(String(r.item.description))));
   });
 
   it('deploys a release to staging end to end: a deployment of HEAD, its statuses followed, the tree updated', async () => {
@@ -103,7 +105,7 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
     assert.equal(created[0]!.sha, head, 'for HEAD\'s commit');
     assert.deepEqual(created[0]!.statuses.map((s) => s.state), ['in_progress', 'success']);
     assert.equal(server.requests.filter((r) => r.operationId === 'repos/create-deployment').length, 1, 'created once');
-    await until('the tree shows the new deployment', async () => (await environmentRows()).some((r) => labelOf(r.item) === 'staging' && /^0\.3\.0-beta\.1 · success/.test(String(r.item.description))));
+    await poll('the tree shows the new deployment', async () => (await environmentRows()).some((r) => labelOf(r.item) === 'staging' && /^0\.3\.0-beta\.1 · success/.test(String(r.item.description))));
   });
 
   it('rolls staging back to its previous successful deployment and records how long it took', async () => {
@@ -118,7 +120,7 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
     const newest = [...server.state('acme', 'demo').deployments].filter((d) => d.environment === 'staging').sort((x, y) => y.id - x.id)[0]!;
     assert.equal(newest.sha, v020, 'the rollback deployed v0.2.0\'s commit');
     assert.equal(newest.statuses[newest.statuses.length - 1]!.state, 'success');
-    await until('the tree shows the rollback and how long it took against the 5-minute target', async () =>
+    await poll('the tree shows the rollback and how long it took against the 5-minute target', async () =>
       (await environmentRows()).some((r) => labelOf(r.item) === 'staging' && /^0\.2\.0 · success · .* · rolled back in .+ \(target 5 min(, exceeded)?\)$/.test(String(r.item.description))),
     );
   });
@@ -142,11 +144,11 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
     await reportUnfinishedDeploys({ model: a.model, github: a.github, deployView: a.deployView, log, session: 'editor-report-test' });
     assert.deepEqual(warned, ['unfinished on start: Deploy of 0.3.0-beta.1 to staging (direct): step 1 of 1, Deploy'], 'reported, not resumed');
     assert.equal((await store.read(key))!.revision, 0, 'the journal is untouched');
-    await until('the tree offers to resume it', async () => (await rows()).some((r) => r.node.kind === 'deployJournal' && labelOf(r.item) === 'Unfinished deploy: 0.3.0-beta.1 to staging' && /interrupted · resume \/ inspect/.test(String(r.item.description))));
+    await poll('the tree offers to resume it', async () => (await rows()).some((r) => r.node.kind === 'deployJournal' && labelOf(r.item) === 'Unfinished deploy: 0.3.0-beta.1 to staging' && /interrupted · resume \/ inspect/.test(String(r.item.description))));
     const node = (await rows()).find((r) => r.node.kind === 'deployJournal')!.node;
     const before = server.requests.filter((r) => r.operationId === 'repos/create-deployment').length;
     const resumed = vscode.commands.executeCommand('releaseManager.resumeDeploy', node, { confirm: false }) as Thenable<DeployJournal | undefined>;
-    await until('the row shows the running step', async () => (await rows()).some((r) => r.node.kind === 'environment' && /^deploying 0\.3\.0-beta\.1 · .+ · (running|sending)/.test(String(r.item.description))));
+    await poll('the row shows the running step', async () => (await rows()).some((r) => r.node.kind === 'environment' && /^deploying 0\.3\.0-beta\.1 · .+ · (running|sending)/.test(String(r.item.description))));
     assert.ok(!(await rows()).some((r) => r.node.kind === 'deployJournal'), 'driven here: no longer offered for resume');
     const journal = await resumed;
     assert.ok(journal, 'the command returns the journal');

@@ -15,8 +15,10 @@ import * as vscode from 'vscode';
 import type { DeployJournal } from '../../../src/core/deploy/journalTypes';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { deployCommand } from '../../../src/vscode/deploy/deployCommand';
-import type { FakeGitHub } from '../../helpers/fakeGitHub';
-import { EXTENSION_ID, api, githubDeployFixture, labelOf, treeRows, until, workspaceRoot, type GitHubDeployFixture } from './helpers';
+import type { FakeGitHub } from '../../helpers/fakeGitHub/server';
+import { EXTENSION_ID } from '../../helpers/extensionId';
+import { poll } from '../../helpers/poll';
+import { api, githubDeployFixture, labelOf, treeRows, workspaceRoot, type GitHubDeployFixture } from './helpers';
 
 const TOKEN = 'ghp_RmCanaryTest0123456789ABCDEFGHIJKLMNO';
 const CONFIG = '.release-manager.json';
@@ -88,7 +90,7 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
       },
     };
     writeFileSync(join(root, CONFIG), JSON.stringify(config, null, 2) + '\n');
-    await until('the extension reads the deploy config', async () => {
+    await poll('the extension reads the deploy config', async () => {
       await a.settled();
       const steps = a.model.find(root)?.config?.deploy?.environments[0]?.strategy;
       return steps?.kind === 'canary' && steps.steps[0]!.pauseMs === firstPauseMs;
@@ -137,14 +139,14 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
     const running = deploy('staging', 'v0.3.0');
     let seenStatus = '';
     let seenRow = '';
-    await until('the status bar shows the running canary step', async () => {
+    await poll('the status bar shows the running canary step', async () => {
       seenStatus = a.deployStatusBar.text ?? '';
       return /staging 0\.3\.0: step \d of \d+, Canary step 1: 20% of traffic/.test(seenStatus);
-    }, 30_000);
-    await until('the tree row shows the deploy in progress', async () => {
+    }, { timeoutMs: 30_000 });
+    await poll('the tree row shows the deploy in progress', async () => {
       seenRow = String((await envRow('staging'))?.item.description ?? '');
       return /^deploying 0\.3\.0 · /.test(seenRow);
-    }, 30_000);
+    }, { timeoutMs: 30_000 });
     const journal = await running;
     assert.ok(journal, 'the command returns the journal');
     assert.equal(journal.state, 'healthy', journal.outcome ?? '');
@@ -158,11 +160,11 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
   it('holds a production deploy for its required reviewer, shows the review in the tree, and approves it from the command palette with a comment', async () => {
     const running = deploy('production', 'v0.3.0');
     let node: unknown;
-    await until('the tree shows the pending review', async () => {
+    await poll('the tree shows the pending review', async () => {
       const row = (await rows()).find((r) => r.node.kind === 'deployReview');
       node = row?.node;
       return row !== undefined;
-    }, 30_000);
+    }, { timeoutMs: 30_000 });
     assert.ok(node, 'a review node');
     // From the command palette (no tree node): the one waiting review is the one answered.
     const approved = await vscode.commands.executeCommand('releaseManager.approveDeploy', undefined, { comment: 'Checked the staging canary: ship it' });
@@ -192,13 +194,13 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
     cli.stderr.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((done) => cli.on('exit', (code) => done(code)));
     try {
-      await until('the CLI waits for the reviewer', () => /Waiting for a review of production by octocat/.test(out), 60_000);
+      await poll('the CLI waits for the reviewer', () => /Waiting for a review of production by octocat/.test(out), { timeoutMs: 60_000 });
       // Not driven by this window: read from GitHub when the tree looks at the environments.
       let node: unknown;
-      await until('the tree shows the pending review of the CLI\'s run', async () => {
+      await poll('the tree shows the pending review of the CLI\'s run', async () => {
         node = (await rows()).find((r) => r.node.kind === 'deployReview')?.node;
         return node !== undefined;
-      }, 30_000);
+      }, { timeoutMs: 30_000 });
       const approved = await vscode.commands.executeCommand('releaseManager.approveDeploy', node, { comment: 'Approved from the editor while the CLI waits' });
       assert.equal(approved, true);
       assert.equal(await exited, 0, out);
@@ -230,7 +232,7 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
   it('promotes a paused canary from the tree: the remaining steps are skipped, full traffic goes out', async () => {
     await writeConfig(120_000);
     const running = deploy('staging', 'v0.3.2');
-    await until('the canary pauses after its first step', async () => /Pause|pause/.test(a.deployStatusBar.text ?? '') && dispatches().includes('staging 0.3.2 20'), 30_000);
+    await poll('the canary pauses after its first step', async () => /Pause|pause/.test(a.deployStatusBar.text ?? '') && dispatches().includes('staging 0.3.2 20'), { timeoutMs: 30_000 });
     const row = await envRow('staging');
     assert.ok(row, 'staging is in the tree');
     assert.equal(row.item.contextValue, 'environment.promotable', 'the row offers Promote and Abort');
@@ -247,7 +249,7 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
     errorRate = 0;
     const before = entries().length;
     const running = deploy('staging', 'v0.3.3');
-    await until('full traffic is on 0.3.3', () => dispatches().includes('staging 0.3.3 100'), 60_000);
+    await poll('full traffic is on 0.3.3', () => dispatches().includes('staging 0.3.3 100'), { timeoutMs: 60_000 });
     errorRate = 0.4;
     const journal = await running;
     errorRate = 0;
@@ -280,11 +282,11 @@ describe('Progressive deploys from the editor (workflow provider, canary, health
       { after: 4000, status: 'completed', conclusion: 'success' },
     ]);
     const running = deploy('staging', 'v0.3.4');
-    await until('the first step runs', async () => /Canary step 1/.test(a.deployStatusBar.text ?? ''), 30_000);
+    await poll('the first step runs', async () => /Canary step 1/.test(a.deployStatusBar.text ?? ''), { timeoutMs: 30_000 });
     const row = await envRow('staging');
     assert.ok(row);
     await vscode.commands.executeCommand('releaseManager.abortDeploy', row.node);
-    await until('the status bar says it is aborting', async () => /aborting|Abort/.test(a.deployStatusBar.text ?? '') || a.deployStatusBar.text === null, 30_000);
+    await poll('the status bar says it is aborting', async () => /aborting|Abort/.test(a.deployStatusBar.text ?? '') || a.deployStatusBar.text === null, { timeoutMs: 30_000 });
     const journal = await running;
     assert.ok(journal);
     assert.notEqual(journal.state, 'healthy');

@@ -14,8 +14,9 @@ import type { DeployJournal } from '../../../src/core/deploy/journalTypes';
 import { FileDeployJournalStore } from '../../../src/node/deployJournal';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import type { Node } from '../../../src/vscode/views/tree/nodes';
-import type { FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, githubDeployFixture, labelOf, until, workspaceRoot, type GitHubDeployFixture } from './helpers';
+import type { FakeGitHub } from '../../helpers/fakeGitHub/server';
+import { poll } from '../../helpers/poll';
+import { api, githubDeployFixture, labelOf, workspaceRoot, type GitHubDeployFixture } from './helpers';
 
 const TOKEN = 'ghp_RmRunTest0123456789ABCDEFGHIJKLMNOPQR';
 const CONFIG = '.release-manager.json';
@@ -101,7 +102,7 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
     const base = JSON.parse(readFileSync(join(root, CONFIG), 'utf8')) as Record<string, unknown>;
     const provider = { kind: 'workflow', workflow: 'deploy.yml', inputs: { environment: '{environment}', version: '{version}' }, correlationInput: 'correlation_id' };
     writeFileSync(join(root, CONFIG), JSON.stringify({ ...base, deploy: { environments: [{ name: 'staging', provider, protection: { gates: [] } }] } }, null, 2) + '\n');
-    await until('the extension reads the deploy config', async () => {
+    await poll('the extension reads the deploy config', async () => {
       await a.settled();
       return a.model.find(root)?.config?.deploy?.environments[0]?.provider.kind === 'workflow';
     });
@@ -120,16 +121,16 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
       { after: 14_000, status: 'completed', conclusion: 'success' },
     ]);
     const running = deploy('v0.4.0');
-    await until('the run is in progress on GitHub', () => server.state('acme', 'demo').runs.some((r) => r.status === 'in_progress'), 30_000);
-    await until('the staging row offers its run', async () => a.tree.getTreeItem(await stagingRow()).collapsibleState === vscode.TreeItemCollapsibleState.Collapsed, 30_000);
+    await poll('the run is in progress on GitHub', () => server.state('acme', 'demo').runs.some((r) => r.status === 'in_progress'), { timeoutMs: 30_000 });
+    await poll('the staging row offers its run', async () => a.tree.getTreeItem(await stagingRow()).collapsibleState === vscode.TreeItemCollapsibleState.Collapsed, { timeoutMs: 30_000 });
     await new Promise((r) => setTimeout(r, 3500));
     assert.equal(jobReads(), 0, 'the jobs are not read while the row is not expanded');
 
     let seen = await expand();
-    await until('the tree shows the job and the step in progress', async () => {
+    await poll('the tree shows the job and the step in progress', async () => {
       seen = await expand();
       return seen.jobs.some((j) => /^Deploy: in progress \[sync~spin\]$/.test(j.line) && j.steps.includes('Shift traffic: in progress [sync~spin]'));
-    }, 15_000);
+    }, { timeoutMs: 15_000 });
     assert.ok(seen.run, 'the row shows the run');
     assert.match(labelOf(seen.runItem!), /^Workflow run: Deploy staging 0\.4\.0 \(/);
     assert.match(String(seen.runItem!.description), /^in progress · /);
@@ -153,10 +154,10 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
     const journal = await running;
     assert.ok(journal);
     assert.equal(journal.state, 'healthy', journal.outcome ?? '');
-    await until('the tree shows the final states', async () => {
+    await poll('the tree shows the final states', async () => {
       seen = await expand();
       return /^success · /.test(String(seen.runItem?.description)) && seen.jobs.length === 2 && seen.jobs.every((j) => / success \[pass\]$/.test(j.line) && j.steps.every((s) => s.endsWith('success [pass]')));
-    }, 15_000);
+    }, { timeoutMs: 15_000 });
     assert.equal(seen.runItem!.contextValue, 'deployRun', 'a successful run offers no re-run');
     const settled = jobReads();
     for (let i = 0; i < 10; i++) {
@@ -189,10 +190,10 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
     assert.notEqual(journal.state, 'healthy');
     assert.notEqual(journal.state, 'running');
     let seen = await expand();
-    await until('the tree shows the failed run', async () => {
+    await poll('the tree shows the failed run', async () => {
       seen = await expand();
       return seen.runItem?.contextValue === 'deployRun.failed';
-    }, 15_000);
+    }, { timeoutMs: 15_000 });
     const runId = seen.run!.run.runId;
     assert.match(String(seen.runItem!.description), /^failure · /);
     assert.deepEqual(seen.jobs.map((j) => j.line), ['Build: success [pass]', 'Deploy: failure [error]']);
@@ -212,10 +213,10 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
     const stored = (await a.deployView.journals(root)).find((j) => j.id === journal.id);
     assert.equal(stored?.state, journal.state, 'the deploy journal is unchanged');
 
-    await until('the tree follows the re-run', async () => {
+    await poll('the tree follows the re-run', async () => {
       seen = await expand();
       return /^in progress · attempt 2 · /.test(String(seen.runItem?.description)) && seen.runItem?.contextValue === 'deployRun' && seen.jobs.some((j) => j.line === 'Deploy: in progress [sync~spin]');
-    }, 15_000);
+    }, { timeoutMs: 15_000 });
   });
 
   it('finds the failed run of a deploy another window or the CLI ran (by its correlation id) and offers its re-run', async () => {
@@ -231,10 +232,10 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
     const seeded = server.addRun('acme', 'demo', { workflow: 'deploy.yml', event: 'workflow_dispatch', status: 'completed', conclusion: 'failure', display_title: `Deploy staging 0.4.1 (${correlationId(other, other.steps[index]!.phase, index)})`, jobs: ['Deploy'] });
     assert.equal(await store.write(key, other, mine.revision), 'written');
     let seen = await expand();
-    await until('the tree shows the run found on GitHub', async () => {
+    await poll('the tree shows the run found on GitHub', async () => {
       seen = await expand();
       return seen.run?.run.runId === seeded.id;
-    }, 15_000);
+    }, { timeoutMs: 15_000 });
     assert.equal(seen.runItem!.contextValue, 'deployRun.failed');
     assert.equal(seen.run!.journalId, 'op-otherwin0001');
     assert.deepEqual(seen.jobs.map((j) => j.line), ['Deploy: failure [error]']);

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { DeployJournal } from '../../../src/core/deploy/journalTypes';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { deployCommand } from '../../../src/vscode/deploy/deployCommand';
-import type { FakeGitHub } from '../../helpers/fakeGitHub';
+import type { FakeGitHub } from '../../helpers/fakeGitHub/server';
 import { api, githubDeployFixture, workspaceRoot, type GitHubDeployFixture } from './helpers';
 
 const TOKEN = 'ghp_RmWorkflowTest0123456789ABCDEFGHIJKL';

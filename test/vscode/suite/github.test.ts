@@ -11,8 +11,9 @@ import * as vscode from 'vscode';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import type { PublishResult } from '../../../src/core/publish';
 import type { DraftResult } from '../../../src/vscode/commands/draftNotes';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
-import { api, labelOf, treeRows, until, workspaceRoot } from './helpers';
+import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub/server';
+import { poll } from '../../helpers/poll';
+import { api, labelOf, treeRows, workspaceRoot } from './helpers';
 
 /** Token-shaped canary: the test's GitHub account's token. */
 const CANARY = 'ghp_RmCanary0123456789ABCDEFGHIJKLMNOPQRS';
@@ -121,7 +122,7 @@ describe('GitHub: sign-in, publish, resume, tree', function () {
     const login = await vscode.commands.executeCommand('releaseManager.signInToGitHub', root);
     assert.equal(login, 'octocat');
     assert.equal(auth.sessions.length, 1);
-    await until('the tree shows the GitHub releases', async () => (await githubRows()).some((r) => labelOf(r.item) === 'GitHub releases'));
+    await poll('the tree shows the GitHub releases', async () => (await githubRows()).some((r) => labelOf(r.item) === 'GitHub releases'));
     const rows = await githubRows();
     const ci = rows.find((r) => r.node.kind === 'ci');
     assert.ok(ci, 'a CI row');
@@ -167,7 +168,7 @@ describe('GitHub: sign-in, publish, resume, tree', function () {
     const again = (await vscode.commands.executeCommand('releaseManager.publishRelease', { root, confirm: false })) as PublishResult;
     assert.deepEqual(again.actions, []);
     assert.equal(server.state('acme', 'demo').releases.filter((r) => r.tag_name === 'v0.3.0').length, 1);
-    await until('the published release is listed', async () => (await githubRows()).some((r) => r.node.kind === 'ghRelease' && labelOf(r.item) === 'v0.3.0'));
+    await poll('the published release is listed', async () => (await githubRows()).some((r) => r.node.kind === 'ghRelease' && labelOf(r.item) === 'v0.3.0'));
   });
 
   it('a token GitHub refuses (401) on a silent read: the tree says so, nothing crashes', async () => {

@@ -1,15 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import type { Node } from '../../../src/vscode/views/tree/nodes';
-import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub';
-
-/** The extension's id (publisher.name). */
-export const EXTENSION_ID = 'release-manager.release-manager';
+import { serveGitHubCopy, snapshotFiles, type GitHubCopy } from '../../helpers/deployFixtures';
+import { EXTENSION_ID } from '../../helpers/extensionId';
+import type { FakeGitHub } from '../../helpers/fakeGitHub/server';
+import { poll } from '../../helpers/poll';
 
 /** Activates the extension and waits until its state is current. */
 export async function api(): Promise<ReleaseManagerApi> {
@@ -52,16 +51,6 @@ export function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
-/** Polls until the condition holds (bounded). */
-export async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
-
 /** Registers a signed-in `github` account (the built-in GitHub sign-in is moved aside in the test VS Code); dispose it in after(). */
 export function registerGitHubAccount(token: string, label: string): vscode.Disposable {
   const emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
@@ -79,53 +68,10 @@ export function registerGitHubAccount(token: string, label: string): vscode.Disp
   });
 }
 
-/**
- * GitHub's copy of the workspace for a suite: a bare clone (the fake server's git directory) plus
- * `files` committed on top and one tag per release, each on its own commit (VERSION = the release),
- * pushed. Returns the bare repository, each release's commit, and a cleanup.
- */
-export function githubCopy(root: string, files: Record<string, string>, releases: string[]): { remote: string; sha: Record<string, string>; dispose(): void } {
-  const remote = mkdtempSync(join(tmpdir(), 'rm-gh-remote-'));
-  const work = mkdtempSync(join(tmpdir(), 'rm-gh-work-'));
-  execFileSync('git', ['clone', '-q', '--bare', root, remote]);
-  execFileSync('git', ['clone', '-q', remote, work]);
-  const g = (...args: string[]) => execFileSync('git', args, { cwd: work, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'CI', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' } }).trim();
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(work, path)), { recursive: true });
-    writeFileSync(join(work, path), text);
-    g('add', path);
-  }
-  if (Object.keys(files).length > 0) g('commit', '-q', '-m', 'ci: deploy workflow');
-  const sha: Record<string, string> = {};
-  for (const v of releases) {
-    writeFileSync(join(work, 'VERSION'), `${v}\n`);
-    g('add', 'VERSION');
-    g('commit', '-q', '-m', `chore(release): ${v}`);
-    g('tag', `v${v}`);
-    sha[v] = g('rev-parse', 'HEAD');
-  }
-  g('push', '-q', 'origin', 'HEAD:main', '--tags');
-  rmSync(work, { recursive: true, force: true });
-  return { remote, sha, dispose: () => rmSync(remote, { recursive: true, force: true }) };
-}
-
-/** Remembers workspace files as they are (or that they are absent); restore() puts each back exactly. */
-export function snapshotFiles(root: string, paths: string[]): { restore(): void } {
-  const saved = paths.map((p) => ({ path: join(root, p), text: existsSync(join(root, p)) ? readFileSync(join(root, p), 'utf8') : null }));
-  return {
-    restore: () => {
-      for (const f of saved) {
-        if (f.text === null) rmSync(f.path, { force: true });
-        else writeFileSync(f.path, f.text);
-      }
-    },
-  };
-}
-
 /** What a deploy suite sets up against the local GitHub server; dispose() in after(). */
 export interface GitHubDeployFixture {
   server: FakeGitHub;
-  copy: ReturnType<typeof githubCopy>;
+  copy: GitHubCopy;
   dispose(): Promise<void>;
 }
 
@@ -138,26 +84,23 @@ export interface GitHubDeployFixture {
  */
 export async function githubDeployFixture(a: ReleaseManagerApi, root: string, options: { token: string; label: string; files: Record<string, string>; releases: string[] }): Promise<GitHubDeployFixture> {
   const files = snapshotFiles(root, ['.release-manager.json', 'docs/RELEASE-DECISIONS.md']);
-  const copy = githubCopy(root, options.files, options.releases);
-  const server = await startFakeGitHub({ token: options.token });
-  server.addRepo('acme', 'demo', { gitDir: copy.remote });
+  const served = await serveGitHubCopy(root, { token: options.token, files: options.files, releases: options.releases });
   const registration = registerGitHubAccount(options.token, options.label);
   const settings = vscode.workspace.getConfiguration('releaseManager');
-  await settings.update('github.apiUrl', server.url, vscode.ConfigurationTarget.Global);
+  await settings.update('github.apiUrl', served.server.url, vscode.ConfigurationTarget.Global);
   await settings.update('deploy.pollIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
   return {
-    server,
-    copy,
+    server: served.server,
+    copy: served.copy,
     dispose: async () => {
       await settings.update('github.apiUrl', undefined, vscode.ConfigurationTarget.Global);
       await settings.update('deploy.pollIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
       registration.dispose();
-      await server.close();
+      await served.dispose();
       files.restore();
-      copy.dispose();
       rmSync(join(root, '.git', 'release-manager', 'journal'), { recursive: true, force: true });
       a.deployView.invalidate();
-      await until('the original config is back', async () => {
+      await poll('the original config is back', async () => {
         await a.settled();
         return a.model.find(root)?.config?.deploy === undefined;
       });

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { api, git, labelOf, treeRows, until, workspaceRoot } from './helpers';
+import { poll } from '../../helpers/poll';
+import { api, git, labelOf, treeRows, workspaceRoot } from './helpers';
 
 // These tests change the fixture; they restore it and run last (mocha sorts files by name: refresh > commands, tree).
 describe('event-driven refresh', () => {
@@ -11,11 +12,11 @@ describe('event-driven refresh', () => {
     const root = workspaceRoot();
     git(root, 'commit', '-q', '--allow-empty', '-m', 'feat(web): live refresh works');
     try {
-      await until('the tree shows the new commit', async () => (await treeRows(a, 4)).some((r) => labelOf(r.item) === 'web: live refresh works'));
+      await poll('the tree shows the new commit', async () => (await treeRows(a, 4)).some((r) => labelOf(r.item) === 'web: live refresh works'));
     } finally {
       git(root, 'reset', '-q', '--hard', 'HEAD~1');
     }
-    await until('the tree forgets it again', async () => !(await treeRows(a, 4)).some((r) => labelOf(r.item) === 'web: live refresh works'));
+    await poll('the tree forgets it again', async () => !(await treeRows(a, 4)).some((r) => labelOf(r.item) === 'web: live refresh works'));
   });
 
   it('shows config problems as diagnostics in the file and as a warning node with a fix', async () => {
@@ -26,7 +27,7 @@ describe('event-driven refresh', () => {
     writeFileSync(file, '{\n  "tagFormat": "v{version}",\n  "bogus": true\n}\n');
     try {
       const uri = vscode.Uri.file(file);
-      await until('a diagnostic on the unknown key', () => vscode.languages.getDiagnostics(uri).some((d) => /unknown key "bogus"/.test(d.message)));
+      await poll('a diagnostic on the unknown key', () => vscode.languages.getDiagnostics(uri).some((d) => /unknown key "bogus"/.test(d.message)));
       const d = vscode.languages.getDiagnostics(uri).find((x) => /bogus/.test(x.message))!;
       assert.equal(d.range.start.line, 2, 'placed on the line of the key');
       const rows = await treeRows(a, 1);
@@ -37,7 +38,7 @@ describe('event-driven refresh', () => {
     } finally {
       writeFileSync(file, original);
     }
-    await until('the diagnostic goes away', () => vscode.languages.getDiagnostics(vscode.Uri.file(file)).length === 0);
+    await poll('the diagnostic goes away', () => vscode.languages.getDiagnostics(vscode.Uri.file(file)).length === 0);
   });
 
   it('refreshes on demand', async () => {

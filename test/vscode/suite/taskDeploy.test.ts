@@ -17,7 +17,9 @@ import { environmentSchema, type EnvironmentConfig } from '../../../src/core/dep
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { LocalDeployHistory } from '../../../src/node/localDeployHistory';
 import { TaskDeployer } from '../../../src/vscode/taskDeployer';
-import { api, git, labelOf, snapshotFiles, treeRows, until as poll, workspaceRoot } from './helpers';
+import { snapshotFiles } from '../../helpers/deployFixtures';
+import { poll } from '../../helpers/poll';
+import { api, git, labelOf, treeRows, workspaceRoot } from './helpers';
 
 const SCRIPT = `
 const fs = require('node:fs');

@@ -3,19 +3,20 @@
 // then asks each input the workflow declares with the control its type deserves — pick lists for choices and
 // environments, Yes / No for booleans, input boxes validated as you type for text and numbers (the version
 // prefilled) — and sends exactly those values; Escape in the middle sends nothing.
-// GitHub is the local fake server (test/helpers/fakeGitHub.ts) holding a bare clone of the demo as acme/demo.
-// Runs after zz-deploy.e2e.mjs (file name): the demo's config must have no deploy section here.
+// GitHub is the local fake server (test/helpers/fakeGitHub/server.ts) holding a bare clone of the demo as acme/demo.
+// Sets up all it needs in its own fresh demo repository (whose config has no deploy section) and signs in.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeGitHub } from '../helpers/fakeGitHub.ts';
+import { DEMO_REPO, githubCopy } from '../helpers/deployFixtures.ts';
+import { startFakeGitHub } from '../helpers/fakeGitHub/server.ts';
+import { poll } from '../helpers/poll.ts';
 import { signIn, signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
-import { poll, quickInput, quickInputTitle, typeInCommandPalette, visibleError, waitForNotification } from './workbench.mjs';
+import { quickInput, quickInputTitle, typeInCommandPalette, visibleError, waitForNotification } from './workbench.mjs';
 
-const OWNER = 'acme';
-const REPO = 'demo';
+const { owner: OWNER, repo: REPO } = DEMO_REPO;
 const TOKEN = 'ghp_RmE2eInputs0123456789ABCDEFGHIJKLMNOP';
 const LOGIN = 'octocat';
 const CONFIG_FILE = '.release-manager.json';
@@ -68,29 +69,26 @@ const ASKED = ['target', 'region', 'dry_run', 'version', 'note', 'replicas'];
 
 describe('workflow inputs asked with the right control when deploying through a workflow_dispatch workflow', function () {
   this.timeout(180_000);
-  /** @type {import('../helpers/fakeGitHub.ts').FakeGitHub} */
+  /** @type {import('../helpers/fakeGitHub/server.ts').FakeGitHub} */
   let server;
+  /** @type {import('../helpers/deployFixtures.ts').GitHubCopy} */
+  let copy;
   let tag = '';
   let version = '';
 
   const git = (args, cwd = session.folder) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'CI', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' } }).trim();
   const dispatches = () => server.state(OWNER, REPO).dispatches;
 
-  before(async () => {
-    const { folder, runDir } = session;
-    // No deploy section: the one an earlier spec added goes, the committed config comes back.
-    const configPath = join(folder, CONFIG_FILE);
-    if (JSON.parse(readFileSync(configPath, 'utf8')).deploy !== undefined) {
-      const committed = git(['show', `HEAD:${CONFIG_FILE}`]) + '\n';
-      const config = JSON.parse(committed);
-      delete config.deploy;
-      writeFileSync(configPath, JSON.parse(committed).deploy === undefined ? committed : JSON.stringify(config, null, 2) + '\n');
-    }
+  before(async function () {
+    // A new window on a fresh demo: slow on a busy machine.
+    this.timeout(240_000);
+    const folder = await session.openDemo('workflow-inputs');
+    const { runDir } = session;
+    assert.equal(JSON.parse(readFileSync(join(folder, CONFIG_FILE), 'utf8')).deploy, undefined, 'the fresh demo has no deploy config');
 
     // GitHub's copy of the demo, then the workflow committed in the demo and pushed with a new release tag.
-    const remote = join(runDir, 'github-inputs', 'demo.git');
-    mkdirSync(join(runDir, 'github-inputs'), { recursive: true });
-    git(['clone', '-q', '--bare', folder, remote], runDir);
+    copy = githubCopy(folder, {});
+    const remote = copy.remote;
     mkdirSync(join(folder, '.github/workflows'), { recursive: true });
     writeFileSync(join(folder, '.github/workflows', WORKFLOW_FILE), SHIP_YML);
     git(['add', '--', `.github/workflows/${WORKFLOW_FILE}`]);
@@ -108,15 +106,14 @@ describe('workflow inputs asked with the right control when deploying through a 
       { after: 300, status: 'in_progress' },
       { after: 1500, status: 'completed', conclusion: 'success' },
     ]);
-    signIn(runDir, { token: TOKEN, login: LOGIN, apiUrl: server.url, settings: { 'releaseManager.deploy.pollIntervalSeconds': 1 } });
-    // The sign-in brings the API URL of this server as a setting (machine scope, written by the extension host): wait for it.
-    const settings = join(runDir, 'user-data', 'Machine', 'settings.json');
-    await poll('the API URL setting of the local GitHub server', async () => existsSync(settings) && readFileSync(settings, 'utf8').includes(server.url), 20_000);
+    // The sign-in brings the API URL of this server as a setting (machine scope, written by the extension host): it waits for it.
+    await signIn(runDir, { token: TOKEN, login: LOGIN, apiUrl: server.url, settings: { 'releaseManager.deploy.pollIntervalSeconds': 1 } });
   });
 
   after(async () => {
-    signOut(session.runDir);
+    await signOut(session.runDir);
     await server?.close();
+    copy?.dispose();
   });
 
   afterEach(async function () {
@@ -167,34 +164,34 @@ describe('workflow inputs asked with the right control when deploying through a 
     const box = quickInput(page).locator('.quick-input-box input');
     await waitForInput('version');
     assert.equal(await quickInput(page).getByRole('option').count(), 0, 'an input box, not a list');
-    await poll('the version prefilled', async () => (await box.inputValue()) === version, 10_000);
+    await poll('the version prefilled', async () => (await box.inputValue()) === version, { timeoutMs: 10_000 });
     await page.keyboard.press('Enter');
 
     // Free text: a shell metacharacter is refused as you type, Enter does not accept it, a corrected value is taken.
     await waitForInput('note');
     await box.fill('ship $(id) now');
     const message = quickInput(page).locator('.quick-input-message');
-    await poll('the validation message about the shell metacharacter', async () => /"\$", a shell metacharacter/.test((await message.textContent()) ?? ''), 10_000);
+    await poll('the validation message about the shell metacharacter', async () => /"\$", a shell metacharacter/.test((await message.textContent()) ?? ''), { timeoutMs: 10_000 });
     await session.screenshot('e2e-workflow-input-invalid');
     await page.keyboard.press('Enter');
     await holds('the invalid note is not accepted', async () => /note \(5 of 6\)/.test((await quickInputTitle(page)) ?? ''), 1_000);
     const note = 'ship week 48 build';
     await box.fill(note);
-    await poll('the validation message gone', async () => !/shell metacharacter/.test((await message.textContent().catch(() => '')) ?? ''), 10_000);
+    await poll('the validation message gone', async () => !/shell metacharacter/.test((await message.textContent().catch(() => '')) ?? ''), { timeoutMs: 10_000 });
     await page.keyboard.press('Enter');
 
     // A number: prefilled with its default, refused when not a number.
     await waitForInput('replicas');
-    await poll('the number prefilled with its default', async () => (await box.inputValue()) === '2', 10_000);
+    await poll('the number prefilled with its default', async () => (await box.inputValue()) === '2', { timeoutMs: 10_000 });
     await box.fill('three');
-    await poll('the validation message about the number', async () => /must be a number/.test((await message.textContent()) ?? ''), 10_000);
+    await poll('the validation message about the number', async () => /must be a number/.test((await message.textContent()) ?? ''), { timeoutMs: 10_000 });
     await box.fill('3');
-    await poll('the number accepted', async () => !/must be a number/.test((await message.textContent().catch(() => '')) ?? ''), 10_000);
+    await poll('the number accepted', async () => !/must be a number/.test((await message.textContent().catch(() => '')) ?? ''), { timeoutMs: 10_000 });
     await page.keyboard.press('Enter');
 
     // The confirmation names the inputs; then the dispatch and the run.
     await confirmDeploy();
-    const sent = await poll('one dispatch', async () => (dispatches().length > before ? dispatches() : null), 30_000);
+    const sent = await poll('one dispatch', async () => (dispatches().length > before ? dispatches() : null), { timeoutMs: 30_000 });
     assert.equal(sent.length, before + 1, 'exactly one dispatch');
     const d = sent.at(-1);
     assert.equal(d.workflowPath, `.github/workflows/${WORKFLOW_FILE}`);
@@ -220,12 +217,12 @@ describe('workflow inputs asked with the right control when deploying through a 
       await page.keyboard.press('Escape');
       await quickInput(page).waitFor({ state: 'hidden', timeout: 5_000 });
       return false;
-    }, 90_000).catch((e) => {
+    }, { timeoutMs: 90_000 }).catch((e) => {
       throw new Error(`${e.message}; options: ${options.join(' / ')}`);
     });
     await quickInput(page).getByRole('option', { name: /^staging\b/ }).click();
 
-    await poll('the provider pick', async () => /deploy to staging how\?/.test((await quickInputTitle(page)) ?? ''), 30_000);
+    await poll('the provider pick', async () => /deploy to staging how\?/.test((await quickInputTitle(page)) ?? ''), { timeoutMs: 30_000 });
     const providers = await quickInput(page).getByRole('option').allInnerTexts();
     assert.ok(providers.some((o) => /GitHub Deployments API/.test(o)), `the Deployments API is offered: ${providers.join(' / ')}`);
     const workflow = quickInput(page).getByRole('option').filter({ hasText: WORKFLOW_NAME });
@@ -233,6 +230,8 @@ describe('workflow inputs asked with the right control when deploying through a 
     const text = (await workflow.innerText()).replace(/\s+/g, ' ');
     assert.match(text, new RegExp(`\\.github/workflows/${escape(WORKFLOW_FILE)}`), 'with its file');
     assert.match(text, new RegExp(`inputs: ${ASKED.join(', ')}, correlation_id`), 'and its inputs');
+    // The hover of the row under the mouse (left there by the previous pick) may cover the option: move away first.
+    await page.mouse.move(1100, 850);
     await workflow.click();
 
     // The release: the tag at HEAD needs no pick; otherwise it is picked.
@@ -245,7 +244,7 @@ describe('workflow inputs asked with the right control when deploying through a 
         return false;
       }
       return inputTitle('target', 1).test(title);
-    }, 30_000);
+    }, { timeoutMs: 30_000 });
   }
 
   /** Waits for the prompt of input `name`. */
@@ -256,7 +255,7 @@ describe('workflow inputs asked with the right control when deploying through a 
       const error = await visibleError(page);
       if (error) throw new Error(`Deploy… failed; ${error}`);
       return pattern.test((await quickInputTitle(page)) ?? '');
-    }, 30_000).catch(async (e) => {
+    }, { timeoutMs: 30_000 }).catch(async (e) => {
       throw new Error(`${e.message}; title: ${await quickInputTitle(page)}`);
     });
   }
@@ -296,7 +295,7 @@ describe('workflow inputs asked with the right control when deploying through a 
       const error = await visibleError(page);
       if (error && !(await dialog.isVisible())) throw new Error(`Deploy… failed; ${error}`);
       return dialog.isVisible();
-    }, 30_000);
+    }, { timeoutMs: 30_000 });
     const detail = (await dialog.innerText()).replace(/\s+/g, ' ');
     assert.match(detail, new RegExp(`Deploy ${escape(version)} to staging\\?`));
     assert.match(detail, /region=us-east-1/, `the confirmation lists the inputs: ${detail}`);
@@ -335,6 +334,6 @@ async function openDeploy() {
   await typeInCommandPalette(page, 'Release: Deploy…');
   await quickInput(page).getByRole('option', { name: /^Release: Deploy…/ }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
-  await poll('the environment quick pick', async () => /deploy to which environment/.test((await quickInputTitle(page)) ?? ''), 40_000);
+  await poll('the environment quick pick', async () => /deploy to which environment/.test((await quickInputTitle(page)) ?? ''), { timeoutMs: 40_000 });
 }
 

@@ -1,34 +1,34 @@
 // Deploying from the workbench (issue 6), as a user does it: Release: Deploy… from the command palette, the
 // environment and the release from quick picks, the confirmation modal, the Environments rows of the Release
 // tree while it runs, the inline Approve action of a pending review with its comment in an input box.
-// GitHub is the local fake server (test/helpers/fakeGitHub.ts, loaded through tsx) holding a bare clone of
+// GitHub is the local fake server (test/helpers/fakeGitHub/server.ts, loaded through tsx) holding a bare clone of
 // the demo repository as acme/demo; this spec plays the CD system (it advances deployment statuses, runs are
 // scripted) and serves the staging health endpoint, whose error rate follows what the CD made live.
-// Runs after the other specs (file name): it adds a deploy section to the demo's config and signs in.
+// Sets up all it needs in its own fresh demo repository: release tags, a deploy section in its config, a sign-in.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { DEPLOY_YML } from '../helpers/deployFixtures.ts';
-import { startFakeGitHub } from '../helpers/fakeGitHub.ts';
+import { DEMO_REPO, DEPLOY_YML, serveGitHubCopy } from '../helpers/deployFixtures.ts';
+import { poll } from '../helpers/poll.ts';
 import { signIn, signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
-import { activityTab, poll, quickInput, quickInputTitle, treeRowTexts, typeInCommandPalette, viewContainer, visibleError, waitForNotification } from './workbench.mjs';
+import { activityTab, quickInput, quickInputTitle, treeRowTexts, typeInCommandPalette, viewContainer, visibleError, waitForNotification } from './workbench.mjs';
 
-const OWNER = 'acme';
-const REPO = 'demo';
+const { owner: OWNER, repo: REPO } = DEMO_REPO;
 const TOKEN = 'ghp_RmE2eDeploy0123456789ABCDEFGHIJKLMNOP';
 const LOGIN = 'octocat';
 const CONFIG_FILE = '.release-manager.json';
 
 describe('deploying from the workbench (canary, aborts and automatic rollback, production review)', function () {
   this.timeout(180_000);
-  /** @type {import('../helpers/fakeGitHub.ts').FakeGitHub} */
+  /** @type {import('../helpers/fakeGitHub/server.ts').FakeGitHub} */
   let server;
+  /** @type {import('../helpers/deployFixtures.ts').ServedCopy} */
+  let github;
   let health;
   let cdTimer;
-  let originalConfig;
   const sha = {};
   /** What the CD system made live in staging (its last successful deployment), and what it holds back. */
   const cd = { seen: new Set(), live: { sha: '', weight: 0 }, hold: () => false, held: [] };
@@ -47,8 +47,11 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
     cd.live = { sha: d.sha, weight: weightOf(d) };
   };
 
-  before(async () => {
-    const { folder, runDir } = session;
+  before(async function () {
+    // A new window on a fresh demo: slow on a busy machine.
+    this.timeout(240_000);
+    const folder = await session.openDemo('deploy');
+    const { runDir } = session;
     sha.v011 = git(['rev-parse', 'v0.1.1^{commit}']);
     sha.v020 = git(['rev-parse', 'v0.2.0^{commit}']);
     // Two patch releases before HEAD (HEAD keeps no version tag, so Deploy… asks which release to deploy).
@@ -58,19 +61,8 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
     sha.v022 = git(['rev-parse', 'v0.2.2^{commit}']);
 
     // GitHub's copy: a bare clone whose main also has the deploy workflow (production runs it at main).
-    const remote = join(runDir, 'github', 'demo.git');
-    mkdirSync(join(runDir, 'github'), { recursive: true });
-    git(['clone', '-q', '--bare', folder, remote], runDir);
-    const work = join(runDir, 'github', 'work');
-    git(['clone', '-q', remote, work], runDir);
-    mkdirSync(join(work, '.github/workflows'), { recursive: true });
-    writeFileSync(join(work, '.github/workflows/deploy.yml'), DEPLOY_YML);
-    git(['add', '.github/workflows/deploy.yml'], work);
-    git(['commit', '-q', '-m', 'ci: deploy workflow'], work);
-    git(['push', '-q', 'origin', 'HEAD:main'], work);
-
-    server = await startFakeGitHub({ token: TOKEN, login: LOGIN });
-    server.addRepo(OWNER, REPO, { gitDir: remote });
+    github = await serveGitHubCopy(folder, { token: TOKEN, login: LOGIN, files: { '.github/workflows/deploy.yml': DEPLOY_YML } });
+    server = github.server;
     server.addEnvironment(OWNER, REPO, { name: 'staging' });
     server.addEnvironment(OWNER, REPO, { name: 'production', reviewers: [{ type: 'User', login: LOGIN }] });
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
@@ -107,8 +99,7 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
     const healthUrl = `http://127.0.0.1:${health.address().port}/health`;
 
     // The deploy section of the demo's config (the other keys stay as they are).
-    originalConfig = readFileSync(join(folder, CONFIG_FILE), 'utf8');
-    const config = JSON.parse(originalConfig);
+    const config = JSON.parse(readFileSync(join(folder, CONFIG_FILE), 'utf8'));
     config.deploy = {
       environments: [
         {
@@ -130,7 +121,7 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
     };
     writeFileSync(join(folder, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
     // Running steps are looked at every second (default 10 s) to keep the test short.
-    signIn(runDir, { token: TOKEN, login: LOGIN, apiUrl: server.url, settings: { 'releaseManager.deploy.pollIntervalSeconds': 1 } });
+    await signIn(runDir, { token: TOKEN, login: LOGIN, apiUrl: server.url, settings: { 'releaseManager.deploy.pollIntervalSeconds': 1 } });
 
     await closeAllEditors();
     await focusWorkbench();
@@ -140,10 +131,9 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
 
   after(async () => {
     clearInterval(cdTimer);
-    signOut(session.runDir);
-    if (originalConfig !== undefined) writeFileSync(join(session.folder, CONFIG_FILE), originalConfig);
+    await signOut(session.runDir);
     await new Promise((resolve) => (health ? health.close(resolve) : resolve()));
-    await server?.close();
+    await github?.dispose();
   });
 
   afterEach(async function () {
@@ -232,7 +222,7 @@ describe('deploying from the workbench (canary, aborts and automatic rollback, p
     const row = treeRow(/^Pending review: production/);
     await row.hover();
     await row.getByRole('button', { name: /^Approve Pending Deploy Review/ }).click();
-    await poll('the comment input box', async () => /Approve the deploy to production/.test((await quickInputTitle(page)) ?? ''), 15_000);
+    await poll('the comment input box', async () => /Approve the deploy to production/.test((await quickInputTitle(page)) ?? ''), { timeoutMs: 15_000 });
     await page.keyboard.type(comment);
     await page.keyboard.press('Enter');
     await waitForNotification(session.page, /Approved the deploy to production\./, 20_000);
@@ -261,14 +251,14 @@ function treeRow(pattern) {
   return pane().getByRole('treeitem').filter({ hasText: pattern });
 }
 
-/** Gives the keyboard back to the workbench (a webview of an earlier spec may hold it). */
+/** Gives the keyboard back to the workbench (a webview or a preview may hold it). */
 async function focusWorkbench() {
   const { page } = session;
   await page.keyboard.press('Escape');
   await page.locator('#workbench\\.parts\\.sidebar .composite.title').click();
 }
 
-/** Closes the editors earlier specs left open (the draft notes and their preview), without saving. */
+/** Closes any editor left open, without saving. */
 async function closeAllEditors() {
   const { page } = session;
   const tabs = page.locator('.tabs-container [role="tab"]');
@@ -281,7 +271,7 @@ async function closeAllEditors() {
     const dontSave = page.locator('.monaco-dialog-box').getByRole('button', { name: /^Don't Save$/ });
     if (await dontSave.isVisible()) await dontSave.click();
     return (await tabs.count()) === 0;
-  }, 15_000);
+  }, { timeoutMs: 15_000 });
 }
 
 /** Opens the Release container and expands Environments, whose rows must list the ladder (staging, then production). */
@@ -297,7 +287,7 @@ async function openEnvironments() {
     if ((await node.getAttribute('aria-expanded')) === 'false') await node.click();
     const texts = (await treeRowTexts(pane())).filter((t) => /^(staging|production)/.test(t));
     return texts.length === 2 && /^staging.*0\.1\.1 · success/.test(texts[0]) && /^production.*0\.1\.1 · success/.test(texts[1]);
-  }, 60_000).catch(async (e) => {
+  }, { timeoutMs: 60_000 }).catch(async (e) => {
     throw new Error(`${e.message}; rows: ${(await treeRowTexts(pane())).join(' / ')}`);
   });
 }
@@ -321,18 +311,18 @@ async function deployFromPalette(environment, tag, confirmLabel) {
   await typeInCommandPalette(page, 'Release: Deploy…');
   await quickInput(page).getByRole('option', { name: /^Release: Deploy…/ }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.press('Enter');
-  await poll('the environment quick pick', async () => /deploy to which environment/.test((await quickInputTitle(page)) ?? ''), 20_000);
+  await poll('the environment quick pick', async () => /deploy to which environment/.test((await quickInputTitle(page)) ?? ''), { timeoutMs: 20_000 });
   const options = await quickInput(page).getByRole('option').allInnerTexts();
   assert.ok(!options.some((o) => /Another environment/.test(o)), `the config's environments only: ${options.join(' / ')}`);
   await quickInput(page).getByRole('option', { name: new RegExp(`^${environment}\\b`) }).click();
-  await poll('the release quick pick', async () => /deploy which release/.test((await quickInputTitle(page)) ?? ''), 20_000);
+  await poll('the release quick pick', async () => /deploy which release/.test((await quickInputTitle(page)) ?? ''), { timeoutMs: 20_000 });
   await quickInput(page).getByRole('option', { name: new RegExp(`^${tag.replace(/\./g, '\\.')}$`) }).click();
   const dialog = page.locator('.monaco-dialog-box');
   await poll(`the confirmation "${confirmLabel}"`, async () => {
     const error = await visibleError(page);
     if (error && !(await dialog.isVisible())) throw new Error(`Deploy… failed; ${error}`);
     return dialog.isVisible();
-  }, 30_000);
+  }, { timeoutMs: 30_000 });
   assert.match(await dialog.innerText(), new RegExp(`${confirmLabel.replace(/\./g, '\\.')}\\?`));
   await dialog.getByRole('button', { name: confirmLabel, exact: true }).click();
   await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
@@ -340,7 +330,7 @@ async function deployFromPalette(environment, tag, confirmLabel) {
 
 /** Waits for a tree row matching `pattern` (the tree follows the deploy); returns its text. */
 async function waitForRow(what, pattern, timeout = 60_000) {
-  return poll(what, async () => (await treeRowTexts(pane())).find((t) => pattern.test(t)) ?? null, timeout).catch(async (e) => {
+  return poll(what, async () => (await treeRowTexts(pane())).find((t) => pattern.test(t)) ?? null, { timeoutMs: timeout }).catch(async (e) => {
     throw new Error(`${e.message}; rows: ${(await treeRowTexts(pane())).filter((t) => /staging|production|review/i.test(t)).join(' / ')}`);
   });
 }

@@ -23,16 +23,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { advance, API_VERSIONS, createRun, logsArchive, registerWorkflow, settle, settleRun, workflowFileAtSync, workflowPath, type RunAdvance } from './fakeGitHub/actions';
-import { putEnvironment, recordDeployment, recordDeploymentStatus, type EnvironmentSeed } from './fakeGitHub/deployments';
-import { GitRemote } from './fakeGitHub/git';
-import { errorBody, type World } from './fakeGitHub/objects';
-import { docsUrl, load, schemaHasProperty, validateResponse, type Flavor, type SchemaProblem } from './fakeGitHub/openapi';
-import { compileRoutes, HttpError, matchRoute, ROUTES, type CompiledRoute, type Ctx, type Engine, type Reply, type Route } from './fakeGitHub/routes';
+import { advance, API_VERSIONS, createRun, logsArchive, registerWorkflow, settle, settleRun, workflowFileAtSync, workflowPath, type RunAdvance } from './actions';
+import { putEnvironment, recordDeployment, recordDeploymentStatus, type EnvironmentSeed } from './deployments';
+import { GitRemote } from './git';
+import { errorBody, type World } from './objects';
+import { docsUrl, load, schemaHasProperty, validateResponse, type Flavor, type SchemaProblem } from './openapi';
+import { compileRoutes, HttpError, matchRoute, ROUTES, type CompiledRoute, type Ctx, type Engine, type Reply, type Route } from './routes';
 import type {
   CheckRunRecord,
   DeploymentRecord,
-  DeploymentState,
   DeploymentStatusRecord,
   EnvironmentRecord,
   IssueRecord,
@@ -40,13 +39,13 @@ import type {
   PullRecord,
   ReleaseRecord,
   RepoState,
-  RunConclusion,
   RunRecord,
-  RunStatus,
   ScriptStep,
   StatusRecord,
   WorkflowRecord,
-} from './fakeGitHub/state';
+} from './state';
+import type { Fault, FaultRule, FiredFault } from './faults';
+import type { AddRepoOptions, SeedCheckRun, SeedDeployment, SeedDeploymentStatus, SeedIssue, SeedMilestone, SeedPull, SeedRelease, SeedRun, SeedStatus } from './seeds';
 
 export type {
   ApprovalRecord,
@@ -72,10 +71,12 @@ export type {
   StatusRecord,
   StepRecord,
   WorkflowRecord,
-} from './fakeGitHub/state';
-export type { RunAdvance } from './fakeGitHub/actions';
-export type { EnvironmentSeed } from './fakeGitHub/deployments';
-export type { Route } from './fakeGitHub/routes';
+} from './state';
+export type { RunAdvance } from './actions';
+export type { EnvironmentSeed } from './deployments';
+export type { Route } from './routes';
+export type { Fault, FaultRule, FiredFault } from './faults';
+export type { AddRepoOptions, SeedCheckRun, SeedDeployment, SeedDeploymentStatus, SeedIssue, SeedMilestone, SeedPull, SeedRelease, SeedRun, SeedStatus } from './seeds';
 
 export interface FakeGitHubOptions {
   /** `''` for github.com, `'/api/v3'` for GitHub Enterprise Server (validated against ghes-3.19). */
@@ -105,204 +106,11 @@ export interface RecordedRequest {
   status: number | null;
 }
 
-export type Fault =
-  | { kind: 'status'; status: 401 | 403 | 404 | 409 | 422 | 500 | 502 | 503; body?: unknown; headers?: Record<string, string> }
-  /** 403 "Resource not accessible by personal access token" naming the permission (default: the route's). */
-  | { kind: 'permission'; permission?: string }
-  /** Primary rate limit: 403 (or 429) with `x-ratelimit-remaining: 0` and `x-ratelimit-reset`. */
-  | { kind: 'rateLimit'; resetInSec: number; status?: 403 | 429 }
-  /** Secondary rate limit: 403 with `retry-after`. */
-  | { kind: 'secondaryRateLimit'; retryAfterSec: number }
-  /** 429 with `retry-after` (GitHub's secondary-limit body). */
-  | { kind: 'tooMany'; retryAfterSec: number }
-  /** Never answers (until `close()`). */
-  | { kind: 'hang' }
-  /** Destroys the connection without an answer. */
-  | { kind: 'reset' }
-  /** Runs the real handler (state changes, tags are created) and then answers with the 5xx. */
-  | { kind: 'afterApply'; status: 500 | 502 | 503 }
-  /** Waits, then answers normally. */
-  | { kind: 'delay'; ms: number }
-  /** Runs the handler, then lets the test edit the body before validation (to prove validation). */
-  | { kind: 'tamper'; edit: (body: unknown) => unknown }
-  /**
-   * Answers with this status and body instead of running the handler (nothing changes), validated
-   * like any response: e.g. a deployments 202 `{ message }` for a SHA, or an undocumented answer.
-   */
-  | { kind: 'reply'; status: number; body?: unknown; headers?: Record<string, string> };
-
-export interface FaultRule {
-  /** HTTP method, any case; any method when absent. */
-  method?: string;
-  /** Path without the prefix and the query (e.g. `/repos/o/r/releases`): exact string or RegExp. */
-  path?: string | RegExp;
-  /** GitHub operationId, e.g. `repos/create-release`. */
-  operationId?: string;
-  /** How many matching requests it applies to (default 1; `Infinity` for all). */
-  times?: number;
-  fault: Fault;
-}
-
-export interface FiredFault {
-  kind: Fault['kind'];
-  method: string;
-  path: string;
-  operationId: string | null;
-}
-
 /** A response that did not match GitHub's OpenAPI description. */
 export interface ValidationFailure extends SchemaProblem {
   method: string;
   path: string;
   body: unknown;
-}
-
-export interface AddRepoOptions {
-  /** A real git repository (bare or not) playing GitHub's copy. */
-  gitDir: string;
-  /** Default: the repository's HEAD branch. */
-  defaultBranch?: string;
-  /** GitHub's immutable releases: published releases get `immutable: true`; tag and state locked. */
-  immutableReleases?: boolean;
-  /** Eventual consistency: a release created through the API is missing from the next N `GET /releases`. */
-  listLag?: number;
-  /** Eventual consistency: a run created by a dispatch is missing from the next N `GET …/runs` lists. */
-  runListLag?: number;
-}
-
-export interface SeedRelease {
-  tag_name: string;
-  target_commitish?: string;
-  name?: string | null;
-  body?: string | null;
-  draft?: boolean;
-  prerelease?: boolean;
-  author?: string;
-  created_at?: string;
-  published_at?: string;
-  immutable?: boolean;
-}
-
-export interface SeedCheckRun {
-  head_sha: string;
-  name: string;
-  status?: CheckRunRecord['status'];
-  conclusion?: CheckRunRecord['conclusion'];
-  started_at?: string | null;
-  completed_at?: string | null;
-  check_suite_id?: number;
-  details_url?: string | null;
-  app?: { slug: string; name: string };
-  output?: { title?: string | null; summary?: string | null };
-}
-
-export interface SeedStatus {
-  context: string;
-  state: StatusRecord['state'];
-  description?: string | null;
-  target_url?: string | null;
-  creator?: string;
-  created_at?: string;
-}
-
-export interface SeedPull {
-  number?: number;
-  title: string;
-  body?: string | null;
-  state?: 'open' | 'closed';
-  draft?: boolean;
-  labels?: string[];
-  /** Author login (default `'octocat'`). */
-  user?: string;
-  milestone?: number | null;
-  /** Head branch and SHA (default: `pr-<n>` at the last of `commits`). */
-  head?: { ref: string; sha?: string };
-  /** Base branch (default: the repository's default branch). */
-  base?: string;
-  /** SHAs of the commits the pull request contains. */
-  commits?: string[];
-  merged_at?: string | null;
-  merge_commit_sha?: string | null;
-  merged_by?: string | null;
-  created_at?: string;
-  closed_at?: string | null;
-}
-
-export interface SeedIssue {
-  number?: number;
-  title: string;
-  body?: string | null;
-  state?: 'open' | 'closed';
-  state_reason?: IssueRecord['state_reason'];
-  labels?: string[];
-  milestone?: number | null;
-  user?: string;
-  /** Listed with a `pull_request` key, like a pull request in the issues API. */
-  pull_request?: boolean;
-  created_at?: string;
-  closed_at?: string | null;
-}
-
-export interface SeedRun {
-  /** The workflow by file name (`deploy.yml`) or path; registered when GitHub does not know it yet. */
-  workflow: string;
-  /** Default `push`. */
-  event?: string;
-  /** Default: the default branch. */
-  head_branch?: string | null;
-  /** Default: the head of `head_branch`. */
-  head_sha?: string;
-  /** Default `completed`. */
-  status?: RunStatus;
-  /** Default `success` when completed. */
-  conclusion?: RunConclusion | null;
-  actor?: string;
-  /** Default: the workflow name for dispatches, the commit subject otherwise. */
-  display_title?: string;
-  inputs?: Record<string, string>;
-  created_at?: string;
-  /** Job names instead of the jobs of the workflow file at `head_sha`. */
-  jobs?: string[];
-}
-
-export interface SeedDeploymentStatus {
-  state: DeploymentState;
-  description?: string;
-  environment?: string;
-  environment_url?: string;
-  log_url?: string;
-  creator?: string;
-  created_at?: string;
-  /** Default false for seeds: exactly the statuses given. */
-  auto_inactive?: boolean;
-}
-
-export interface SeedDeployment {
-  ref: string;
-  /** Default: the commit `ref` resolves to. */
-  sha?: string;
-  /** Default `production`. */
-  environment?: string;
-  task?: string;
-  payload?: Record<string, unknown> | string;
-  description?: string | null;
-  creator?: string;
-  created_at?: string;
-  transient_environment?: boolean;
-  production_environment?: boolean;
-  /** Made by GitHub Actions (`performed_via_github_app`). */
-  viaActions?: boolean;
-  /** Oldest first. */
-  statuses?: SeedDeploymentStatus[];
-}
-
-export interface SeedMilestone {
-  number?: number;
-  title: string;
-  description?: string | null;
-  state?: 'open' | 'closed';
-  due_on?: string | null;
-  creator?: string;
 }
 
 const RATE_LIMIT = 5000;
