@@ -3,7 +3,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { CACHE_DIR, CODE_SERVER_PACKAGES, CODE_SERVER_VERSION, NODE_PACKAGE, NODE_VERSION, isMain, say, secondsSince } from './config.mjs';
+import { CACHE_DIR, ROOT, CODE_SERVER_PACKAGES, CODE_SERVER_VERSION, NODE_PACKAGE, NODE_VERSION, isMain, say, secondsSince } from './config.mjs';
 import { ensureSystemPackages } from './systemPackages.mjs';
 
 const STAMP = '.installed.json';
@@ -88,7 +88,7 @@ export function parseVersionOutput(out) {
 }
 
 /** The extension id the test VS Code trusts with the test GitHub account (publisher.name of package.json). */
-const EXTENSION_ID = 'release-manager.release-manager';
+const EXTENSION_ID = (({ publisher, name }) => `${publisher}.${name}`)(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')));
 /** Where VS Code bakes its product configuration (the server's and the browser workbench's copy). */
 const PRODUCT_BUNDLES = ['out/server-main.js', 'out/vs/code/browser/workbench/workbench.js'];
 const TRUSTED_AUTH = 'trustedExtensionAuthAccess:[';
