@@ -75,6 +75,8 @@ const out = await build({
   bundle: true,
   platform: 'node',
   format: 'cjs',
+  // jsonc-parser's UMD build requires its parts at run time: take its ES module build, as the bundles do.
+  mainFields: ['module', 'main'],
   write: false,
   logLevel: 'warning',
 });
