@@ -236,6 +236,20 @@ function pruneRuns() {
   }
   const byAge = dirs.map((dir) => ({ dir, mtime: statSync(dir).mtimeMs })).sort((a, b) => b.mtime - a.mtime);
   byAge.forEach(({ dir, mtime }, i) => {
+    // A folder whose run is still going (another test run or the demo, on this machine) is never removed.
+    if (ownerAlive(dir)) return;
     if (i >= 5 || Date.now() - mtime > 24 * 3600_000) rmSync(dir, { recursive: true, force: true });
   });
+}
+
+/** Whether the process that made a run folder (`<name>-<time>-<pid>`) is still running. */
+function ownerAlive(dir) {
+  const pid = Number(/-(\d+)$/.exec(dir)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
 }
