@@ -59,6 +59,8 @@ interface Run {
 }
 
 describe('deploy flow: promotion rules and the decision log', function () {
+  // Each test builds several real repositories and runs the gates on them: give a loaded machine room.
+  this.timeout(60_000);
   let test: TestRepo;
   let repo: LocalGitRepo;
   let server: FakeGitHub;
