@@ -26,7 +26,7 @@ export async function runInHostSuites(names = SUITES.map((s) => s.name)) {
     const server = await startCodeServer(cs, run, { trusted });
     let result = { ok: false };
     try {
-      result = await runSuite({ server, run, suiteDir, folder, label, timeoutMs: Number(process.env.VSCODE_TEST_TIMEOUT_MS) || 420_000 });
+      result = await runSuite({ server, run, suiteDir, folder, label, timeoutMs: Number(process.env.VSCODE_TEST_TIMEOUT_MS) || 600_000 });
     } finally {
       await server.stop();
       run.dispose(!result.ok);
