@@ -63,6 +63,7 @@ if (!schemaOnly) {
       outdir: join(root, 'out/test/vscode'),
       outbase: join(root, 'test/vscode'),
       external: ['vscode', 'mocha'],
+      mainFields: ['module', 'main'],
       minify: false,
     }),
   ]);
