@@ -7,6 +7,7 @@ import { GateController } from './vscode/checklist/gateController';
 import type { CommandContext, CommandFactory } from './vscode/commandContext';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
 import { draftNotesCommand, draftReleaseNotesForCommand } from './vscode/commands/draftNotes';
+import { saveNotesToChangelogCommand } from './vscode/commands/saveToChangelog';
 import { fixWarningCommand } from './vscode/commands/fixWarning';
 import { recordDecisionCommand, rerunGateCommand, showChecklistCommand, validateGatesCommand } from './vscode/commands/gates';
 import { openCommitCommand } from './vscode/commands/openCommit';
@@ -153,6 +154,7 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.inspectDeploy, inspectDeployCommand],
     [COMMANDS.openRunLogs, openRunLogsCommand],
     [COMMANDS.rerunFailedJobs, rerunFailedJobsCommand],
+    [COMMANDS.saveNotesToChangelog, saveNotesToChangelogCommand],
   ];
 }
 

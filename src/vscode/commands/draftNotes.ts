@@ -10,6 +10,7 @@ import type { CommandContext } from '../commandContext';
 import { stringField } from '../commandArgs';
 import { pickRepository } from '../pickRepository';
 import type { ReleaseModel, RepoState } from '../releaseModel';
+import { CONTEXT } from '../ids';
 
 
 /** Arguments other code (tests, other extensions, tree items) may pass to skip the pickers. */
@@ -29,6 +30,12 @@ export interface DraftResult {
 
 /** The notes documents the Draft command opened (by URI): Publish uses their edited text for the same release. */
 const drafted = new Map<string, { root: string; version: string | null; path: string | undefined; to: string }>();
+
+/** What the Draft command knows of a drafted notes document it opened (undefined for any other document). */
+export function draftedNotesOf(uri: vscode.Uri): { root: string; version: string | null; path: string | undefined } | undefined {
+  const meta = drafted.get(uri.toString());
+  return meta ? { root: meta.root, version: meta.version, path: meta.path } : undefined;
+}
 
 /** The newest still-open drafted notes document for a repository's next release, if any. */
 export function editedNotesFor(root: string, version: string): vscode.TextDocument | undefined {
@@ -93,6 +100,9 @@ async function draftReleaseNotes(model: ReleaseModel, log: Logger, args: DraftAr
   for (const w of notes.warnings) log.warn(`${state.name}: ${w}`);
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderMarkdown(notes, config) });
   drafted.set(document.uri.toString(), { root: state.root, version: notes.version.next, path: path ?? undefined, to: notes.range.to });
+  // The editor title shows "Save to CHANGELOG.md" on the drafted documents (`resource in releaseManager.draftedNotes`).
+  const open = [...drafted.keys()].filter((k) => vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === k));
+  void vscode.commands.executeCommand('setContext', CONTEXT.draftedNotes, open);
   await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active });
   await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri).then(undefined, (e: unknown) => log.warn(`markdown preview unavailable: ${String(e)}`));
   if (notes.warnings.length > 0) {
