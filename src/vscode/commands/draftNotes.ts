@@ -4,7 +4,7 @@ import { draftNotes, type DraftOptions } from '../../core/draft';
 import { GitError } from '../../core/errors';
 import type { ReleaseNotes } from '../../core/notes';
 import type { Logger } from '../../core/ports';
-import { renderMarkdown } from '../../core/render';
+import { githubLinks, renderMarkdown } from '../../core/render';
 import { linkPullRequestsInEditor, type GitHubConnector } from '../github';
 import type { CommandContext } from '../commandContext';
 import { stringField } from '../commandArgs';
@@ -98,7 +98,9 @@ async function draftReleaseNotes(model: ReleaseModel, log: Logger, args: DraftAr
     },
   );
   for (const w of notes.warnings) log.warn(`${state.name}: ${w}`);
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderMarkdown(notes, config) });
+  // On GitHub, hashes and pull request numbers link to the repository (no GitHub remote: plain text).
+  const links = github ? await github.repoFor(state.root, false).then((ref) => githubLinks(ref), () => ({})) : {};
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderMarkdown(notes, config, links) });
   drafted.set(document.uri.toString(), { root: state.root, version: notes.version.next, path: path ?? undefined, to: notes.range.to });
   // The editor title shows "Save to CHANGELOG.md" on the drafted documents (`resource in releaseManager.draftedNotes`).
   const open = [...drafted.keys()].filter((k) => vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === k));
