@@ -31,6 +31,21 @@ export interface DraftResult {
 /** The notes documents the Draft command opened (by URI): Publish uses their edited text for the same release. */
 const drafted = new Map<string, { root: string; version: string | null; path: string | undefined; to: string }>();
 
+/** The editor title's `resource in releaseManager.draftedNotes`: the open drafted documents. */
+function publishDraftedContext(): void {
+  void vscode.commands.executeCommand('setContext', CONTEXT.draftedNotes, [...drafted.keys()]);
+}
+
+/**
+ * Forgets a drafted document when it closes (an untitled URI is reused by the next untitled
+ * document, which must not pass for drafted notes). Registered once by activate().
+ */
+export function trackDraftedNotes(): vscode.Disposable {
+  return vscode.workspace.onDidCloseTextDocument((d) => {
+    if (drafted.delete(d.uri.toString())) publishDraftedContext();
+  });
+}
+
 /** What the Draft command knows of a drafted notes document it opened (undefined for any other document). */
 export function draftedNotesOf(uri: vscode.Uri): { root: string; version: string | null; path: string | undefined } | undefined {
   const meta = drafted.get(uri.toString());
@@ -102,9 +117,7 @@ async function draftReleaseNotes(model: ReleaseModel, log: Logger, args: DraftAr
   const links = github ? await github.repoFor(state.root, false).then((ref) => githubLinks(ref), () => ({})) : {};
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderMarkdown(notes, config, links) });
   drafted.set(document.uri.toString(), { root: state.root, version: notes.version.next, path: path ?? undefined, to: notes.range.to });
-  // The editor title shows "Save to CHANGELOG.md" on the drafted documents (`resource in releaseManager.draftedNotes`).
-  const open = [...drafted.keys()].filter((k) => vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === k));
-  void vscode.commands.executeCommand('setContext', CONTEXT.draftedNotes, open);
+  publishDraftedContext();
   await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active });
   await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri).then(undefined, (e: unknown) => log.warn(`markdown preview unavailable: ${String(e)}`));
   if (notes.warnings.length > 0) {
