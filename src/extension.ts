@@ -8,6 +8,7 @@ import type { CommandContext, CommandFactory } from './vscode/commandContext';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
 import { draftNotesCommand, draftReleaseNotesForCommand, trackDraftedNotes } from './vscode/commands/draftNotes';
 import { saveNotesToChangelogCommand } from './vscode/commands/saveToChangelog';
+import { COMPARE_SCHEME, CompareDocumentProvider, compareEnvironmentsCommand } from './vscode/deploy/compareCommand';
 import { fixWarningCommand } from './vscode/commands/fixWarning';
 import { recordDecisionCommand, rerunGateCommand, showChecklistCommand, validateGatesCommand } from './vscode/commands/gates';
 import { openCommitCommand } from './vscode/commands/openCommit';
@@ -93,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
       view.description = next ? `next ${next}` : undefined;
     }),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocumentProvider(model)),
+    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocumentProvider()),
   );
 
   const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, log, session: newSession('editor'), settings };
@@ -156,6 +158,7 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.openRunLogs, openRunLogsCommand],
     [COMMANDS.rerunFailedJobs, rerunFailedJobsCommand],
     [COMMANDS.saveNotesToChangelog, saveNotesToChangelogCommand],
+    [COMMANDS.compareEnvironments, compareEnvironmentsCommand],
   ];
 }
 

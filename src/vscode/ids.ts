@@ -29,6 +29,7 @@ export const COMMANDS = {
   openRunLogs: 'releaseManager.openRunLogs',
   rerunFailedJobs: 'releaseManager.rerunFailedJobs',
   saveNotesToChangelog: 'releaseManager.saveNotesToChangelog',
+  compareEnvironments: 'releaseManager.compareEnvironments',
 } as const;
 
 /** Commands that only make sense on a tree item: hidden from the command palette. */
