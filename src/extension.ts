@@ -6,7 +6,9 @@ import { ChecklistViewProvider } from './vscode/checklist/checklistView';
 import { GateController } from './vscode/checklist/gateController';
 import type { CommandContext, CommandFactory } from './vscode/commandContext';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
-import { draftNotesCommand, draftReleaseNotesForCommand } from './vscode/commands/draftNotes';
+import { draftNotesCommand, draftReleaseNotesForCommand, trackDraftedNotes } from './vscode/commands/draftNotes';
+import { saveNotesToChangelogCommand } from './vscode/commands/saveToChangelog';
+import { COMPARE_SCHEME, CompareDocumentProvider, compareEnvironmentsCommand } from './vscode/deploy/compareCommand';
 import { fixWarningCommand } from './vscode/commands/fixWarning';
 import { recordDecisionCommand, rerunGateCommand, showChecklistCommand, validateGatesCommand } from './vscode/commands/gates';
 import { openCommitCommand } from './vscode/commands/openCommit';
@@ -92,10 +94,12 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
       view.description = next ? `next ${next}` : undefined;
     }),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocumentProvider(model)),
+    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocumentProvider()),
   );
 
   const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, log, session: newSession('editor'), settings };
   for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
+  context.subscriptions.push(trackDraftedNotes());
 
   // Event-driven refresh, debounced: repository state, the config file, refs, folders, trust, settings.
   const watcher = vscode.workspace.createFileSystemWatcher(`**/{${CONFIG_FILE},.git/HEAD,.git/packed-refs,.git/refs/**}`);
@@ -153,6 +157,8 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.inspectDeploy, inspectDeployCommand],
     [COMMANDS.openRunLogs, openRunLogsCommand],
     [COMMANDS.rerunFailedJobs, rerunFailedJobsCommand],
+    [COMMANDS.saveNotesToChangelog, saveNotesToChangelogCommand],
+    [COMMANDS.compareEnvironments, compareEnvironmentsCommand],
   ];
 }
 

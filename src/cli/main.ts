@@ -17,7 +17,7 @@ import { loadConfig } from '../node/configFile';
 import { FileDeployJournalStore } from '../node/deployJournal';
 import { createGateContext } from '../node/gateContext';
 import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
-import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, runPublishCommand } from './publish';
+import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, cliNotesLinks, runPublishCommand } from './publish';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIo {
@@ -230,7 +230,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const notes = command === 'notes' ? await cliLinkNotes(repo, drafted, config, { err: io.err, env, signal: io.signal }, values.remote) : drafted;
   for (const w of notes.warnings) io.err(`warning: ${w}\n`);
   if (command === 'notes') {
-    io.out(format === 'json' ? JSON.stringify(publicNotes(notes), null, 2) + '\n' : renderMarkdown(notes, config));
+    io.out(format === 'json' ? JSON.stringify(publicNotes(notes), null, 2) + '\n' : renderMarkdown(notes, config, await cliNotesLinks(repo, env, values.remote)));
     return 0;
   }
   const v = publicNotes(notes).version;

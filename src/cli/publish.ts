@@ -17,6 +17,7 @@ import { bumpCommitPush, filesToBump } from '../node/bump';
 import { chooseGitHubRepo, remoteNameFor } from '../node/githubRemote';
 import { FileJournalStore } from '../node/journal';
 import type { ReleaseNotes } from '../core/notes';
+import { githubLinks, type RenderOptions } from '../core/render';
 
 /** What the publish command needs from its host (the terminal, or a test). */
 export interface PublishIo {
@@ -139,6 +140,21 @@ export async function cliLinkNotes(repo: LocalGitRepo, notes: ReleaseNotes, conf
   const hasToken = Boolean(io.env.GITHUB_TOKEN?.trim() || io.env.GH_TOKEN?.trim());
   const { linkNotes, readReleaseYml } = loadGitHub();
   return linkNotes(hasToken ? cliGitHubApi(ref, io) : null, notes, config, () => readReleaseYml(repo.root), { signal: io.signal });
+}
+
+/**
+ * How the CLI's markdown notes link commits and pull requests: to the GitHub repository of the remote
+ * (or GITHUB_REPOSITORY), else not at all. A repository with no GitHub remote gets plain text.
+ */
+export async function cliNotesLinks(repo: LocalGitRepo, env: Record<string, string | undefined>, remote?: string): Promise<RenderOptions> {
+  try {
+    const ref = await cliGitHubRepo(repo, env, remote);
+    // The web host, not the API's (GITHUB_REPOSITORY with the default API names api.github.com).
+    return githubLinks({ ...ref, host: ref.host === 'api.github.com' ? 'github.com' : ref.host });
+  } catch (e) {
+    if (e instanceof GitHubError && e.code === 'not-github') return {};
+    throw e;
+  }
 }
 
 export async function runPublishCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: PublishFlags, io: PublishIo): Promise<number> {

@@ -51,9 +51,11 @@ function escapePlain(text: string): string {
 
 function entryLine(e: NoteEntry, config: ReleaseConfig, opts: RenderOptions): string {
   const scope = e.scope ? `**${escapeMarkdown(e.scope, config.mentions)}:** ` : '';
-  const pr = e.pr !== null ? ` (${opts.prUrl ? `[#${e.pr}](${opts.prUrl(e.pr)})` : `#${e.pr}`})` : '';
+  const prLink = e.pr !== null ? opts.prUrl?.(e.pr) : null;
+  const pr = e.pr !== null ? ` (${prLink ? `[#${e.pr}](${prLink})` : `#${e.pr}`})` : '';
   const short = e.hash.slice(0, 7);
-  const hash = opts.commitUrl ? ` ([${short}](${opts.commitUrl(e.hash)}))` : ` (${short})`;
+  const commitLink = opts.commitUrl?.(e.hash);
+  const hash = commitLink ? ` ([${short}](${commitLink}))` : ` (${short})`;
   // A pull request's author, as GitHub's own notes credit it (escaped: a mention pings only when config allows).
   const by = e.prTitle !== undefined && e.login !== undefined ? ` by ${escapeMarkdown(`@${e.login}`, config.mentions)}` : '';
   let line = `- ${scope}${escapeMarkdown(e.subject, config.mentions)}${by}${pr}${hash}`;
@@ -66,12 +68,36 @@ function entryLine(e: NoteEntry, config: ReleaseConfig, opts: RenderOptions): st
 
 /** Link builders for rendering (e.g. GitHub URLs); absent means plain `#123` and short hashes. */
 export interface RenderOptions {
-  commitUrl?: (hash: string) => string;
-  prUrl?: (pr: number) => string;
+  /** A commit's web address (null: shown as plain text). */
+  commitUrl?: (hash: string) => string | null;
+  /** A pull request's web address (null: shown as plain text). */
+  prUrl?: (pr: number) => string | null;
   /** Heading level of the release title (2 = `##`). */
   level?: number;
   /** The body of the release being published: the title says neither "unreleased" nor a date (GitHub shows the date; the body stays the same on a rerun). */
   forRelease?: boolean;
+}
+
+/** A repository's web address on GitHub, as a remote names it (owner and repo already checked by remote.ts). */
+export interface WebRepo {
+  host: string;
+  owner: string;
+  repo: string;
+}
+
+const FULL_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+
+/**
+ * Link builders for a GitHub repository: a commit's full hash to `https://<host>/<owner>/<repo>/commit/<sha>`,
+ * a pull request number to `…/pull/<n>`. Only parsed values become links: a hash that is not a full
+ * hex object id, or a PR number that is not a positive integer, stays plain text.
+ */
+export function githubLinks(web: WebRepo): RenderOptions {
+  const base = `https://${web.host}/${encodeURIComponent(web.owner)}/${encodeURIComponent(web.repo)}`;
+  return {
+    commitUrl: (hash) => (FULL_SHA.test(hash) ? `${base}/commit/${hash.toLowerCase()}` : null),
+    prUrl: (pr) => (Number.isSafeInteger(pr) && pr > 0 ? `${base}/pull/${pr}` : null),
+  };
 }
 
 /** What the heading and the contributors of a release need: its notes without the sections. */

@@ -28,6 +28,8 @@ export const COMMANDS = {
   inspectDeploy: 'releaseManager.inspectDeploy',
   openRunLogs: 'releaseManager.openRunLogs',
   rerunFailedJobs: 'releaseManager.rerunFailedJobs',
+  saveNotesToChangelog: 'releaseManager.saveNotesToChangelog',
+  compareEnvironments: 'releaseManager.compareEnvironments',
 } as const;
 
 /** Commands that only make sense on a tree item: hidden from the command palette. */
@@ -42,6 +44,8 @@ export const VIEWS = {
 /** Context keys set by the extension (for `when` clauses). */
 export const CONTEXT = {
   state: 'releaseManager.state',
+  /** The URIs of the open drafted notes documents (editor title: Save to CHANGELOG.md). */
+  draftedNotes: 'releaseManager.draftedNotes',
 } as const;
 
 /** Values of `releaseManager.state`, which drives the welcome views. */

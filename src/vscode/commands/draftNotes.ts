@@ -4,12 +4,13 @@ import { draftNotes, type DraftOptions } from '../../core/draft';
 import { GitError } from '../../core/errors';
 import type { ReleaseNotes } from '../../core/notes';
 import type { Logger } from '../../core/ports';
-import { renderMarkdown } from '../../core/render';
+import { githubLinks, renderMarkdown } from '../../core/render';
 import { linkPullRequestsInEditor, type GitHubConnector } from '../github';
 import type { CommandContext } from '../commandContext';
 import { stringField } from '../commandArgs';
 import { pickRepository } from '../pickRepository';
 import type { ReleaseModel, RepoState } from '../releaseModel';
+import { CONTEXT } from '../ids';
 
 
 /** Arguments other code (tests, other extensions, tree items) may pass to skip the pickers. */
@@ -29,6 +30,27 @@ export interface DraftResult {
 
 /** The notes documents the Draft command opened (by URI): Publish uses their edited text for the same release. */
 const drafted = new Map<string, { root: string; version: string | null; path: string | undefined; to: string }>();
+
+/** The editor title's `resource in releaseManager.draftedNotes`: the open drafted documents. */
+function publishDraftedContext(): void {
+  void vscode.commands.executeCommand('setContext', CONTEXT.draftedNotes, [...drafted.keys()]);
+}
+
+/**
+ * Forgets a drafted document when it closes (an untitled URI is reused by the next untitled
+ * document, which must not pass for drafted notes). Registered once by activate().
+ */
+export function trackDraftedNotes(): vscode.Disposable {
+  return vscode.workspace.onDidCloseTextDocument((d) => {
+    if (drafted.delete(d.uri.toString())) publishDraftedContext();
+  });
+}
+
+/** What the Draft command knows of a drafted notes document it opened (undefined for any other document). */
+export function draftedNotesOf(uri: vscode.Uri): { root: string; version: string | null; path: string | undefined } | undefined {
+  const meta = drafted.get(uri.toString());
+  return meta ? { root: meta.root, version: meta.version, path: meta.path } : undefined;
+}
 
 /** The newest still-open drafted notes document for a repository's next release, if any. */
 export function editedNotesFor(root: string, version: string): vscode.TextDocument | undefined {
@@ -91,8 +113,11 @@ async function draftReleaseNotes(model: ReleaseModel, log: Logger, args: DraftAr
     },
   );
   for (const w of notes.warnings) log.warn(`${state.name}: ${w}`);
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderMarkdown(notes, config) });
+  // On GitHub, hashes and pull request numbers link to the repository (no GitHub remote: plain text).
+  const links = github ? await github.repoFor(state.root, false).then((ref) => githubLinks(ref), () => ({})) : {};
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderMarkdown(notes, config, links) });
   drafted.set(document.uri.toString(), { root: state.root, version: notes.version.next, path: path ?? undefined, to: notes.range.to });
+  publishDraftedContext();
   await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active });
   await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri).then(undefined, (e: unknown) => log.warn(`markdown preview unavailable: ${String(e)}`));
   if (notes.warnings.length > 0) {

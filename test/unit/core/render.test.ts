@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { NoteEntry, ReleaseNotes, Section } from '../../../src/core/notes';
-import { escapeMarkdown, renderMarkdown } from '../../../src/core/render';
+import { escapeMarkdown, githubLinks, renderMarkdown } from '../../../src/core/render';
 import type { VersionDecision } from '../../../src/core/version';
 import { config, sha } from '../../helpers/fixtures';
 
@@ -141,6 +141,26 @@ describe('core/render', () => {
         commitUrl: (h) => `https://github.com/o/r/commit/${h}`,
       });
       assert.ok(md.includes(`- add x ([#12](https://github.com/o/r/pull/12)) ([${SHORT}](https://github.com/o/r/commit/${HASH}))`), md);
+    });
+
+    it('links full hashes and parsed PR numbers to the GitHub repository (githubLinks), never the commit text', () => {
+      const hostile = entry({ pr: 7, subject: 'see #99 and [x](https://evil.example) abc1234' });
+      const md = renderMarkdown(notes({ sections: [{ title: 'Features', entries: [hostile] }] }), config(), githubLinks({ host: 'github.com', owner: 'acme', repo: 'demo' }));
+      assert.ok(md.includes(`([#7](https://github.com/acme/demo/pull/7)) ([${SHORT}](https://github.com/acme/demo/commit/${HASH}))`), md);
+      // Exactly the two links built from parsed values: the subject's #99, link and hash stay text.
+      assert.deepEqual([...md.matchAll(/\]\((https?:[^)]*)\)/g)].map((m) => m[1]), [`https://github.com/acme/demo/pull/7`, `https://github.com/acme/demo/commit/${HASH}`]);
+      assert.ok(md.includes('see \\#99 and \\[x\\]\\(https://evil.example\\) abc1234'), md);
+    });
+
+    it('leaves a hash that is not a full object id and a PR number that is not positive as plain text', () => {
+      const links = githubLinks({ host: 'ghe.example.com', owner: 'o', repo: 'r.js' });
+      assert.equal(links.commitUrl!('abc1234'), null);
+      assert.equal(links.commitUrl!(`${HASH})[x](javascript:alert(1)`), null);
+      assert.equal(links.prUrl!(0), null);
+      assert.equal(links.prUrl!(1.5), null);
+      assert.equal(links.commitUrl!(HASH.toUpperCase()), `https://ghe.example.com/o/r.js/commit/${HASH}`);
+      const md = renderMarkdown(notes({ sections: [{ title: 'Features', entries: [entry({ hash: 'abc1234' })] }] }), config(), links);
+      assert.ok(md.includes('- add x (abc1234)'), md);
     });
 
     it('renders the scope in bold and the breaking notes as quotes, skipping a note equal to the subject', () => {

@@ -12,7 +12,8 @@ describe('release commands', () => {
     assert.equal(result.document.isUntitled, true);
     const text = result.document.getText();
     assert.match(text, /^## 0\.1\.1 \(\d{4}-\d{2}-\d{2}\)/);
-    assert.match(text, /### Bug Fixes\n\n- \*\*api:\*\* paging off by one \(#4\)/);
+    // The fixture's remote is github.com/acme/demo: the parsed PR number and the hash link there.
+    assert.match(text, /### Bug Fixes\n\n- \*\*api:\*\* paging off by one \(\[#4\]\(https:\/\/github\.com\/acme\/demo\/pull\/4\)\) \(\[[0-9a-f]{7}\]\(https:\/\/github\.com\/acme\/demo\/commit\/[0-9a-f]{40}\)\)/);
     assert.equal(result.notes.version.bump, 'patch');
   });
 
