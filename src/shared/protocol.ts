@@ -35,6 +35,8 @@ export const gateView = z.strictObject({
   reason: text(),
   fixLabel: text(200).optional(),
   canFix: z.boolean(),
+  /** What the fix button does, when there is one (the host decides what it means; no command id crosses). */
+  fixAction: z.enum(['openFile', 'openConfig', 'showOutput', 'signOff']).optional(),
   details: text(64 * 1024).optional(),
   manual: z.boolean(),
   signOff: z.strictObject({ who: text(200), when: text(40), note: text(500) }).optional(),
@@ -47,6 +49,8 @@ export const checklistState = z.strictObject({
   repo: text(200).nullable(),
   version: z.strictObject({ current: text(100).nullable(), next: text(100).nullable() }).nullable(),
   trusted: z.boolean(),
+  /** Whether the config has command gates (the only gates Restricted Mode does not run). */
+  commandGates: z.boolean().optional(),
   running: z.boolean(),
   gates: z.array(gateView).max(200),
   verdict: z.strictObject({ decision: z.enum(['GO', 'NO-GO']), summary: text() }).nullable(),
