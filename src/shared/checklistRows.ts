@@ -27,8 +27,7 @@ export function fixOf(g: GateView): { text: string | null; button: string | null
 /** The Restricted Mode note, only where it is true: untrusted, and the config has command gates. */
 export function restrictedNote(state: ChecklistState): string | null {
   if (state.trusted) return null;
-  const commandGates = state.commandGates ?? state.gates.some((g) => g.kind === 'command');
-  return commandGates ? 'Restricted Mode: command gates require trust and are not run.' : null;
+  return state.gates.some((g) => g.kind === 'command') ? 'Restricted Mode: command gates require trust and are not run.' : null;
 }
 
 /** Whether "Record decision…" can be used now, and if not, why (shown on the disabled button). */

@@ -49,8 +49,6 @@ export const checklistState = z.strictObject({
   repo: text(200).nullable(),
   version: z.strictObject({ current: text(100).nullable(), next: text(100).nullable() }).nullable(),
   trusted: z.boolean(),
-  /** Whether the config has command gates (the only gates Restricted Mode does not run). */
-  commandGates: z.boolean().optional(),
   running: z.boolean(),
   gates: z.array(gateView).max(200),
   verdict: z.strictObject({ decision: z.enum(['GO', 'NO-GO']), summary: text() }).nullable(),

@@ -232,7 +232,6 @@ export class GateController implements vscode.Disposable {
       repo: clip(state.name, 200),
       version: state.notes ? { current: state.notes.version.current, next: state.notes.version.next } : null,
       trusted,
-      commandGates: this.gates(state).some((g) => g.kind === 'command'),
       running: this.running,
       gates,
       verdict: v ? { decision: v.decision, summary: clip(v.summary, 2000) } : null,

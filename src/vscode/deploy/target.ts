@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { deployJournalKey } from '../../core/deploy/journal';
 import type { DeployJournal } from '../../core/deploy/journalTypes';
 import { environmentSchema, findEnvironment, type EnvironmentConfig } from '../../core/deploy/schema';
-import { GitError, UsageError } from '../../core/errors';
+import { GitError, TrustError, UsageError } from '../../core/errors';
 import { deployerFor } from '../../node/deployerFor';
 import { FileDeployJournalStore } from '../../node/deployJournal';
 import type { FlowTarget } from '../../node/deployFlow';
@@ -35,7 +35,7 @@ export function rowEnvironment(node: EnvNode): string | undefined {
 
 /** Refuses in Restricted Mode: `what` writes to GitHub (or runs a local provider). */
 export function requireTrust(what: string): void {
-  if (!vscode.workspace.isTrusted) throw new UsageError(`${what} writes to GitHub and is disabled in Restricted Mode.`, 'Trust this workspace (Manage Workspace Trust), then try again.');
+  if (!vscode.workspace.isTrusted) throw new TrustError(`${what} writes to GitHub and is disabled in Restricted Mode.`, 'Trust this workspace (Manage Workspace Trust), then try again.');
 }
 
 /** The deployer and journal of an operation on `env` of the repository at `root`. */

@@ -37,9 +37,11 @@ describe('the checklist rows (shared by the webview)', () => {
   });
 
   it('says command gates need trust only where the config has command gates', () => {
-    assert.equal(restrictedNote(state({ trusted: false, commandGates: false })), null);
-    assert.match(restrictedNote(state({ trusted: false, commandGates: true })) ?? '', /command gates require trust/);
-    assert.equal(restrictedNote(state({ trusted: true, commandGates: true })), null);
+    const command = gate({ id: 'smoke', kind: 'command', status: 'notRun' });
+    assert.equal(restrictedNote(state({ trusted: false, gates: [gate({})] })), null);
+    assert.equal(restrictedNote(state({ trusted: false, gates: [] })), null);
+    assert.match(restrictedNote(state({ trusted: false, gates: [gate({}), command] })) ?? '', /command gates require trust/);
+    assert.equal(restrictedNote(state({ trusted: true, gates: [command] })), null);
   });
 
   it('disables Record decision in Restricted Mode, with the reason', () => {
