@@ -62,6 +62,8 @@ if (!schemaOnly) {
       entryPoints: readdirRecursive(join(root, 'test/vscode')).filter((f) => f.endsWith('.ts')),
       outdir: join(root, 'out/test/vscode'),
       outbase: join(root, 'test/vscode'),
+      // As the bundles: jsonc-parser's UMD "main" requires its parts at run time (taskDeploy.test.ts reaches it).
+      mainFields: ['module', 'main'],
       external: ['vscode', 'mocha'],
       mainFields: ['module', 'main'],
       minify: false,

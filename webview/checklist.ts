@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import { fixOf, recordDecisionState, restrictedNote } from '../src/shared/checklistRows';
 import { toWebview, type ChecklistState, type FromWebview, type GateView } from '../src/shared/protocol';
 
 interface VsCodeApi {
@@ -67,7 +68,8 @@ function render(state: ChecklistState): void {
   root.append(header);
 
   if (state.notice) root.append(el('p', 'notice', state.notice));
-  if (!state.trusted) root.append(el('p', 'notice', 'Restricted Mode: command gates require trust and are not run.'));
+  const restricted = restrictedNote(state);
+  if (restricted) root.append(el('p', 'notice', restricted));
 
   const verdict = el('section', `verdict ${state.verdict ? (state.verdict.decision === 'GO' ? 'go' : 'nogo') : 'none'}`);
   verdict.setAttribute('role', 'status');
@@ -80,8 +82,13 @@ function render(state: ChecklistState): void {
   if (state.running) bar.append(button('Cancel', () => vscode.postMessage({ type: 'cancel' }), { secondary: true }));
   else bar.append(button('Re-run all', () => vscode.postMessage({ type: 'rerun' }), { icon: 'refresh' }));
   const record = button('Record decision…', () => vscode.postMessage({ type: 'recordDecision' }), { secondary: true, icon: 'law' });
-  if (!state.verdict || state.running) record.setAttribute('disabled', '');
+  const can = recordDecisionState(state);
+  if (!can.enabled) {
+    record.setAttribute('disabled', '');
+    if (can.reason) record.setAttribute('title', can.reason);
+  }
   bar.append(record);
+  if (!state.trusted && can.reason) bar.append(el('span', 'disabled-reason', can.reason));
   root.append(bar);
 
   const list = el('ul', 'gates');
@@ -112,10 +119,12 @@ function gateRow(g: GateView, state: ChecklistState): HTMLElement {
   head.append(actions);
   li.append(head);
   li.append(el('div', 'reason', `${ic.label}: ${g.reason}`));
-  if (g.canFix && g.fixLabel && !g.manual) {
-    const fix = button(g.fixLabel, () => vscode.postMessage({ type: 'fix', gateId: g.id }), { secondary: true });
-    fix.dataset.focusKey = `fix:${g.id}`;
-    li.append(fix);
+  const fix = fixOf(g);
+  if (fix.text) li.append(el('div', 'fix', `fix: ${fix.text}`));
+  if (fix.button) {
+    const b = button(fix.button, () => vscode.postMessage({ type: 'fix', gateId: g.id }), { secondary: true, title: g.fixLabel });
+    b.dataset.focusKey = `fix:${g.id}`;
+    li.append(b);
   }
   if (g.manual) li.append(signOffControls(g, state));
   if (g.details) {

@@ -84,6 +84,14 @@ export class UsageError extends ReleaseError {
   }
 }
 
+/** Refused because the workspace is not trusted (Restricted Mode): the fix is to trust it (Manage Workspace Trust). */
+export class TrustError extends UsageError {
+  static override readonly kind: string = 'TrustError';
+  constructor(message: string, fix: string) {
+    super(message, fix);
+  }
+}
+
 /** GitHub could not answer or refused; mapped once at the adapter boundary from HTTP statuses and network faults. */
 export class GitHubError extends ReleaseError {
   static override readonly kind: string = 'GitHubError';

@@ -3,11 +3,11 @@
  * plain Node): expected refusals are short warnings logged without a stack; faults are errors
  * logged with their stack; secrets are redacted from both.
  */
-import { ConfigError, GitError, GitHubError, ReleaseError, UsageError } from '../core/errors';
+import { ConfigError, GitError, GitHubError, ReleaseError, TrustError, UsageError } from '../core/errors';
 import { redactSecrets } from '../core/secrets';
 
 /** An action button the funnel offers (each runs a command of the extension). */
-export type ErrorAction = 'Open Config' | 'Sign in to GitHub' | 'Show Log';
+export type ErrorAction = 'Open Config' | 'Sign in to GitHub' | 'Manage Workspace Trust' | 'Show Log';
 
 /** What to show and log for one error of a command or a webview message. */
 export interface ErrorReport {
@@ -43,7 +43,7 @@ export function describeError(source: string, e: unknown): ErrorReport {
   const text = e instanceof ReleaseError ? `${e.message} ${e.fix}` : `Unexpected error: ${e instanceof Error ? e.message : String(e)}`;
   const message = redactSecrets(text.split('\n')[0]!.slice(0, 500));
   const signIn = e instanceof GitHubError && (e.code === 'no-token' || e.code === 'unauthorized');
-  const actions: ErrorAction[] = e instanceof ConfigError ? ['Open Config', 'Show Log'] : signIn ? ['Sign in to GitHub', 'Show Log'] : ['Show Log'];
+  const actions: ErrorAction[] = e instanceof ConfigError ? ['Open Config', 'Show Log'] : signIn ? ['Sign in to GitHub', 'Show Log'] : e instanceof TrustError ? ['Manage Workspace Trust', 'Show Log'] : ['Show Log'];
   const severity = e instanceof UsageError ? 'warning' : 'error';
   if (isExpected(e)) {
     const problems = e instanceof ConfigError && e.problems.length > 0 ? ` (${e.problems.join('; ')})` : '';

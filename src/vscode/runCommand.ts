@@ -4,6 +4,9 @@ import { describeError } from './errorReport';
 import { COMMANDS } from './ids';
 import { InvocationJoiner, invocationKey } from './invocationKey';
 
+/** VS Code's own command that opens the Workspace Trust editor. */
+export const MANAGE_TRUST = 'workbench.trust.manage';
+
 /** A command body: may throw; the funnel turns errors into short messages with actions. */
 export type CommandBody = (...args: unknown[]) => unknown;
 
@@ -39,4 +42,5 @@ export async function reportError(source: string, e: unknown, log: Logger): Prom
   if (pick === 'Show Log') await vscode.commands.executeCommand(COMMANDS.showLog);
   if (pick === 'Open Config') await vscode.commands.executeCommand(COMMANDS.openConfig);
   if (pick === 'Sign in to GitHub') await vscode.commands.executeCommand(COMMANDS.signIn);
+  if (pick === 'Manage Workspace Trust') await vscode.commands.executeCommand(MANAGE_TRUST);
 }

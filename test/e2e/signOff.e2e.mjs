@@ -53,6 +53,13 @@ describe('the readiness checklist webview', function () {
     assert.deepEqual(probe, { images: 0, pwned: null, links: 0 });
   });
 
+  it('shows the fix the CLI prints under a failing gate that has no button', async () => {
+    const frame = checklistFrame(session.page);
+    const fix = frame.locator('li[data-gate-id="no-fixups"] .fix');
+    await poll('the fixup gate\'s fix', async () => /^fix: Squash them \(git rebase -i --autosquash\)/.test((await fix.innerText().catch(() => '')) ?? ''), { timeoutMs: 30_000 });
+    assert.equal(await frame.locator('li[data-gate-id="no-fixups"] vscode-button:not([icon])').count(), 0, 'no button where no command can do the fix');
+  });
+
   it('turns GO when the QA sign-off is ticked', async () => {
     const frame = checklistFrame(session.page);
     await frame.locator('li[data-gate-id="qa"] vscode-checkbox').click();

@@ -221,6 +221,7 @@ export class GateController implements vscode.Disposable {
         reason: clip(r?.reason ?? (g.kind === 'command' ? 'Not run yet: it runs a command, so it waits for you (Re-run).' : 'Not run yet.'), 2000),
         fixLabel: r?.fix?.label ? clip(r.fix.label, 200) : undefined,
         canFix: Boolean(r?.fix?.action),
+        ...(r?.fix?.action ? { fixAction: r.fix.action.kind } : {}),
         details: r?.details ? clip(r.details, 64 * 1024) : undefined,
         manual: g.kind === 'manual',
         signOff: s ? { who: clip(s.who, 200), when: s.when.slice(0, 40), note: clip(s.note ?? '', 500) } : undefined,

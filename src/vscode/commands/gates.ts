@@ -1,7 +1,7 @@
 import { whoAmI } from '../../node/whoAmI';
 import * as vscode from 'vscode';
 import { DECISION_LOG_HEADER, renderDecision } from '../../core/gates/decisionLog';
-import { UsageError } from '../../core/errors';
+import { TrustError, UsageError } from '../../core/errors';
 import type { Verdict } from '../../core/gates/types';
 import type { Logger } from '../../core/ports';
 import { appendInside } from '../../node/appendFile';
@@ -37,7 +37,7 @@ export function recordDecisionCommand({ model, gates, log }: Pick<CommandContext
 /** Asks why, confirms, then appends verdict, gate results, sign-offs, who and when to the decision log. */
 async function recordDecision(model: ReleaseModel, gates: GateController, log: Logger, args: { why?: string; confirm?: boolean }): Promise<string | undefined> {
   if (!vscode.workspace.isTrusted) {
-    throw new UsageError('Recording a decision writes to the repository and is disabled in Restricted Mode.', 'Trust this workspace (Manage Workspace Trust), then record the decision.');
+    throw new TrustError('Recording a decision writes to the repository and is disabled in Restricted Mode.', 'Trust this workspace (Manage Workspace Trust), then record the decision.');
   }
   const snap = gates.snapshot();
   if (!snap) {

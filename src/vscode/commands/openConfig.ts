@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../../core/config';
 import type { CommandContext } from '../commandContext';
 import { stringField } from '../commandArgs';
+import { MANAGE_TRUST } from '../runCommand';
 import type { ReleaseModel } from '../releaseModel';
 
 /** Open Release Configuration: opens `.release-manager.json`; offers to create it (trusted workspaces only). */
@@ -26,7 +27,7 @@ async function openConfig(model: ReleaseModel, root: string | undefined): Promis
   );
   if (!exists) {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showInformationMessage(`${CONFIG_FILE} does not exist. Creating it requires a trusted workspace.`);
+      void vscode.window.showInformationMessage(`${CONFIG_FILE} does not exist. Creating it requires a trusted workspace.`, 'Manage Workspace Trust').then((pick) => (pick ? vscode.commands.executeCommand(MANAGE_TRUST) : undefined));
       return undefined;
     }
     const create = await vscode.window.showInformationMessage(`${state.name} has no ${CONFIG_FILE}: it uses the defaults. Create one?`, { modal: true }, 'Create');

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { draftNotes } from '../../core/draft';
-import { GitError, GitHubError, UsageError } from '../../core/errors';
+import { GitError, GitHubError, TrustError } from '../../core/errors';
 import type { GitHubApi } from '../../core/githubApi';
 import type { Logger } from '../../core/ports';
 import { journalKey, planRelease, publishRelease, type PublishJournal, type PublishPlan, type PublishResult } from '../../core/publish';
@@ -64,7 +64,7 @@ export function inspectPublishCommand(ctx: Pick<CommandContext, 'model' | 'githu
 
 function requireTrust(): void {
   if (!vscode.workspace.isTrusted) {
-    throw new UsageError('Publishing writes to GitHub and is disabled in Restricted Mode.', 'Trust this workspace (Manage Workspace Trust), then publish.');
+    throw new TrustError('Publishing writes to GitHub and is disabled in Restricted Mode.', 'Trust this workspace (Manage Workspace Trust), then publish.');
   }
 }
 

@@ -6,13 +6,13 @@
  */
 import * as vscode from 'vscode';
 import type { DeployJournal } from '../../core/deploy/journalTypes';
-import { versionFromRef } from '../../core/deploy/rollback';
+import { releasePicks } from '../../core/deploy/picks';
 import { UsageError } from '../../core/errors';
 import { releaseAt, versionTagsAtHead } from '../../node/deployFlow';
 import { deploySequence, type SequenceEnd } from '../../node/deploySequence';
 import { FetchHealthProbe } from '../../node/healthProbe';
 import { editorFront } from './progress';
-import { envNodeOf, environmentNames, environmentOf, providerWithoutConfig, requireTrust, rootOf, rowEnvironment, targetFor, type DeployContext, type EnvNode } from './target';
+import { envNodeOf, environmentNames, environmentOf, environmentRuns, providerWithoutConfig, requireTrust, rootOf, rowEnvironment, targetFor, type DeployContext, type EnvNode } from './target';
 
 /** Arguments for callers that skip the pickers (tree items, tests). `confirm: false` skips the modals (tests only pass it). */
 export interface DeployArgs {
@@ -44,16 +44,21 @@ export function treeNodeOf(value: unknown): EnvNode {
   return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string' ? envNodeOf(value) : undefined;
 }
 
-/** The release to deploy: the argument, the one version tag at HEAD, or a pick among the version tags. */
+/** The release to deploy: the argument, the one version tag at HEAD, or a pick among the version tags (newest first, with where each runs). */
 async function refToDeploy(ctx: DeployContext, root: string, ref: string | undefined): Promise<string | undefined> {
   if (ref !== undefined) return ref;
   const repo = ctx.model.repo(root)!;
   const atHead = await versionTagsAtHead(repo);
   if (atHead.length === 1) return atHead[0];
-  const tags = atHead.length > 1 ? atHead : (await repo.tags()).map((t) => t.name).filter((n) => versionFromRef(n) !== null).reverse().slice(0, 30);
-  if (tags.length === 0) throw new UsageError('No version tag to deploy.', 'Publish a release first (Release: Publish GitHub Release).');
-  const pick = await vscode.window.showQuickPick(tags, { title: atHead.length > 1 ? 'Release: HEAD has several version tags; deploy which?' : 'Release: HEAD has no version tag; deploy which release?' });
-  return pick;
+  const all = await repo.tags({ dates: true });
+  const tags = atHead.length > 1 ? all.filter((t) => atHead.includes(t.name)) : all;
+  const picks = releasePicks(tags, await environmentRuns(ctx, root));
+  if (picks.length === 0) throw new UsageError('No version tag to deploy.', 'Publish a release first (Release: Publish GitHub Release).');
+  const pick = await vscode.window.showQuickPick(
+    picks.map((p) => ({ label: p.tag, description: p.description, tag: p.tag })),
+    { title: atHead.length > 1 ? 'Release: HEAD has several version tags; deploy which?' : 'Release: HEAD has no version tag; deploy which release?', matchOnDescription: true },
+  );
+  return pick?.tag;
 }
 
 /** Release: Deploy… — called with deploy arguments (palette, tests) or an environment row of the tree. */

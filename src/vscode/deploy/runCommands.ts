@@ -5,7 +5,7 @@
  * a new attempt of the same run on GitHub: the deploy's journal has ended and stays as it is.
  */
 import * as vscode from 'vscode';
-import { UsageError } from '../../core/errors';
+import { TrustError, UsageError } from '../../core/errors';
 import type { GitHubRepoRef } from '../../core/remote';
 import type { CommandContext } from '../commandContext';
 import { clipLine, rerunnable, type RunJobView, type RunView } from '../deployView';
@@ -76,7 +76,7 @@ export function rerunFailedJobsCommand(ctx: DeployRunContext): (...args: unknown
 }
 
 async function rerunFailedJobs(deps: { connector: DeployRunContext['github']; view: DeployRunContext['deployView']; log: DeployRunContext['log'] }, node: unknown, args: { confirm?: boolean }): Promise<string | undefined> {
-  if (!vscode.workspace.isTrusted) throw new UsageError('Re-running jobs writes to GitHub and is disabled in Restricted Mode.', 'Trust this workspace (Manage Workspace Trust), then try again.');
+  if (!vscode.workspace.isTrusted) throw new TrustError('Re-running jobs writes to GitHub and is disabled in Restricted Mode.', 'Trust this workspace (Manage Workspace Trust), then try again.');
   const n = node as RunNode;
   const root = typeof n?.root === 'string' ? n.root : undefined;
   const run = n?.kind === 'deployRun' ? n.run : undefined;

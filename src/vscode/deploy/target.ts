@@ -6,8 +6,9 @@
 import * as vscode from 'vscode';
 import { deployJournalKey } from '../../core/deploy/journal';
 import type { DeployJournal } from '../../core/deploy/journalTypes';
+import { environmentDescription, type EnvironmentRun } from '../../core/deploy/picks';
 import { environmentSchema, findEnvironment, type EnvironmentConfig } from '../../core/deploy/schema';
-import { GitError, UsageError } from '../../core/errors';
+import { GitError, TrustError, UsageError } from '../../core/errors';
 import { deployerFor } from '../../node/deployerFor';
 import { FileDeployJournalStore } from '../../node/deployJournal';
 import type { FlowTarget } from '../../node/deployFlow';
@@ -35,7 +36,7 @@ export function rowEnvironment(node: EnvNode): string | undefined {
 
 /** Refuses in Restricted Mode: `what` writes to GitHub (or runs a local provider). */
 export function requireTrust(what: string): void {
-  if (!vscode.workspace.isTrusted) throw new UsageError(`${what} writes to GitHub and is disabled in Restricted Mode.`, 'Trust this workspace (Manage Workspace Trust), then try again.');
+  if (!vscode.workspace.isTrusted) throw new TrustError(`${what} writes to GitHub and is disabled in Restricted Mode.`, 'Trust this workspace (Manage Workspace Trust), then try again.');
 }
 
 /** The deployer and journal of an operation on `env` of the repository at `root`. */
@@ -73,16 +74,28 @@ export async function environmentOf(ctx: DeployContext, root: string, name: stri
   let chosen = name;
   if (chosen === undefined) {
     const snap = await ctx.deployView.snapshot(root);
-    const names = config ? config.environments.map((e) => e.name) : 'rows' in snap ? snap.rows.map((r) => r.env.name) : [];
+    const runs = 'rows' in snap ? snap.rows.map((r) => ({ name: r.env.name, last: r.last })) : [];
+    const names = config ? config.environments.map((e) => e.name) : runs.map((r) => r.name);
     const other = '$(add) Another environment…';
-    const pick = await vscode.window.showQuickPick([...names, ...(config ? [] : [other])], { title: 'Release: deploy to which environment?' });
+    // Each with what it runs now and how that went ("staging — 0.2.0, healthy"), when GitHub could tell.
+    const items = names.map((n) => {
+      const run = runs.find((r) => r.name.toLowerCase() === n.toLowerCase());
+      return { label: n, ...(run ? { description: environmentDescription(run.last) } : {}) };
+    });
+    const pick = await vscode.window.showQuickPick([...items, ...(config ? [] : [{ label: other }])], { title: 'Release: deploy to which environment?' });
     if (pick === undefined) return undefined;
-    chosen = pick === other ? await vscode.window.showInputBox({ title: 'GitHub environment', prompt: 'Name of the GitHub environment (created by the first deployment)', value: 'staging' }) : pick;
+    chosen = pick.label === other ? await vscode.window.showInputBox({ title: 'GitHub environment', prompt: 'Name of the GitHub environment (created by the first deployment)', value: 'staging' }) : pick.label;
     if (chosen === undefined) return undefined;
   }
   const found = findEnvironment(config, chosen);
   if (!found) throw new UsageError(`No environment ${JSON.stringify(chosen.slice(0, 64))} in the deploy config.`, `Use one of: ${config?.environments.map((e) => e.name).join(', ') ?? ''}.`);
   return found.env;
+}
+
+/** What each environment of the repository runs now, as the deploy view last read it (empty when GitHub cannot tell). */
+export async function environmentRuns(ctx: DeployContext, root: string): Promise<EnvironmentRun[]> {
+  const snap = await ctx.deployView.snapshot(root).catch(() => null);
+  return snap && 'rows' in snap ? snap.rows.map((r) => ({ name: r.env.name, last: r.last })) : [];
 }
 
 /** The environments an environment input may name: the ladder, else the repository's GitHub environments as listed. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError, GitError, GitHubError, UsageError } from '../../../src/core/errors';
+import { ConfigError, GitError, GitHubError, TrustError, UsageError } from '../../../src/core/errors';
 import { describeError, isExpected } from '../../../src/vscode/errorReport';
 
 const TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
@@ -13,6 +13,14 @@ describe('the error funnel (what a failed command shows and logs)', () => {
     assert.equal(r.logLevel, 'warn');
     assert.doesNotMatch(r.logText, /\n\s+at /);
     assert.match(r.logText, /^releaseManager\.recordDecision: Recording/);
+  });
+
+  it('offers Manage Workspace Trust for a refusal because of Restricted Mode', () => {
+    const r = describeError('releaseManager.recordDecision', new TrustError('Recording a decision is disabled in Restricted Mode.', 'Trust this workspace (Manage Workspace Trust).'));
+    assert.equal(r.severity, 'warning');
+    assert.deepEqual(r.actions, ['Manage Workspace Trust', 'Show Log']);
+    assert.equal(r.logLevel, 'warn');
+    assert.equal(isExpected(new TrustError('x', 'y')), true);
   });
 
   it('logs a fault at error with its stack and shows it as "Unexpected error" on one line', () => {

@@ -95,6 +95,31 @@ describe('Deploy from the editor (Deployments provider, no deploy config)', func
     await poll('staging is listed with v0.2.0', async () => (await environmentRows()).some((r) => labelOf(r.item) === 'staging' && /^v0\.2\.0 · success/.test(String(r.item.description))));
   });
 
+  it('offers the environments with what they run, then the releases newest first, the repository\'s own tag before the packages\'', async () => {
+    const w = vscode.window as unknown as { showQuickPick: unknown };
+    const saved = w.showQuickPick;
+    const asked: { title: string; items: vscode.QuickPickItem[] }[] = [];
+    w.showQuickPick = async (items: vscode.QuickPickItem[] | Thenable<vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
+      const list = await items;
+      asked.push({ title: options?.title ?? '', items: list });
+      // The environment: staging; the release: none (cancelled, nothing deployed).
+      return /which environment/.test(options?.title ?? '') ? list.find((i) => i.label === 'staging') : undefined;
+    };
+    try {
+      a.deployView.invalidate();
+      const result = await vscode.commands.executeCommand('releaseManager.deploy', { root, workflow: '', confirm: false });
+      assert.equal(result, undefined, 'cancelled at the release pick');
+    } finally {
+      w.showQuickPick = saved;
+    }
+    const [envs, releases] = asked;
+    assert.ok(envs && releases, `both pickers were shown: ${JSON.stringify(asked.map((x) => x.title))}`);
+    assert.deepEqual(envs.items.filter((i) => i.label === 'staging').map((i) => i.description), ['0.2.0, healthy']);
+    assert.deepEqual(releases.items.slice(0, 5).map((i) => i.label), ['v0.2.0', 'api@0.2.0', 'web@0.2.0', 'v0.2.0-rc.0', 'v0.1.1']);
+    assert.match(String(releases.items[0]!.description), /^\d{4}-\d{2}-\d{2} · staging$/);
+    assert.match(String(releases.items[1]!.description), /^\d{4}-\d{2}-\d{2}$/);
+  });
+
   it('deploys a release to staging end to end: a deployment of HEAD, its statuses followed, the tree updated', async () => {
     const journal = (await vscode.commands.executeCommand('releaseManager.deploy', { root, environment: 'staging', ref: 'v0.3.0-beta.1', confirm: false })) as DeployJournal | undefined;
     assert.ok(journal, 'the command returns the journal');
