@@ -65,7 +65,6 @@ if (!schemaOnly) {
       // As the bundles: jsonc-parser's UMD "main" requires its parts at run time (taskDeploy.test.ts reaches it).
       mainFields: ['module', 'main'],
       external: ['vscode', 'mocha'],
-      mainFields: ['module', 'main'],
       minify: false,
     }),
   ]);
