@@ -25,6 +25,8 @@ describe('the readiness checklist webview', function () {
     this.timeout(240_000);
     await session.openDemo('sign-off');
     await signOut(session.runDir);
+    // A person with a git identity signs off and commits (the demo repository has none of its own).
+    for (const [key, value] of [['user.name', 'Tess Ter'], ['user.email', 'tess@example.com']]) spawnSync('git', ['-C', session.folder, 'config', key, value]);
   });
 
   afterEach(async function () {
@@ -67,7 +69,7 @@ describe('the readiness checklist webview', function () {
   it('records the sign-off in the repository and commits it (only that file, never pushed) on "Commit sign-off"', async () => {
     const { page } = session;
     const recorded = JSON.parse(readFileSync(join(session.folder, '.release-manager', 'signoffs.json'), 'utf8'));
-    assert.deepEqual(recorded.signOffs.map((/** @type {{ gateId: string }} */ s) => s.gateId), ['qa']);
+    assert.deepEqual(recorded.signOffs.map((/** @type {{ gateId: string, who: string }} */ s) => [s.gateId, s.who]), [['qa', 'Tess Ter <tess@example.com>']]);
     // The notification offers it; a toast that already hid is still listed in the notification center.
     const offer = /Signed off qa for .+ Commit it so the team and CI see it/;
     let item = page.locator('.notification-toast').filter({ hasText: offer }).first();

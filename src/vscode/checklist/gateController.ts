@@ -218,7 +218,15 @@ export class GateController implements vscode.Disposable {
   async commitSignOff(gateId: string, version: string): Promise<void> {
     const state = this.target();
     if (!state) return;
-    for (const args of signOffCommitArgs(version, gateId)) await execGit(this.settings().gitPath ?? 'git', state.root, args);
+    const git = (args: string[]) => execGit(this.settings().gitPath ?? 'git', state.root, args);
+    try {
+      for (const args of signOffCommitArgs(version, gateId)) await git(args);
+    } catch (e) {
+      // Leaves the index as it was: the file stays changed, not staged.
+      await git(['reset', '-q', '--', SIGNOFF_FILE]).catch(() => undefined);
+      const why = e instanceof Error ? e.message : String(e);
+      throw new UsageError(`The sign-off was not committed: ${why}`, `Fix what git reports (e.g. set user.name and user.email), then commit ${SIGNOFF_FILE} yourself or sign off again.`);
+    }
     this.log.info(`sign-off committed: ${gateId} for ${version} (${SIGNOFF_FILE}); not pushed`);
   }
 
