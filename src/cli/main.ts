@@ -18,6 +18,7 @@ import { FileDeployJournalStore } from '../node/deployJournal';
 import { createGateContext } from '../node/gateContext';
 import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
 import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, cliNotesLinks, runPublishCommand } from './publish';
+import { runSignOffCommand } from './signoff';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIo {
@@ -44,13 +45,14 @@ Commands:
               canary, blue-green, rolling; journaled: a second run resumes, never repeats)
   rollback    Roll an environment back to its last successful deployment (skips the gates; asks first)
   status      Deploys and rollbacks in this repository's journal: done, running, paused or failed
+  signoff     Sign a manual gate off for the next version as your git identity (in .release-manager/signoffs.json)
 
 Options:
   --repo DIR            Repository (default: current directory)
   --from REF            Start of the range, exclusive (default: last release tag)     [notes, version]
   --to REF              End of the range (default: HEAD)                        [notes, version, changelog]
   --path DIR            Only commits touching DIR; uses that package's tag format (monorepos)
-  --prerelease ID       Prerelease channel, e.g. rc gives 1.3.0-rc.0, rc.1, ...   [notes, version, gates]
+  --prerelease ID       Prerelease channel, e.g. rc gives 1.3.0-rc.0, rc.1, ...   [notes, version, gates, signoff]
   --format FORMAT       notes, changelog: markdown (default) or json; version, gates: text (default) or json
   --allow-commands      Run command gates and command deploy providers (only with this flag)   [gates, deploy, rollback]
   --only ID             Run only the gate with this id; repeatable                                             [gates]
@@ -66,6 +68,8 @@ Options:
   --hotfix              The release is a hotfix: may deploy to production inside a code freeze            [deploy]
   --answer CHOICE       Answer the question of the operation on --env: retry, abort, resume, mark-sent,
                         mark-done, mark-failed or wait-longer (the CLI names the ones that apply)  [deploy, rollback]
+  --gate ID             The manual gate to sign off                                                        [signoff]
+  --note TEXT           A note kept with the sign-off (at most 500 characters)                             [signoff]
   -h, --help            Show this help
   -v, --version         Show the version of release-manager
 
@@ -74,7 +78,7 @@ https://api.github.com); GITHUB_REPOSITORY=OWNER/REPO overrides the remote.
 
 Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error, 130 cancelled.`;
 
-const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status']);
+const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff']);
 const DEPLOY_COMMANDS = new Set(['deploy', 'rollback', 'status']);
 /** The options each deploy command takes: any other is refused, never silently ignored (a rollback --ref would not choose the target). */
 const DEPLOY_FLAGS: Record<string, readonly string[]> = {
@@ -82,6 +86,8 @@ const DEPLOY_FLAGS: Record<string, readonly string[]> = {
   rollback: ['repo', 'env', 'yes', 'remote', 'allow-commands', 'answer', 'help'],
   status: ['repo', 'env', 'help'],
 };
+/** The options signoff takes. */
+const SIGNOFF_FLAGS: readonly string[] = ['repo', 'gate', 'note', 'path', 'prerelease', 'help'];
 
 const OPTIONS = {
   repo: { type: 'string' },
@@ -103,6 +109,8 @@ const OPTIONS = {
   strategy: { type: 'string' },
   hotfix: { type: 'boolean' },
   answer: { type: 'string' },
+  gate: { type: 'string' },
+  note: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -142,7 +150,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...extra] = positionals;
-  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status.');
+  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
   if (DEPLOY_COMMANDS.has(command!)) {
     const allowed = DEPLOY_FLAGS[command!]!;
@@ -154,6 +162,13 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           : `${command} takes ${allowed.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`;
       throw new UsageError(`--${stray} does not apply to ${command}.`, fix);
     }
+  }
+  const signOffOnly = (['gate', 'note'] as const).find((k) => values[k] !== undefined);
+  if (command !== 'signoff' && signOffOnly !== undefined) throw new UsageError(`--${signOffOnly} applies to signoff only.`, 'Use release-manager signoff --gate ID [--note TEXT].');
+  if (command === 'signoff') {
+    const stray = (Object.keys(values) as Array<keyof typeof values>).find((k) => values[k] !== undefined && !SIGNOFF_FLAGS.includes(k));
+    if (stray !== undefined) throw new UsageError(`--${stray} does not apply to signoff.`, `signoff takes ${SIGNOFF_FLAGS.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`);
+    if (values.gate === undefined) throw new UsageError('signoff needs --gate ID.', 'Name the manual gate to sign off, e.g. release-manager signoff --gate qa.');
   }
   const publishOnly = (['tag', 'notes-file', 'draft', 'bump', 'yes'] as const).filter((k) => values[k] !== undefined && !(k === 'yes' && (command === 'deploy' || command === 'rollback')));
   const deployOnly = (['env', 'ref', 'strategy', 'hotfix'] as const).filter((k) => values[k] !== undefined);
@@ -208,6 +223,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       { ...io, env },
     );
   }
+  if (command === 'signoff') return runSignOffCommand(repo, config, { gate: values.gate, note: values.note, path: values.path, prerelease: values.prerelease }, io);
   if (command === 'gates') {
     const github = async () => cliGitHubApi(await cliGitHubRepo(repo, env, values.remote), { err: io.err, env });
     return runGatesCommand(repo, config, { json: format === 'json', allowCommands: values['allow-commands'] === true, only: values.only, path: values.path, prerelease: values.prerelease, github }, io);

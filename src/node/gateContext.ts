@@ -3,11 +3,13 @@ import type { ReleaseConfig } from '../core/config';
 import { draftNotes, validatePath, type DraftOptions } from '../core/draft';
 import { GitHubError, UsageError } from '../core/errors';
 import type { GateContext, RangeCommit, SignOff, WorkingTreeState } from '../core/gates/context';
+import { SIGNOFF_FILE } from '../core/gates/manual';
 import type { GitHubApi } from '../core/githubApi';
 import type { ReleaseNotes } from '../core/notes';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { readWorkingTree } from '../git/workingTree';
 import { searchLines } from './regexSearch';
+import { signOffsFor } from './signOffFile';
 import { resolveInside, runProcess } from './runner';
 
 /** Largest repository file a gate may read. */
@@ -22,7 +24,7 @@ export interface GateContextOptions {
   commandsAllowed: boolean;
   /** Shown on command gates that may not run (default "requires trust"). */
   commandsBlockedReason?: string;
-  /** Sign-offs recorded for a version (the extension's store; the CLI has none). */
+  /** Sign-offs recorded for a version; default: the repository's sign-off file (what the team and CI share). */
   signOffs?: (version: string) => Promise<SignOff[]>;
   /** Which release the gates are about (monorepo path, prerelease channel; `to`: a past release tag, e.g. the one being deployed). */
   draft?: Pick<DraftOptions, 'path' | 'prerelease' | 'to'>;
@@ -54,7 +56,7 @@ export function createGateContext(options: GateContextOptions): GateContext {
     (release ??= draftNotes(repo, options.config, { ...options.draft, signal: options.signal, firstTimeContributors: false }));
   return {
     // Without trust, no program from the repository's config may run, not even a clean filter during `git status`.
-    workingTree: () => (tree ??= readWorkingTree(repo.root, { gitPath: options.gitPath, signal: options.signal, untrusted: !options.commandsAllowed, notCounted: [options.config.decisionLog] })),
+    workingTree: () => (tree ??= readWorkingTree(repo.root, { gitPath: options.gitPath, signal: options.signal, untrusted: !options.commandsAllowed, notCounted: [options.config.decisionLog, SIGNOFF_FILE] })),
     release: getRelease,
     rangeCommits: () =>
       (commits ??= getRelease().then(async (notes) => {
@@ -77,7 +79,7 @@ export function createGateContext(options: GateContextOptions): GateContext {
       options.commandsAllowed
         ? runProcess(argv, { root: repo.root, killGraceMs: options.killGraceMs, ...run })
         : Promise.reject(new UsageError(`Not run: commands are not allowed here (${options.commandsBlockedReason ?? 'requires trust'}).`, 'Trust the workspace (CLI: --allow-commands).')),
-    signOffs: options.signOffs ?? (async () => []),
+    signOffs: options.signOffs ?? ((version) => signOffsFor(repo.root, version)),
     github: () =>
       (github ??= options.github
         ? options.github()

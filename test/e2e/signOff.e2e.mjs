@@ -3,6 +3,9 @@
 // see GO. Hostile commit text shown in the webview stays text. Screenshots: test-results/screenshots/.
 // Its own fresh demo repository (no sign-off given yet), signed out of GitHub: nothing depends on the specs run before.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EXTENSION_ID } from '../helpers/extensionId.ts';
 import { poll } from '../helpers/poll.ts';
 import { signOut } from './githubAccount.mjs';
@@ -22,6 +25,8 @@ describe('the readiness checklist webview', function () {
     this.timeout(240_000);
     await session.openDemo('sign-off');
     await signOut(session.runDir);
+    // A person with a git identity signs off and commits (the demo repository has none of its own).
+    for (const [key, value] of [['user.name', 'Tess Ter'], ['user.email', 'tess@example.com']]) spawnSync('git', ['-C', session.folder, 'config', key, value]);
   });
 
   afterEach(async function () {
@@ -66,6 +71,25 @@ describe('the readiness checklist webview', function () {
     await poll('the verdict GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'GO', { timeoutMs: 30_000 });
     assert.match(await frame.locator('li[data-gate-id="qa"] .signed').innerText(), /^by .+ at \d{4}-\d{2}-\d{2}T/);
     await session.screenshot('e2e-checklist-go');
+  });
+
+  it('records the sign-off in the repository and commits it (only that file, never pushed) on "Commit sign-off"', async () => {
+    const { page } = session;
+    const recorded = JSON.parse(readFileSync(join(session.folder, '.release-manager', 'signoffs.json'), 'utf8'));
+    assert.deepEqual(recorded.signOffs.map((/** @type {{ gateId: string, who: string }} */ s) => [s.gateId, s.who]), [['qa', 'Tess Ter <tess@example.com>']]);
+    // The notification offers it; a toast that already hid is still listed in the notification center.
+    const offer = /Signed off qa for .+ Commit it so the team and CI see it/;
+    let item = page.locator('.notification-toast').filter({ hasText: offer }).first();
+    if (!(await item.isVisible())) {
+      await page.locator('[id="status.notifications"]').click();
+      item = page.locator('.notifications-center .notification-list-item').filter({ hasText: offer }).first();
+    }
+    await item.waitFor({ timeout: 30_000 });
+    await item.getByRole('button', { name: 'Commit sign-off' }).click();
+    const lastCommit = () => spawnSync('git', ['-C', session.folder, 'log', '-1', '--format=%s%n%H', '--name-only'], { encoding: 'utf8' }).stdout;
+    await poll('the sign-off commit', async () => /^chore\(release\): sign off qa for /.test(lastCommit()), { timeoutMs: 30_000 });
+    assert.deepEqual(lastCommit().trim().split('\n').slice(2).filter(Boolean), ['.release-manager/signoffs.json'], 'the commit holds the sign-off file alone');
+    if (await page.locator('.notifications-center').isVisible()) await page.locator('[id="status.notifications"]').click();
   });
 
   it('works from the keyboard: Space on the focused sign-off revokes it, Enter on "Re-run all" re-checks', async () => {

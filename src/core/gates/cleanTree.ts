@@ -44,8 +44,8 @@ export const cleanTreeKind: GateKind<CleanTreeGate> = {
       return { status: 'pass', reason: `working tree clean${note}`, ...(details ? { details } : {}) };
     }
     if (t.conflicted + t.staged + t.modified + t.untracked > 0) fixes.push('Commit or stash the changes (untracked files: add, ignore or delete them)');
-    // Said where the files are listed: changes to the decision log are never counted (Release Manager appends to it).
-    const notCounted = t.notCounted?.length ? `not counted (the decision log, which Release Manager appends to): ${t.notCounted.map((p) => clip(p, 300)).join(', ')}` : undefined;
+    // Said where the files are listed: changes to the decision log and the sign-off file are never counted (Release Manager writes them).
+    const notCounted = t.notCounted?.length ? `not counted (the decision log and the sign-off file, which Release Manager writes): ${t.notCounted.map((p) => clip(p, 300)).join(', ')}` : undefined;
     const all = [details, notCounted].filter((x) => x !== undefined).join('\n') || undefined;
     return { status: 'fail', reason: problems.join(', '), fix: { label: fixes.join('. ') }, ...(all ? { details: all } : {}) };
   },

@@ -4,10 +4,15 @@ import { UsageError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import { resolveInside } from '../../node/runner';
 import { whoAmI } from '../../node/whoAmI';
+import { SIGNOFF_FILE } from '../../core/gates/manual';
 import { COMMANDS } from '../ids';
+import { reportError } from '../runCommand';
 import type { ReleaseModel } from '../releaseModel';
 import type { ChecklistActions } from './checklistView';
 import type { GateController } from './gateController';
+
+/** The button of the notification after a sign-off that commits the sign-off file alone. */
+export const COMMIT_SIGN_OFF = 'Commit sign-off';
 
 /** What the checklist's buttons do, decided by the host from its own gate results (never from the message). */
 export function checklistActions(model: ReleaseModel, gates: GateController, log: Logger): ChecklistActions {
@@ -40,10 +45,24 @@ export function checklistActions(model: ReleaseModel, gates: GateController, log
     async signOff(gateId, note) {
       const root = gates.target()?.root;
       if (!root) return;
-      await gates.signOff(gateId, note, await whoAmI(model.repo(root)));
+      const version = await gates.signOff(gateId, note, await whoAmI(model.repo(root)));
+      // Recorded in the repository's file; committing it is the user's choice, pushing too (never done for them).
+      void vscode.window
+        .showInformationMessage(`Signed off ${gateId} for ${version} in ${SIGNOFF_FILE}. Commit it so the team and CI see it (nothing is pushed).`, COMMIT_SIGN_OFF)
+        .then(async (pick) => {
+          if (pick !== COMMIT_SIGN_OFF) return;
+          try {
+            await gates.commitSignOff(gateId, version);
+            void vscode.window.showInformationMessage(`Sign-off of ${gateId} for ${version} committed. Push it to share it with the team and CI.`);
+          } catch (e) {
+            await reportError('checklist.commitSignOff', e, log);
+          }
+        });
     },
     async revokeSignOff(gateId) {
-      await gates.revokeSignOff(gateId);
+      const root = gates.target()?.root;
+      if (!root) return;
+      await gates.revokeSignOff(gateId, await whoAmI(model.repo(root)));
       log.info(`sign-off revoked: ${gateId}`);
     },
     async recordDecision() {

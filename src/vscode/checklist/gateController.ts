@@ -6,15 +6,17 @@ import type { GateResult, Verdict } from '../../core/gates/types';
 import type { GitHubApi } from '../../core/githubApi';
 import { UsageError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
+import { SIGNOFF_FILE } from '../../core/gates/manual';
+import { execGit } from '../../git/gitProcess';
 import { createGateContext } from '../../node/gateContext';
+import { recordSignOff, revokeSignOff as revokeRecordedSignOff, signOffCommitArgs, signOffsFor as readSignOffs } from '../../node/signOffFile';
 import type { ChecklistState, GateView } from '../../shared/protocol';
 import { redactSecrets } from '../../core/secrets';
 import type { ReleaseModel, RepoState } from '../releaseModel';
 import type { Settings } from '../settings';
 
-/** Sign-offs per repository root, per release version (kept in the workspace state, never in settings). */
-type SignOffStore = Record<string, Record<string, SignOff[]>>;
-const STORE_KEY = 'releaseManager.signOffs';
+/** Where sign-offs lived before they moved to the repository's sign-off file (one editor only); no longer read. */
+const LEGACY_STORE_KEY = 'releaseManager.signOffs';
 
 /** The gates of one repository as last run: results, what is running, the verdict. */
 interface GateRun {
@@ -33,6 +35,8 @@ export class GateController implements vscode.Disposable {
   private readonly runs = new Map<string, GateRun>();
   private inflight: AbortController | undefined;
   private notice: string | null = null;
+  /** The sign-offs last read from the repository's sign-off file, per root (for the checklist rows and the decision log). */
+  private readonly signOffCache = new Map<string, { version: string; signOffs: SignOff[] }>();
 
   constructor(
     private readonly model: ReleaseModel,
@@ -41,7 +45,16 @@ export class GateController implements vscode.Disposable {
     private readonly log: Logger,
     /** Connects GitHub gates silently (no sign-in prompt from a gate run); absent: they are unknown. */
     private readonly github?: (root: string) => Promise<GitHubApi>,
-  ) {}
+  ) {
+    // Sign-offs kept in this editor's workspace state by earlier versions are dropped, not migrated: nobody else
+    // could see them, so a release must not pass on them. Said once in the log.
+    const legacy = this.memento.get<Record<string, Record<string, SignOff[]>>>(LEGACY_STORE_KEY);
+    if (legacy !== undefined) {
+      const n = Object.values(legacy).flatMap((byVersion) => Object.values(byVersion ?? {})).flat().length;
+      if (n > 0) this.log.info(`${n} sign-off(s) kept only in this editor by an earlier version were dropped: sign off again (sign-offs now live in ${SIGNOFF_FILE}, shared through git).`);
+      void this.memento.update(LEGACY_STORE_KEY, undefined);
+    }
+  }
 
   /** The repository the checklist is about: the first one with a readable config. */
   target(): RepoState | undefined {
@@ -99,7 +112,7 @@ export class GateController implements vscode.Disposable {
         config: state.config,
         commandsAllowed: vscode.workspace.isTrusted,
         commandsBlockedReason: 'requires trust: trust this workspace to run command gates',
-        signOffs: async (v) => this.signOffsFor(state.root, v),
+        signOffs: (v) => this.signOffsFor(state.root, v),
         gitPath: this.settings().gitPath,
         signal: ctl.signal,
         ...(this.github ? { github: () => this.github!(state.root) } : {}),
@@ -150,38 +163,71 @@ export class GateController implements vscode.Disposable {
     return verdict(results);
   }
 
-  /** Sign-offs of a version in a repository. */
-  signOffsFor(root: string, version: string): SignOff[] {
-    return this.memento.get<SignOffStore>(STORE_KEY, {})[root]?.[version] ?? [];
+  /** Sign-offs of a version in a repository, read from its sign-off file (what the CLI, CI and the team read). */
+  async signOffsFor(root: string, version: string): Promise<SignOff[]> {
+    const signOffs = await readSignOffs(root, version);
+    this.signOffCache.set(root, { version, signOffs });
+    return signOffs;
   }
 
-  /** Records (or replaces) the sign-off of a manual gate for the next version, then re-checks that gate. */
-  async signOff(gateId: string, note: string, who: string): Promise<void> {
+  /** The sign-offs last read for a repository's version (empty when none was read for it). */
+  private cachedSignOffs(root: string, version: string): SignOff[] {
+    const c = this.signOffCache.get(root);
+    return c?.version === version ? c.signOffs : [];
+  }
+
+  /** The manual gate `gateId` of the target and its next version, or a UsageError naming the fix. */
+  private signOffTarget(gateId: string): { state: RepoState; version: string } {
     const state = this.target();
     const version = state?.notes?.version.next;
     if (!state || !version) throw new UsageError('There is no next version to sign off.', 'Open a repository with unreleased changes and a readable release configuration, then sign off.');
     const gate = this.gates(state).find((g) => g.id === gateId);
     if (!gate || gate.kind !== 'manual') throw new UsageError(`No manual gate "${gateId}".`, 'Refresh the checklist: the gates come from the release configuration.');
-    const store = { ...this.memento.get<SignOffStore>(STORE_KEY, {}) };
-    const byVersion = { ...(store[state.root] ?? {}) };
-    byVersion[version] = [...(byVersion[version] ?? []).filter((s) => s.gateId !== gateId), { gateId, who, when: new Date().toISOString(), note: note.trim() || undefined }];
-    store[state.root] = byVersion;
-    await this.memento.update(STORE_KEY, store);
-    this.log.info(`sign-off recorded: ${gateId} for ${version} by ${who}`);
-    await this.run({ only: [gateId] });
+    if (!vscode.workspace.isTrusted) throw new UsageError(`Signing off writes ${SIGNOFF_FILE} in the repository and is disabled in Restricted Mode.`, 'Trust this workspace (Manage Workspace Trust), then sign off.');
+    return { state, version };
   }
 
-  /** Removes the sign-off of a manual gate for the next version, then re-checks that gate. */
-  async revokeSignOff(gateId: string): Promise<void> {
-    const state = this.target();
-    const version = state?.notes?.version.next;
-    if (!state || !version) return;
-    const store = { ...this.memento.get<SignOffStore>(STORE_KEY, {}) };
-    const byVersion = { ...(store[state.root] ?? {}) };
-    byVersion[version] = (byVersion[version] ?? []).filter((s) => s.gateId !== gateId);
-    store[state.root] = byVersion;
-    await this.memento.update(STORE_KEY, store);
+  /**
+   * Records `who`'s sign-off of a manual gate for the next version in the repository's sign-off file (replacing their
+   * earlier one), then re-checks that gate. Nothing is committed: the caller offers that. Returns the version.
+   */
+  async signOff(gateId: string, note: string, who: string): Promise<string> {
+    const { state, version } = this.signOffTarget(gateId);
+    const head = await this.model.repo(state.root)?.head().catch(() => undefined);
+    await recordSignOff(state.root, { version, gateId, who, when: new Date().toISOString(), ...(note.trim() ? { note: note.trim() } : {}), ...(head?.hash ? { commit: head.hash } : {}) });
+    this.log.info(`sign-off recorded in ${SIGNOFF_FILE}: ${gateId} for ${version} by ${who}`);
     await this.run({ only: [gateId] });
+    return version;
+  }
+
+  /** Removes `who`'s sign-off of a manual gate for the next version (other people's stay), then re-checks that gate. */
+  async revokeSignOff(gateId: string, who: string): Promise<void> {
+    const { state, version } = this.signOffTarget(gateId);
+    const removed = await revokeRecordedSignOff(state.root, version, gateId, who);
+    await this.run({ only: [gateId] });
+    if (!removed) {
+      const others = this.cachedSignOffs(state.root, version).filter((s) => s.gateId === gateId).map((s) => s.who);
+      throw new UsageError(
+        `${who} has no sign-off of "${gateId}" for ${version} to revoke${others.length ? ` (signed off by ${others.join(', ')})` : ''}.`,
+        `Only the person who signed off revokes their sign-off; to remove another, edit ${SIGNOFF_FILE} and commit it.`,
+      );
+    }
+  }
+
+  /** Commits the sign-off file alone (the user's "Commit sign-off"); never pushes. */
+  async commitSignOff(gateId: string, version: string): Promise<void> {
+    const state = this.target();
+    if (!state) return;
+    const git = (args: string[]) => execGit(this.settings().gitPath ?? 'git', state.root, args);
+    try {
+      for (const args of signOffCommitArgs(version, gateId)) await git(args);
+    } catch (e) {
+      // Leaves the index as it was: the file stays changed, not staged.
+      await git(['reset', '-q', '--', SIGNOFF_FILE]).catch(() => undefined);
+      const why = e instanceof Error ? e.message : String(e);
+      throw new UsageError(`The sign-off was not committed: ${why}`, `Fix what git reports (e.g. set user.name and user.email), then commit ${SIGNOFF_FILE} yourself or sign off again.`);
+    }
+    this.log.info(`sign-off committed: ${gateId} for ${version} (${SIGNOFF_FILE}); not pushed`);
   }
 
   /** The result of one gate of the target repository. */
@@ -197,7 +243,7 @@ export class GateController implements vscode.Disposable {
     const run = this.runFor(state.root, state.notes?.version.next ?? null);
     const v = this.computeVerdict(state, run);
     const results = this.gates(state).map((g) => run.results.get(g.id) ?? v.blocking.find((b) => b.id === g.id)!).filter(Boolean);
-    return { state, results, verdict: v, signOffs: state.notes?.version.next ? this.signOffsFor(state.root, state.notes.version.next) : [] };
+    return { state, results, verdict: v, signOffs: state.notes?.version.next ? this.cachedSignOffs(state.root, state.notes.version.next) : [] };
   }
 
   /** The checklist state the webview renders (plain text only). */
@@ -208,10 +254,10 @@ export class GateController implements vscode.Disposable {
     const version = state.notes?.version.next ?? null;
     const stored = this.runs.get(state.root);
     const run = stored?.version === version ? stored : undefined; // results of another version do not count
-    const signOffs = version ? this.signOffsFor(state.root, version) : [];
+    const signOffs = version ? this.cachedSignOffs(state.root, version) : [];
     const gates: GateView[] = this.gates(state).map((g) => {
       const r = run?.results.get(g.id);
-      const s = signOffs.find((x) => x.gateId === g.id);
+      const s = signOffs.filter((x) => x.gateId === g.id).sort((a, b) => b.when.localeCompare(a.when))[0];
       return {
         id: g.id,
         title: clip(g.title ?? g.id, 200),

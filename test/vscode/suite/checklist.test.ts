@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -29,16 +29,50 @@ describe('readiness gates and the checklist (trusted workspace)', () => {
     assert.deepEqual(rows.filter((r) => r.node.kind === 'gate').map((r) => labelOf(r.item)), ['QA sign-off']);
   });
 
-  it('turns GO when the manual gate is signed off, with who and when', async () => {
+  it('turns GO when the manual gate is signed off, with who and when, recorded in the repository for the team', async () => {
     const a = await api();
-    await a.gates.signOff('qa', 'regression suite green', 'Tess Ter <tess@example.com>');
-    assert.equal(a.gates.verdict?.decision, 'GO', a.gates.verdict?.summary);
-    const row = a.gates.view().gates.find((g) => g.id === 'qa')!;
-    assert.equal(row.status, 'pass');
-    assert.equal(row.signOff?.who, 'Tess Ter <tess@example.com>');
-    assert.match(row.signOff?.when ?? '', /^\d{4}-\d{2}-\d{2}T/);
-    await a.gates.revokeSignOff('qa');
-    assert.equal(a.gates.verdict?.decision, 'NO-GO');
+    const file = join(workspaceRoot(), '.release-manager', 'signoffs.json');
+    try {
+      await a.gates.signOff('qa', 'regression suite green', 'Tess Ter <tess@example.com>');
+      assert.equal(a.gates.verdict?.decision, 'GO', a.gates.verdict?.summary);
+      const row = a.gates.view().gates.find((g) => g.id === 'qa')!;
+      assert.equal(row.status, 'pass');
+      assert.equal(row.signOff?.who, 'Tess Ter <tess@example.com>');
+      assert.match(row.signOff?.when ?? '', /^\d{4}-\d{2}-\d{2}T/);
+      // The record the CLI, CI and a teammate's editor read, not this editor's private state.
+      const recorded = JSON.parse(readFileSync(file, 'utf8')) as { signOffs: { version: string; gateId: string; who: string; note?: string }[] };
+      assert.deepEqual(
+        recorded.signOffs.map((s) => [s.version, s.gateId, s.who, s.note]),
+        [['0.3.0', 'qa', 'Tess Ter <tess@example.com>', 'regression suite green']],
+      );
+      await a.gates.revokeSignOff('qa', 'Tess Ter <tess@example.com>');
+      assert.equal(a.gates.verdict?.decision, 'NO-GO');
+      assert.deepEqual((JSON.parse(readFileSync(file, 'utf8')) as { signOffs: unknown[] }).signOffs, []);
+    } finally {
+      rmSync(join(workspaceRoot(), '.release-manager'), { recursive: true, force: true });
+    }
+  });
+
+  it("sees a teammate's sign-off that a pull brought into the repository's sign-off file", async () => {
+    const a = await api();
+    const dir = join(workspaceRoot(), '.release-manager');
+    mkdirSync(dir, { recursive: true });
+    try {
+      const entry = { version: '0.3.0', gateId: 'qa', who: 'Quinn Ay <quinn@example.com>', when: '2026-01-02T03:04:05.000Z', note: '<img src=x onerror=alert(1)>' };
+      writeFileSync(join(dir, 'signoffs.json'), JSON.stringify({ signOffs: [entry] }));
+      await a.gates.run({ only: ['qa'] });
+      const row = a.gates.view().gates.find((g) => g.id === 'qa')!;
+      assert.equal(row.status, 'pass', row.reason);
+      assert.equal(row.signOff?.who, 'Quinn Ay <quinn@example.com>');
+      assert.equal(row.signOff?.note, '<img src=x onerror=alert(1)>', 'the note is data, rendered as text by the webview');
+      assert.equal(a.gates.verdict?.decision, 'GO', a.gates.verdict?.summary);
+      // Revoking is for the signer: another person's sign-off stays, and the refusal says how to remove it.
+      await assert.rejects(a.gates.revokeSignOff('qa', 'Tess Ter <tess@example.com>'), /no sign-off of "qa".*signed off by Quinn Ay/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await a.gates.run({ only: ['qa'] });
+    }
+    assert.equal(a.gates.result('qa')?.status, 'pending');
   });
 
   it('records the decision in the decision log only on request, with the gate results', async () => {
@@ -57,7 +91,8 @@ describe('readiness gates and the checklist (trusted workspace)', () => {
       assert.ok(!text.includes('<img'), 'hostile commit text stays inert in the log');
     } finally {
       rmSync(join(workspaceRoot(), 'docs'), { recursive: true, force: true });
-      await a.gates.revokeSignOff('qa');
+      await a.gates.revokeSignOff('qa', 'Tess Ter <tess@example.com>');
+      rmSync(join(workspaceRoot(), '.release-manager'), { recursive: true, force: true });
     }
   });
 
