@@ -63,6 +63,8 @@ if (!schemaOnly) {
       outdir: join(root, 'out/test/vscode'),
       outbase: join(root, 'test/vscode'),
       external: ['vscode', 'mocha'],
+      // A suite that imports the config loader takes jsonc-parser's ES module build, as the bundles do.
+      mainFields: ['module', 'main'],
       minify: false,
     }),
   ]);
