@@ -121,6 +121,11 @@ export class GateController implements vscode.Disposable {
       this.changed.fire();
       return null;
     }
+    if (options.auto && this.inflight && !this.inflightAuto) {
+      // Never cut short what a person asked for (a sign-off, Re-run): re-judge after it instead.
+      this.rejudge.request();
+      return null;
+    }
     const interrupted = this.inflight !== undefined && this.inflightAuto;
     this.inflight?.abort();
     const ctl = new AbortController();
@@ -167,7 +172,8 @@ export class GateController implements vscode.Disposable {
           this.changed.fire();
         },
       });
-      if (!ctl.signal.aborted) run.basis = basis;
+      // A run of every gate but command gates judges the new state; one gate (a sign-off, Re-run Gate) does not.
+      if (!ctl.signal.aborted && (options.auto || !options.only)) run.basis = basis;
     } catch (e) {
       this.log.error(`gates failed to run: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
       this.notice = `Gates could not run: ${e instanceof Error ? e.message : String(e)}`;
