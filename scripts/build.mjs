@@ -65,8 +65,6 @@ if (!schemaOnly) {
       // As the bundles: jsonc-parser's UMD "main" requires its parts at run time (taskDeploy.test.ts reaches it).
       mainFields: ['module', 'main'],
       external: ['vscode', 'mocha'],
-      // As the bundles do: jsonc-parser's UMD "main" requires its parts at run time (a suite importing it failed to load).
-      mainFields: ['module', 'main'],
       minify: false,
     }),
   ]);

@@ -56,6 +56,8 @@ export interface ReleaseManagerApi {
   githubView: GitHubView;
   /** What the tree shows of environments and deploys. */
   deployView: DeployView;
+  /** The release status bar item (version, changes, verdict or guidance). */
+  statusBar: ReleaseStatusBar;
   /** The status bar item of a running deploy. */
   deployStatusBar: DeployStatusBar;
   /** How long activate() took, in milliseconds (the benchmark reports it). */
@@ -101,8 +103,9 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
   context.subscriptions.push(trackDraftedNotes());
 
-  // Event-driven refresh, debounced: repository state, the config file, refs, folders, trust, settings.
-  const watcher = vscode.workspace.createFileSystemWatcher(`**/{${CONFIG_FILE},.git/HEAD,.git/packed-refs,.git/refs/**}`);
+  // Event-driven refresh, debounced: repository state (HEAD, refs, the index, the repository's config), the config file,
+  // folders, trust, settings. Every refresh re-judges gates that were judged before (see GateController).
+  const watcher = vscode.workspace.createFileSystemWatcher(`**/{${CONFIG_FILE},.git/HEAD,.git/index,.git/config,.git/packed-refs,.git/refs/**}`);
   context.subscriptions.push(
     watcher,
     watcher.onDidChange(() => model.schedule()),
@@ -123,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(ctx).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, deployStatusBar, activationMs };
+  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, activationMs };
 }
 
 /** Every command of the extension and the factory of its handler (registered in one loop behind the error funnel). */

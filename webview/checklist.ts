@@ -67,6 +67,18 @@ function render(state: ChecklistState): void {
   }
   root.append(header);
 
+  if (state.empty) {
+    // Guidance, not a verdict: no NO-GO, nothing to re-run until there is a repository with a commit.
+    const guidance = el('section', 'verdict none guidance', state.notice ?? '');
+    guidance.setAttribute('role', 'status');
+    root.append(guidance);
+    const bar = el('div', 'toolbar');
+    const rerun = button('Re-run all', () => {}, { icon: 'refresh' });
+    rerun.setAttribute('disabled', '');
+    bar.append(rerun);
+    root.append(bar);
+    return;
+  }
   if (state.notice) root.append(el('p', 'notice', state.notice));
   const restricted = restrictedNote(state);
   if (restricted) root.append(el('p', 'notice', restricted));

@@ -57,6 +57,12 @@ export async function runE2e() {
         say(`workbench ready on ${folder} in ${secondsSince(opened)}; expecting next version ${session.expectedVersion}`);
         return folder;
       },
+      openFolder: async (folder) => {
+        Object.assign(session, { folder, expectedVersion: '' });
+        await page.goto(server.workbenchUrl(folder), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+        await waitForWorkbench(page);
+        return folder;
+      },
     });
     failures = await runMocha();
   } finally {

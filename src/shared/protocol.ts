@@ -53,6 +53,8 @@ export const checklistState = z.strictObject({
   gates: z.array(gateView).max(200),
   verdict: z.strictObject({ decision: z.enum(['GO', 'NO-GO']), summary: text() }).nullable(),
   notice: text().nullable(),
+  /** Nothing to judge yet (no folder, no repository, no commits): the notice is guidance, and nothing can run. */
+  empty: z.enum(['noFolder', 'noRepo', 'noCommits']).optional(),
 });
 /** The checklist state. */
 export type ChecklistState = z.infer<typeof checklistState>;

@@ -1,6 +1,6 @@
 // What the e2e runner (scripts/vscode-test/e2e.mjs) hands the specs: the page showing the workbench and the fixture.
 
-/** Filled by the runner before mocha loads the specs: `{ page, runDir, extensions, screenshot, openDemo }`; `openDemo` sets `folder` and `expectedVersion`. */
+/** Filled by the runner before mocha loads the specs: `{ page, runDir, extensions, screenshot, openDemo, openFolder }`; `openDemo` sets `folder` and `expectedVersion`. */
 export const session = {
   /** @type {import('playwright-core').Page} */
   page: undefined,
@@ -18,6 +18,10 @@ export const session = {
    */
   openDemo: async (/** @type {string} */ name) => {
     throw new Error(`not run by scripts/vscode-test/e2e.mjs: cannot open a demo for ${name}`);
+  },
+  /** Loads the workbench on a folder the spec made itself (under `runDir`/workspace): not a demo, no expected version. */
+  openFolder: async (/** @type {string} */ folder) => {
+    throw new Error(`not run by scripts/vscode-test/e2e.mjs: cannot open ${folder}`);
   },
   /** Saves a PNG under test-results/screenshots/. */
   screenshot: async (/** @type {string} */ name) => name,

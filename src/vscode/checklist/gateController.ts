@@ -10,6 +10,7 @@ import { SIGNOFF_FILE } from '../../core/gates/manual';
 import { execGit } from '../../git/gitProcess';
 import { createGateContext } from '../../node/gateContext';
 import { recordSignOff, revokeSignOff as revokeRecordedSignOff, signOffCommitArgs, signOffsFor as readSignOffs } from '../../node/signOffFile';
+import { changeBetween, Coalescer, EMPTY_GUIDANCE, emptyStateOf, rejudgePlan, staleReason, type EmptyState, type JudgeBasis } from '../../core/gates/freshness';
 import type { ChecklistState, GateView } from '../../shared/protocol';
 import { redactSecrets } from '../../core/secrets';
 import type { ReleaseModel, RepoState } from '../releaseModel';
@@ -25,7 +26,14 @@ interface GateRun {
   verdict: Verdict | null;
   /** Release version the results are about (a sign-off belongs to one version). */
   version: string | null;
+  /** What the last run was judged on (null before the first run). */
+  basis: JudgeBasis | null;
+  /** Command gates whose result predates a change, with the change: they count as not run until re-run. */
+  stale: Map<string, string>;
 }
+
+/** Quiet period before gates are re-judged after the state they read changed (bursts coalesce into one run). */
+export const REJUDGE_DELAY_MS = 500;
 
 /** Runs the readiness gates of the first repository and holds their state for the checklist, tree and status bar. */
 export class GateController implements vscode.Disposable {
@@ -34,9 +42,17 @@ export class GateController implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly runs = new Map<string, GateRun>();
   private inflight: AbortController | undefined;
+  /** True while the run in flight is an automatic re-judge. */
+  private inflightAuto = false;
+  /** Resolves when the last started run has ended (a new run waits for it: never two runs of a gate at once). */
+  private ended: Promise<void> = Promise.resolve();
   private notice: string | null = null;
   /** The sign-offs last read from the repository's sign-off file, per root (for the checklist rows and the decision log). */
   private readonly signOffCache = new Map<string, { version: string; signOffs: SignOff[] }>();
+  /** Set once gates were asked for (checklist opened, validate, re-run): from then on every change re-judges them. */
+  private judged = false;
+  private readonly rejudge: Coalescer;
+  private readonly modelSub: vscode.Disposable;
 
   constructor(
     private readonly model: ReleaseModel,
@@ -54,6 +70,22 @@ export class GateController implements vscode.Disposable {
       if (n > 0) this.log.info(`${n} sign-off(s) kept only in this editor by an earlier version were dropped: sign off again (sign-offs now live in ${SIGNOFF_FILE}, shared through git).`);
       void this.memento.update(LEGACY_STORE_KEY, undefined);
     }
+    this.rejudge = new Coalescer(() => this.autoRun(), REJUDGE_DELAY_MS, (e) => this.log.error(`gates not re-judged: ${redactSecrets(e instanceof Error ? e.message : String(e))}`));
+    this.modelSub = model.onDidChange(() => {
+      this.changed.fire(); // the empty state and the version show at once; the verdict follows the re-judge
+      if (this.judged) this.rejudge.request();
+    });
+  }
+
+  /** Nothing to judge (no folder, no repository, no commits): the views show guidance instead of a verdict. */
+  emptyState(): EmptyState | null {
+    const t = this.target();
+    return emptyStateOf({ folders: vscode.workspace.workspaceFolders?.length ?? 0, repository: t ? { errorCode: t.error && 'code' in t.error ? String(t.error.code) : null } : undefined });
+  }
+
+  /** True when no automatic re-judge is waiting or running (for tests). */
+  get current(): boolean {
+    return this.rejudge.idle && !this.inflightAuto;
   }
 
   /** The repository the checklist is about: the first one with a readable config. */
@@ -69,13 +101,13 @@ export class GateController implements vscode.Disposable {
   /** The last verdict of the target repository, if gates ran. */
   get verdict(): Verdict | null {
     const t = this.target();
-    return t ? (this.runs.get(t.root)?.verdict ?? null) : null;
+    return t && !this.emptyState() ? (this.runs.get(t.root)?.verdict ?? null) : null;
   }
 
   /** The last verdict of a repository (for the tree). */
   verdictFor(root: string): Verdict | null {
     const t = this.target();
-    return t?.root === root ? (this.runs.get(root)?.verdict ?? null) : null;
+    return t?.root === root && !this.emptyState() ? (this.runs.get(root)?.verdict ?? null) : null;
   }
 
   /** True while gates run. */
@@ -88,20 +120,43 @@ export class GateController implements vscode.Disposable {
    * false (the automatic run when the checklist opens) they are left "not run" and keep the verdict NO-GO.
    */
   async run(options: { only?: string[]; includeCommands?: boolean; token?: vscode.CancellationToken } = {}): Promise<Verdict | null> {
+    return this.start({ ...options, auto: false });
+  }
+
+  private async start(options: { only?: string[]; includeCommands?: boolean; token?: vscode.CancellationToken; auto: boolean }): Promise<Verdict | null> {
+    this.judged = true;
     await this.model.settled();
     const state = this.target();
-    if (!state?.config) {
-      this.notice = state?.configError ? `Config problem: ${state.configError.problems[0] ?? state.configError.message}` : 'No repository to check.';
+    if (this.emptyState() || !state?.config) {
+      // Guidance, not a verdict: nothing runs in an empty repository, a folder without git, or with a broken config.
+      this.notice = null;
       this.changed.fire();
       return null;
     }
+    if (options.auto && this.inflight && !this.inflightAuto) {
+      // Never cut short what a person asked for (a sign-off, Re-run): re-judge after it instead.
+      this.rejudge.request();
+      return null;
+    }
+    const interrupted = this.inflight !== undefined && this.inflightAuto;
     this.inflight?.abort();
     const ctl = new AbortController();
     this.inflight = ctl;
-    const sub = options.token?.onCancellationRequested(() => ctl.abort());
+    this.inflightAuto = options.auto;
+    const previous = this.ended;
+    let end!: () => void;
+    this.ended = new Promise((resolve) => (end = resolve));
+    await previous; // the run this one replaces has stopped its gates
+    if (interrupted) this.rejudge.request(); // the automatic re-judge this run cut short comes again
     const all = this.gates(state);
     const version = state.notes?.version.next ?? null;
     const run = this.runFor(state.root, version);
+    if (ctl.signal.aborted) {
+      end();
+      return run.verdict;
+    }
+    const sub = options.token?.onCancellationRequested(() => ctl.abort());
+    const basis = basisOf(state);
     const selected = all.filter((g) => (options.only ? options.only.includes(g.id) : true) && (options.includeCommands !== false || g.kind !== 'command'));
     for (const g of selected) run.running.add(g.id);
     this.notice = null;
@@ -122,22 +177,53 @@ export class GateController implements vscode.Disposable {
         signal: ctl.signal,
         only: selected.map((g) => g.id),
         onResult: (r) => {
+          if (ctl.signal.aborted && this.inflight !== ctl && this.inflight !== undefined) return; // replaced: its results are not current
           run.results.set(r.id, r);
+          run.stale.delete(r.id);
           run.running.delete(r.id);
           this.changed.fire();
         },
       });
+      // A run of every gate but command gates judges the new state; one gate (a sign-off, Re-run Gate) does not.
+      if (!ctl.signal.aborted && (options.auto || !options.only)) run.basis = basis;
     } catch (e) {
       this.log.error(`gates failed to run: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
       this.notice = `Gates could not run: ${e instanceof Error ? e.message : String(e)}`;
     } finally {
       sub?.dispose();
-      run.running.clear();
-      if (this.inflight === ctl) this.inflight = undefined;
+      for (const g of selected) run.running.delete(g.id);
+      if (this.inflight === ctl) {
+        this.inflight = undefined;
+        this.inflightAuto = false;
+      }
       run.verdict = this.computeVerdict(state, run);
+      end();
       this.changed.fire();
     }
     return run.verdict;
+  }
+
+  /**
+   * The automatic re-judge after a change: every gate but command gates runs again; a command gate judged
+   * before the change is marked stale (not passing) until a person re-runs it.
+   */
+  private async autoRun(): Promise<void> {
+    await this.model.settled();
+    const state = this.target();
+    if (!state?.config || this.emptyState()) {
+      this.changed.fire();
+      return;
+    }
+    const run = this.runFor(state.root, state.notes?.version.next ?? null);
+    const change = run.basis ? changeBetween(run.basis, basisOf(state)) : null;
+    const plan = rejudgePlan(this.gates(state), new Set(run.results.keys()), change);
+    for (const id of plan.stale) if (change) run.stale.set(id, change);
+    if (plan.run.length === 0) {
+      run.verdict = this.computeVerdict(state, run);
+      this.changed.fire();
+      return;
+    }
+    await this.start({ only: plan.run, includeCommands: false, auto: true });
   }
 
   /** Cancels the run in progress (running gates end "skipped", their processes are killed). */
@@ -148,7 +234,7 @@ export class GateController implements vscode.Disposable {
   private runFor(root: string, version: string | null): GateRun {
     let run = this.runs.get(root);
     if (!run || run.version !== version) {
-      run = { results: new Map(), running: new Set(), verdict: null, version };
+      run = { results: new Map(), running: new Set(), verdict: null, version, basis: null, stale: new Map() };
       this.runs.set(root, run);
     }
     return run;
@@ -158,6 +244,7 @@ export class GateController implements vscode.Disposable {
   private computeVerdict(state: RepoState, run: GateRun): Verdict {
     const results = this.gates(state).map(
       (g): GateResult =>
+        staleResult(g, run) ??
         run.results.get(g.id) ?? { id: g.id, title: g.title ?? g.id, kind: g.kind, required: g.required, status: 'skipped', reason: g.kind === 'command' ? 'not run yet (runs a command: use Re-run)' : 'not run yet', durationMs: 0 },
     );
     return verdict(results);
@@ -250,13 +337,14 @@ export class GateController implements vscode.Disposable {
   view(): ChecklistState {
     const state = this.target();
     const trusted = vscode.workspace.isTrusted;
-    if (!state) return { repo: null, version: null, trusted, running: false, gates: [], verdict: null, notice: this.notice ?? 'Open a git repository to check its readiness.' };
+    const empty = this.emptyState();
+    if (!state || empty) return { repo: state ? clip(state.name, 200) : null, version: null, trusted, running: false, gates: [], verdict: null, notice: EMPTY_GUIDANCE[empty ?? 'noRepo'], empty: empty ?? 'noRepo' };
     const version = state.notes?.version.next ?? null;
     const stored = this.runs.get(state.root);
     const run = stored?.version === version ? stored : undefined; // results of another version do not count
     const signOffs = version ? this.cachedSignOffs(state.root, version) : [];
     const gates: GateView[] = this.gates(state).map((g) => {
-      const r = run?.results.get(g.id);
+      const r = (run && staleResult(g, run)) ?? run?.results.get(g.id);
       const s = signOffs.filter((x) => x.gateId === g.id).sort((a, b) => b.when.localeCompare(a.when))[0];
       return {
         id: g.id,
@@ -286,9 +374,23 @@ export class GateController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.rejudge.dispose();
+    this.modelSub.dispose();
     this.inflight?.abort();
     this.changed.dispose();
   }
+}
+
+/** What the gates of a repository state read, as a comparable value. */
+function basisOf(state: RepoState): JudgeBasis {
+  return { head: state.notes?.range.toHash ?? null, version: state.notes?.version.next ?? null, config: JSON.stringify(state.config) };
+}
+
+/** A stale command gate's result: not run since a change (fail closed when required). */
+function staleResult(g: GateConfig, run: GateRun): GateResult | undefined {
+  const change = run.stale.get(g.id);
+  if (change === undefined) return undefined;
+  return { id: g.id, title: g.title ?? g.id, kind: g.kind, required: g.required, status: 'skipped', reason: staleReason(change), durationMs: 0 };
 }
 
 function clip(s: string, max: number): string {

@@ -1,5 +1,6 @@
 import { whoAmI } from '../../node/whoAmI';
 import * as vscode from 'vscode';
+import { EMPTY_GUIDANCE } from '../../core/gates/freshness';
 import { DECISION_LOG_HEADER, renderDecision } from '../../core/gates/decisionLog';
 import { TrustError, UsageError } from '../../core/errors';
 import type { Verdict } from '../../core/gates/types';
@@ -21,7 +22,11 @@ async function validateGates(gates: GateController): Promise<Verdict | null> {
     { location: vscode.ProgressLocation.Notification, title: 'Validating readiness gates', cancellable: true },
     (_progress, token) => gates.run({ includeCommands: true, token }),
   );
-  if (!verdict) return null;
+  if (!verdict) {
+    const empty = gates.emptyState();
+    if (empty) void vscode.window.showInformationMessage(EMPTY_GUIDANCE[empty]); // guidance, not a verdict
+    return null;
+  }
   const show = verdict.decision === 'GO' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   void show(verdict.summary.slice(0, 400), 'Show Checklist').then((a) => {
     if (a) void vscode.commands.executeCommand(COMMANDS.showChecklist);
