@@ -8,6 +8,8 @@ import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import { toWebview, type ChecklistState, type FromWebview, type GateView } from '../src/shared/protocol';
+import { statusLine } from '../src/shared/statusLine';
+import { whenText } from '../src/shared/time';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -111,7 +113,7 @@ function gateRow(g: GateView, state: ChecklistState): HTMLElement {
   }
   head.append(actions);
   li.append(head);
-  li.append(el('div', 'reason', `${ic.label}: ${g.reason}`));
+  li.append(el('div', 'reason', statusLine(ic.label, g.reason)));
   if (g.canFix && g.fixLabel && !g.manual) {
     const fix = button(g.fixLabel, () => vscode.postMessage({ type: 'fix', gateId: g.id }), { secondary: true });
     fix.dataset.focusKey = `fix:${g.id}`;
@@ -146,7 +148,7 @@ function signOffControls(g: GateView, state: ChecklistState): HTMLElement {
     else vscode.postMessage({ type: 'revokeSignOff', gateId: g.id });
   });
   box.append(check);
-  if (g.signOff) box.append(el('div', 'signed', `by ${g.signOff.who} at ${g.signOff.when}${g.signOff.note ? ` — ${g.signOff.note}` : ''}`));
+  if (g.signOff) box.append(el('div', 'signed', `by ${g.signOff.who}, ${whenText(g.signOff.when)}${g.signOff.note ? ` — ${g.signOff.note}` : ''}`));
   else box.append(note);
   return box;
 }

@@ -10,6 +10,7 @@ import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import type { ViewState } from './ids';
 import { redactSecrets } from '../core/secrets';
+import { isExpected } from './errorReport';
 import type { RepositoryDiscovery } from './repositories';
 import type { Settings } from './settings';
 
@@ -102,7 +103,7 @@ export class ReleaseModel implements vscode.Disposable {
         this.changed.fire();
       },
       (e: unknown) => {
-        if (!ctl.signal.aborted) this.log.error(`refresh failed: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
+        if (!ctl.signal.aborted) (isExpected(e) ? this.log.warn : this.log.error).call(this.log, `refresh failed: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
       },
     );
     this.current = run;

@@ -135,7 +135,7 @@ function checkPrevious(previousName: string, env: EnvironmentConfig, release: De
 
 /** The confirmation of a deploy: names the version, the commit, the environment and the strategy. */
 export function deployConfirmation(env: EnvironmentConfig, release: DeployRelease, strategy: StrategyName, notes: readonly string[] = []): Confirmation {
-  const lines = [`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${clip(release.ref, 60)}) to ${env.name}${isProduction(env) ? ' (production)' : ''} with the ${strategy} strategy.`, ...notes];
+  const lines = [`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${clip(release.ref, 60)}) to ${env.name}${isProduction(env) && env.name.toLowerCase() !== 'production' ? ' (production)' : ''} with the ${strategy} strategy.`, ...notes];
   return { title: `Deploy ${release.version} to ${env.name}?`, detail: lines.join('\n'), confirmLabel: `Deploy ${release.version} to ${env.name}` };
 }
 

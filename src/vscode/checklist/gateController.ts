@@ -9,6 +9,7 @@ import type { Logger } from '../../core/ports';
 import { createGateContext } from '../../node/gateContext';
 import type { ChecklistState, GateView } from '../../shared/protocol';
 import { redactSecrets } from '../../core/secrets';
+import { isExpected } from '../errorReport';
 import type { ReleaseModel, RepoState } from '../releaseModel';
 import type { Settings } from '../settings';
 
@@ -115,7 +116,8 @@ export class GateController implements vscode.Disposable {
         },
       });
     } catch (e) {
-      this.log.error(`gates failed to run: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
+      // An expected refusal (config, git state, sign-in) is a warning without a stack; a fault is an error.
+      (isExpected(e) ? this.log.warn : this.log.error).call(this.log, `gates failed to run: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
       this.notice = `Gates could not run: ${e instanceof Error ? e.message : String(e)}`;
     } finally {
       sub?.dispose();

@@ -54,7 +54,7 @@ describe('deploy/promotion', () => {
     if (d.allowed && d.confirmation) {
       assert.equal(d.confirmation.title, 'Deploy 1.4.0 to production?');
       assert.equal(d.confirmation.confirmLabel, 'Deploy 1.4.0 to production');
-      assert.match(d.confirmation.detail, /^Deploy 1\.4\.0 \(cccccccccccc, v1\.4\.0\) to production \(production\) with the direct strategy\.$/m);
+      assert.match(d.confirmation.detail, /^Deploy 1\.4\.0 \(cccccccccccc, v1\.4\.0\) to production with the direct strategy\.$/m);
     }
     assert.deepEqual(d.notes, ['staging has been healthy with 1.4.0 for 1 h.']);
   });
@@ -144,6 +144,9 @@ describe('deploy/promotion', () => {
     const c = deployConfirmation(production, { version: '2.0.0', sha: SHA, ref: 'v2.0.0' }, 'canary');
     assert.equal(c.title, 'Deploy 2.0.0 to production?');
     assert.match(c.detail, /with the canary strategy/);
+    assert.doesNotMatch(c.detail, /production \(production\)/, 'an environment named production is not called production twice');
+    const live = parseDeployConfig({ environments: [{ name: 'eu-main', production: true }] }).environments[0]!;
+    assert.match(deployConfirmation(live, { version: '2.0.0', sha: SHA, ref: 'v2.0.0' }, 'direct').detail, / to eu-main \(production\) with/);
     assert.equal(nextEnvironment(config, 0)?.name, 'production');
     assert.equal(nextEnvironment(config, 1), null);
     assert.equal(nextEnvironment(undefined, 0), null);
