@@ -18,6 +18,7 @@ import { refreshGitHubCommand } from './vscode/commands/refreshGitHub';
 import { showLogCommand } from './vscode/commands/showLog';
 import { signInCommand } from './vscode/commands/signIn';
 import { ConfigDiagnostics } from './vscode/configDiagnostics';
+import { trackControlContext } from './vscode/controlContext';
 import { abortDeployCommand, approveDeployCommand, inspectDeployCommand, promoteDeployCommand, rejectDeployCommand, reportUnfinishedDeploys, resumeDeployCommand } from './vscode/deploy/controlCommands';
 import { deployCommand } from './vscode/deploy/deployCommand';
 import { rollBackCommand } from './vscode/deploy/rollBackCommand';
@@ -92,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
       view.description = next ? `next ${next}` : undefined;
     }),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocumentProvider(model)),
+    trackControlContext(model, deployView, githubView, log),
   );
 
   const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, log, session: newSession('editor'), settings };

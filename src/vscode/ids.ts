@@ -42,6 +42,16 @@ export const VIEWS = {
 /** Context keys set by the extension (for `when` clauses). */
 export const CONTEXT = {
   state: 'releaseManager.state',
+  /** A running canary or blue-green of this window can be promoted. */
+  canPromote: 'releaseManager.canPromote',
+  /** A deploy or rollback is running (here or elsewhere). */
+  canAbort: 'releaseManager.canAbort',
+  /** A deploy waits for a review. */
+  canReview: 'releaseManager.canReview',
+  /** A deploy or rollback runs that this window does not drive. */
+  canResumeDeploy: 'releaseManager.canResumeDeploy',
+  /** A publish stopped before it finished. */
+  canResumePublish: 'releaseManager.canResumePublish',
 } as const;
 
 /** Values of `releaseManager.state`, which drives the welcome views. */
