@@ -63,6 +63,8 @@ if (!schemaOnly) {
       outdir: join(root, 'out/test/vscode'),
       outbase: join(root, 'test/vscode'),
       external: ['vscode', 'mocha'],
+      // As the bundles above: jsonc-parser's UMD "main" requires its parts at run time (a suite importing it would not load).
+      mainFields: ['module', 'main'],
       minify: false,
     }),
   ]);
