@@ -28,6 +28,7 @@ import { FetchHealthProbe } from '../node/healthProbe';
 import { newSession } from '../node/session';
 import { cliGitHubApi, cliGitHubRepo, cliToken, type PublishIo } from './publish';
 import { terminalPrompter } from './terminalPrompter';
+import { whenText } from '../shared/time';
 
 /** What the deploy commands need besides the terminal; tests replace the clock, the probe and the provider. */
 export interface DeployDeps {
@@ -333,6 +334,6 @@ export async function runStatusCommand(repo: LocalGitRepo, flags: { env?: string
     io.out(flags.env === undefined ? 'No deploys recorded in this repository.\n' : `No deploys of ${flags.env} recorded in this repository.\n`);
     return 0;
   }
-  for (const j of entries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))) io.out(`${j.repo} ${j.plan.environment}: ${journalSummary(j)} (updated ${j.updatedAt})\n`);
+  for (const j of entries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))) io.out(`${j.repo} ${j.plan.environment}: ${journalSummary(j)} (updated ${whenText(j.updatedAt)})\n`);
   return 0;
 }

@@ -6,6 +6,7 @@
  */
 import * as semver from 'semver';
 import { parseInstant } from '../gates/calendar';
+import { localClock } from '../../shared/time';
 import { clip } from '../gates/kind';
 import type { Verdict } from '../gates/types';
 import { duration, strategyName, type DeployRelease, type StrategyName } from './plan';
@@ -125,7 +126,7 @@ function checkPrevious(previousName: string, env: EnvironmentConfig, release: De
     blockers.push({
       code: 'soaking',
       reason: `${previousName} has been healthy with ${release.version} for ${duration(Math.max(0, healthy))} of the required ${duration(soak)}.`,
-      fix: `Wait ${duration(soak - healthy)} (until ${new Date(since + soak).toISOString()}).`,
+      fix: `Wait ${duration(soak - healthy)} (until ${localClock(new Date(since + soak), new Date(now))}).`,
       readyAt: since + soak,
     });
     return;

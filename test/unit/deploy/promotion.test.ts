@@ -83,7 +83,7 @@ describe('deploy/promotion', () => {
     assert.deepEqual(codes(short), ['soaking'], 'health from before the deployment does not count');
     assert.ok(!short.allowed && short.blockers[0]!.readyAt === NOW + 10 * MIN);
     assert.ok(!short.allowed && /for 20 min of the required 30 min/.test(short.blockers[0]!.reason));
-    assert.ok(!short.allowed && short.blockers[0]!.fix === 'Wait 10 min (until 2026-06-10T12:10:00.000Z).');
+    assert.ok(!short.allowed && /^Wait 10 min \(until (?:\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}\)\.$/.test(short.blockers[0]!.fix), short.allowed ? '' : short.blockers[0]!.fix);
     assert.equal(canPromote(input({ previous: prev(HOUR, 30 * MIN) })).allowed, true, 'exactly the soak time');
     assert.deepEqual(codes(canPromote(input({ previous: prev(HOUR, 30 * MIN - 1) }))), ['soaking']);
   });
