@@ -20,6 +20,7 @@ import { refreshGitHubCommand } from './vscode/commands/refreshGitHub';
 import { showLogCommand } from './vscode/commands/showLog';
 import { signInCommand } from './vscode/commands/signIn';
 import { ConfigDiagnostics } from './vscode/configDiagnostics';
+import { trackControlContext } from './vscode/controlContext';
 import { abortDeployCommand, approveDeployCommand, inspectDeployCommand, promoteDeployCommand, rejectDeployCommand, reportUnfinishedDeploys, resumeDeployCommand } from './vscode/deploy/controlCommands';
 import { deployCommand } from './vscode/deploy/deployCommand';
 import { rollBackCommand } from './vscode/deploy/rollBackCommand';
@@ -97,6 +98,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     }),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocumentProvider(model)),
     vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocumentProvider()),
+    trackControlContext(model, deployView, githubView, log),
   );
 
   const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, log, session: newSession('editor'), settings };

@@ -9,6 +9,8 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import { fixOf, recordDecisionState, restrictedNote } from '../src/shared/checklistRows';
 import { toWebview, type ChecklistState, type FromWebview, type GateView } from '../src/shared/protocol';
+import { statusLine } from '../src/shared/statusLine';
+import { whenText } from '../src/shared/time';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -130,7 +132,7 @@ function gateRow(g: GateView, state: ChecklistState): HTMLElement {
   }
   head.append(actions);
   li.append(head);
-  li.append(el('div', 'reason', `${ic.label}: ${g.reason}`));
+  li.append(el('div', 'reason', statusLine(ic.label, g.reason)));
   const fix = fixOf(g);
   if (fix.text) li.append(el('div', 'fix', `fix: ${fix.text}`));
   if (fix.button) {
@@ -167,7 +169,7 @@ function signOffControls(g: GateView, state: ChecklistState): HTMLElement {
     else vscode.postMessage({ type: 'revokeSignOff', gateId: g.id });
   });
   box.append(check);
-  if (g.signOff) box.append(el('div', 'signed', `by ${g.signOff.who} at ${g.signOff.when}${g.signOff.note ? ` — ${g.signOff.note}` : ''}`));
+  if (g.signOff) box.append(el('div', 'signed', `by ${g.signOff.who}, ${whenText(g.signOff.when)}${g.signOff.note ? ` — ${g.signOff.note}` : ''}`));
   else box.append(note);
   return box;
 }

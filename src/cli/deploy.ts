@@ -28,6 +28,7 @@ import { FetchHealthProbe } from '../node/healthProbe';
 import { newSession } from '../node/session';
 import { cliGitHubApi, cliGitHubRepo, cliToken, type PublishIo } from './publish';
 import { terminalPrompter } from './terminalPrompter';
+import { whenText } from '../shared/time';
 
 /** What the deploy commands need besides the terminal; tests replace the clock, the probe and the provider. */
 export interface DeployDeps {
@@ -149,7 +150,7 @@ function driveHooks(c: FlowTarget, io: PublishIo, deps: DeployDeps, log: { repo:
     },
     onObserve: (j, index, o) => {
       // A running step is looked at every poll: what it says about itself (e.g. that nothing picked a deployment up) is said once.
-      const said = (o.status === 'queued' || o.status === 'running') && o.reason ? `[${index + 1}/${j.steps.length}] ${o.status}: ${o.reason}` : '';
+      const said = (o.status === 'queued' || o.status === 'running') && o.reason ? `[${stepCounter(j, index)}] ${o.status}: ${o.reason}` : '';
       if (said !== '' && said !== lastLook) io.err(`${said}\n`);
       lastLook = said;
     },
@@ -292,6 +293,14 @@ export async function runRollbackCommand(repo: LocalGitRepo, config: ReleaseConf
   return exitCode(end, io, 'rollback');
 }
 
+/** "3/6" of a step: counted within its phase, so the total stays the same when an abort or an automatic rollback adds steps ("rollback 1/2"). */
+export function stepCounter(j: Pick<DeployJournal, 'steps'>, index: number): string {
+  const phase = j.steps[index]?.phase ?? 'main';
+  const same = j.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.phase === phase);
+  const at = same.findIndex(({ i }) => i === index) + 1;
+  return `${phase === 'main' ? '' : `${phase} `}${at}/${same.length}`;
+}
+
 /**
  * One progress line per step as it starts and as it ends (with what it found, e.g. the health
  * analysis), on stderr beside the provider's output; the outcome itself is printed once, on stdout.
@@ -300,7 +309,7 @@ export function progressLine(j: DeployJournal, e: DeployEvent): string | null {
   if (!('index' in e)) return null;
   const step = j.steps[e.index];
   if (step === undefined) return null;
-  const n = `${e.index + 1}/${j.steps.length}`;
+  const n = stepCounter(j, e.index);
   switch (e.type) {
     case 'dispatch-started':
     case 'step-started':
@@ -325,6 +334,6 @@ export async function runStatusCommand(repo: LocalGitRepo, flags: { env?: string
     io.out(flags.env === undefined ? 'No deploys recorded in this repository.\n' : `No deploys of ${flags.env} recorded in this repository.\n`);
     return 0;
   }
-  for (const j of entries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))) io.out(`${j.repo} ${j.plan.environment}: ${journalSummary(j)} (updated ${j.updatedAt})\n`);
+  for (const j of entries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))) io.out(`${j.repo} ${j.plan.environment}: ${journalSummary(j)} (updated ${whenText(j.updatedAt)})\n`);
   return 0;
 }

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { version as PACKAGE_VERSION } from '../../package.json';
 import { buildChangelog, buildChangelogMarkdown } from '../core/changelog';
 import type { ReleaseConfig } from '../core/config';
-import { draftNotes, type DraftOptions } from '../core/draft';
+import { draftNotes, isIgnoredTagsWarning, type DraftOptions } from '../core/draft';
 import { ConfigError, GitError, GitHubError, ReleaseError, UsageError } from '../core/errors';
 import { runGates, verdict } from '../core/gates/engine';
 import type { GateResult } from '../core/gates/types';
@@ -16,6 +16,7 @@ import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import { FileDeployJournalStore } from '../node/deployJournal';
 import { createGateContext } from '../node/gateContext';
+import { suggestPackages, suggestionText } from '../node/packageSuggestion';
 import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
 import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, cliNotesLinks, runPublishCommand } from './publish';
 import { runSignOffCommand } from './signoff';
@@ -245,6 +246,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   // Notes are linked to pull requests when the repository is on GitHub (the version needs git only).
   const notes = command === 'notes' ? await cliLinkNotes(repo, drafted, config, { err: io.err, env, signal: io.signal }, values.remote) : drafted;
   for (const w of notes.warnings) io.err(`warning: ${w}\n`);
+  await suggestPackagesFor(repo, config, notes.warnings, io);
   if (command === 'notes') {
     io.out(format === 'json' ? JSON.stringify(publicNotes(notes), null, 2) + '\n' : renderMarkdown(notes, config, await cliNotesLinks(repo, env, values.remote)));
     return 0;
@@ -395,4 +397,11 @@ function report(e: unknown, io: CliIo): number {
   const message = e instanceof Error ? e.message : String(e);
   io.err(`error: unexpected failure: ${inert(message.split('\n')[0]!)}\nfix: report this with the command you ran; nothing was changed.\n`);
   return 1;
+}
+
+/** After a warning about ignored tags: the packages a monorepo without them in its config could declare (tag families with their folders). */
+async function suggestPackagesFor(repo: LocalGitRepo, config: ReleaseConfig, warnings: readonly string[], io: { err: (text: string) => void }): Promise<void> {
+  if (!warnings.some(isIgnoredTagsWarning)) return;
+  const proposals = await suggestPackages(repo.root, (await repo.tags()).map((t) => t.name), config).catch(() => []);
+  if (proposals.length > 0) io.err(`suggestion: ${suggestionText(proposals)}\n`);
 }

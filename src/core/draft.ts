@@ -85,13 +85,18 @@ export async function inventoryTags(repo: GitRepo, config: ReleaseConfig, pkg: P
   const warnings: string[] = [];
   if (ignored.length > 0) {
     const list = ignored.slice(0, MAX_LISTED).join(', ') + (ignored.length > MAX_LISTED ? `, … (${ignored.length - MAX_LISTED} more)` : '');
-    warnings.push(`Ignored ${ignored.length} tag(s) that are not releases of the form ${format.format} with a semver version: ${list}.`);
+    warnings.push(`Ignored ${ignored.length} ${ignored.length === 1 ? 'tag that is not a release' : 'tags that are not releases'} of the form ${format.format} with a semver version: ${list}.`);
   }
   const inventory: TagInventory = { format, releases: sortDescending(releases), warnings, initialVersion: pkg?.initialVersion ?? config.initialVersion, pkg };
   const byKey = INVENTORY_MEMO.get(tags) ?? new Map<string, TagInventory>();
   byKey.set(key, inventory);
   INVENTORY_MEMO.set(tags, byKey);
   return inventory;
+}
+
+/** Whether a warning is the one about tags that are not releases (its fix may propose packages for them). */
+export function isIgnoredTagsWarning(warning: string): boolean {
+  return /^Ignored \d+ tags? that (?:is|are) not/.test(warning);
 }
 
 /** Parsed inventories by tag list (weakly held: a new list from the adapter drops the old entries). */

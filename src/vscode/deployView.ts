@@ -19,6 +19,7 @@ import { cursorOf } from '../core/deploy/transitions';
 import type { GitHubDeployer, WorkflowRunDetails } from '../github/deployer';
 import { FileDeployJournalStore } from '../node/deployJournal';
 import { LocalDeployHistory } from '../node/localDeployHistory';
+import { whenText } from '../shared/time';
 import type { GitHubConnector } from './github';
 import type { ReleaseModel } from './releaseModel';
 
@@ -408,11 +409,11 @@ export class DeployView implements vscode.Disposable {
   }
 }
 
-/** "v1.4.0 · success · 2026-11-26 16:40" of a deployment. */
+/** "v1.4.0 · success · 3 min ago (16:40)" of a deployment (local time). */
 export function deploymentLine(d: DeploymentRecord): string {
   const outcome = deploymentOutcome(d);
   const latest = [...d.statuses].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
-  const when = (latest?.createdAt ?? d.createdAt).replace('T', ' ').slice(0, 16);
+  const when = whenText(latest?.createdAt ?? d.createdAt);
   return `${d.version ?? d.ref} · ${latest?.state ?? outcome} · ${when}`;
 }
 

@@ -46,6 +46,16 @@ export const CONTEXT = {
   state: 'releaseManager.state',
   /** The URIs of the open drafted notes documents (editor title: Save to CHANGELOG.md). */
   draftedNotes: 'releaseManager.draftedNotes',
+  /** A running canary or blue-green of this window can be promoted. */
+  canPromote: 'releaseManager.canPromote',
+  /** A deploy or rollback is running (here or elsewhere). */
+  canAbort: 'releaseManager.canAbort',
+  /** A deploy waits for a review. */
+  canReview: 'releaseManager.canReview',
+  /** A deploy or rollback runs that this window does not drive. */
+  canResumeDeploy: 'releaseManager.canResumeDeploy',
+  /** A publish stopped before it finished. */
+  canResumePublish: 'releaseManager.canResumePublish',
 } as const;
 
 /** Values of `releaseManager.state`, which drives the welcome views. */

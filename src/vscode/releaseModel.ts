@@ -1,20 +1,23 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { buildChangelog } from '../core/changelog';
-import type { ReleaseConfig } from '../core/config';
-import { draftNotes } from '../core/draft';
+import { CONFIG_FILE, type ReleaseConfig } from '../core/config';
+import { draftNotes, isIgnoredTagsWarning } from '../core/draft';
 import { ConfigError, GitError, ReleaseError } from '../core/errors';
 import type { ReleaseNotes } from '../core/notes';
 import type { Logger } from '../core/ports';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
+import type { PackageProposal } from '../core/monorepo';
+import { suggestPackages } from '../node/packageSuggestion';
 import type { ViewState } from './ids';
 import { redactSecrets } from '../core/secrets';
+import { isExpected } from './errorReport';
 import type { RepositoryDiscovery } from './repositories';
 import type { Settings } from './settings';
 
 /** What a warning's fix action does. */
-export type WarningFix = { kind: 'openConfig' } | { kind: 'unshallow' } | { kind: 'showLog' };
+export type WarningFix = { kind: 'openConfig' } | { kind: 'unshallow' } | { kind: 'showLog' } | { kind: 'suggestPackages'; proposals: PackageProposal[] };
 
 /** A warning shown as a tree node. */
 export interface RepoWarning {
@@ -102,7 +105,7 @@ export class ReleaseModel implements vscode.Disposable {
         this.changed.fire();
       },
       (e: unknown) => {
-        if (!ctl.signal.aborted) this.log.error(`refresh failed: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
+        if (!ctl.signal.aborted) (isExpected(e) ? this.log.warn : this.log.error).call(this.log, `refresh failed: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
       },
     );
     this.current = run;
@@ -161,7 +164,10 @@ export class ReleaseModel implements vscode.Disposable {
     try {
       state.notes = await draftNotes(repo, state.config, { signal, firstTimeContributors: false });
       for (const w of state.notes.warnings) {
-        state.warnings.push({ message: w, fix: /tag/i.test(w) ? { kind: 'openConfig' } : undefined });
+        // Tags of a monorepo's packages that no config declares: Fix… proposes the packages (tag families with their folders).
+        const proposals = isIgnoredTagsWarning(w) ? await suggestPackages(repo.root, (await repo.tags()).map((t) => t.name), state.config).catch(() => []) : [];
+        if (proposals.length > 0) state.warnings.push({ message: `${w} Fix… adds ${proposals.length} package${proposals.length === 1 ? '' : 's'} to ${CONFIG_FILE}.`, fix: { kind: 'suggestPackages', proposals } });
+        else state.warnings.push({ message: w, fix: /tag/i.test(w) ? { kind: 'openConfig' } : undefined });
       }
     } catch (e) {
       if (e instanceof GitError && e.code === 'cancelled') throw e;

@@ -50,6 +50,27 @@ describe('the readiness checklist webview', function () {
     await session.screenshot('e2e-checklist-no-go');
   });
 
+  it('fits the default 300 px sidebar without scrolling sideways, the sign-off note field included', async () => {
+    const { page } = session;
+    const outer = page.locator(`iframe[src*="extensionId=${EXTENSION_ID}"]`);
+    const before = await outer.evaluate((el) => el.getAttribute('style') ?? '');
+    try {
+      await outer.evaluate((el) => {
+        el.style.width = '300px';
+      });
+      const frame = checklistFrame(page);
+      await poll('the checklist laid out at 300 px', async () => (await frame.locator('html').evaluate(() => document.documentElement.clientWidth)) <= 300, { timeoutMs: 10_000 });
+      const m = await frame.locator('body').evaluate(() => {
+        const note = document.querySelector('li[data-gate-id="qa"] vscode-textfield');
+        return { client: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth, note: note ? note.getBoundingClientRect().right : 0 };
+      });
+      assert.ok(m.scroll <= m.client, `the checklist scrolls sideways: ${m.scroll} px of content in ${m.client} px`);
+      assert.ok(m.note > 0 && m.note <= m.client, `the note field ends at ${m.note} px, past the ${m.client} px view`);
+    } finally {
+      await outer.evaluate((el, style) => el.setAttribute('style', style), before);
+    }
+  });
+
   it('keeps hostile commit text inert in the webview', async () => {
     const frame = checklistFrame(session.page);
     const row = frame.locator('li[data-gate-id="no-fixups"]');
@@ -69,7 +90,8 @@ describe('the readiness checklist webview', function () {
     const frame = checklistFrame(session.page);
     await frame.locator('li[data-gate-id="qa"] vscode-checkbox').click();
     await poll('the verdict GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'GO', { timeoutMs: 30_000 });
-    assert.match(await frame.locator('li[data-gate-id="qa"] .signed').innerText(), /^by .+ at \d{4}-\d{2}-\d{2}T/);
+    // When, as a person reads it: relative, then the local clock time (no ISO timestamp with milliseconds).
+    assert.match(await frame.locator('li[data-gate-id="qa"] .signed').innerText(), /^by .+, (just now|\d+ min ago) \(\d{2}:\d{2}\)/);
     await session.screenshot('e2e-checklist-go');
   });
 

@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { poll } from '../helpers/poll';
 
 // The README's first command, `npm run demo`, without its VS Code half: the bundled demo repository is
 // built, and the CLI (dist/cli.js, built by `npm run test:unit`) shows the next version, the notes, the
@@ -60,5 +61,28 @@ describe('npm run demo -- --cli-only (the README\'s demo)', function () {
     assert.match(readFileSync(log, 'utf8'), /0\.2\.0/);
     const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: repo, encoding: 'utf8' });
     assert.deepEqual(status.trim().split('\n').filter(Boolean), ['?? docs/RELEASE-DECISIONS.md']);
+  });
+
+  it('says how to serve the health endpoint again, and --health-only serves it on the same port until Ctrl+C', async () => {
+    const said = out.match(/The staging health endpoint \((http:\/\/127\.0\.0\.1:(\d+)\/health)\) stops with this demo: .*`npm run demo -- --health-only`/);
+    assert.ok(said, out);
+    assert.ok(out.lastIndexOf(said[0]) > out.indexOf('$ release-manager status'), 'said again when the demo stops');
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'demo.mjs'), '--health-only'], { cwd: ROOT, env: { ...process.env, DEMO_DIR: join(dir, 'invoicing') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let served = '';
+    child.stdout.on('data', (d: Buffer) => (served += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (served += d.toString()));
+    const closed = new Promise<number | null>((ok) => child.on('close', ok));
+    try {
+      await poll('the health endpoint served again', async () => served.includes(`Serving ${said[1]}`) || /error:/.test(served), { timeoutMs: 20_000 });
+      const res = await fetch(said[1]!);
+      assert.equal(res.status, 200, served);
+      assert.equal(((await res.json()) as { status: string }).status, 'ok');
+      child.kill('SIGINT');
+      child.kill('SIGINT');
+      assert.equal(await closed, 0, served);
+      await assert.rejects(fetch(said[1]!), 'stopped with Ctrl+C');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

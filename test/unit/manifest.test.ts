@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS, TREE_ONLY_COMMANDS, VIEW_CONTAINER, VIEWS } from '../../src/vscode/ids';
+import { COMMANDS, CONTEXT, TREE_ONLY_COMMANDS, VIEW_CONTAINER, VIEWS } from '../../src/vscode/ids';
 import { configJsonSchema } from '../../src/core/config';
 
 const root = join(__dirname, '../..');
@@ -29,6 +29,19 @@ describe('package.json contributions', () => {
   it('hides tree-only commands from the palette and no others', () => {
     const hidden = contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command).sort();
     assert.deepEqual(hidden, [...TREE_ONLY_COMMANDS].sort());
+  });
+
+  it('offers the control commands in the palette only when there is something to act on (context keys of ids.ts)', () => {
+    const when = (id: string) => contributes.menus.commandPalette.find((m: { command: string }) => m.command === id)?.when as string | undefined;
+    const expected: [string, string][] = [
+      [COMMANDS.promoteDeploy, CONTEXT.canPromote],
+      [COMMANDS.abortDeploy, CONTEXT.canAbort],
+      [COMMANDS.approveDeploy, CONTEXT.canReview],
+      [COMMANDS.rejectDeploy, CONTEXT.canReview],
+      [COMMANDS.resumeDeploy, CONTEXT.canResumeDeploy],
+      [COMMANDS.resumePublish, CONTEXT.canResumePublish],
+    ];
+    for (const [command, key] of expected) assert.equal(when(command), `isWorkspaceTrusted && ${key}`, command);
   });
 
   it('declares the container and view ids used in code', () => {

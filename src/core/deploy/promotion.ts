@@ -6,6 +6,7 @@
  */
 import * as semver from 'semver';
 import { parseInstant } from '../gates/calendar';
+import { localClock } from '../../shared/time';
 import { clip } from '../gates/kind';
 import type { Verdict } from '../gates/types';
 import { duration, strategyName, type DeployRelease, type StrategyName } from './plan';
@@ -125,7 +126,7 @@ function checkPrevious(previousName: string, env: EnvironmentConfig, release: De
     blockers.push({
       code: 'soaking',
       reason: `${previousName} has been healthy with ${release.version} for ${duration(Math.max(0, healthy))} of the required ${duration(soak)}.`,
-      fix: `Wait ${duration(soak - healthy)} (until ${new Date(since + soak).toISOString()}).`,
+      fix: `Wait ${duration(soak - healthy)} (until ${localClock(new Date(since + soak), new Date(now))}).`,
       readyAt: since + soak,
     });
     return;
@@ -135,7 +136,7 @@ function checkPrevious(previousName: string, env: EnvironmentConfig, release: De
 
 /** The confirmation of a deploy: names the version, the commit, the environment and the strategy. */
 export function deployConfirmation(env: EnvironmentConfig, release: DeployRelease, strategy: StrategyName, notes: readonly string[] = []): Confirmation {
-  const lines = [`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${clip(release.ref, 60)}) to ${env.name}${isProduction(env) ? ' (production)' : ''} with the ${strategy} strategy.`, ...notes];
+  const lines = [`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${clip(release.ref, 60)}) to ${env.name}${isProduction(env) && env.name.toLowerCase() !== 'production' ? ' (production)' : ''} with the ${strategy} strategy.`, ...notes];
   return { title: `Deploy ${release.version} to ${env.name}?`, detail: lines.join('\n'), confirmLabel: `Deploy ${release.version} to ${env.name}` };
 }
 

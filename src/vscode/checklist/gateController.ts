@@ -13,6 +13,7 @@ import { recordSignOff, revokeSignOff as revokeRecordedSignOff, signOffCommitArg
 import { changeBetween, Coalescer, EMPTY_GUIDANCE, emptyStateOf, rejudgePlan, staleReason, type EmptyState, type JudgeBasis } from '../../core/gates/freshness';
 import type { ChecklistState, GateView } from '../../shared/protocol';
 import { redactSecrets } from '../../core/secrets';
+import { isExpected } from '../errorReport';
 import type { ReleaseModel, RepoState } from '../releaseModel';
 import type { Settings } from '../settings';
 
@@ -187,7 +188,8 @@ export class GateController implements vscode.Disposable {
       // A run of every gate but command gates judges the new state; one gate (a sign-off, Re-run Gate) does not.
       if (!ctl.signal.aborted && (options.auto || !options.only)) run.basis = basis;
     } catch (e) {
-      this.log.error(`gates failed to run: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
+      // An expected refusal (config, git state, sign-in) is a warning without a stack; a fault is an error.
+      (isExpected(e) ? this.log.warn : this.log.error).call(this.log, `gates failed to run: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
       this.notice = `Gates could not run: ${e instanceof Error ? e.message : String(e)}`;
     } finally {
       sub?.dispose();

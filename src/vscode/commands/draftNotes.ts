@@ -121,7 +121,7 @@ async function draftReleaseNotes(model: ReleaseModel, log: Logger, args: DraftAr
   await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active });
   await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri).then(undefined, (e: unknown) => log.warn(`markdown preview unavailable: ${String(e)}`));
   if (notes.warnings.length > 0) {
-    void vscode.window.showWarningMessage(`Drafted with ${notes.warnings.length} warning(s): ${notes.warnings[0]}`, 'Show Log').then((a) => {
+    void vscode.window.showWarningMessage(`Drafted with ${notes.warnings.length} warning${notes.warnings.length === 1 ? '' : 's'}: ${notes.warnings[0]}`, 'Show Log').then((a) => {
       if (a) void vscode.commands.executeCommand('releaseManager.showLog');
     });
   }

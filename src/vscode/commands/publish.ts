@@ -18,6 +18,7 @@ import type { GitHubView } from '../githubView';
 import type { ReleaseModel } from '../releaseModel';
 import type { CommandContext } from '../commandContext';
 import { booleanField, stringField } from '../commandArgs';
+import { whenText } from '../../shared/time';
 import { pickRepository } from '../pickRepository';
 import { editedNotesFor } from './draftNotes';
 
@@ -73,7 +74,7 @@ async function confirmPlan(plan: PublishPlan, source: string, from: string | nul
   const lines = plan.body.split('\n');
   const preview = lines.slice(0, 25).join('\n') + (lines.length > 25 ? `\n… (${lines.length - 25} more lines)` : '');
   const detail = [
-    resume ? `Resuming a publish started ${resume.startedAt} (stopped after: ${resume.step}${resume.lastError ? `; last error: ${resume.lastError.slice(0, 200)}` : ''}).\n` : '',
+    resume ? `Resuming a publish started ${whenText(resume.startedAt)} (stopped after: ${resume.step}${resume.lastError ? `; last error: ${resume.lastError.slice(0, 200)}` : ''}).\n` : '',
     `Version: ${plan.version}${from ? ` (last release ${from})` : ' (first release)'}${plan.prerelease ? ', prerelease' : ''}`,
     `Tag: ${plan.tag}`,
     `Commit: ${plan.sha}`,

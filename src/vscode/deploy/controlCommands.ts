@@ -14,6 +14,7 @@ import { continueOperation } from '../../node/deployFlow';
 import { FileDeployJournalStore } from '../../node/deployJournal';
 import { sessionAlive } from '../../node/session';
 import type { ReviewWait } from '../deployView';
+import { whenText } from '../../shared/time';
 import { COMMANDS } from '../ids';
 import { conclude, showJournal, withDriveProgress } from './progress';
 import { envNodeOf, journalOf, requireTrust, targetFor, type DeployContext } from './target';
@@ -67,7 +68,7 @@ async function resume(ctx: DeployContext, node: unknown, args: { confirm?: boole
   const found = await journalOf(ctx, envNodeOf(node));
   if (!found) return undefined;
   const j = found.journal;
-  if (args.confirm !== false && (await vscode.window.showWarningMessage(`Resume: ${journalSummary(j)}?`, { modal: true, detail: `Started ${j.startedAt}. Nothing sent before is sent again blindly.` }, 'Resume')) !== 'Resume') return undefined;
+  if (args.confirm !== false && (await vscode.window.showWarningMessage(`Resume: ${journalSummary(j)}?`, { modal: true, detail: `Started ${whenText(j.startedAt)}. Nothing sent before is sent again blindly.` }, 'Resume')) !== 'Resume') return undefined;
   const t = await targetFor(ctx, found.root, j.env);
   await answer(t.key, 'resume', cursorOf(j), { store: t.store, now: () => new Date(), session: ctx.session });
   const outcome = await withDriveProgress(ctx, found.root, t, journalSummary(j), args.confirm !== false, (hooks) => continueOperation(t, hooks));
@@ -143,7 +144,7 @@ export async function reportUnfinishedDeploys(ctx: DeployContext): Promise<void>
     for (const j of journals.slice(0, 3)) {
       const node = { root: repo.root, journal: j };
       // Not awaited: a notification left unanswered must not hold anything up.
-      void vscode.window.showWarningMessage(`Unfinished: ${journalSummary(j)} (started ${j.startedAt}; not running in this window). Nothing is resumed by itself.`, 'Resume', 'Inspect').then((choice) => {
+      void vscode.window.showWarningMessage(`Unfinished: ${journalSummary(j)} (started ${whenText(j.startedAt)}; not running in this window). Nothing is resumed by itself.`, 'Resume', 'Inspect').then((choice) => {
         if (choice === 'Resume') void vscode.commands.executeCommand(COMMANDS.resumeDeploy, node);
         else if (choice === 'Inspect') void inspect(ctx, node);
       });

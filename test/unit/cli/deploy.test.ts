@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 // core/config.ts and core/deploy/schema.ts import each other: entering through config.ts initialises both.
 import { parseConfig, type ReleaseConfig } from '../../../src/core/config';
-import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand, type DeployDeps } from '../../../src/cli/deploy';
+import { progressLine, runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand, type DeployDeps } from '../../../src/cli/deploy';
 import type { PublishIo } from '../../../src/cli/publish';
 import { UsageError } from '../../../src/core/errors';
 import type { HealthSample } from '../../../src/core/deploy/health';
@@ -259,5 +259,15 @@ describe('release-manager deploy, rollback, status', function () {
     assert.equal(aborted.code, 1, aborted.out + aborted.err);
     assert.match(aborted.out, /aborted: aborted by the user; nothing was changed/);
     assert.deepEqual(dispatched(), ['1.3.0']);
+  });
+});
+
+describe('release-manager deploy progress lines', () => {
+  it('keeps the step total stable when an automatic rollback adds steps, and numbers the rollback as its own phase', () => {
+    const step = (label: string, phase: 'main' | 'rollback') => ({ phase, plan: { label }, state: { status: 'pending' } });
+    const j = { steps: [step('Deploy', 'main'), step('Verify health', 'main'), step('Roll back', 'rollback'), step('Verify rollback', 'rollback')] } as unknown as Parameters<typeof progressLine>[0];
+    assert.equal(progressLine(j, { type: 'step-started', index: 1 } as Parameters<typeof progressLine>[1]), '[2/2] Verify health…');
+    assert.equal(progressLine(j, { type: 'step-started', index: 2 } as Parameters<typeof progressLine>[1]), '[rollback 1/2] Roll back…');
+    assert.equal(progressLine(j, { type: 'step-failed', index: 3, reason: 'unhealthy' } as Parameters<typeof progressLine>[1]), '[rollback 2/2] failed: unhealthy');
   });
 });

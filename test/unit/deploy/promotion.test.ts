@@ -54,7 +54,7 @@ describe('deploy/promotion', () => {
     if (d.allowed && d.confirmation) {
       assert.equal(d.confirmation.title, 'Deploy 1.4.0 to production?');
       assert.equal(d.confirmation.confirmLabel, 'Deploy 1.4.0 to production');
-      assert.match(d.confirmation.detail, /^Deploy 1\.4\.0 \(cccccccccccc, v1\.4\.0\) to production \(production\) with the direct strategy\.$/m);
+      assert.match(d.confirmation.detail, /^Deploy 1\.4\.0 \(cccccccccccc, v1\.4\.0\) to production with the direct strategy\.$/m);
     }
     assert.deepEqual(d.notes, ['staging has been healthy with 1.4.0 for 1 h.']);
   });
@@ -83,7 +83,7 @@ describe('deploy/promotion', () => {
     assert.deepEqual(codes(short), ['soaking'], 'health from before the deployment does not count');
     assert.ok(!short.allowed && short.blockers[0]!.readyAt === NOW + 10 * MIN);
     assert.ok(!short.allowed && /for 20 min of the required 30 min/.test(short.blockers[0]!.reason));
-    assert.ok(!short.allowed && short.blockers[0]!.fix === 'Wait 10 min (until 2026-06-10T12:10:00.000Z).');
+    assert.ok(!short.allowed && /^Wait 10 min \(until (?:\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}\)\.$/.test(short.blockers[0]!.fix), short.allowed ? '' : short.blockers[0]!.fix);
     assert.equal(canPromote(input({ previous: prev(HOUR, 30 * MIN) })).allowed, true, 'exactly the soak time');
     assert.deepEqual(codes(canPromote(input({ previous: prev(HOUR, 30 * MIN - 1) }))), ['soaking']);
   });
@@ -144,6 +144,9 @@ describe('deploy/promotion', () => {
     const c = deployConfirmation(production, { version: '2.0.0', sha: SHA, ref: 'v2.0.0' }, 'canary');
     assert.equal(c.title, 'Deploy 2.0.0 to production?');
     assert.match(c.detail, /with the canary strategy/);
+    assert.doesNotMatch(c.detail, /production \(production\)/, 'an environment named production is not called production twice');
+    const live = parseDeployConfig({ environments: [{ name: 'eu-main', production: true }] }).environments[0]!;
+    assert.match(deployConfirmation(live, { version: '2.0.0', sha: SHA, ref: 'v2.0.0' }, 'direct').detail, / to eu-main \(production\) with/);
     assert.equal(nextEnvironment(config, 0)?.name, 'production');
     assert.equal(nextEnvironment(config, 1), null);
     assert.equal(nextEnvironment(undefined, 0), null);

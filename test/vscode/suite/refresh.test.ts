@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { poll } from '../../helpers/poll';
@@ -39,6 +39,33 @@ describe('event-driven refresh', () => {
       writeFileSync(file, original);
     }
     await poll('the diagnostic goes away', () => vscode.languages.getDiagnostics(vscode.Uri.file(file)).length === 0);
+  });
+
+  it('Fix… of tags a monorepo config does not declare writes the proposed packages into the config, keeping its other keys', async () => {
+    const a = await api();
+    const root = workspaceRoot();
+    const file = join(root, '.release-manager.json');
+    const original = readFileSync(file, 'utf8');
+    mkdirSync(join(root, 'packages', 'billing'), { recursive: true });
+    writeFileSync(join(root, 'packages', 'billing', 'package.json'), JSON.stringify({ name: 'billing' }));
+    git(root, 'tag', 'billing@1.0.0');
+    git(root, 'tag', 'billing@1.1.0');
+    try {
+      await vscode.commands.executeCommand('releaseManager.refresh');
+      const warning = await poll('a warning proposing the billing package', async () => (await treeRows(a, 1)).find((r) => r.node.kind === 'warning' && /^Ignored 2 tags that are not releases .*billing@1\.0\.0.* Fix… adds 1 package to \.release-manager\.json\.$/.test(labelOf(r.item))));
+      assert.equal(warning.item.command?.command, 'releaseManager.fixWarning');
+      const written = await vscode.commands.executeCommand('releaseManager.fixWarning', warning.node, { confirm: false });
+      assert.equal(written, file);
+      const config = JSON.parse(readFileSync(file, 'utf8'));
+      assert.deepEqual(config.packages, [...JSON.parse(original).packages, { name: 'billing', path: 'packages/billing' }]);
+      assert.deepEqual({ ...config, packages: undefined }, { ...JSON.parse(original), packages: undefined }, 'every other key is kept');
+      await poll('the warning goes away', async () => !(await treeRows(a, 1)).some((r) => r.node.kind === 'warning' && /billing/.test(labelOf(r.item))));
+    } finally {
+      writeFileSync(file, original);
+      git(root, 'tag', '-d', 'billing@1.0.0', 'billing@1.1.0');
+      rmSync(join(root, 'packages', 'billing'), { recursive: true, force: true });
+    }
+    await vscode.commands.executeCommand('releaseManager.refresh');
   });
 
   it('refreshes on demand', async () => {

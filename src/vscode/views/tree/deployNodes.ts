@@ -5,6 +5,7 @@ import { promoteIndex } from '../../../core/deploy/plan';
 import { rollbackTime } from '../../../core/deploy/record';
 import { cursorOf } from '../../../core/deploy/transitions';
 import { clipLine, deploymentLine, rerunnable, runTarget, type EnvironmentRow, type EnvironmentsSnapshot, type ReviewWait, type RunJobView, type RunOfRow, type RunStepView, type RunView } from '../../deployView';
+import { whenText } from '../../../shared/time';
 import { COMMANDS, ITEM } from '../../ids';
 import type { MessageNode } from './messageNode';
 
@@ -94,7 +95,7 @@ export function deployItem(node: DeployNode): vscode.TreeItem {
       const item = new vscode.TreeItem(`Unfinished ${j.plan.operation}: ${j.plan.release.version} to ${j.plan.environment}`);
       item.id = `deployJournal:${node.root}:${j.id}`;
       item.description = `${j.paused !== null ? 'paused' : 'interrupted'} · resume / inspect`;
-      item.tooltip = `${journalSummary(j)}\nStarted ${j.startedAt}${j.lastError ? `\nLast error: ${j.lastError}` : ''}\nResume continues from the journal; nothing is sent twice blindly.`;
+      item.tooltip = `${journalSummary(j)}\nStarted ${whenText(j.startedAt)}${j.lastError ? `\nLast error: ${j.lastError}` : ''}\nResume continues from the journal; nothing is sent twice blindly.`;
       item.iconPath = new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground'));
       item.contextValue = ITEM.deployJournal;
       item.command = { command: COMMANDS.inspectDeploy, title: 'Inspect', arguments: [node] };

@@ -3,6 +3,7 @@ import { checkState } from '../../../core/gates/githubChecks';
 import type { GhCheck, GhRelease } from '../../../core/githubApi';
 import type { PublishJournal } from '../../../core/publish';
 import type { GitHubSnapshot } from '../../githubView';
+import { whenText } from '../../../shared/time';
 import { COMMANDS, ITEM } from '../../ids';
 import type { MessageNode } from './messageNode';
 
@@ -120,7 +121,7 @@ export function githubItem(node: GitHubNode): vscode.TreeItem {
       const item = new vscode.TreeItem(`Unfinished publish: ${e.plan.tag}`);
       item.id = `journal:${node.root}:${e.plan.repo}:${e.plan.tag}`;
       item.description = `stopped after ${e.step} · resume / inspect`;
-      item.tooltip = `Publishing ${e.plan.tag} to ${e.plan.repo} (at ${e.plan.sha.slice(0, 12)}) started ${e.startedAt} and did not finish.${e.lastError ? `\nLast error: ${e.lastError}` : ''}\nResume continues from what GitHub has; nothing is repeated blindly.`;
+      item.tooltip = `Publishing ${e.plan.tag} to ${e.plan.repo} (at ${e.plan.sha.slice(0, 12)}) started ${whenText(e.startedAt)} and did not finish.${e.lastError ? `\nLast error: ${e.lastError}` : ''}\nResume continues from what GitHub has; nothing is repeated blindly.`;
       item.iconPath = new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground'));
       item.contextValue = ITEM.journal;
       item.command = { command: COMMANDS.inspectPublish, title: 'Inspect', arguments: [node] };
