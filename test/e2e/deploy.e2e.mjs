@@ -316,7 +316,8 @@ async function deployFromPalette(environment, tag, confirmLabel) {
   assert.ok(!options.some((o) => /Another environment/.test(o)), `the config's environments only: ${options.join(' / ')}`);
   await quickInput(page).getByRole('option', { name: new RegExp(`^${environment}\\b`) }).click();
   await poll('the release quick pick', async () => /deploy which release/.test((await quickInputTitle(page)) ?? ''), { timeoutMs: 20_000 });
-  await quickInput(page).getByRole('option', { name: new RegExp(`^${tag.replace(/\./g, '\\.')}$`) }).click();
+  // The item is the tag with its description (date, where it runs): match the tag and nothing longer (not v0.2.0-rc.0).
+  await quickInput(page).getByRole('option', { name: new RegExp(`^${tag.replace(/\./g, '\\.')}(?![\\w.-])`) }).click();
   const dialog = page.locator('.monaco-dialog-box');
   await poll(`the confirmation "${confirmLabel}"`, async () => {
     const error = await visibleError(page);

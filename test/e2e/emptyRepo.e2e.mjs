@@ -36,6 +36,9 @@ describe('an empty repository', function () {
     this.timeout(150_000); // the first webview load of a new window is slow on a busy machine
     const { page } = session;
     const label = 'Release: Show Readiness Checklist';
+    // The extension is up (its status bar item shows) before the palette is opened: a palette opened
+    // earlier lists the commands known then, and does not refresh while it is open.
+    await page.locator('.statusbar-item').filter({ hasText: /no commits yet/ }).first().waitFor({ timeout: 60_000 });
     await page.keyboard.press('Escape');
     await page.locator('#workbench\\.parts\\.sidebar .composite.title').click();
     await typeInCommandPalette(page, label);
