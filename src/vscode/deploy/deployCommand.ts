@@ -12,7 +12,7 @@ import { releaseAt, versionTagsAtHead } from '../../node/deployFlow';
 import { deploySequence, type SequenceEnd } from '../../node/deploySequence';
 import { FetchHealthProbe } from '../../node/healthProbe';
 import { editorFront } from './progress';
-import { envNodeOf, environmentNames, environmentOf, environmentRuns, providerWithoutConfig, requireTrust, rootOf, rowEnvironment, targetFor, type DeployContext, type EnvNode } from './target';
+import { envNodeOf, environmentNames, environmentRuns, requireTrust, resolveTarget, targetFor, type DeployContext, type EnvNode } from './target';
 
 /** Arguments for callers that skip the pickers (tree items, tests). `confirm: false` skips the modals (tests only pass it). */
 export interface DeployArgs {
@@ -68,13 +68,9 @@ export function deployCommand(ctx: DeployContext): (...args: unknown[]) => Promi
 
 async function deploy(ctx: DeployContext, args: DeployArgs, node: EnvNode): Promise<DeployJournal | undefined> {
   requireTrust('Deploying');
-  const root = await rootOf(ctx, args.root ?? node?.root);
-  if (!root) return undefined;
-  const chosen = await environmentOf(ctx, root, args.environment ?? rowEnvironment(node));
-  if (!chosen) return undefined;
-  const env = await providerWithoutConfig(ctx, root, chosen, args);
-  if (!env) return undefined;
-  const t = await targetFor(ctx, root, env);
+  const resolved = await resolveTarget(ctx, args, node, false);
+  if (!resolved) return undefined;
+  const { root, env, target: t } = resolved;
   const ref = await refToDeploy(ctx, root, args.ref);
   if (ref === undefined) return undefined;
   const repo = ctx.model.repo(root)!;

@@ -7,7 +7,7 @@ import type { DeployJournal } from '../../core/deploy/journalTypes';
 import { rollbackSequence } from '../../node/deploySequence';
 import { deployArgsOf, endOf, treeNodeOf, type DeployArgs } from './deployCommand';
 import { editorFront } from './progress';
-import { environmentNames, environmentOf, providerWithoutConfig, requireTrust, rootOf, rowEnvironment, targetFor, type DeployContext, type EnvNode } from './target';
+import { environmentNames, requireTrust, resolveTarget, type DeployContext, type EnvNode } from './target';
 
 /** Release: Roll Back… — called with deploy arguments (palette, tests) or an environment row of the tree. */
 export function rollBackCommand(ctx: DeployContext): (...args: unknown[]) => Promise<DeployJournal | undefined> {
@@ -16,13 +16,9 @@ export function rollBackCommand(ctx: DeployContext): (...args: unknown[]) => Pro
 
 async function rollBack(ctx: DeployContext, args: DeployArgs, node: EnvNode): Promise<DeployJournal | undefined> {
   requireTrust('Rolling back');
-  const root = await rootOf(ctx, args.root ?? node?.root);
-  if (!root) return undefined;
-  const chosen = await environmentOf(ctx, root, args.environment ?? rowEnvironment(node));
-  if (!chosen) return undefined;
-  const env = await providerWithoutConfig(ctx, root, chosen, { ...args, rollback: true });
-  if (!env) return undefined;
-  const t = await targetFor(ctx, root, env);
+  const resolved = await resolveTarget(ctx, args, node, true);
+  if (!resolved) return undefined;
+  const { root, env, target: t } = resolved;
   const interactive = args.confirm !== false;
   const end = await rollbackSequence({ target: t, inputs: { interactive, ...(args.inputs ? { given: args.inputs } : {}), environments: () => environmentNames(ctx, root) } }, editorFront(ctx, root, t, interactive));
   return endOf(ctx, env.name, end);

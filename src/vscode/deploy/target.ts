@@ -140,3 +140,22 @@ export async function journalOf(ctx: DeployContext, node: EnvNode): Promise<{ ro
   const journal = node?.journal ?? (name !== undefined ? (await ctx.deployView.journals(root)).find((j) => j.plan.environment.toLowerCase() === name.toLowerCase()) : undefined);
   return journal ? { root, journal } : undefined;
 }
+
+/**
+ * What a deploy or a rollback runs against: the repository, the environment (picked when not given), its
+ * provider (asked when there is no deploy config) and the journaled target. Undefined when a pick was cancelled.
+ */
+export async function resolveTarget(
+  ctx: DeployContext,
+  args: { root?: string; environment?: string; workflow?: string; confirm?: boolean },
+  node: EnvNode,
+  rollback: boolean,
+): Promise<{ root: string; env: EnvironmentConfig; target: FlowTarget } | undefined> {
+  const root = await rootOf(ctx, args.root ?? node?.root);
+  if (!root) return undefined;
+  const chosen = await environmentOf(ctx, root, args.environment ?? rowEnvironment(node));
+  if (!chosen) return undefined;
+  const env = await providerWithoutConfig(ctx, root, chosen, rollback ? { ...args, rollback: true } : args);
+  if (!env) return undefined;
+  return { root, env, target: await targetFor(ctx, root, env) };
+}
