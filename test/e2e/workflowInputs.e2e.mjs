@@ -333,7 +333,13 @@ async function openDeploy() {
   await page.keyboard.press('Escape');
   await page.locator('#workbench\\.parts\\.sidebar .composite.title').click();
   await typeInCommandPalette(page, 'Release: Deploy…');
-  await quickInput(page).getByRole('option', { name: /^Release: Deploy…/ }).first().waitFor({ timeout: 15_000 });
+  const option = quickInput(page).getByRole('option', { name: /^Release: Deploy…/ }).first();
+  // A palette opened while the window still starts lists the commands known then, and does not refresh: open it again.
+  if (!(await option.waitFor({ timeout: 15_000 }).then(() => true, () => false))) {
+    await page.keyboard.press('Escape');
+    await typeInCommandPalette(page, 'Release: Deploy…');
+    await option.waitFor({ timeout: 30_000 });
+  }
   await page.keyboard.press('Enter');
   await poll('the environment quick pick', async () => /deploy to which environment/.test((await quickInputTitle(page)) ?? ''), { timeoutMs: 40_000 });
 }
