@@ -304,14 +304,15 @@ export class CommandDeployer extends LocalDeployerBase implements Deployer {
     return findRecorded(this.history, 'command', request.environment.name, request.correlationId, (id) => this.executions.has(id));
   }
 
-  /** The state of an execution; one of this process still running is waited for a little (`observeWaitMs`), so a short step ends without a poll interval. */
+  /** The state of an execution; one of this process still running is waited for (`observeWaitMs` at a time, looked at again at once), so its end is noticed when its process exits, not at the next poll. */
   async observe(handle: RunHandle, signal?: AbortSignal): Promise<RunObservation> {
     const id = handle.executionId;
     if (id === undefined) throw new UsageError('Nothing to observe: the step has no execution id.', 'Check the deploy target yourself, then mark the step done or failed.');
     const exec = this.executions.get(id);
     if (exec) {
       if (exec.status === 'running') await waitFor(exec.done, this.options.observeWaitMs ?? OBSERVE_WAIT_MS, signal);
-      if (exec.status === 'running') return { status: 'running', reason: `running (${id})` };
+      // Observe waits for the end itself (it hears of the exit at once): the driver looks again without a poll pause.
+      if (exec.status === 'running') return { status: 'running', reason: `running (${id})`, lookAgainMs: 0 };
       return { status: exec.status, ...(exec.reason ? { reason: exec.reason } : {}) };
     }
     return observeRecorded(await this.recorded(id), id);
