@@ -22,7 +22,8 @@ import { UsageError } from '../core/errors';
 import { isSecretEnvName, looksLikeToken, redactSecrets } from '../core/secrets';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { chooseGitHubRepo } from './githubRemote';
-import { LocalDeployHistory, LocalDeployerBase, localSlugOf, type LocalDeployEntry } from './localDeployHistory';
+import { LocalDeployHistory, LocalDeployerBase, type LocalDeployEntry } from './localDeployHistory';
+import { repositoryId } from './repositoryId';
 import { killProcessTree, resolveInside } from './runner';
 import { processAlive } from './session';
 
@@ -393,12 +394,16 @@ export function entryOf(request: DispatchRequest, executionId: string, provider:
   };
 }
 
-/** The journal slug of a repository deployed locally: its one GitHub repository when it has one, else `local/<folder>` (the CLI and the editor agree). */
+/**
+ * The journal slug of a repository deployed locally: its one GitHub repository when it has one, else
+ * `local/<repository id>` (repositoryId.ts), which survives a move of the folder and is shared by its
+ * worktrees (the CLI and the editor agree). People are shown `local/<folder>` instead (movedJournals.ts).
+ */
 export async function localDeploySlug(repo: LocalGitRepo): Promise<string> {
   try {
     const ref = await chooseGitHubRepo(repo, {});
     return `${ref.owner}/${ref.repo}`;
   } catch {
-    return localSlugOf(repo.root);
+    return `local/${await repositoryId(repo.gitCommonDir)}`;
   }
 }
