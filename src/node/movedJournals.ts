@@ -11,6 +11,7 @@ import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deployJournalKey } from '../core/deploy/journal';
 import type { DeployJournal } from '../core/deploy/journalTypes';
+import { UsageError } from '../core/errors';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { readTextOrNull, withLockFile } from './atomicFile';
 import { localDeploySlug } from './commandDeployer';
@@ -77,7 +78,7 @@ export async function adoptMovedJournals(store: FileDeployJournalStore, slug: st
     }
     // Several old keys (the worktrees' folder names before the id): the operation still running, else the newest.
     const best = [...list].sort((a, b) => Number(b.journal.state === 'running') - Number(a.journal.state === 'running') || b.journal.updatedAt.localeCompare(a.journal.updatedAt))[0]!;
-    await withLockFile(`${best.file}.lock`, 2_000, async () => {
+    const done = await withLockFile(`${best.file}.lock`, 2_000, async () => {
       // Read again under the lock: what a writer of the old key left last is what is adopted.
       const old = parseDeployEntry((await readTextOrNull(best.file)) ?? '');
       if (!old || old.id !== best.journal.id) return;
@@ -86,6 +87,8 @@ export async function adoptMovedJournals(store: FileDeployJournalStore, slug: st
       await unlink(best.file).catch(() => undefined);
       adopted.push(moved);
     });
+    // Never go on without it: an empty journal under the current key would start the operation over.
+    if (!done) throw new UsageError(`The deploy journal ${best.file} of ${best.journal.plan.environment} stays locked by another process.`, 'Wait a moment and run the command again; if nothing else runs, delete the .lock file beside it.');
   }
   return adopted;
 }

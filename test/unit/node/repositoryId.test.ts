@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // core/config.ts and core/deploy/schema.ts import each other: entering through config.ts initialises both.
 import '../../../src/core/config';
@@ -154,6 +154,17 @@ describe('deploy journals left under a folder name are adopted under the reposit
     const adopted = await adoptMovedJournals(store, slug);
     assert.deepEqual(adopted.map((j) => j.id), ['op-running1']);
     assert.equal((await store.read(deployJournalKey(slug, 'staging')))?.id, 'op-running1');
+  });
+
+  it('refuses to go on while the old journal stays locked (never an empty journal that would start the operation over)', async () => {
+    const { store, slug } = await fresh();
+    await legacy(store, 'invoicing', 'op-locked1');
+    const lock = `${store.file(deployJournalKey('local/invoicing', 'staging'))}.lock`;
+    writeFileSync(lock, '999999');
+    await assert.rejects(adoptMovedJournals(store, slug, 'staging'), (e: unknown) => e instanceof UsageError && /stays locked/.test(e.message));
+    assert.equal(await store.read(deployJournalKey(slug, 'staging')), null);
+    rmSync(lock);
+    assert.deepEqual((await adoptMovedJournals(store, slug, 'staging')).map((j) => j.id), ['op-locked1']);
   });
 
   it('adopts nothing for a repository deployed as its GitHub repository, and nothing without a local journal (no id is made)', async () => {
