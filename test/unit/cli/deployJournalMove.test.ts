@@ -135,10 +135,15 @@ describe('release-manager deploy after the repository folder moved (journals key
     r.git('worktree', 'add', '-q', '--detach', wt, 'v1.0.0');
     moved.push(wt);
     const driving = await deployInFlight(wt);
-    const other = await cli(r.dir, 'deploy', '--env', 'staging', '--allow-commands', '--yes');
+    let other: Awaited<ReturnType<typeof cli>>;
+    try {
+      other = await cli(r.dir, 'deploy', '--env', 'staging', '--allow-commands', '--yes');
+    } finally {
+      // Never leave the driving CLI writing into a folder the cleanup removes.
+      assert.equal(await driving.exited, 0);
+    }
     assert.equal(other.code, 1, other.out + other.err);
     assert.match(other.err, new RegExp(`release-manager CLI \\(pid ${driving.pid} on .*\\) is driving it right now`));
-    assert.equal(await driving.exited, 0);
     assert.deepEqual(callsIn(wt), ['staging 1.0.0']);
     assert.deepEqual(callsIn(r.dir), [], 'nothing ran from the main checkout');
     const status = await cli(r.dir, 'status');
