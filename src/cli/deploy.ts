@@ -333,7 +333,8 @@ export function progressLine(j: DeployJournal, e: DeployEvent): string | null {
 export async function runStatusCommand(repo: LocalGitRepo, flags: { env?: string }, io: Pick<PublishIo, 'out'>, deps: Pick<DeployDeps, 'store'> = {}): Promise<number> {
   const store = deps.store ?? new FileDeployJournalStore(repo.gitCommonDir);
   // Journals left under the folder's old name are adopted first; this repository's are shown under its folder now.
-  const localSlug = store instanceof FileDeployJournalStore ? await adoptMovedJournalsOf(repo, store) : null;
+  // Status only reads: when that cannot be done (a read-only git directory), the journals are listed as they are.
+  const localSlug = store instanceof FileDeployJournalStore ? await adoptMovedJournalsOf(repo, store).catch(() => null) : null;
   const entries = (await store.list()).filter((j) => flags.env === undefined || j.plan.environment.toLowerCase() === flags.env.toLowerCase());
   if (entries.length === 0) {
     io.out(flags.env === undefined ? 'No deploys recorded in this repository.\n' : `No deploys of ${flags.env} recorded in this repository.\n`);
