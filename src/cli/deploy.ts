@@ -22,6 +22,7 @@ import { loadGitHub } from '../github/load';
 import { CommandDeployer } from '../node/commandDeployer';
 import { deployerFor } from '../node/deployerFor';
 import { FileDeployJournalStore } from '../node/deployJournal';
+import { adoptMovedJournals, adoptMovedJournalsOf, repositoryLabel } from '../node/movedJournals';
 import { continueOperation, decisionLogTarget, releaseAt, sleep, type DriveHooks, type DriveOutcome, type FlowTarget } from '../node/deployFlow';
 import { deploySequence, rollbackSequence, type DeployFront, type SequenceEnd } from '../node/deploySequence';
 import { FetchHealthProbe } from '../node/healthProbe';
@@ -79,7 +80,7 @@ async function context(repo: LocalGitRepo, config: ReleaseConfig, envName: strin
   const env = found.env;
   const store = deps.store ?? new FileDeployJournalStore(repo.gitCommonDir);
   const session = newSession('cli');
-  const { deployer, slug } = await deployerFor(env, {
+  const { deployer, slug, label } = await deployerFor(env, {
     repo,
     host: { host: 'cli', trusted: allowCommands },
     // A local command: no GitHub token needed, and nothing runs without --allow-commands.
@@ -96,7 +97,9 @@ async function context(repo: LocalGitRepo, config: ReleaseConfig, envName: strin
       command: () => (deps.createCommandDeployer ?? defaultCommandDeployer)(repo, io),
     },
   });
-  return { slug, env, deployer, store, key: deployJournalKey(slug, env.name), session };
+  // An operation this repository left under an older key (its folder before a move) is found again.
+  if (store instanceof FileDeployJournalStore) await adoptMovedJournals(store, slug, env.name);
+  return { slug, label, env, deployer, store, key: deployJournalKey(slug, env.name), session };
 }
 
 /** The command deployer of the CLI: --allow-commands was given; each output line goes to stderr, prefixed with the environment. */
@@ -329,11 +332,14 @@ export function progressLine(j: DeployJournal, e: DeployEvent): string | null {
 /** `status [--env ENV]`: the deploy journals of this repository (read locally; no token needed). */
 export async function runStatusCommand(repo: LocalGitRepo, flags: { env?: string }, io: Pick<PublishIo, 'out'>, deps: Pick<DeployDeps, 'store'> = {}): Promise<number> {
   const store = deps.store ?? new FileDeployJournalStore(repo.gitCommonDir);
+  // Journals left under the folder's old name are adopted first; this repository's are shown under its folder now.
+  // Status only reads: when that cannot be done (a read-only git directory), the journals are listed as they are.
+  const localSlug = store instanceof FileDeployJournalStore ? await adoptMovedJournalsOf(repo, store).catch(() => null) : null;
   const entries = (await store.list()).filter((j) => flags.env === undefined || j.plan.environment.toLowerCase() === flags.env.toLowerCase());
   if (entries.length === 0) {
     io.out(flags.env === undefined ? 'No deploys recorded in this repository.\n' : `No deploys of ${flags.env} recorded in this repository.\n`);
     return 0;
   }
-  for (const j of entries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))) io.out(`${j.repo} ${j.plan.environment}: ${journalSummary(j)} (updated ${whenText(j.updatedAt)})\n`);
+  for (const j of entries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))) io.out(`${repositoryLabel(j.repo, localSlug, repo.root)} ${j.plan.environment}: ${journalSummary(j)} (updated ${whenText(j.updatedAt)})\n`);
   return 0;
 }

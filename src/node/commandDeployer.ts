@@ -22,7 +22,8 @@ import { UsageError } from '../core/errors';
 import { isSecretEnvName, looksLikeToken, redactSecrets } from '../core/secrets';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { chooseGitHubRepo } from './githubRemote';
-import { LocalDeployHistory, LocalDeployerBase, localSlugOf, type LocalDeployEntry } from './localDeployHistory';
+import { LocalDeployHistory, LocalDeployerBase, type LocalDeployEntry } from './localDeployHistory';
+import { repositoryId } from './repositoryId';
 import { killProcessTree, resolveInside } from './runner';
 import { processAlive } from './session';
 
@@ -304,14 +305,15 @@ export class CommandDeployer extends LocalDeployerBase implements Deployer {
     return findRecorded(this.history, 'command', request.environment.name, request.correlationId, (id) => this.executions.has(id));
   }
 
-  /** The state of an execution; one of this process still running is waited for a little (`observeWaitMs`), so a short step ends without a poll interval. */
+  /** The state of an execution; one of this process still running is waited for (`observeWaitMs` at a time, looked at again at once), so its end is noticed when its process exits, not at the next poll. */
   async observe(handle: RunHandle, signal?: AbortSignal): Promise<RunObservation> {
     const id = handle.executionId;
     if (id === undefined) throw new UsageError('Nothing to observe: the step has no execution id.', 'Check the deploy target yourself, then mark the step done or failed.');
     const exec = this.executions.get(id);
     if (exec) {
       if (exec.status === 'running') await waitFor(exec.done, this.options.observeWaitMs ?? OBSERVE_WAIT_MS, signal);
-      if (exec.status === 'running') return { status: 'running', reason: `running (${id})` };
+      // Observe waits for the end itself (it hears of the exit at once): the driver looks again without a poll pause.
+      if (exec.status === 'running') return { status: 'running', reason: `running (${id})`, lookAgainMs: 0 };
       return { status: exec.status, ...(exec.reason ? { reason: exec.reason } : {}) };
     }
     return observeRecorded(await this.recorded(id), id);
@@ -392,12 +394,16 @@ export function entryOf(request: DispatchRequest, executionId: string, provider:
   };
 }
 
-/** The journal slug of a repository deployed locally: its one GitHub repository when it has one, else `local/<folder>` (the CLI and the editor agree). */
+/**
+ * The journal slug of a repository deployed locally: its one GitHub repository when it has one, else
+ * `local/<repository id>` (repositoryId.ts), which survives a move of the folder and is shared by its
+ * worktrees (the CLI and the editor agree). People are shown `local/<folder>` instead (movedJournals.ts).
+ */
 export async function localDeploySlug(repo: LocalGitRepo): Promise<string> {
   try {
     const ref = await chooseGitHubRepo(repo, {});
     return `${ref.owner}/${ref.repo}`;
   } catch {
-    return localSlugOf(repo.root);
+    return `local/${await repositoryId(repo.gitCommonDir)}`;
   }
 }

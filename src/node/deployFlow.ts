@@ -45,7 +45,10 @@ export function newOperationId(): string {
 
 /** Where an operation runs: the repository on GitHub, the environment, its provider and the journal. */
 export interface FlowTarget {
+  /** The repository part of the journal key (the journal's `repo`). */
   slug: string;
+  /** How the repository is shown to a person (default: slug); `local/<folder>` for a repository keyed by its id. */
+  label?: string;
   env: EnvironmentConfig;
   deployer: Deployer;
   store: DeployJournalStore;

@@ -78,7 +78,7 @@ export async function deploySequence<R>(req: DeployRequest, front: DeployFront<R
   const { target: t, release } = req;
   const p = front.prompter;
   let plan: DeployPlan = planDeploy(t.env, release, req.strategy !== undefined ? { strategy: req.strategy } : {});
-  p.info([`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${release.ref}) to ${t.env.name} of ${t.slug} — ${plan.strategy}`, ...planLines(plan).map((l) => `  ${l}`), ...plan.warnings.map((w) => `  warning: ${w}`)].join('\n'));
+  p.info([`Deploy ${release.version} (${release.sha.slice(0, 12)}, ${release.ref}) to ${t.env.name} of ${t.label ?? t.slug} — ${plan.strategy}`, ...planLines(plan).map((l) => `  ${l}`), ...plan.warnings.map((w) => `  warning: ${w}`)].join('\n'));
   const workflow = req.inputs ? await workflowDispatchOf(t.deployer, t.env, release) : null;
   // A repeat of the running or just-finished operation resumes or reports it (it was checked when it started).
   const predicted = startOperation(await t.store.read(t.key), { repo: t.slug, id: newOperationId(), session: t.session, env: t.env, plan }, req.now()).kind;
@@ -107,7 +107,7 @@ export async function deploySequence<R>(req: DeployRequest, front: DeployFront<R
   }
   if (needsConfirmation(t.env) || confirmAlways) {
     const c = deployConfirmation(t.env, release, plan.strategy, [...plan.warnings, ...notes]);
-    if (!(await p.confirm({ ...c, detail: `${c.detail}\nRepository: ${t.slug}` }))) return { kind: 'declined' };
+    if (!(await p.confirm({ ...c, detail: `${c.detail}\nRepository: ${t.label ?? t.slug}` }))) return { kind: 'declined' };
   }
   if (notes.length > 0) plan = { ...plan, allowedBecause: notes };
   const final = plan;

@@ -9,6 +9,7 @@ import { providerBlockedReason, type EnvironmentConfig, type ProviderHost } from
 import { UsageError } from '../core/errors';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { localDeploySlug } from './commandDeployer';
+import { localSlugOf } from './localDeployHistory';
 
 /** The GitHub provider kinds. */
 export type GitHubProviderKind = 'deployments' | 'workflow';
@@ -32,14 +33,19 @@ export interface DeployerChoice {
   blockedFix: (env: EnvironmentConfig) => string;
 }
 
-/** The deployer of `env`'s provider and the journal slug of its operations (owner/repo on GitHub, the local slug otherwise). */
-export async function deployerFor(env: EnvironmentConfig, how: DeployerChoice): Promise<{ deployer: Deployer; slug: string }> {
+/** The deployer of `env`'s provider and the journal slug of its operations (owner/repo on GitHub, the local slug otherwise), with how a person is shown the repository. */
+export async function deployerFor(env: EnvironmentConfig, how: DeployerChoice): Promise<{ deployer: Deployer; slug: string; label: string }> {
   const kind = env.provider.kind;
   const blocked = providerBlockedReason(env, how.host);
   if (blocked !== null) throw new UsageError(blocked, how.blockedFix(env));
-  if (kind === 'deployments' || kind === 'workflow') return how.makers.github(kind);
+  if (kind === 'deployments' || kind === 'workflow') {
+    const made = await how.makers.github(kind);
+    return { ...made, label: made.slug };
+  }
   // A local command or a VS Code task: no GitHub needed; each dispatch checks the trust again.
   const make = kind === 'command' ? how.makers.command : how.makers.task;
   if (!make) throw new UsageError(`${env.name} deploys with the ${kind} provider, which this front end does not run.`, how.blockedFix(env));
-  return { deployer: make(), slug: await localDeploySlug(how.repo) };
+  const slug = await localDeploySlug(how.repo);
+  // `local/<repository id>` keys the journal; a person is shown the folder it is in now.
+  return { deployer: make(), slug, label: slug.startsWith('local/') ? localSlugOf(how.repo.root) : slug };
 }

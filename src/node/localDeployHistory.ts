@@ -141,7 +141,7 @@ export function parseHistory(text: string, file: string): HistoryFile {
   return { kind: 'local-deployments', version: 1, environment: String(v.environment ?? ''), entries: entries.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id) };
 }
 
-/** A journal slug for a repository without GitHub: `local/<folder name>` (the CLI and the editor compute the same). */
+/** How a repository without GitHub is shown to a person: `local/<folder name>` (its journals are keyed by its id instead: movedJournals.ts). */
 export function localSlugOf(root: string): string {
   const name = root.split(/[\\/]/).filter(Boolean).pop() ?? 'repo';
   return `local/${name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'repo'}`;

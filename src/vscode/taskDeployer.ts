@@ -147,7 +147,8 @@ export class TaskDeployer extends LocalDeployerBase implements Deployer {
           void run.done.then(() => (clearTimeout(t), resolve()));
         });
       }
-      if (run.status === 'running') return { status: 'running', reason: `task running (${id})` };
+      // Observe waits for the end itself: the driver looks again without a poll pause.
+      if (run.status === 'running') return { status: 'running', reason: `task running (${id})`, lookAgainMs: 0 };
       return { status: run.status, ...(run.reason ? { reason: run.reason } : {}) };
     }
     return observeRecorded(await recordedExecution(this.history, id), id);

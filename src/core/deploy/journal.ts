@@ -241,7 +241,7 @@ export function nextAction(journal: DeployJournal, observed: Observed): DeployAc
           return { kind: 'ask', index, reason: `"${s.plan.label}" has been ${o.status} since ${st.at}, past its timeout. Wait longer, or mark it failed (which aborts the deploy)?`, choices: ['wait-longer', 'mark-failed', 'inspect'] };
         }
         if (o.status === 'waiting') return { kind: 'review', index, handle: st.handle, reviews: o.reviews ?? [], afterMs: observed.pollMs ?? POLL_MS };
-        return { kind: 'observe', index, handle: st.handle, afterMs: observed.pollMs ?? POLL_MS };
+        return { kind: 'observe', index, handle: st.handle, afterMs: o.lookAgainMs ?? observed.pollMs ?? POLL_MS };
       }
       case 'failed':
         return { kind: 'ask', index, reason: `"${s.plan.label}" was refused and nothing ran: ${st.reason}. Fix the cause, then retry, or abort.`, choices: ['retry', 'abort', 'inspect'] };

@@ -76,6 +76,8 @@ export interface RunObservation {
   reviews?: PendingReview[];
   /** Running as far as anyone can tell, but nothing here will ever learn its outcome (the process that ran it is gone): a person decides, now, not at the timeout. */
   unobservable?: boolean;
+  /** Look again after this long instead of the poll interval: 0 when observe itself waited for the step (a local process, whose end it hears of at once). */
+  lookAgainMs?: number;
 }
 
 /**

@@ -12,6 +12,7 @@ import { cursorOf } from '../../core/deploy/transitions';
 import { UsageError } from '../../core/errors';
 import { continueOperation } from '../../node/deployFlow';
 import { FileDeployJournalStore } from '../../node/deployJournal';
+import { adoptMovedJournalsOf } from '../../node/movedJournals';
 import { sessionAlive } from '../../node/session';
 import type { ReviewWait } from '../deployView';
 import { whenText } from '../../shared/time';
@@ -139,6 +140,9 @@ async function pickReview(ctx: DeployContext, root: string | undefined, approve:
 export async function reportUnfinishedDeploys(ctx: DeployContext): Promise<void> {
   await ctx.model.settled();
   for (const repo of ctx.model.repositories) {
+    // An operation left under the folder's old name (a move, an earlier version) is reported, and resumed, under the current key.
+    const local = ctx.model.repo(repo.root);
+    if (local) await adoptMovedJournalsOf(local).catch((e: unknown) => ctx.log.warn(`deploy journals of ${repo.root} not adopted: ${e instanceof Error ? e.message : String(e)}`));
     // Not reported: the ones this window drives, and the ones a live process of this machine drives (another window, a CLI) — they are not unfinished.
     const journals = (await ctx.deployView.journals(repo.root)).filter((j) => j.state === 'running' && !ctx.deployView.driven(j.id) && j.session !== ctx.session && (j.paused !== null || sessionAlive(j.session) !== true));
     for (const j of journals.slice(0, 3)) {

@@ -11,6 +11,7 @@ import { environmentSchema, findEnvironment, type EnvironmentConfig } from '../.
 import { GitError, TrustError, UsageError } from '../../core/errors';
 import { deployerFor } from '../../node/deployerFor';
 import { FileDeployJournalStore } from '../../node/deployJournal';
+import { adoptMovedJournals } from '../../node/movedJournals';
 import type { FlowTarget } from '../../node/deployFlow';
 import { dispatchableWorkflows } from '../../node/localWorkflows';
 import type { CommandContext } from '../commandContext';
@@ -43,7 +44,7 @@ export function requireTrust(what: string): void {
 export async function targetFor(ctx: DeployContext, root: string, env: EnvironmentConfig): Promise<FlowTarget> {
   const repo = ctx.model.repo(root);
   if (!repo) throw new GitError('not-a-repo', `${root} is no longer a repository.`, 'Refresh the Release view.');
-  const { deployer, slug } = await deployerFor(env, {
+  const { deployer, slug, label } = await deployerFor(env, {
     repo,
     host: { host: 'editor', trusted: vscode.workspace.isTrusted },
     blockedFix: () => 'Trust this workspace (Manage Workspace Trust), then try again.',
@@ -56,7 +57,10 @@ export async function targetFor(ctx: DeployContext, root: string, env: Environme
       task: () => new TaskDeployer({ repo }),
     },
   });
-  return { slug, env, deployer, store: new FileDeployJournalStore(repo.gitCommonDir), key: deployJournalKey(slug, env.name), session: ctx.session };
+  const store = new FileDeployJournalStore(repo.gitCommonDir);
+  // An operation this repository left under an older key (its folder before a move) is found again.
+  await adoptMovedJournals(store, slug, env.name);
+  return { slug, label, env, deployer, store, key: deployJournalKey(slug, env.name), session: ctx.session };
 }
 
 /** The repository a command runs on: the one given, the only one, or a pick; undefined when none is picked. */
