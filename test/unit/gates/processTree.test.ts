@@ -31,6 +31,8 @@ const escaping = [
   'const a = spawn("setsid", ["sleep", "300"], { stdio: "ignore" });',
   'spawn("setsid", ["sh", "-c", "sleep 301 </dev/null >/dev/null 2>&1 & echo pid=$!"], { stdio: ["ignore", "inherit", "inherit"] });',
   'const t = spawn("setsid", ["sh", "-c", "trap \'sleep 302 </dev/null >/dev/null 2>&1 & echo pid=$!\' TERM; echo pid=$$; while :; do sleep 0.2; done"], { stdio: ["ignore", "inherit", "inherit"] });',
+  // It outlives SIGTERM, so the grace period passes before the SIGKILL sweep: time for the trap to fork.
+  'process.on("SIGTERM", () => {});',
   'console.log("pid=" + process.pid + " pid=" + a.pid); setInterval(() => {}, 1000)',
 ].join('\n');
 
@@ -50,7 +52,7 @@ describe('command gates: killing the whole process tree', function () {
 
   it('kills descendants that called setsid, double-forked orphans and children forked on SIGTERM, and counts them', async () => {
     const r = repo();
-    const res = await runOne(r, { kind: 'command', timeoutMs: 1500, argv: [NODE, '-e', escaping] }, allowed);
+    const res = await runOne(r, { kind: 'command', timeoutMs: 1500, argv: [NODE, '-e', escaping] }, { ...allowed, killGraceMs: 1500 });
     const pids = track(pidsIn(res.details!));
     assert.equal(res.status, 'fail');
     // node, setsid sleep 300, the orphaned sleep 301, the trapping shell, the sleep 302 it forked on SIGTERM
