@@ -57,9 +57,18 @@ export async function buildChangelog(repo: GitRepo, config: ReleaseConfig, optio
   const start = await startChangelog(repo, config, options);
   // Each commit is parsed as it arrives and only what the notes need is kept (not the raw text).
   const log = new PreparedLog(config);
-  await repo.log({ from: null, to: start.toHash, paths: [], signal: options.signal }, (c) => log.add(c));
+  const odd = oddText();
+  await repo.log({ from: null, to: start.toHash, paths: [], signal: options.signal }, (c) => (odd.note(c), log.add(c)));
   log.end();
-  return notesOfLog(log, start, config);
+  const notes = await notesOfLog(log, start, config);
+  notes[0]?.warnings.push(...odd.warnings);
+  return notes;
+}
+
+/** Collects the warnings of commits whose text was odd (a NUL, bytes that are not UTF-8). */
+function oddText(): { warnings: string[]; note: (c: RawCommit) => void } {
+  const warnings: string[] = [];
+  return { warnings, note: (c) => void (c.textWarnings && warnings.push(...c.textWarnings)) };
 }
 
 /** The notes of every release from the whole prepared history (any shape: merges, several roots). */
@@ -180,11 +189,12 @@ async function unreleasedNotes(
  */
 export async function buildChangelogMarkdown(repo: GitRepo, config: ReleaseConfig, options: ChangelogOptions = {}, render: RenderOptions = {}): Promise<MarkdownChangelog> {
   const start = await startChangelog(repo, config, options);
-  const whole = (notes: ReleaseNotes[]): MarkdownChangelog => ({ releases: notes.map((n) => renderMarkdown(n, config, render)), warnings: notes[0]?.warnings ?? [] });
+  const odd = oddText();
+  const whole = (notes: ReleaseNotes[]): MarkdownChangelog => ({ releases: notes.map((n) => renderMarkdown(n, config, render)), warnings: [...(notes[0]?.warnings ?? []), ...odd.warnings] });
   if (start.path !== undefined) {
     // Only the commits touching the path count, and that list comes from its own git process: read whole.
     const log = new PreparedLog(config);
-    await repo.log({ from: null, to: start.toHash, paths: [], signal: options.signal }, (c) => log.add(c));
+    await repo.log({ from: null, to: start.toHash, paths: [], signal: options.signal }, (c) => (odd.note(c), log.add(c)));
     log.end();
     return whole(await notesOfLog(log, start, config));
   }
@@ -197,6 +207,7 @@ export async function buildChangelogMarkdown(repo: GitRepo, config: ReleaseConfi
     () => undefined,
   );
   await repo.log({ from: null, to: start.toHash, paths: [], signal: options.signal }, (c) => {
+    odd.note(c);
     if (!stream.ready) return void waiting!.push(c);
     if (waiting) {
       for (const w of waiting) stream.add(w);
@@ -209,7 +220,8 @@ export async function buildChangelogMarkdown(repo: GitRepo, config: ReleaseConfi
   for (const w of waiting ?? []) stream.add(w);
   stream.end();
   if (stream.mode === 'whole') return whole(await notesOfLog(stream.log, start, config));
-  return stream.finish(start, inv);
+  const done = await stream.finish(start, inv);
+  return { ...done, warnings: [...done.warnings, ...odd.warnings] };
 }
 
 /** A release of a linear history once the log has passed it: its sections as markdown and its contributors. */

@@ -12,6 +12,8 @@ export interface RawCommit {
   message: string;
   /** Tag names pointing at this commit (only when the reader asked for decorations). */
   tags?: string[];
+  /** What was odd about its text and what was done about it (a NUL byte, bytes that are not UTF-8), for the notes' warnings. */
+  textWarnings?: string[];
 }
 
 /** A person credited for a change. */

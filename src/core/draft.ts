@@ -228,6 +228,7 @@ export async function draftNotes(repo: GitRepo, config: ReleaseConfig, options: 
   if (releasedTag) version = describeReleased(current, releasedTag, changes, config, toHash);
   warnings.push(...version.warnings);
   if (raw.length === 0 && fromHash !== null) warnings.push(`No commits between ${fromLabel} and ${to}${path ? ` touching ${path}` : ''}.`);
+  for (const c of raw) if (c.textWarnings) warnings.push(...c.textWarnings);
   const contributors = contributorsOf(commits);
   const wantFirst = options.firstTimeContributors !== false;
   const known =

@@ -42,13 +42,28 @@ export interface PublishJournal {
   updatedAt: string;
   /** The last failure, for "inspect". */
   lastError: string | null;
+  /** Origin of the GitHub API it publishes to (`https://api.github.com`); absent in entries written before journals named their server, which count as api.github.com's. */
+  apiOrigin?: string;
 }
+
+/** Who holds a publish: the process, its machine, and since when. */
+export interface PublishHolder {
+  pid: number;
+  host: string;
+  /** ISO-8601 time the lock was taken. */
+  since: string;
+}
+
+/** Taking the lock of one publish: held (release it when done), or held by someone else. */
+export type PublishLock = { acquired: true; release: () => Promise<void> } | { acquired: false; holder: PublishHolder | null; where: string };
 
 /** Where journals live (the git directory, so the CLI and the editor share them). Writes are atomic. */
 export interface JournalStore {
   read(key: string): Promise<PublishJournal | null>;
   write(key: string, entry: PublishJournal): Promise<void>;
   list(): Promise<PublishJournal[]>;
+  /** Takes the lock of one publish across processes (absent: no other process shares this store). */
+  lock?(key: string): Promise<PublishLock>;
 }
 
 export interface PublishDeps {
@@ -101,9 +116,36 @@ export function planRelease(
   return { repo: options.repo, tag, version, sha: notes.range.toHash, name: tag, body, draft: options.draft === true, prerelease: /-/.test(version.split('+')[0] ?? '') };
 }
 
-/** The journal key of a publish: stable per repository and tag. */
-export function journalKey(repo: string, tag: string): string {
-  return `publish:${repo}@${tag}`;
+/** The API every publish went to before the journal named its server. */
+export const DEFAULT_API_ORIGIN = 'https://api.github.com';
+
+/** The origin (`https://ghe.example.com`) of an API URL (`https://ghe.example.com/api/v3`). */
+export function apiOriginOf(apiUrl: string): string {
+  try {
+    return new URL(apiUrl).origin;
+  } catch {
+    return apiUrl.replace(/\/+$/, '');
+  }
+}
+
+/**
+ * The journal key of a publish: stable per API server, repository and tag, so that a journal made
+ * against one server is never picked up against another. api.github.com keeps the key journals had
+ * before they named their server, so an unfinished publish recorded then is still found there.
+ */
+export function journalKey(repo: string, tag: string, apiUrl: string): string {
+  const origin = apiOriginOf(apiUrl);
+  return origin === DEFAULT_API_ORIGIN ? `publish:${repo}@${tag}` : `publish:${origin}/${repo}@${tag}`;
+}
+
+/** The origin of the API a journal entry was made against (entries without one are api.github.com's). */
+export function entryOrigin(entry: PublishJournal): string {
+  return entry.apiOrigin ?? DEFAULT_API_ORIGIN;
+}
+
+/** "pid 123 on build-7 since 2026-12-06T23:10:00.000Z" */
+export function describeHolder(holder: PublishHolder | null): string {
+  return holder ? `pid ${holder.pid} on ${holder.host} since ${holder.since}` : 'a process that left no readable record';
 }
 
 /** The same plan, as far as GitHub's state is concerned (CRLF and trailing blanks in the notes do not count). */
@@ -119,8 +161,33 @@ function sameBody(a: string, b: string): boolean {
 /** Publishes (or resumes publishing) a release. Throws GitHubError/UsageError with cause and fix; the journal says how far it got. */
 export async function publishRelease(plan: PublishPlan, deps: PublishDeps): Promise<PublishResult> {
   if (!SHA.test(plan.sha)) throw new UsageError(`"${plan.sha}" is not a full commit SHA.`, 'Publish resolves the release commit to its 40-hex SHA; pass one.');
-  const key = journalKey(plan.repo, plan.tag);
+  const origin = apiOriginOf(deps.api.repo.apiUrl);
+  const key = journalKey(plan.repo, plan.tag, origin);
+  // One publish of a release at a time, across processes (a second CLI, an editor window): GitHub
+  // accepts several draft releases for one tag, so two runs at once could each create one.
+  const lock = deps.journal.lock ? await deps.journal.lock(key) : null;
+  if (lock && !lock.acquired) {
+    throw new GitHubError(
+      'conflict',
+      `Another publish of ${plan.tag} to ${plan.repo} is running (${describeHolder(lock.holder)}). Nothing was changed.`,
+      `Wait for it to finish, then run publish again: it finds the release done or resumes it. If that process is gone for good, delete ${lock.where}.`,
+    );
+  }
+  try {
+    return await publishLocked(plan, deps, key, origin);
+  } finally {
+    if (lock?.acquired) await lock.release();
+  }
+}
+
+async function publishLocked(plan: PublishPlan, deps: PublishDeps, key: string, origin: string): Promise<PublishResult> {
   const previous = await deps.journal.read(key);
+  if (previous && entryOrigin(previous) !== origin) {
+    throw new UsageError(
+      `The journal of ${plan.tag} records a publish to ${entryOrigin(previous)}, not to ${origin}.`,
+      'Publish against the API it was started with (GITHUB_API_URL / releaseManager.github.apiUrl), or inspect the journal entry.',
+    );
+  }
   if (previous && !samePlan(previous.plan, plan) && previous.step !== 'done') {
     throw new UsageError(
       `An unfinished publish of ${plan.tag} with different content is recorded (started ${previous.startedAt}, at ${previous.plan.sha.slice(0, 12)}, last step: ${previous.step}).`,
@@ -130,8 +197,8 @@ export async function publishRelease(plan: PublishPlan, deps: PublishDeps): Prom
   const resumed = previous !== null && previous.step !== 'done';
   const entry: PublishJournal =
     previous && resumed
-      ? { ...previous, lastError: null }
-      : { kind: 'publish', version: 1, plan, step: 'started', releaseId: null, releaseUrl: null, startedAt: deps.now().toISOString(), updatedAt: deps.now().toISOString(), lastError: null };
+      ? { ...previous, lastError: null, apiOrigin: origin }
+      : { kind: 'publish', version: 1, plan, step: 'started', releaseId: null, releaseUrl: null, startedAt: deps.now().toISOString(), updatedAt: deps.now().toISOString(), lastError: null, apiOrigin: origin };
   const save = async (patch: Partial<PublishJournal>) => {
     Object.assign(entry, patch, { updatedAt: deps.now().toISOString() });
     await deps.journal.write(key, entry);

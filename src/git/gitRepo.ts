@@ -6,6 +6,7 @@ import { GitError } from '../core/errors';
 import type { GitRepo, HeadState, LogQuery, TagRef } from '../core/ports';
 import { GIT_CONFIG_ARGS, execGit, gitEnv, mapGitFailure } from './gitProcess';
 import { logFormat, markedLogFormat, parseRecordBytes, streamRecordBytes, streamRecords } from './logStream';
+import { RawMessageCheck } from './rawMessages';
 
 /** Oldest git we support: `--end-of-options` arrived in 2.24. */
 const MIN_GIT: [number, number] = [2, 24];
@@ -165,7 +166,9 @@ export class LocalGitRepo implements GitRepo {
     const revs = query.from ? [query.to, `^${query.from}`] : [query.to];
     let firstParent: string | undefined;
     const args = [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', `--format=${format}`, '--end-of-options', ...revs, '--', ...pathspecs(query.paths)];
-    await streamRecordBytes({
+    // Messages git's log cuts at a NUL are read again whole; commits reach onCommit in order once checked.
+    const check = new RawMessageCheck(this.gitPath, this.root, onCommit);
+    await this.checked(check, streamRecordBytes({
       cwd: this.root,
       gitPath: this.gitPath,
       args,
@@ -178,15 +181,27 @@ export class LocalGitRepo implements GitRepo {
         // history keeps one string per commit (not two) and linear-history checks compare identical strings.
         if (c.hash === firstParent) c.hash = firstParent;
         firstParent = c.parents[0];
-        onCommit(c);
+        check.push(c);
       },
-    });
+    }));
+  }
+
+  /** Waits for a log read through a RawMessageCheck, then for the check; stops the check when the log fails. */
+  private async checked(check: RawMessageCheck, reading: Promise<unknown>): Promise<void> {
+    try {
+      await reading;
+    } catch (e) {
+      check.abort();
+      throw e;
+    }
+    await check.finish();
   }
 
   async logWithBoundary(query: { exclude: string; to: string; signal?: AbortSignal }, onCommit: (commit: RawCommit) => void): Promise<Set<string>> {
     const { format, boundary } = markedLogFormat();
     const edge = new Set<string>();
-    await streamRecordBytes({
+    const check = new RawMessageCheck(this.gitPath, this.root, onCommit);
+    await this.checked(check, streamRecordBytes({
       cwd: this.root,
       gitPath: this.gitPath,
       args: [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', '--boundary', `--format=${format}`, '--end-of-options', query.to, `^${query.exclude}`, '--'],
@@ -198,9 +213,9 @@ export class LocalGitRepo implements GitRepo {
         const c = parseRecordBytes(buf, nul + 1, end);
         if (!c) return;
         if (nul === start + 1 && buf[start] === 0x2d) edge.add(c.hash); // mark '-'
-        else onCommit(c);
+        else check.push(c);
       },
-    });
+    }));
     return edge;
   }
 

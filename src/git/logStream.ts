@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { RawCommit } from '../core/commits';
 import { GitError } from '../core/errors';
 import { gitEnv, mapGitFailure } from './gitProcess';
+import { invalidUtf8Warning, notUtf8 } from './rawMessages';
 
 /**
  * Environment added for streamed git processes. GIT_FLUSH=0: git buffers its output in blocks instead of
@@ -46,7 +47,7 @@ export function parseRecordBytes(buf: Buffer, start: number, end: number): RawCo
   // Trailing blank lines and spaces carry nothing (message parsing trims them); without them a one-line
   // message is its subject, so the subject kept for the notes is this string and not a slice of a longer one.
   while (stop > pos && (buf[stop - 1] === 0x0a || buf[stop - 1] === 0x20 || buf[stop - 1] === 0x09 || buf[stop - 1] === 0x0d)) stop--;
-  return {
+  const commit: RawCommit = {
     hash: buf.toString('latin1', start, h),
     parents: p > h + 1 ? buf.toString('latin1', h + 1, p).split(' ') : [],
     authorName: buf.toString('utf8', p + 1, n),
@@ -54,6 +55,9 @@ export function parseRecordBytes(buf: Buffer, start: number, end: number): RawCo
     date: buf.toString('latin1', e + 1, d),
     message: buf.toString('utf8', pos, stop),
   };
+  // git converts a message with a known encoding header to UTF-8; anything else comes through as it is.
+  if (notUtf8(buf, pos, stop)) commit.textWarnings = [invalidUtf8Warning(commit.hash)];
+  return commit;
 }
 
 /** Options of one streamed git process. */

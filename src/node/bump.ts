@@ -3,6 +3,7 @@
  * them as `chore(release): X` (excluded from the notes) and pushes the branch, so the tag can be
  * created on GitHub at that commit. Idempotent: files already at the version are not committed
  * again, and a push of an up-to-date branch changes nothing. A failed commit restores the files.
+ * The commit and the push run no hook and no program named by the repository's own config.
  */
 import { join } from 'node:path';
 import { writeFileAtomic as writeAtomic } from './atomicFile';
@@ -11,6 +12,7 @@ import { GitError, UsageError } from '../core/errors';
 import { setVersionText, versionFilesOf } from '../core/versionFiles';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { execGit, pushEnv } from '../git/gitProcess';
+import { safeWriteConfigArgs } from '../git/safeConfig';
 import { readRepoFile, MAX_GATE_FILE_BYTES } from './gateContext';
 import { resolveInside } from './runner';
 
@@ -42,7 +44,9 @@ export async function bumpCommitPush(
   options: { remote: string; gitPath?: string; signal?: AbortSignal },
 ): Promise<BumpResult> {
   const gitPath = options.gitPath ?? 'git';
-  const git = (args: string[], env?: NodeJS.ProcessEnv) => execGit(gitPath, repo.root, args, { signal: options.signal, env });
+  // Nothing the repository's own config names is run: no hooks, no ssh/askpass/credential/gpg/filter program of its .git/config.
+  const safe = await safeWriteConfigArgs(gitPath, repo.root, options.signal);
+  const git = (args: string[], env?: NodeJS.ProcessEnv) => execGit(gitPath, repo.root, [...safe, ...args], { signal: options.signal, env });
   const head = await repo.head();
   if (!head.branch) throw new UsageError('HEAD is detached: there is no branch to commit the version bump to.', 'Check out the release branch, then publish again.');
   const changes = await filesToBump(repo.root, config, version);
@@ -59,7 +63,7 @@ export async function bumpCommitPush(
         written.push({ path: target, before: c.before });
       }
       await git(['add', '--', ...paths]);
-      await git(['commit', '-q', '-m', `chore(release): ${version}`, '--', ...paths]);
+      await git(['commit', '-q', '--no-verify', '-m', `chore(release): ${version}`, '--', ...paths]);
       committed = true;
     } catch (e) {
       // Loses nothing: the files go back to what they were, the index too.
@@ -70,7 +74,7 @@ export async function bumpCommitPush(
   }
   const sha = (await git(['rev-parse', 'HEAD'])).trim();
   try {
-    await git(['push', '--porcelain', '--', options.remote, `HEAD:refs/heads/${head.branch}`], pushEnv());
+    await git(['push', '--porcelain', '--no-verify', '--receive-pack=git-receive-pack', '--', options.remote, `HEAD:refs/heads/${head.branch}`], pushEnv());
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new GitError(

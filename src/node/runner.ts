@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../core/errors';
-import type { CommandRun } from '../core/gates/context';
+import type { CommandRun, TreeKill } from '../core/gates/context';
 import { isSecretEnvName, looksLikeToken } from '../core/secrets';
+import { ProcessTree, RUN_MARKER_ENV, type ProcessScanOptions } from './processTree';
 
 const WINDOWS = process.platform === 'win32';
 /** Time between SIGTERM and SIGKILL of a process tree that overran or was cancelled. */
@@ -23,6 +25,8 @@ export interface ProcessOptions {
   killGraceMs?: number;
   /** Environment before scrubbing (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Where the process tree is looked up (default `/proc`, then `ps`); tests exercise the fallbacks with it. */
+  processScan?: ProcessScanOptions;
 }
 
 /** True when `path` is `root` or inside it (both absolute, real paths). */
@@ -122,9 +126,11 @@ export function killProcessTree(child: ChildProcess, sig: NodeJS.Signals): void 
 /**
  * Runs an argv (never through a shell: `;`, `|`, backticks and `$()` are plain arguments) in a
  * folder inside the repository, with a scrubbed environment. The process leads its own process
- * group, so on timeout or cancellation the whole tree gets SIGTERM, then SIGKILL after a grace
- * period; whatever is left of the group when the process exits is killed too. Output is capped.
- * Throws (UsageError) only when the cwd is refused, before anything is spawned.
+ * group; on timeout or cancellation its whole tree (found by parent links and by an environment
+ * marker, so descendants that called `setsid` or were orphaned count too) gets SIGTERM, then is
+ * frozen and SIGKILLed after a grace period until none is left; whatever it left running when it
+ * exits is killed the same way. The result says what was killed and what could not be checked.
+ * Output is capped. Throws (UsageError) only when the cwd is refused, before anything is spawned.
  */
 export async function runProcess(argv: readonly string[], options: ProcessOptions): Promise<CommandRun> {
   if (argv.length === 0 || argv[0] === '' || argv.some((a) => a.includes('\u0000'))) {
@@ -139,11 +145,12 @@ export async function runProcess(argv: readonly string[], options: ProcessOption
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   return new Promise<CommandRun>((done) => {
     const output = new CappedOutput(options.maxOutputBytes);
+    const runId = randomUUID();
     let child: ChildProcess;
     try {
       child = spawn(argv[0]!, argv.slice(1), {
         cwd,
-        env: scrubbedEnv(options.env),
+        env: { ...scrubbedEnv(options.env), [RUN_MARKER_ENV]: runId },
         shell: false,
         detached: !WINDOWS,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -159,20 +166,30 @@ export async function runProcess(argv: readonly string[], options: ProcessOption
     let killTimer: NodeJS.Timeout | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
     let finished = false;
-
-    const killTree = (sig: NodeJS.Signals) => killProcessTree(child, sig);
+    const tree = WINDOWS || child.pid === undefined ? null : new ProcessTree(child.pid, runId, options.processScan);
+    /** The last full kill of the tree (its report is the truth the verdict tells). */
+    let sweep: Promise<TreeKill> | null = null;
+    const killAll = () => {
+      if (tree) sweep = tree.killAll();
+      else {
+        killProcessTree(child, 'SIGKILL');
+        sweep = Promise.resolve({ via: WINDOWS ? 'taskkill' : null, killed: 0, survivors: [], unverified: WINDOWS ? null : 'the process did not start' });
+      }
+      return sweep;
+    };
     const stop = (why: 'timeout' | 'cancel') => {
       if (exit !== null || finished) return;
       if (why === 'timeout') timedOut = true;
       else cancelled = true;
-      killTree('SIGTERM');
-      killTimer ??= setTimeout(() => killTree('SIGKILL'), grace);
+      if (tree) void tree.signal('SIGTERM');
+      else killProcessTree(child, 'SIGTERM');
+      killTimer ??= setTimeout(() => void killAll(), grace);
     };
     const onAbort = () => stop('cancel');
     const deadline = setTimeout(() => stop('timeout'), options.timeoutMs);
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const finish = () => {
+    const finish = async () => {
       if (finished) return;
       finished = true;
       clearTimeout(deadline);
@@ -181,6 +198,7 @@ export async function runProcess(argv: readonly string[], options: ProcessOption
       options.signal?.removeEventListener('abort', onAbort);
       child.stdout?.destroy();
       child.stderr?.destroy();
+      const killed = spawnError === null ? await (sweep ?? killAll()) : null;
       done({
         exitCode: exit?.code ?? null,
         signal: exit?.signal ?? null,
@@ -190,6 +208,7 @@ export async function runProcess(argv: readonly string[], options: ProcessOption
         truncated: output.truncated,
         outputBytes: output.total,
         spawnError,
+        ...(killed ? { tree: killed } : {}),
       });
     };
     child.stdout?.on('data', (c: Buffer) => output.push(c));
@@ -197,15 +216,17 @@ export async function runProcess(argv: readonly string[], options: ProcessOption
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return; // a kill or pipe error of a running process: 'exit' reports it
       spawnError = e.code === 'ENOENT' ? 'not found (is it installed and on PATH?)' : e.code === 'EACCES' ? 'permission denied' : e.message;
-      finish();
+      void finish();
     });
     child.on('exit', (code, sig) => {
       exit = { code, signal: sig };
       clearTimeout(deadline);
-      // Nothing a gate started outlives it: kill what is left of its process group (forked children, daemons).
-      killTree('SIGKILL');
-      drainTimer = setTimeout(finish, DRAIN_MS);
+      clearTimeout(killTimer);
+      // Nothing a gate started outlives it: kill what is left of its tree (forked children, daemons, setsid escapees).
+      tree?.rootExited();
+      void killAll();
+      drainTimer = setTimeout(() => void finish(), DRAIN_MS);
     });
-    child.on('close', finish);
+    child.on('close', () => void finish());
   });
 }

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { stripUnsafe } from '../sanitize';
 import { redactSecrets } from '../secrets';
 import { clip, gateBase, repoPathSchema, type GateKind } from './kind';
+import type { TreeKill } from './context';
 import type { GateOutcome } from './types';
 
 /** Extra time the engine allows a command gate past its timeout: the runner's SIGTERM-to-SIGKILL grace and reaping. */
@@ -52,14 +53,32 @@ export const commandKind: GateKind<CommandGate> = {
     if (run.spawnError !== null) {
       return { status: 'fail', reason: `could not start ${clip(gate.argv[0]!, 80)}: ${clip(run.spawnError, 120)}`, fix: { label: 'Check the program in the gate\'s argv', action: { kind: 'openConfig' } } };
     }
-    if (run.cancelled) return { status: 'skipped', reason: 'cancelled; its process tree was killed', details };
-    if (run.timedOut) return { status: 'fail', reason: `timed out after ${seconds(gate.timeoutMs)}; its process tree was killed`, fix, details };
-    if (run.exitCode === 0) return { status: 'pass', reason: `${shown} exited 0`, details };
+    if (run.cancelled) return { status: 'skipped', reason: `cancelled; ${treeKillText(run.tree)}`, details };
+    if (run.timedOut) return { status: 'fail', reason: `timed out after ${seconds(gate.timeoutMs)}; ${treeKillText(run.tree)}`, fix, details };
+    // What it left running was killed; say so only when that failed or could not be checked.
+    const left = run.tree && (run.tree.survivors.length > 0 || run.tree.unverified !== null) ? `\n… after it exited: ${treeKillText(run.tree)}\n` : '';
+    if (run.exitCode === 0) return { status: 'pass', reason: `${shown} exited 0`, details: details + left };
     const last = lastLine(output);
     const how = run.exitCode !== null ? `exited with code ${run.exitCode}` : `was killed by ${run.signal ?? 'a signal'}`;
-    return { status: 'fail', reason: `${shown} ${how}${last ? `: ${clip(last, 100)}` : ''}`, fix, details };
+    return { status: 'fail', reason: `${shown} ${how}${last ? `: ${clip(last, 100)}` : ''}`, fix, details: details + left };
   },
 };
+
+const processes = (n: number) => `${n} process${n === 1 ? '' : 'es'}`;
+
+/** What killing a gate's process tree did, told only as far as it is true. */
+export function treeKillText(tree: TreeKill | undefined): string {
+  if (!tree) return 'its process was stopped';
+  if (tree.survivors.length > 0) {
+    const shown = tree.survivors.slice(0, 3).map((s) => `pid ${s.pid} (${clip(s.error, 60)})`).join(', ');
+    const more = tree.survivors.length > 3 ? ` and ${tree.survivors.length - 3} more` : '';
+    return `could not kill ${shown}${more}${tree.killed > 0 ? `; killed ${processes(tree.killed)}` : ''}`;
+  }
+  if (tree.via === null) return `its process group was killed, but its descendants could not be listed (${clip(tree.unverified ?? 'unknown', 120)}): some may still run`;
+  if (tree.via === 'taskkill') return 'its process tree was killed (taskkill /T)';
+  if (tree.via === 'ps') return `its process tree was killed (${processes(tree.killed)} found by ps; without /proc a descendant orphaned before the kill cannot be found)`;
+  return `its process tree was killed (${processes(tree.killed)})`;
+}
 
 function oneLineSafe(text: string): string {
   return stripUnsafe(text).replace(/\n/g, ' ');

@@ -69,6 +69,20 @@ export interface CommandRun {
   outputBytes: number;
   /** Why it could not start (`not found: foo`), null when it started. */
   spawnError: string | null;
+  /** What killing its process tree (on timeout, cancel, or what it left running at exit) did; absent when it never started. */
+  tree?: TreeKill;
+}
+
+/** What killing a process tree did, as far as it could be checked. */
+export interface TreeKill {
+  /** How the tree was found: `proc` (parent links and the run's environment marker), `ps` (parent links only), `taskkill` (Windows), or null (none worked). */
+  via: 'proc' | 'ps' | 'taskkill' | null;
+  /** Processes of the tree that were signalled and are now gone. */
+  killed: number;
+  /** Processes still alive after the last attempt, with why. */
+  survivors: { pid: number; error: string }[];
+  /** Why the tree could not be listed (only its process group was signalled), null when it could. */
+  unverified: string | null;
 }
 
 /** A recorded manual sign-off of one gate for one release version. */

@@ -5,10 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { draftNotes } from '../../core/draft';
-import { GitError, GitHubError, TrustError } from '../../core/errors';
+import { GitError, GitHubError, TrustError, UsageError } from '../../core/errors';
 import type { GitHubApi } from '../../core/githubApi';
 import type { Logger } from '../../core/ports';
-import { journalKey, planRelease, publishRelease, type PublishJournal, type PublishPlan, type PublishResult } from '../../core/publish';
+import { apiOriginOf, entryOrigin, journalKey, planRelease, publishRelease, type PublishJournal, type PublishPlan, type PublishResult } from '../../core/publish';
 import { bumpCommitPush, filesToBump } from '../../node/bump';
 import { remoteNameFor } from '../../node/githubRemote';
 import { FileJournalStore } from '../../node/journal';
@@ -96,7 +96,8 @@ async function confirmPlan(plan: PublishPlan, source: string, from: string | nul
 }
 
 /** Runs the journaled flow with progress; a 401 gets one new sign-in and resumes from the journal. */
-async function runPublish(deps: PublishDepsVs, root: string, plan: PublishPlan): Promise<PublishResult | undefined> {
+/** Publishes the plan through the connector's API; `resuming`: the journal entry continued, which must be of that same API. */
+async function runPublish(deps: PublishDepsVs, root: string, plan: PublishPlan, resuming?: PublishJournal): Promise<PublishResult | undefined> {
   const repo = deps.model.repo(root);
   if (!repo) throw new GitError('not-a-repo', `${root} is no longer a repository.`, 'Refresh the Release view.');
   const journal = new FileJournalStore(repo.gitCommonDir);
@@ -107,8 +108,14 @@ async function runPublish(deps: PublishDepsVs, root: string, plan: PublishPlan):
         const ctl = new AbortController();
         const sub = token.onCancellationRequested(() => ctl.abort());
         try {
-          return await deps.connector.withApi(root, { interactive: true }, (api: GitHubApi) =>
-            publishRelease(plan, {
+          return await deps.connector.withApi(root, { interactive: true }, (api: GitHubApi) => {
+            if (resuming && entryOrigin(resuming) !== apiOriginOf(api.repo.apiUrl)) {
+              throw new UsageError(
+                `This unfinished publish of ${plan.tag} was made against ${entryOrigin(resuming)}, but GitHub is now ${apiOriginOf(api.repo.apiUrl)}.`,
+                'Set releaseManager.github.apiUrl back to the server it was started on to resume it, or inspect it.',
+              );
+            }
+            return publishRelease(plan, {
               api,
               journal,
               now: () => new Date(),
@@ -117,8 +124,8 @@ async function runPublish(deps: PublishDepsVs, root: string, plan: PublishPlan):
               onStep: (e) => {
                 if (e.phase === 'start') progress.report({ message: e.message, increment: 30 });
               },
-            }),
-          );
+            });
+          });
         } finally {
           sub.dispose();
         }
@@ -221,7 +228,7 @@ async function entryFor(deps: PublishDepsVs, node: unknown): Promise<{ root: str
   }
   const repo = deps.model.repo(n.root);
   if (!repo) return undefined;
-  const entry = await new FileJournalStore(repo.gitCommonDir).read(journalKey(n.entry.plan.repo, n.entry.plan.tag));
+  const entry = await new FileJournalStore(repo.gitCommonDir).read(journalKey(n.entry.plan.repo, n.entry.plan.tag, entryOrigin(n.entry as PublishJournal)));
   return entry ? { root: n.root, entry } : undefined;
 }
 
@@ -232,7 +239,7 @@ async function resumePublish(deps: PublishDepsVs, node: unknown, args: { confirm
   if (!found) return undefined;
   const { root, entry } = found;
   if (args.confirm !== false && !(await confirmPlan(entry.plan, 'as confirmed before', null, entry))) return undefined;
-  const result = await runPublish(deps, root, entry.plan);
+  const result = await runPublish(deps, root, entry.plan, entry);
   if (result) announce(result, deps.log);
   return result;
 }

@@ -1,12 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitHubError } from '../../../src/core/errors';
 import { journalKey, publishRelease, type PublishDeps, type PublishPlan } from '../../../src/core/publish';
 import type { GitHubRepoRef } from '../../../src/core/remote';
 import { OctokitGitHubApi } from '../../../src/github/api';
+import { journalFile } from '../../../src/node/atomicFile';
 import { FileJournalStore } from '../../../src/node/journal';
 import { startFakeGitHub, type Fault, type FakeGitHub } from '../../helpers/fakeGitHub/server';
 import { TestRepo } from '../../helpers/testRepo';
@@ -91,7 +93,7 @@ describe('publishing a GitHub release (journaled, against the local GitHub serve
     assert.equal(result.release.tagName, 'v1.1.0');
     assert.deepEqual(result.actions, ['created tag v1.1.0 at ' + w.sha.slice(0, 12), 'created draft release v1.1.0', 'published release v1.1.0']);
     assertPublishedOnce(w);
-    const entry = await w.journal.read(journalKey('acme/widgets', 'v1.1.0'));
+    const entry = await w.journal.read(journalKey('acme/widgets', 'v1.1.0', w.server.url));
     assert.equal(entry?.step, 'done');
     assert.equal(entry?.releaseId, result.release.id);
     // The draft came before the publish: the release was created as a draft.
@@ -138,7 +140,7 @@ describe('publishing a GitHub release (journaled, against the local GitHub serve
           if (seen++ === at) throw new Error('simulated crash');
         };
         await assert.rejects(publishRelease(w.plan, deps(w, { onStep: crash })), /simulated crash/);
-        const entry = await w.journal.read(journalKey('acme/widgets', 'v1.1.0'));
+        const entry = await w.journal.read(journalKey('acme/widgets', 'v1.1.0', w.server.url));
         assert.ok(entry, 'the journal recorded the unfinished publish');
         assert.match(entry.lastError ?? '', /simulated crash/);
         const resumed = await publishRelease(w.plan, deps(w));
@@ -146,7 +148,7 @@ describe('publishing a GitHub release (journaled, against the local GitHub serve
         assertPublishedOnce(w);
         assert.ok(count(w, 'POST', 'git/create-ref') <= 1, 'the tag was created at most once');
         assert.ok(count(w, 'POST', 'repos/create-release') <= 1, 'the release was created at most once');
-        assert.equal((await w.journal.read(journalKey('acme/widgets', 'v1.1.0')))?.step, 'done');
+        assert.equal((await w.journal.read(journalKey('acme/widgets', 'v1.1.0', w.server.url)))?.step, 'done');
         w.server.assertValid();
       });
     }
@@ -195,7 +197,7 @@ describe('publishing a GitHub release (journaled, against the local GitHub serve
     assert.match(error.message, /No release was created for v1\.1\.0; the tag stays/);
     assert.match(error.fix, /Run Publish again/);
     assert.equal(count(w, 'POST', 'repos/create-release'), 1, 'never retried blindly');
-    assert.equal((await w.journal.read(journalKey('acme/widgets', 'v1.1.0')))?.step, 'tagged');
+    assert.equal((await w.journal.read(journalKey('acme/widgets', 'v1.1.0', w.server.url)))?.step, 'tagged');
     const result = await publishRelease(w.plan, deps(w));
     assert.equal(result.resumed, true);
     assert.deepEqual(result.actions, ['created draft release v1.1.0', 'published release v1.1.0']);
@@ -253,7 +255,7 @@ describe('publishing a GitHub release (journaled, against the local GitHub serve
     const w = await world({ wait: async () => false });
     inject(w, 'PATCH', 'repos/update-release', { kind: 'tooMany', retryAfterSec: 30 });
     await assert.rejects(publishRelease(w.plan, deps(w)), (e: unknown) => e instanceof GitHubError && e.code === 'rate-limited' && e.retryAfterSec === 30);
-    const entry = await w.journal.read(journalKey('acme/widgets', 'v1.1.0'));
+    const entry = await w.journal.read(journalKey('acme/widgets', 'v1.1.0', w.server.url));
     assert.equal(entry?.step, 'drafted');
     assert.equal(w.server.state('acme', 'widgets').releases[0]?.draft, true, 'the release stays a draft');
   });
@@ -296,6 +298,87 @@ describe('publishing a GitHub release (journaled, against the local GitHub serve
       /closed window/,
     );
     await assert.rejects(publishRelease({ ...w.plan, body: 'edited later' }, deps(w)), /unfinished publish of v1\.1\.0 with different content/);
+  });
+
+  describe('the journal is keyed by the API server too', () => {
+    it('a publish left unfinished against one server is not picked up against another', async () => {
+      const a = await world();
+      await assert.rejects(
+        publishRelease(a.plan, deps(a, { onStep: (e) => (e.step === 'publish' && e.phase === 'start' ? Promise.reject(new Error('closed window')) : undefined) })),
+        /closed window/,
+      );
+      const left = await a.journal.read(journalKey('acme/widgets', 'v1.1.0', a.server.url));
+      assert.equal(left?.step, 'drafted');
+      // The same repository and tag on another server, with the same journal (same clone).
+      const b = await world();
+      const onB = new OctokitGitHubApi({ owner: 'acme', repo: 'widgets', host: 'github.com', apiUrl: b.server.url, provider: 'github' }, { token: TOKEN, writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 1500 });
+      execFileSync('git', ['push', '-q', b.remote, `${a.sha}:refs/heads/from-a`], { cwd: a.repo.dir });
+      const result = await publishRelease(a.plan, deps(a, { api: onB }));
+      assert.equal(result.resumed, false, 'a fresh publish on the other server');
+      assert.deepEqual(result.actions, ['created tag v1.1.0 at ' + a.sha.slice(0, 12), 'created draft release v1.1.0', 'published release v1.1.0']);
+      assert.equal(b.server.state('acme', 'widgets').releases.length, 1);
+      assert.equal(count(b, 'GET', 'repos/get-release'), 1, 'no release id of the other server was looked up');
+      const stillLeft = await a.journal.read(journalKey('acme/widgets', 'v1.1.0', a.server.url));
+      assert.equal(stillLeft?.step, 'drafted', 'the first server\'s unfinished publish stays for a resume there');
+      assert.equal(stillLeft?.apiOrigin, new URL(a.server.url).origin);
+      const done = await a.journal.read(journalKey('acme/widgets', 'v1.1.0', b.server.url));
+      assert.equal(done?.step, 'done');
+      assert.equal(done?.apiOrigin, new URL(b.server.url).origin);
+      // And the first server's publish still resumes there.
+      const resumed = await publishRelease(a.plan, deps(a));
+      assert.equal(resumed.resumed, true);
+      assertPublishedOnce(a);
+    });
+
+    it('journals written before they named their server are still found for api.github.com, and only there', () => {
+      assert.equal(journalKey('acme/widgets', 'v1.1.0', 'https://api.github.com'), 'publish:acme/widgets@v1.1.0');
+      assert.equal(journalKey('acme/widgets', 'v1.1.0', 'https://api.github.com/'), 'publish:acme/widgets@v1.1.0');
+      assert.equal(journalKey('acme/widgets', 'v1.1.0', 'https://ghe.example.com/api/v3'), 'publish:https://ghe.example.com/acme/widgets@v1.1.0');
+      assert.notEqual(journalKey('acme/widgets', 'v1.1.0', 'http://127.0.0.1:1234'), journalKey('acme/widgets', 'v1.1.0', 'http://127.0.0.1:1235'));
+    });
+  });
+
+  describe('one publish of a release at a time', () => {
+    function plantLock(w: World, holder: { pid: number; host: string; since: string }): string {
+      const path = journalFile(w.journal.dir, journalKey('acme/widgets', 'v1.1.0', w.server.url)).replace(/\.json$/, '.lock');
+      mkdirSync(w.journal.dir, { recursive: true });
+      writeFileSync(path, JSON.stringify({ ...holder, token: 'abc' }));
+      return path;
+    }
+
+    it('a publish held by a live process is refused, naming the holder, and nothing is written', async () => {
+      const w = await world();
+      const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+      cleanups.push(() => void other.kill('SIGKILL'));
+      const lock = plantLock(w, { pid: other.pid!, host: hostname(), since: '2026-12-06T23:00:00.000Z' });
+      const error = await publishRelease(w.plan, deps(w)).then(
+        () => assert.fail('should be refused'),
+        (e: unknown) => e as GitHubError,
+      );
+      assert.ok(error instanceof GitHubError);
+      assert.equal(error.code, 'conflict');
+      assert.equal(error.message, `Another publish of v1.1.0 to acme/widgets is running (pid ${other.pid} on ${hostname()} since 2026-12-06T23:00:00.000Z). Nothing was changed.`);
+      assert.ok(error.fix.includes(lock), error.fix);
+      assert.equal(w.server.requests.length, 0, 'GitHub was not even asked');
+      assert.equal(await w.journal.read(journalKey('acme/widgets', 'v1.1.0', w.server.url)), null, 'no journal entry was written');
+      assert.ok(readFileSync(lock, 'utf8').includes(String(other.pid)), 'the holder\'s lock is left alone');
+    });
+
+    it('a lock left by a dead process of this machine is broken; the lock is released after the publish', async () => {
+      const w = await world();
+      const dead = spawn('true', [], { stdio: 'ignore' });
+      await new Promise((r) => dead.on('exit', r));
+      const lock = plantLock(w, { pid: dead.pid!, host: hostname(), since: '2026-12-06T23:00:00.000Z' });
+      await publishRelease(w.plan, deps(w));
+      assertPublishedOnce(w);
+      assert.deepEqual(readdirSync(w.journal.dir).filter((f) => !f.endsWith('.json')), [], `no lock left (${lock})`);
+    });
+
+    it('a lock from another machine is reported, never broken', async () => {
+      const w = await world();
+      plantLock(w, { pid: 1, host: 'build-agent-7.example', since: '2026-12-06T23:00:00.000Z' });
+      await assert.rejects(publishRelease(w.plan, deps(w)), (e: unknown) => e instanceof GitHubError && /pid 1 on build-agent-7\.example since 2026-12-06T23:00:00\.000Z/.test(e.message));
+    });
   });
 
   it('cancellation stops the flow and is reported as cancelled', async () => {
