@@ -18,6 +18,7 @@ import { UsageError } from '../core/errors';
 import { DECISION_LOG_HEADER } from '../core/gates/decisionLog';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { appendInside } from './appendFile';
+import { acquireLease, LEASE_WAIT_MS, type DriverLease, type LeaseHolder } from './driverLease';
 import { describeSession, sessionAlive } from './session';
 import { randomBytes } from 'node:crypto';
 import { whoAmI } from './whoAmI';
@@ -99,6 +100,10 @@ export interface DriveHooks {
   sessionAlive?: (session: string) => boolean | null;
   /** Told what went wrong around a finished operation without changing its result (e.g. its failure could not be marked on the provider). */
   onWarning?: (message: string) => void;
+  /** Told while this drive waits for another one to let go of the environment (its step in flight to end), and what it waits for. */
+  onWait?: (message: string) => void;
+  /** How long to wait for that (default LEASE_WAIT_MS). */
+  leaseWaitMs?: number;
 }
 
 /** The decision log an operation's entry goes to, and who is recorded as running it. */
@@ -128,14 +133,52 @@ export type DriveOutcome =
   /** Cancelled: the journal is paused. */
   | { kind: 'cancelled'; journal: DeployJournal }
   /** The machine asks a person something this front end cannot answer by itself. */
-  | { kind: 'ask'; journal: DeployJournal; stop: RunStop };
+  | { kind: 'ask'; journal: DeployJournal; stop: RunStop }
+  /** Another drive still holds the environment (its step in flight has not ended): this one sent nothing. */
+  | { kind: 'busy'; reason: string; fix: string };
 
 const okState = operationSucceeded;
+
+/** The driver lease file of a journal store that keeps one (the file store); none for other stores (tests' in-memory ones). */
+function leaseFileOf(c: Pick<FlowTarget, 'store' | 'key'>): string | null {
+  const store = c.store as Partial<{ driverLeaseFile: (key: string) => string }>;
+  return typeof store.driverLeaseFile === 'function' ? store.driverLeaseFile(c.key) : null;
+}
+
+/** What a drive waits for while another one holds the environment, for messages. */
+function holderText(holder: LeaseHolder | null): string {
+  if (holder === null) return 'another drive (its lease is being changed)';
+  return `${describeSession(holder.session)}, driving operation ${holder.operation}`;
+}
+
+/**
+ * Takes the environment's driver lease for operation `operation`, waiting (bounded, cancellable)
+ * while another drive holds it: a drive that was superseded or taken over lets go once its step in
+ * flight has ended. `lease: null` when the store keeps no lease.
+ */
+async function takeLease(c: Pick<FlowTarget, 'store' | 'key' | 'session'>, operation: string, hooks: DriveHooks, waitingFor: string): Promise<{ lease: DriverLease | null } | Extract<DriveOutcome, { kind: 'busy' | 'cancelled' }>> {
+  const file = leaseFileOf(c);
+  if (file === null) return { lease: null };
+  const waitMs = hooks.leaseWaitMs ?? LEASE_WAIT_MS;
+  const got = await acquireLease(file, { session: c.session, operation }, {
+    waitMs,
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    onWait: (holder) => hooks.onWait?.(`Waiting for ${holderText(holder)} to end ${waitingFor} before going on (up to ${Math.round(waitMs / 1000)} s; nothing is sent meanwhile)…`),
+  });
+  if (got.kind === 'held') return { lease: got.lease };
+  const journal = await c.store.read(c.key);
+  if (hooks.signal?.aborted && journal) return { kind: 'cancelled', journal };
+  return {
+    kind: 'busy',
+    reason: `${holderText(got.holder)} still holds the environment after ${Math.round(waitMs / 1000)} s: ${waitingFor} has not ended. Nothing was sent by this command.`,
+    fix: 'Run the command again to keep waiting, or stop the step on the provider first (release-manager status shows where it stands).',
+  };
+}
 
 /** Starts (or attaches to) the operation of `plan` and drives it to its end or a question. */
 export async function driveOperation(c: FlowTarget, plan: DeployPlan, hooks: DriveHooks): Promise<DriveOutcome> {
   const request: StartRequest = { repo: c.slug, id: newOperationId(), session: c.session, env: c.env, plan };
-  const existing = await c.store.read(c.key);
+  let existing = await c.store.read(c.key);
   let decision = startOperation(existing, request, hooks.now());
   if (decision.kind === 'busy') {
     // Stopping a running operation is always asked (a confirmation of this one does not cover it).
@@ -143,18 +186,61 @@ export async function driveOperation(c: FlowTarget, plan: DeployPlan, hooks: Dri
     decision = startOperation(existing, { ...request, supersede: true }, hooks.now());
   }
   if (decision.kind === 'already-done') return { kind: 'already-done', journal: decision.journal, ok: okState(decision.journal) };
-  if (decision.kind === 'start') {
-    if (decision.superseded) hooks.note?.('superseded', decision.superseded);
-    // One journal per environment: the new operation replaces the previous entry, compare-and-swap on what was read.
-    if ((await c.store.write(c.key, decision.journal, existing?.revision ?? null)) === 'conflict') {
-      throw new UsageError('Another window or process changed the operation on this environment meanwhile.', hooks.conflictFix ?? 'Look at the operation, then run the command again.');
-    }
-  } else hooks.note?.('continuing', decision.journal);
-  return continueOperation(c, hooks);
+  if (decision.kind !== 'start') {
+    hooks.note?.('continuing', decision.journal);
+    return continueOperation(c, hooks);
+  }
+  const conflict = () => new UsageError('Another window or process changed the operation on this environment meanwhile.', hooks.conflictFix ?? 'Look at the operation, then run the command again.');
+  if (decision.superseded) {
+    // The running operation is told first, in its own journal: its drive sends no further step (the
+    // compare-and-swap of its next dispatch fails) and follows its step in flight to its end.
+    // A superseded journal has a higher revision than any its drive expects, so it never writes over the next one.
+    if ((await c.store.write(c.key, decision.superseded, existing!.revision)) === 'conflict') throw conflict();
+    hooks.note?.('superseded', decision.superseded);
+    existing = decision.superseded;
+  }
+  const step = existing && existing.state !== 'running' && existing.steps.some((s) => s.state.status === 'sending' || s.state.status === 'sent') ? `the step in flight of the ${existing.plan.operation} of ${existing.plan.release.version}` : 'its step in flight';
+  const taken = await takeLease(c, request.id, hooks, step);
+  if (!('lease' in taken)) return taken;
+  try {
+    // One journal per environment: the new operation replaces the previous entry, compare-and-swap on
+    // what is stored now (the superseded drive may have recorded how its last step ended meanwhile),
+    // its revision above every earlier one.
+    const current = await c.store.read(c.key);
+    if (current !== null && current.state === 'running' && current.id !== existing?.id) throw conflict();
+    const journal = { ...decision.journal, revision: current === null ? 0 : current.revision + 1 };
+    if ((await c.store.write(c.key, journal, current?.revision ?? null)) === 'conflict') throw conflict();
+    return await continueOperation(c, hooks, taken.lease);
+  } finally {
+    await taken.lease?.release();
+  }
 }
 
-/** Drives the environment's journal from where it stands (resume, after a Promote or an answer). */
-export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store' | 'key' | 'session'>, hooks: DriveHooks): Promise<DriveOutcome> {
+/**
+ * Drives the environment's journal from where it stands (resume, after a Promote or an answer).
+ * A drive of this session's journal holds the environment's driver lease while it runs (`lease`:
+ * one already taken); one that only asks (another live process drives it) takes none.
+ */
+export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store' | 'key' | 'session'>, hooks: DriveHooks, lease: DriverLease | null = null): Promise<DriveOutcome> {
+  let held = lease;
+  try {
+    return await continueHolding(c, hooks, () => held !== null || leaseFileOf(c) === null, async (operation) => {
+      const taken = await takeLease(c, operation, hooks, 'its step in flight');
+      if (!('lease' in taken)) return taken;
+      held = taken.lease;
+      return null;
+    });
+  } finally {
+    if (held !== lease) await held?.release();
+  }
+}
+
+async function continueHolding(
+  c: Pick<FlowTarget, 'deployer' | 'store' | 'key' | 'session'>,
+  hooks: DriveHooks,
+  holding: () => boolean,
+  take: (operation: string) => Promise<Extract<DriveOutcome, { kind: 'busy' | 'cancelled' }> | null>,
+): Promise<DriveOutcome> {
   const runDeps: RunDeps = {
     deployer: c.deployer,
     store: c.store,
@@ -171,6 +257,14 @@ export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store'
   // An operation that had already finished before this drive is not recorded (or marked) again.
   const wasFinished = ((await c.store.read(c.key))?.finishedAt ?? null) !== null;
   for (let asked = 0; asked < 3; asked++) {
+    if (!holding()) {
+      // Only a drive of this session's running journal sends anything: it holds the lease first.
+      const j = await c.store.read(c.key);
+      if (j !== null && j.state === 'running' && j.session === c.session && j.paused === null) {
+        const stopped = await take(j.id);
+        if (stopped !== null) return stopped;
+      }
+    }
     const stop = await runOperation(c.key, runDeps);
     if (stop.action.kind === 'done') {
       if (!wasFinished) await markFailedDeployments(c.deployer, stop.journal, hooks);
