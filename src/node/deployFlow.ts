@@ -254,8 +254,9 @@ async function continueHolding(
     ...(hooks.onObserve ? { onObserve: hooks.onObserve } : {}),
     ...(hooks.pollMs !== undefined ? { pollMs: hooks.pollMs } : {}),
   };
-  // An operation that had already finished before this drive is not recorded (or marked) again.
-  const wasFinished = ((await c.store.read(c.key))?.finishedAt ?? null) !== null;
+  // An operation that had already finished before this drive is not recorded (or marked) again
+  // (told once the lease is held: a second drive of this session waits for the first, which records it).
+  let wasFinished: boolean | null = null;
   for (let asked = 0; asked < 3; asked++) {
     if (!holding()) {
       // Only a drive of this session's running journal sends anything: it holds the lease first.
@@ -265,6 +266,7 @@ async function continueHolding(
         if (stopped !== null) return stopped;
       }
     }
+    wasFinished ??= ((await c.store.read(c.key))?.finishedAt ?? null) !== null;
     const stop = await runOperation(c.key, runDeps);
     if (stop.action.kind === 'done') {
       if (!wasFinished) await markFailedDeployments(c.deployer, stop.journal, hooks);

@@ -153,4 +153,22 @@ describe('the shared deploy and rollback sequences, as the editor runs them: a r
     assert.deepEqual(history.slice(0, 2).map((e) => `${e.operation} ${e.version} ${e.weight}% ${e.statuses[0]!.state}`), ['rollback 1.0.0 100% success', 'deploy 1.0.1 25% failure']);
     assert.deepEqual(readdirSync(join(repo.gitCommonDir, 'release-manager', 'journal')).filter((f) => !f.endsWith('.json')), [], 'no lease or lock is left behind');
   });
+
+  it('a second Deploy… of the same release in the same window while the first runs is one operation: each step runs once, one decision-log entry', async () => {
+    rmSync(join(repo.gitCommonDir, 'release-manager'), { recursive: true, force: true });
+    rmSync(join(test.dir, 'RELEASE-DECISIONS.md'), { force: true });
+    for (const f of ['calls.log', 'go']) rmSync(join(test.dir, 'tools', f), { force: true });
+    writeFileSync(join(test.dir, 'tools', 'hold'), '');
+    const first = deploy('v1.0.1');
+    const deadline = Date.now() + 20_000;
+    while (calls().length === 0 && Date.now() < deadline) await sleep(20);
+    const second = deploy('v1.0.1');
+    await sleep(500);
+    writeFileSync(join(test.dir, 'tools', 'go'), '');
+    const ends = await Promise.all([first, second]);
+    for (const end of ends) assert.ok(end.kind === 'driven' && end.result.kind === 'done' && end.result.ok, JSON.stringify(end));
+    assert.deepEqual(calls(), ['start staging 1.0.1 deploy 25', 'end staging 1.0.1 deploy 25', 'start staging 1.0.1 deploy 100', 'end staging 1.0.1 deploy 100']);
+    const log = readFileSync(join(test.dir, 'RELEASE-DECISIONS.md'), 'utf8');
+    assert.equal(log.split('\n## DEPLOY — 1.0.1 to staging').length - 1, 1, log);
+  });
 });
