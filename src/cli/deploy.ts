@@ -219,7 +219,7 @@ function report(c: FlowTarget, outcome: DriveOutcome, io: PublishIo): number {
       return outcome.ok ? 0 : 1;
     case 'busy':
       io.err(`error: ${outcome.reason}\nfix: ${outcome.fix}\n`);
-      return 1;
+      return io.signal?.aborted ? 130 : 1;
     case 'cancelled':
       io.err(`Cancelled: ${journalSummary(outcome.journal)}. Run the command again to resume.\n`);
       return 130;

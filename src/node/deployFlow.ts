@@ -145,6 +145,11 @@ function leaseFileOf(c: Pick<FlowTarget, 'store' | 'key'>): string | null {
   return typeof store.driverLeaseFile === 'function' ? store.driverLeaseFile(c.key) : null;
 }
 
+/** "300 ms", "45 s", "15 min". */
+function durationText(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}
+
 /** What a drive waits for while another one holds the environment, for messages. */
 function holderText(holder: LeaseHolder | null): string {
   if (holder === null) return 'another drive (its lease is being changed)';
@@ -156,21 +161,22 @@ function holderText(holder: LeaseHolder | null): string {
  * while another drive holds it: a drive that was superseded or taken over lets go once its step in
  * flight has ended. `lease: null` when the store keeps no lease.
  */
-async function takeLease(c: Pick<FlowTarget, 'store' | 'key' | 'session'>, operation: string, hooks: DriveHooks, waitingFor: string): Promise<{ lease: DriverLease | null } | Extract<DriveOutcome, { kind: 'busy' | 'cancelled' }>> {
+async function takeLease(c: Pick<FlowTarget, 'store' | 'key' | 'session'>, operation: string, hooks: DriveHooks, waitingFor: string): Promise<{ lease: DriverLease | null } | Extract<DriveOutcome, { kind: 'busy' }>> {
   const file = leaseFileOf(c);
   if (file === null) return { lease: null };
   const waitMs = hooks.leaseWaitMs ?? LEASE_WAIT_MS;
   const got = await acquireLease(file, { session: c.session, operation }, {
     waitMs,
     ...(hooks.signal ? { signal: hooks.signal } : {}),
-    onWait: (holder) => hooks.onWait?.(`Waiting for ${holderText(holder)} to end ${waitingFor} before going on (up to ${Math.round(waitMs / 1000)} s; nothing is sent meanwhile)…`),
+    onWait: (holder) => hooks.onWait?.(`Waiting for ${holderText(holder)} to end ${waitingFor} before going on (up to ${durationText(waitMs)}; nothing is sent meanwhile)…`),
   });
   if (got.kind === 'held') return { lease: got.lease };
-  const journal = await c.store.read(c.key);
-  if (hooks.signal?.aborted && journal) return { kind: 'cancelled', journal };
+  if (hooks.signal?.aborted) {
+    return { kind: 'busy', reason: `Stopped waiting for ${holderText(got.holder)} to end ${waitingFor}. Nothing was sent by this command.`, fix: 'Run the command again to keep waiting (release-manager status shows where it stands).' };
+  }
   return {
     kind: 'busy',
-    reason: `${holderText(got.holder)} still holds the environment after ${Math.round(waitMs / 1000)} s: ${waitingFor} has not ended. Nothing was sent by this command.`,
+    reason: `${holderText(got.holder)} still holds the environment after ${durationText(waitMs)}: ${waitingFor} has not ended. Nothing was sent by this command.`,
     fix: 'Run the command again to keep waiting, or stop the step on the provider first (release-manager status shows where it stands).',
   };
 }
@@ -239,7 +245,7 @@ async function continueHolding(
   c: Pick<FlowTarget, 'deployer' | 'store' | 'key' | 'session'>,
   hooks: DriveHooks,
   holding: () => boolean,
-  take: (operation: string) => Promise<Extract<DriveOutcome, { kind: 'busy' | 'cancelled' }> | null>,
+  take: (operation: string) => Promise<Extract<DriveOutcome, { kind: 'busy' }> | null>,
 ): Promise<DriveOutcome> {
   const runDeps: RunDeps = {
     deployer: c.deployer,

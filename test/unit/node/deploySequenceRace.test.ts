@@ -9,6 +9,7 @@ import type { Confirmation } from '../../../src/core/deploy/rollback';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { CommandDeployer } from '../../../src/node/commandDeployer';
 import { FileDeployJournalStore } from '../../../src/node/deployJournal';
+import { tryLease } from '../../../src/node/driverLease';
 import { decisionLogTarget, releaseAt, sleep, type DriveOutcome, type FlowTarget } from '../../../src/node/deployFlow';
 import { deploySequence, rollbackSequence, type DeployFront, type SequenceEnd } from '../../../src/node/deploySequence';
 import type { Prompter } from '../../../src/node/prompter';
@@ -83,7 +84,7 @@ describe('the shared deploy and rollback sequences, as the editor runs them: a r
   }
 
   /** The editor's part: modal answers ("Stop It and Go Ahead" included), the drive with its hooks, the outcome as the end. */
-  function front(asked: string[], waits: string[]): DeployFront<DriveOutcome> {
+  function front(asked: string[], waits: string[], leaseWaitMs?: number): DeployFront<DriveOutcome> {
     return {
       prompter: modalPrompter(asked),
       drive: (_title, go) =>
@@ -95,15 +96,16 @@ describe('the shared deploy and rollback sequences, as the editor runs them: a r
           decisionLog: decisionLogTarget(repo, config),
           supersede: async (question) => (asked.push(question), true),
           onWait: (m) => waits.push(m),
+          ...(leaseWaitMs !== undefined ? { leaseWaitMs } : {}),
         }),
       conclude: async (o) => o,
     };
   }
 
-  async function deploy(ref: string, asked: string[] = [], waits: string[] = []): Promise<SequenceEnd<DriveOutcome>> {
+  async function deploy(ref: string, asked: string[] = [], waits: string[] = [], leaseWaitMs?: number): Promise<SequenceEnd<DriveOutcome>> {
     const t = target();
     const release = await releaseAt(repo, t.deployer, ref);
-    return deploySequence({ target: t, release, hotfix: false, offerHotfix: true, confirmAlways: true, now: () => new Date(), promotion: () => ({ repo, config, probe: noProbe, commandsAllowed: true, now: () => new Date() }) }, front(asked, waits));
+    return deploySequence({ target: t, release, hotfix: false, offerHotfix: true, confirmAlways: true, now: () => new Date(), promotion: () => ({ repo, config, probe: noProbe, commandsAllowed: true, now: () => new Date() }) }, front(asked, waits, leaseWaitMs));
   }
 
   it('waits for the deploy\'s step in flight, then rolls back; the deploy sends nothing more, and the journal, decision log and history agree', async () => {
@@ -170,5 +172,23 @@ describe('the shared deploy and rollback sequences, as the editor runs them: a r
     assert.deepEqual(calls(), ['start staging 1.0.1 deploy 25', 'end staging 1.0.1 deploy 25', 'start staging 1.0.1 deploy 100', 'end staging 1.0.1 deploy 100']);
     const log = readFileSync(join(test.dir, 'RELEASE-DECISIONS.md'), 'utf8');
     assert.equal(log.split('\n## DEPLOY — 1.0.1 to staging').length - 1, 1, log);
+  });
+
+  it('sends nothing while another drive holds the environment, and says who when its wait runs out', async () => {
+    rmSync(join(repo.gitCommonDir, 'release-manager'), { recursive: true, force: true });
+    rmSync(join(test.dir, 'tools', 'calls.log'), { force: true });
+    const t = target();
+    const held = await tryLease((t.store as FileDeployJournalStore).driverLeaseFile(t.key), { session: 'cli:4242:ab12@elsewhere', operation: 'op-holder01' });
+    assert.equal(held.kind, 'held');
+    try {
+      const waits: string[] = [];
+      const end = await deploy('v1.0.1', [], waits, 300);
+      assert.ok(end.kind === 'driven' && end.result.kind === 'busy', JSON.stringify(end));
+      assert.match(end.kind === 'driven' && end.result.kind === 'busy' ? end.result.reason : '', /^a release-manager CLI \(pid 4242 on elsewhere\), driving operation op-holder01 still holds the environment after 300 ms: its step in flight has not ended\. Nothing was sent by this command\.$/);
+      assert.equal(waits.length, 1);
+      assert.deepEqual(calls(), [], 'nothing ran');
+    } finally {
+      if (held.kind === 'held') await held.lease.release();
+    }
   });
 });
