@@ -204,6 +204,11 @@ export async function driveOperation(c: FlowTarget, plan: DeployPlan, hooks: Dri
     if ((await c.store.write(c.key, decision.superseded, existing!.revision)) === 'conflict') throw conflict();
     hooks.note?.('superseded', decision.superseded);
     existing = decision.superseded;
+    const inFlight = existing.steps.find((s) => s.state.status === 'sending' || s.state.status === 'sent');
+    if (inFlight && (hooks.sessionAlive ?? sessionAlive)(existing.session) === false) {
+      // Nobody can be waited for: the process that sent it ended without recording how the step ended.
+      hooks.onWarning?.(`${describeSession(existing.session)} that drove the ${existing.plan.operation} of ${existing.plan.release.version} is gone: its step in flight ("${inFlight.plan.label}") may still be running; nothing waits for it.`);
+    }
   }
   const step = existing && existing.state !== 'running' && existing.steps.some((s) => s.state.status === 'sending' || s.state.status === 'sent') ? `the step in flight of the ${existing.plan.operation} of ${existing.plan.release.version}` : 'its step in flight';
   const taken = await takeLease(c, request.id, hooks, step);
