@@ -161,7 +161,7 @@ function holderText(holder: LeaseHolder | null): string {
  * while another drive holds it: a drive that was superseded or taken over lets go once its step in
  * flight has ended. `lease: null` when the store keeps no lease.
  */
-async function takeLease(c: Pick<FlowTarget, 'store' | 'key' | 'session'>, operation: string, hooks: DriveHooks, waitingFor: string): Promise<{ lease: DriverLease | null } | Extract<DriveOutcome, { kind: 'busy' }>> {
+async function takeLease(c: Pick<FlowTarget, 'store' | 'key' | 'session'>, operation: string, hooks: DriveHooks, waitingFor: string, superseded: DeployJournal | null = null): Promise<{ lease: DriverLease | null } | Extract<DriveOutcome, { kind: 'busy' }>> {
   const file = leaseFileOf(c);
   if (file === null) return { lease: null };
   const waitMs = hooks.leaseWaitMs ?? LEASE_WAIT_MS;
@@ -171,14 +171,35 @@ async function takeLease(c: Pick<FlowTarget, 'store' | 'key' | 'session'>, opera
     onWait: (holder) => hooks.onWait?.(`Waiting for ${holderText(holder)} to end ${waitingFor} before going on (up to ${durationText(waitMs)}; nothing is sent meanwhile)…`),
   });
   if (got.kind === 'held') return { lease: got.lease };
+  // The operation this one stopped stays stopped: say so, or the person may take it for still running.
+  const stopped = superseded ? ` The ${superseded.plan.operation} of ${superseded.plan.release.version} stays stopped (${superseded.outcome ?? 'superseded'}): it sends no further step.` : '';
   if (hooks.signal?.aborted) {
-    return { kind: 'busy', reason: `Stopped waiting for ${holderText(got.holder)} to end ${waitingFor}. Nothing was sent by this command.`, fix: 'Run the command again to keep waiting (release-manager status shows where it stands).' };
+    return { kind: 'busy', reason: `Stopped waiting for ${holderText(got.holder)} to end ${waitingFor}. Nothing was sent by this command.${stopped}`, fix: 'Run the command again to keep waiting (release-manager status shows where it stands).' };
   }
   return {
     kind: 'busy',
-    reason: `${holderText(got.holder)} still holds the environment after ${durationText(waitMs)}: ${waitingFor} has not ended. Nothing was sent by this command.`,
+    reason: `${holderText(got.holder)} still holds the environment after ${durationText(waitMs)}: ${waitingFor} has not ended. Nothing was sent by this command.${stopped}`,
     fix: 'Run the command again to keep waiting, or stop the step on the provider first (release-manager status shows where it stands).',
   };
+}
+
+/**
+ * Lets go of the lease once every step this process started for the drive has ended (a local
+ * command or task keeps running after a Ctrl-C, a Cancel or an error): at once when they have, else
+ * in the background, so no other drive starts while one of ours is still in flight.
+ */
+async function releaseAfterSteps(deployer: Deployer, lease: DriverLease | null): Promise<void> {
+  if (lease === null) return;
+  const settled = (deployer as Partial<{ settled: () => Promise<void> }>).settled;
+  if (typeof settled !== 'function') return lease.release();
+  let ended = false;
+  const all = settled.call(deployer).then(
+    () => void (ended = true),
+    () => void (ended = true),
+  );
+  await new Promise((r) => setImmediate(r));
+  if (ended) return lease.release();
+  void all.then(() => lease.release());
 }
 
 /** Starts (or attaches to) the operation of `plan` and drives it to its end or a question. */
@@ -211,7 +232,7 @@ export async function driveOperation(c: FlowTarget, plan: DeployPlan, hooks: Dri
     }
   }
   const step = existing && existing.state !== 'running' && existing.steps.some((s) => s.state.status === 'sending' || s.state.status === 'sent') ? `the step in flight of the ${existing.plan.operation} of ${existing.plan.release.version}` : 'its step in flight';
-  const taken = await takeLease(c, request.id, hooks, step);
+  const taken = await takeLease(c, request.id, hooks, step, decision.superseded);
   if (!('lease' in taken)) return taken;
   try {
     // One journal per environment: the new operation replaces the previous entry, compare-and-swap on
@@ -223,7 +244,7 @@ export async function driveOperation(c: FlowTarget, plan: DeployPlan, hooks: Dri
     if ((await c.store.write(c.key, journal, current?.revision ?? null)) === 'conflict') throw conflict();
     return await continueOperation(c, hooks, taken.lease);
   } finally {
-    await taken.lease?.release();
+    await releaseAfterSteps(c.deployer, taken.lease);
   }
 }
 
@@ -242,7 +263,7 @@ export async function continueOperation(c: Pick<FlowTarget, 'deployer' | 'store'
       return null;
     });
   } finally {
-    if (held !== lease) await held?.release();
+    if (held !== lease) await releaseAfterSteps(c.deployer, held);
   }
 }
 

@@ -120,6 +120,8 @@ export async function runOperation(key: string, deps: RunDeps): Promise<RunStop>
       if (deps.signal?.aborted && journal.state === 'running' && journal.session === deps.session && journal.paused === null) {
         journal = await commitEvent(key, journal, { type: 'paused', reason: 'cancelled' }, deps);
       }
+      // Cancelled while following the step in flight of a superseded operation: stop following it (a local step still running keeps the environment's lease held until it ends).
+      if (deps.signal?.aborted && journal.state === 'superseded') return { journal, action: { kind: 'done', state: 'superseded', summary: journal.outcome ?? 'superseded' } };
       const observed: Observed = { now: deps.now().getTime(), session: deps.session, ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}), ...extra };
       extra = {};
       const action = nextAction(journal, observed);
