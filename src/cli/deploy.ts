@@ -5,7 +5,8 @@
  * follow `publish` (GITHUB_REPOSITORY or the remotes, GITHUB_TOKEN / GH_TOKEN, GITHUB_API_URL). It
  * never prompts with --yes or without a terminal; running it again on an interrupted operation is
  * the person's choice to resume it. Exit codes: 0 done and healthy, 1 refused / failed / a question
- * the CLI cannot answer, 2 usage or configuration, 130 cancelled (the journal is paused).
+ * the CLI cannot answer, 2 usage or configuration, 3 superseded (a rollback or another deploy took the
+ * environment over: nothing more was sent), 130 cancelled (the journal is paused).
  */
 import type { ReleaseConfig } from '../core/config';
 import type { GitHubApi } from '../core/githubApi';
@@ -112,6 +113,9 @@ function defaultCommandDeployer(repo: LocalGitRepo, io: PublishIo): Deployer {
   });
 }
 
+/** The exit code of a deploy or rollback that another operation superseded (took the environment over) while it ran. */
+export const SUPERSEDED_EXIT = 3;
+
 /** The choices a person can give with --answer (inspect is status; resume takes over an operation another live process drives). */
 export const ANSWERS = ['retry', 'abort', 'resume', 'mark-sent', 'mark-done', 'mark-failed', 'wait-longer'] as const;
 export type Answer = (typeof ANSWERS)[number];
@@ -132,6 +136,7 @@ function driveHooks(c: FlowTarget, io: PublishIo, deps: DeployDeps, log: { repo:
       : {}),
     now: deps.now ?? (() => new Date()),
     onWarning: (m) => io.err(`warning: ${m}\n`),
+    onWait: (m) => io.err(`${m}\n`),
     sleep: deps.sleep ?? sleep,
     probe: deps.probe ?? new FetchHealthProbe(),
     ...(io.signal ? { signal: io.signal } : {}),
@@ -146,7 +151,7 @@ function driveHooks(c: FlowTarget, io: PublishIo, deps: DeployDeps, log: { repo:
       }
       return io.confirm !== undefined && (await io.confirm('Stop it and go ahead? [y/N] '));
     },
-    note: (kind, j) => (kind === 'superseded' ? io.err(`Superseded: ${journalSummary(j)}\n`) : io.out(`Continuing: ${journalSummary(j)}\n`)),
+    note: (kind, j) => (kind === 'superseded' ? io.err(`Superseded: ${journalSummary(j)}; it sends no further step.\n`) : io.out(`Continuing: ${journalSummary(j)}\n`)),
     onEvent: (j, e) => {
       const line = progressLine(j, e);
       if (line !== null) io.err(`${line}\n`);
@@ -209,7 +214,15 @@ function report(c: FlowTarget, outcome: DriveOutcome, io: PublishIo): number {
       return outcome.ok ? 0 : 1;
     case 'done':
       io.out(`${journalSummary(outcome.journal)}\n`);
+      if (outcome.journal.state === 'superseded') {
+        // Another operation took the environment over: this drive sent nothing after its step in flight.
+        io.err(`Stopped: another operation took ${c.env.name} over; nothing more was sent by this command${outcome.journal.steps.some((s) => s.state.status === 'done' || s.state.status === 'failed') ? ' after its last step ended' : ''}. release-manager status --env ${c.env.name} shows where it stands.\n`);
+        return SUPERSEDED_EXIT;
+      }
       return outcome.ok ? 0 : 1;
+    case 'busy':
+      io.err(`error: ${outcome.reason}\nfix: ${outcome.fix}\n`);
+      return io.signal?.aborted ? 130 : 1;
     case 'cancelled':
       io.err(`Cancelled: ${journalSummary(outcome.journal)}. Run the command again to resume.\n`);
       return 130;

@@ -28,6 +28,11 @@ export class FileDeployJournalStore implements DeployJournalStore {
     return journalFile(this.dir, key);
   }
 
+  /** The driver lease of a key, beside its journal (see driverLease.ts). */
+  driverLeaseFile(key: string): string {
+    return `${this.file(key)}.driver`;
+  }
+
   async read(key: string): Promise<DeployJournal | null> {
     const text = await readTextOrNull(this.file(key));
     return text === null ? null : parseDeployEntry(text);

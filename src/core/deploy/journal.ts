@@ -14,7 +14,7 @@
  */
 import { GitHubError, UsageError } from '../errors';
 import type { HealthVerdict } from './health';
-import type { DeployEvent, DeployJournal, JournalState, JournalStep, StepPhase } from './journalTypes';
+import type { DeployEvent, DeployJournal, JournalState, JournalStep, StepPhase, StepState } from './journalTypes';
 import type { DeployPlan, PlanStep } from './plan';
 import type { FindResult, RunObservation, PendingReview } from './ports';
 import type { RunHandle } from './runHandle';
@@ -83,10 +83,10 @@ export function startOperation(existing: DeployJournal | null, request: StartReq
       if (sameOperation(existing.plan, request.plan)) return { kind: 'attach', journal: existing };
       if (!request.supersede) {
         const what = `${existing.plan.operation === 'rollback' ? 'A rollback to' : 'A deploy of'} ${existing.plan.release.version} is running on ${existing.plan.environment} (started ${existing.startedAt}, at: ${currentLabel(existing)})`;
-        const question = request.plan.operation === 'rollback' ? `${what}. Roll back anyway? The running deploy is stopped first (its in-flight step is left to finish).` : `${what}. Wait for it, or stop it and deploy ${request.plan.release.version} instead?`;
+        const question = request.plan.operation === 'rollback' ? `${what}. Roll back anyway? The running deploy is stopped first: it sends no further step, and the rollback starts once its step in flight has ended.` : `${what}. Wait for it, or stop it and deploy ${request.plan.release.version} instead (once its step in flight has ended)?`;
         return { kind: 'busy', journal: existing, question };
       }
-      superseded = applyEvent(existing, { type: 'supersede', reason: `superseded by ${request.plan.operation === 'rollback' ? 'a rollback' : `a deploy of ${request.plan.release.version}`}` }, now);
+      superseded = applyEvent(existing, { type: 'supersede', reason: `superseded by ${request.plan.operation === 'rollback' ? `rollback ${request.id}` : `a deploy of ${request.plan.release.version} (${request.id})`}` }, now);
     } else if (!request.again && sameOperation(existing.plan, request.plan) && existing.finishedAt !== null && now.getTime() - Date.parse(existing.finishedAt) < REPEAT_WINDOW_MS) {
       return { kind: 'already-done', journal: existing };
     }
@@ -197,6 +197,11 @@ function analysisAhead(j: DeployJournal, index: number): string[] {
 
 /** What to do next, from the journal and what was just observed. Pure: never changes the journal. */
 export function nextAction(journal: DeployJournal, observed: Observed): DeployAction {
+  if (journal.state === 'superseded' && journal.session === observed.session) {
+    // Superseded while a step of this session was in flight: it sends nothing more, but follows that step to its end (the operation that took over waits for it).
+    const follow = inFlightAfterSupersede(journal, observed);
+    if (follow !== null) return follow;
+  }
   if (journal.state !== 'running') return { kind: 'done', state: journal.state, summary: journal.outcome ?? journal.state };
   if (journal.session !== observed.session || journal.paused !== null) {
     const why = journal.paused !== null ? `It was paused (${journal.paused})` : 'It was started in another window or process that is gone or still running';
@@ -267,6 +272,21 @@ export function nextAction(journal: DeployJournal, observed: Observed): DeployAc
   if (h.status === 'fail') return { kind: 'record', event: { type: 'step-failed', index, reason: `health check failed: ${h.reason}` } };
   const interval = Math.min(...journal.env.healthChecks.filter((c) => checks.includes(c.id)).map((c) => c.intervalMs), observed.pollMs ?? POLL_MS);
   return { kind: 'sleep', index, untilMs: now + interval, probe: checks };
+}
+
+/** What a superseded operation still does about its step in flight: observe it until it ends and record how; null when nothing is left to follow. */
+function inFlightAfterSupersede(journal: DeployJournal, observed: Observed): DeployAction | null {
+  const index = journal.steps.findIndex((s) => s.state.status === 'sent' && s.state.handle !== null);
+  if (index < 0) return null;
+  const s = journal.steps[index]!;
+  const st = s.state as Extract<StepState, { status: 'sent' }>;
+  const o = observed.run?.index === index ? observed.run.observation : undefined;
+  if (o === undefined) return { kind: 'observe', index, handle: st.handle!, afterMs: 0 };
+  if (o.status === 'succeeded') return { kind: 'record', event: { type: 'step-done', index, result: o.reason ?? 'succeeded' } };
+  if (o.status === 'failed' || o.status === 'cancelled') return { kind: 'record', event: { type: 'step-failed', index, reason: `${s.plan.label}: ${o.status}${o.reason ? `: ${o.reason}` : ''}` } };
+  // Nobody can tell, or it overran: stop following it (the operation that took over is told it no longer waits for this drive).
+  if (o.unobservable || observed.now > Date.parse(st.deadline)) return null;
+  return { kind: 'observe', index, handle: st.handle!, afterMs: observed.pollMs ?? POLL_MS };
 }
 
 function lastVerified(j: DeployJournal): string {

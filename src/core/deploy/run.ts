@@ -103,12 +103,25 @@ export async function runOperation(key: string, deps: RunDeps): Promise<RunStop>
       if (deps.now().getTime() - lastSample(c.id) >= c.intervalMs) (samples[c.id] ??= []).push(await deps.probe.sample(c, deps.signal));
     }
   };
+  // This drive follows one operation: when the journal turns out to hold another one (it was
+  // superseded and replaced), it stops; it never drives an operation it did not start or resume.
+  const id = journal.id;
+  const replacedBy = (other: DeployJournal | null): RunStop => {
+    const by = other === null ? 'the removal of its journal' : other.plan.operation === 'rollback' ? `rollback ${other.id}` : `a deploy of ${other.plan.release.version} (${other.id})`;
+    let mine = journal!;
+    if (mine.state === 'running') mine = applyEvent(mine, { type: 'supersede', reason: `superseded by ${by}` }, deps.now());
+    return { journal: mine, action: { kind: 'done', state: mine.state === 'running' ? 'superseded' : (mine.state as Exclude<DeployJournal['state'], 'running'>), summary: mine.outcome ?? `superseded by ${by}` } };
+  };
+  // The outcome of a step in flight being recorded: kept when the write meets a supersede, so the superseded journal still says how that step ended.
+  let recording: DeployEvent | null = null;
   let extra: Partial<Observed> = {};
   for (;;) {
     try {
       if (deps.signal?.aborted && journal.state === 'running' && journal.session === deps.session && journal.paused === null) {
         journal = await commitEvent(key, journal, { type: 'paused', reason: 'cancelled' }, deps);
       }
+      // Cancelled while following the step in flight of a superseded operation: stop following it (a local step still running keeps the environment's lease held until it ends).
+      if (deps.signal?.aborted && journal.state === 'superseded') return { journal, action: { kind: 'done', state: 'superseded', summary: journal.outcome ?? 'superseded' } };
       const observed: Observed = { now: deps.now().getTime(), session: deps.session, ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}), ...extra };
       extra = {};
       const action = nextAction(journal, observed);
@@ -117,7 +130,9 @@ export async function runOperation(key: string, deps: RunDeps): Promise<RunStop>
         case 'done':
           return { journal, action };
         case 'record':
+          recording = action.event;
           journal = await commitEvent(key, journal, action.event, deps);
+          recording = null;
           break;
         case 'dispatch': {
           // The intent is on disk before the provider hears of it: a crash from here on is "uncertain", never "pending".
@@ -131,7 +146,9 @@ export async function runOperation(key: string, deps: RunDeps): Promise<RunStop>
             if (e instanceof JournalConflictError) throw e;
             event = { type: 'dispatch-failed', index: action.index, sent: sentStateOf(e), reason: e instanceof Error ? e.message : String(e) };
           }
+          recording = event;
           journal = await commitEvent(key, journal, event, deps);
+          recording = null;
           break;
         }
         case 'reconcile': {
@@ -157,7 +174,8 @@ export async function runOperation(key: string, deps: RunDeps): Promise<RunStop>
             await deps.sleep(Math.max(1, Math.min(action.untilMs - deps.now().getTime(), WAKE_MS, ...intervals)), deps.signal);
             // A Promote or Abort (this window's tree, another window) ends the pause at once.
             const fresh = await deps.store.read(key);
-            if (fresh && fresh.revision !== journal.revision) {
+            if (fresh?.id !== id) return replacedBy(fresh);
+            if (fresh.revision !== journal.revision) {
               journal = fresh;
               break;
             }
@@ -176,8 +194,11 @@ export async function runOperation(key: string, deps: RunDeps): Promise<RunStop>
     } catch (e) {
       if (deps.signal?.aborted) {
         // Cancelled in the middle of an action (a sleep, an observation): the next turn records the pause and asks.
-        journal = (await deps.store.read(key)) ?? journal;
+        const stored = await deps.store.read(key);
+        if (stored !== null && stored.id !== id) return replacedBy(stored);
+        journal = stored ?? journal;
         extra = {};
+        recording = null;
         continue;
       }
       // Another writer (a Promote or Abort from the UI, another window resuming) moved the journal on:
@@ -186,8 +207,21 @@ export async function runOperation(key: string, deps: RunDeps): Promise<RunStop>
       if (!(e instanceof JournalConflictError)) throw e;
       const fresh = await deps.store.read(key);
       if (!fresh) throw e;
+      if (fresh.id !== id) return replacedBy(fresh);
       journal = fresh;
       extra = {};
+      const outcome = recording;
+      recording = null;
+      if (outcome !== null && fresh.state === 'superseded') {
+        // Superseded meanwhile: how the step in flight ended is still recorded (a step the supersede found pending was never sent).
+        try {
+          journal = await commitEvent(key, fresh, outcome, deps);
+        } catch (again) {
+          if (!(again instanceof JournalConflictError) && !(again instanceof UsageError)) throw again;
+          journal = (await deps.store.read(key)) ?? fresh;
+          if (journal.id !== id) return replacedBy(journal);
+        }
+      }
     }
   }
 }

@@ -37,6 +37,7 @@ export function applyEvent(journal: DeployJournal, event: DeployEvent, now: Date
   const j: DeployJournal = structuredCloneJournal(journal);
   j.revision = journal.revision + 1;
   j.updatedAt = at;
+  if (journal.state === 'superseded' && AFTER_SUPERSEDE.has(event.type)) return recordAfterSupersede(j, event, at);
   if (journal.state !== 'running' && event.type !== 'resumed') refuseFinal(journal, event);
   switch (event.type) {
     case 'resumed':
@@ -137,6 +138,36 @@ export function applyEvent(journal: DeployJournal, event: DeployEvent, now: Date
       return j;
   }
   return settle(j, at);
+}
+
+// What the superseded drive still records: how its step in flight ended (nothing else changes a superseded operation).
+const AFTER_SUPERSEDE = new Set<DeployEvent['type']>(['dispatched', 'dispatch-failed', 'step-done', 'step-failed']);
+
+function recordAfterSupersede(j: DeployJournal, event: DeployEvent, at: string): DeployJournal {
+  if (!('index' in event)) refuseFinal(j, event);
+  const s = stepAt(j, event.index);
+  const st = s.state;
+  switch (event.type) {
+    case 'dispatched':
+      if (st.status !== 'sending') refuse(event, s);
+      s.state = { status: 'sent', at: st.at, handle: event.handle, deadline: new Date(Date.parse(st.at) + j.runTimeoutMs).toISOString(), ...(event.note ? { note: event.note } : {}) };
+      break;
+    case 'dispatch-failed':
+      if (st.status !== 'sending') refuse(event, s);
+      s.state = event.sent === 'no' ? { status: 'failed', at, reason: event.reason, notSent: true } : { status: 'sending', at: st.at, error: event.reason };
+      break;
+    case 'step-done':
+      if (st.status !== 'sent') refuse(event, s);
+      s.state = { status: 'done', at, result: event.result };
+      break;
+    case 'step-failed':
+      if (st.status !== 'sent') refuse(event, s);
+      s.state = { status: 'failed', at, reason: event.reason, notSent: false };
+      break;
+    default:
+      refuseFinal(j, event);
+  }
+  return j;
 }
 
 function refuseFinal(journal: DeployJournal, event: DeployEvent): never {

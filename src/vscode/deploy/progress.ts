@@ -64,6 +64,10 @@ export async function withDriveProgress(ctx: DeployContext, root: string, t: Flo
             return (await vscode.window.showWarningMessage(question, { modal: true }, stop)) === stop;
           },
           note: (kind, j) => ctx.log.info(`${kind}: ${journalSummary(j)}`),
+          onWait: (m) => {
+            ctx.log.info(`${t.env.name}: ${m}`);
+            progress.report({ message: m });
+          },
           onWarning: (m) => {
             ctx.log.warn(m);
             void vscode.window.showWarningMessage(`Release Manager: ${m}`);
@@ -105,6 +109,10 @@ export async function conclude(ctx: DeployContext, root: string, t: FlowTarget, 
       case 'cancelled':
         void vscode.window.showInformationMessage(`Paused: ${journalSummary(outcome.journal)}. Resume it from the Release view.`);
         return outcome.journal;
+      case 'busy':
+        ctx.log.warn(`${t.env.name}: ${outcome.reason}`);
+        void vscode.window.showWarningMessage(`${outcome.reason} ${outcome.fix}`);
+        return undefined;
       case 'done':
         announce(ctx, outcome.journal, outcome.ok);
         return outcome.journal;

@@ -89,19 +89,44 @@ describe('deploy/journal', () => {
       const other = planDeploy(canaryEnv, { version: '1.5.0', sha: '2'.repeat(40), ref: 'v1.5.0' });
       const busy = startOperation(running, request(canaryEnv, { id: 'op-next01', plan: other }), at(5));
       assert.equal(busy.kind, 'busy');
-      assert.match(busy.kind === 'busy' ? busy.question : '', /^A deploy of 1\.4\.0 is running on production .*Wait for it, or stop it and deploy 1\.5\.0 instead\?$/);
+      assert.match(busy.kind === 'busy' ? busy.question : '', /^A deploy of 1\.4\.0 is running on production .*Wait for it, or stop it and deploy 1\.5\.0 instead \(once its step in flight has ended\)\?$/);
       const rollback = planRollback(canaryEnv, { version: '1.3.0', sha: '3'.repeat(40), ref: 'v1.3.0' });
       const ask = startOperation(running, request(canaryEnv, { id: 'op-back01', plan: rollback }), at(5));
-      assert.match(ask.kind === 'busy' ? ask.question : '', /Roll back anyway\? The running deploy is stopped first/);
+      assert.match(ask.kind === 'busy' ? ask.question : '', /Roll back anyway\? The running deploy is stopped first: it sends no further step, and the rollback starts once its step in flight has ended\.$/);
       const go = startOperation(running, request(canaryEnv, { id: 'op-back01', plan: rollback, supersede: true }), at(6));
       assert.equal(go.kind, 'start');
       assert.ok(go.kind === 'start' && go.superseded);
       if (go.kind === 'start' && go.superseded) {
         assert.equal(go.superseded.state, 'superseded');
+        assert.equal(go.superseded.outcome, 'superseded by rollback op-back01');
         assert.equal(go.superseded.steps[0]!.state.status, 'sent', 'an in-flight step is left as it is');
         assert.ok(go.superseded.steps.slice(1).every((s) => s.state.status === 'skipped'));
         assert.equal(go.journal.steps[0]!.phase, 'rollback');
       }
+    });
+
+    it('a superseded operation follows its step in flight to its end and records how it ended, but sends nothing more', () => {
+      const running = apply(started(), 1, { type: 'dispatch-started', index: 0 }, { type: 'dispatched', index: 0, handle: handle(1) });
+      const rollback = planRollback(canaryEnv, { version: '1.3.0', sha: '3'.repeat(40), ref: 'v1.3.0' });
+      const go = startOperation(running, request(canaryEnv, { id: 'op-back01', plan: rollback, supersede: true }), at(6));
+      assert.ok(go.kind === 'start' && go.superseded);
+      const superseded = go.kind === 'start' ? go.superseded! : running;
+      const mine = { now: at(7).getTime(), session: superseded.session, pollMs: 1000 };
+      // Its own drive keeps observing the step in flight; another session has nothing to do with it.
+      assert.deepEqual(nextAction(superseded, mine), { kind: 'observe', index: 0, handle: handle(1), afterMs: 0 });
+      assert.equal(nextAction(superseded, { ...mine, session: 'someone-else' }).kind, 'done');
+      const ran = nextAction(superseded, { ...mine, run: { index: 0, observation: { status: 'running' } } });
+      assert.equal(ran.kind, 'observe');
+      const ended = nextAction(superseded, { ...mine, run: { index: 0, observation: { status: 'succeeded', reason: 'exit code 0' } } });
+      assert.deepEqual(ended, { kind: 'record', event: { type: 'step-done', index: 0, result: 'exit code 0' } });
+      const recorded = applyEvent(superseded, { type: 'step-done', index: 0, result: 'exit code 0' }, at(8));
+      assert.equal(recorded.state, 'superseded');
+      assert.equal(recorded.steps[0]!.state.status, 'done');
+      assert.ok(recorded.steps.slice(1).every((s) => s.state.status === 'skipped'), 'nothing else is sent');
+      assert.deepEqual(nextAction(recorded, mine), { kind: 'done', state: 'superseded', summary: 'superseded by rollback op-back01' });
+      // Nothing but the outcome of the step in flight is accepted any more.
+      assert.throws(() => applyEvent(recorded, { type: 'dispatch-started', index: 2 }, at(9)), /already superseded/);
+      assert.throws(() => applyEvent(superseded, { type: 'promote' }, at(9)), /already superseded/);
     });
 
     it('treats two rollbacks of one environment as one operation even when the second computed another target', () => {
