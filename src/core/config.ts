@@ -4,6 +4,7 @@ import { deployConfigSchema } from './deploy/schema';
 import { ConfigError, formatPath } from './errors';
 import { repoPathSchema } from './gates/kind';
 import { gatesSchema } from './gates/schema';
+import { metricsConfigSchema } from './metrics/schema';
 import { notesRulesShape } from './notesRules';
 
 /** Name of the release configuration file at the repository root. */
@@ -52,6 +53,9 @@ export const releaseConfigSchema = z.strictObject({
   deploy: deployConfigSchema
     .optional()
     .describe('Environments to deploy to (staging → production), their providers, strategies, health checks and protection. Omitted: the GitHub Deployments API, one environment at a time.'),
+  metrics: metricsConfigSchema
+    .optional()
+    .describe('Release metrics: the default environment, the incident labels and the targets. Omitted: production, label incident, severity P1, the default targets.'),
 });
 
 /** The parsed, defaulted release configuration (the whole .release-manager.json). */

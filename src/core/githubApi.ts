@@ -64,6 +64,39 @@ export interface GhIssue {
   labels: string[];
 }
 
+/** One status of a deployment (the same shape as the deploy core's `DeploymentStatusRecord`). */
+export interface GhDeploymentStatus {
+  state: 'success' | 'inactive' | 'failure' | 'error' | 'in_progress' | 'queued' | 'pending';
+  createdAt: string;
+  description?: string;
+}
+
+/** A deployment with every status (any creator), for the metrics. */
+export interface GhDeployment {
+  id: number;
+  environment: string;
+  sha: string;
+  ref: string;
+  createdAt: string;
+  creator: string | null;
+  /** What Release Manager put in its payload (`release_manager`); null for deployments others made. */
+  ours: { correlationId: string | null; operation: string | null; weight: number | null; version: string | null; ref: string | null } | null;
+  /** Every status, newest first, `inactive` included. */
+  statuses: GhDeploymentStatus[];
+}
+
+/** An issue (never a pull request) with its labels, open or closed. */
+export interface GhLabeledIssue {
+  number: number;
+  title: string;
+  /** The first 4,000 characters of the body. */
+  body: string;
+  labels: string[];
+  state: 'open' | 'closed';
+  createdAt: string;
+  closedAt: string | null;
+}
+
 /** How a commit relates to a branch on GitHub. */
 export type BranchRelation = 'contained' | 'not-contained' | 'unknown-commit';
 
@@ -91,6 +124,14 @@ export interface GitHubApi {
   /** Pull requests that contain the commit (merged ones first). */
   pullsForCommit(sha: string, signal?: AbortSignal): Promise<GhPull[]>;
   getPull(number: number, signal?: AbortSignal): Promise<GhPull | null>;
+  /**
+   * The deployments of an environment created at or after `since` (ISO-8601), plus the `before`
+   * newest ones created earlier (default 20: they decide rollbacks and lead-time ranges), newest
+   * first, each with all its statuses; every page is read.
+   */
+  deploymentHistory(environment: string, options: { since: string; before?: number }, signal?: AbortSignal): Promise<GhDeployment[]>;
+  /** Issues (not pull requests) with the label, open and closed, updated at or after `since` when given; every page is read. */
+  issuesWithLabel(label: string, since: string | null, signal?: AbortSignal): Promise<GhLabeledIssue[]>;
   /** GitHub logins of the commits between two commits (keyed by full SHA); commits whose author has no account are absent. */
   commitLogins(base: string | null, head: string, signal?: AbortSignal): Promise<Map<string, string>>;
 }

@@ -2,8 +2,10 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { RawCommit } from '../core/commits';
+import type { MetricCommit } from '../core/metrics/inputs';
 import { GitError } from '../core/errors';
 import type { GitRepo, HeadState, LogQuery, TagRef } from '../core/ports';
+import { readCommitGraph } from './commitGraph';
 import { GIT_CONFIG_ARGS, execGit, gitEnv, mapGitFailure } from './gitProcess';
 import { logFormat, markedLogFormat, parseRecordBytes, streamRecordBytes, streamRecords } from './logStream';
 
@@ -53,6 +55,11 @@ export class LocalGitRepo implements GitRepo {
   /** The repository's common git directory (shared by worktrees): where the publish journal lives. */
   get gitCommonDir(): string {
     return this.commonDir ?? resolve(this.root, '.git');
+  }
+
+  /** Every commit reachable from the tips (full SHAs; those missing from the clone are skipped), with parents and committer time: one `git rev-list` walk. */
+  commitGraph(tips: readonly string[], signal?: AbortSignal): Promise<Map<string, MetricCommit>> {
+    return readCommitGraph(this.gitPath, this.root, tips, signal);
   }
 
   /** The configured remotes and their fetch URLs (as written in the config: may carry credentials, never show them raw). */

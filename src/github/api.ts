@@ -1,5 +1,5 @@
 /** The GitHubApi port over Octokit: plain values out, GitHubError for every fault (mapped in client.ts). */
-import type { BranchRelation, GhCheck, GhIssue, GhPull, GhRelease, GitHubApi, NewRelease } from '../core/githubApi';
+import type { BranchRelation, GhCheck, GhDeployment, GhDeploymentStatus, GhIssue, GhLabeledIssue, GhPull, GhRelease, GitHubApi, NewRelease } from '../core/githubApi';
 import type { GitHubRepoRef } from '../core/remote';
 import { GitHubError } from '../core/errors';
 import { createOctokit, isAlreadyExists, toGitHubError, type GitHubClientOptions, type RmOctokitInstance } from './client';
@@ -200,6 +200,76 @@ export class OctokitGitHubApi implements GitHubApi {
     return res ? toPull(res.data as unknown as Json) : null;
   }
 
+  async deploymentHistory(environment: string, options: { since: string; before?: number }, signal?: AbortSignal): Promise<GhDeployment[]> {
+    const since = Date.parse(options.since);
+    const before = options.before ?? 20;
+    const raw: Json[] = [];
+    let older = 0;
+    // Newest first: read pages until `before` deployments older than the window were seen (or the list ends).
+    for (let page = 1; older < before; page++) {
+      const res = await this.call(`reading the deployments of ${environment} in ${this.slug}`, signal, () =>
+        this.octokit.rest.repos.listDeployments({ owner: this.owner, repo: this.name, environment, per_page: 100, page, request: { signal } }),
+      );
+      for (const d of res.data as unknown as Json[]) {
+        if (Date.parse(str(d.created_at)) < since) {
+          if (older >= before) continue;
+          older++;
+        }
+        raw.push(d);
+      }
+      if (res.data.length < 100) break;
+    }
+    const out: GhDeployment[] = [];
+    for (const d of raw) {
+      const id = Number(d.id);
+      const statuses = await this.call(`reading the statuses of deployment ${id} in ${this.slug}`, signal, () =>
+        this.octokit.paginate(this.octokit.rest.repos.listDeploymentStatuses, { owner: this.owner, repo: this.name, deployment_id: id, per_page: 100, request: { signal } }),
+      );
+      const rm = ((d.payload as Json | null | undefined)?.release_manager ?? null) as Json | null;
+      const creator = d.creator as Json | null | undefined;
+      out.push({
+        id,
+        environment: str(d.environment),
+        sha: str(d.sha),
+        ref: str(d.ref),
+        createdAt: str(d.created_at),
+        creator: creator && typeof creator.login === 'string' ? creator.login : null,
+        ours:
+          rm && typeof rm === 'object'
+            ? {
+                correlationId: typeof rm.correlation_id === 'string' ? rm.correlation_id : null,
+                operation: typeof rm.operation === 'string' ? rm.operation : null,
+                weight: typeof rm.weight === 'number' ? rm.weight : null,
+                version: typeof rm.version === 'string' ? rm.version : null,
+                ref: typeof rm.ref === 'string' ? rm.ref : null,
+              }
+            : null,
+        statuses: statuses
+          .filter((s) => DEPLOYMENT_STATES.has(s.state))
+          .map((s) => ({ state: s.state as GhDeploymentStatus['state'], createdAt: s.created_at, ...(s.description ? { description: s.description } : {}) }))
+          .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)),
+      });
+    }
+    return out;
+  }
+
+  async issuesWithLabel(label: string, since: string | null, signal?: AbortSignal): Promise<GhLabeledIssue[]> {
+    const data = await this.call(`reading the issues labelled ${label} in ${this.slug}`, signal, () =>
+      this.octokit.paginate(this.octokit.rest.issues.listForRepo, { owner: this.owner, repo: this.name, labels: label, state: 'all', per_page: 100, ...(since ? { since } : {}), request: { signal } }),
+    );
+    return (data as unknown as Json[])
+      .filter((i) => i.pull_request === undefined || i.pull_request === null)
+      .map((i) => ({
+        number: Number(i.number),
+        title: str(i.title),
+        body: str(i.body).slice(0, 4000),
+        labels: labelsOf(i.labels),
+        state: i.state === 'closed' ? ('closed' as const) : ('open' as const),
+        createdAt: str(i.created_at),
+        closedAt: typeof i.closed_at === 'string' ? i.closed_at : null,
+      }));
+  }
+
   async commitLogins(base: string | null, head: string, signal?: AbortSignal): Promise<Map<string, string>> {
     const logins = new Map<string, string>();
     if (base === null) return logins;
@@ -219,6 +289,8 @@ export class OctokitGitHubApi implements GitHubApi {
     return logins;
   }
 }
+
+const DEPLOYMENT_STATES = new Set<string>(['success', 'inactive', 'failure', 'error', 'in_progress', 'queued', 'pending']);
 
 function newer(aStarted: string | null | undefined, aId: number, bStarted: string | null | undefined, bId: number): boolean {
   const a = aStarted ? Date.parse(aStarted) : 0;
