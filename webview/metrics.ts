@@ -219,7 +219,7 @@ function table(caption: string, head: string[], rows: string[][], cls: string): 
 function figuresTable(report: Report): HTMLElement {
   const box = el('section', 'figures');
   const rows = figureRows(report).map((r) => [r.figure, r.value, r.basis]);
-  for (const t of report.targets) rows.push([`Target: ${targetLabel(t.id)}`, formatActual(t), `${t.target} · ${verdictWords(t.met)}`]);
+  for (const t of report.targets) rows.push([`Target: ${targetLabel(t)}`, formatActual(t), `${t.target} · ${verdictWords(t.met)}`]);
   box.append(table(`All figures: ${report.environment}, ${windowLabel(report)}`, ['Figure', 'Value', 'Based on'], rows, 'all'));
   return box;
 }

@@ -33,18 +33,49 @@ export const metricsReportSchema = z.object({
   environment: text(64),
   window: z.object({ since: text(40), until: text(40) }),
   deployments: z.object({ total: count, succeeded: count, failed: count, rolledBack: count, inProgress: count }),
-  frequency: z.object({ perWeek: maybe, band: z.enum(['daily', 'weekly', 'monthly', 'fewer']).nullable() }),
-  leadTime: z.object({ medianHours: maybe, p90Hours: maybe, commits: count }),
+  frequency: z.object({ perWeek: maybe, band: z.enum(['daily', 'weekly', 'monthly', 'fewer']).nullable(), succeeded: count.optional(), weeks: z.number().finite().optional() }),
+  leadTime: z.object({ medianHours: maybe, p90Hours: maybe, commits: count, deployments: count.optional() }),
   changeFailureRate: z.object({ ratio: maybe, failed: count, total: count }),
-  recovery: z.object({ medianMinutes: maybe, count }),
+  recovery: z.object({ medianMinutes: maybe, count, unrecovered: count.optional() }),
   successRate: maybe,
   rollbackRate: z.object({ ratio: maybe, rolledBack: count, releases: count }),
-  deployTime: z.object({ medianMinutes: maybe }),
-  rollbackTime: z.object({ medianMinutes: maybe }),
-  incidents: z.object({ total: count, p1: count, mttrMinutes: maybe, p1PerTenReleases: maybe }),
-  cadence: z.object({ expected: z.number().finite(), actual: z.number().finite(), met: z.boolean() }).nullable(),
-  targets: z.array(z.object({ id: text(64), target: text(64), actual: maybe, met: z.boolean().nullable() })).max(50),
+  deployTime: z.object({ medianMinutes: maybe, count: count.optional() }),
+  rollbackTime: z.object({ medianMinutes: maybe, count: count.optional() }),
+  incidents: z.object({ total: count, p1: count, mttrMinutes: maybe, p1PerTenReleases: maybe, closed: count.optional(), releases: count.optional() }),
+  cadence: z.object({ expected: z.number().finite(), actual: z.number().finite(), met: z.boolean(), everyWeeks: z.number().finite().optional() }).nullable(),
+  targets: z
+    .array(
+      z.object({
+        id: text(64),
+        target: text(64),
+        actual: maybe,
+        met: z.boolean().nullable(),
+        label: text(200).optional(),
+        unit: z.enum(['ratio', 'hours', 'minutes', 'perTen', 'perWeek', 'count']).optional(),
+        threshold: z.number().finite().optional(),
+        counts: text(200).optional(),
+      }),
+    )
+    .max(50),
   warnings: z.array(text()).max(50),
+  list: z
+    .array(
+      z.object({
+        id: text(100),
+        version: text(100).nullable(),
+        ref: text(300),
+        sha: text(64),
+        createdAt: text(40),
+        finishedAt: text(40).nullable(),
+        outcome: z.enum(['succeeded', 'failed', 'inProgress']),
+        rollback: z.boolean(),
+        rolledBack: z.boolean(),
+        failureReasons: z.array(text(300)).max(20),
+        steps: count,
+      }),
+    )
+    .max(MAX_SERIES_POINTS)
+    .optional(),
   series: z
     .object({
       weekly: z.array(z.object({ week: text(16), succeeded: count, failed: count, rolledBack: count })).max(MAX_SERIES_POINTS),
@@ -54,12 +85,12 @@ export const metricsReportSchema = z.object({
     .optional(),
 });
 
-// The schema and the contract agree both ways (a compile error here means report.ts changed: follow it).
+// The schema and the contract agree both ways, optional fields included (a compile error here means report.ts changed: follow it).
 type Parsed = z.infer<typeof metricsReportSchema>;
-const toContract = (r: Parsed): MetricsReport => r;
-const fromContract = (r: MetricsReport): Parsed => r;
-void toContract;
-void fromContract;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Keys<T> = T extends object ? { [K in keyof T]-?: Keys<NonNullable<T[K]>> } : T;
+const agree: Same<Keys<Parsed>, Keys<MetricsReport>> = true;
+void agree;
 
 /** What the view shows: the host owns it and resends it whole. */
 export const metricsViewState = z.strictObject({
@@ -129,6 +160,7 @@ export function boundedReport(report: MetricsReport): MetricsReport {
   return {
     ...report,
     warnings: (warnings.length > 50 ? [...warnings.slice(0, 49), `…and ${warnings.length - 49} more warnings (see the CLI's report).`] : warnings).map((w) => w.slice(0, MAX_TEXT)),
+    ...(report.list ? { list: tail(report.list) } : {}),
     series: report.series && { weekly: tail(report.series.weekly), leadTimes: tail(report.series.leadTimes), recoveries: tail(report.series.recoveries) },
   };
 }

@@ -11,24 +11,13 @@ import type { MetricsReport } from '../../core/metrics/report';
 import type { Logger } from '../../core/ports';
 import type { GitHubRepoRef } from '../../core/remote';
 import { redactSecrets } from '../../core/secrets';
+import type { CollectMetricsInput } from '../../node/metrics';
 import { DEFAULT_WINDOW, type MetricsWindow } from '../../shared/metricsProtocol';
 import type { GitHubConnector } from '../github';
 import type { ReleaseModel } from '../releaseModel';
 
-/** What the core's collectMetrics takes (src/node/metrics.ts). */
-export interface CollectInput {
-  repoRoot: string;
-  environment?: string;
-  since?: string;
-  until?: string;
-  github: GitHubApi | null;
-  repo?: GitHubRepoRef | null;
-  signal?: AbortSignal;
-  onProgress?: (message: string) => void;
-}
-
 /** The core's report function, injected by the composition root (tests pass their own). */
-export type CollectMetrics = (input: CollectInput) => Promise<MetricsReport>;
+export type CollectMetrics = (input: CollectMetricsInput) => Promise<MetricsReport>;
 
 /** Which report: an environment (null = the default) over a window. */
 export interface MetricsQuery {
@@ -66,6 +55,7 @@ export class MetricsService implements vscode.Disposable {
       options.onProgress?.('reading deployments');
       const report = await this.collect({
         repoRoot: root,
+        ...(state.config ? { config: state.config } : {}),
         ...(query.environment ? { environment: query.environment } : {}),
         since: query.window,
         github: gh.api,

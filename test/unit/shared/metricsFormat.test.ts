@@ -1,34 +1,45 @@
 import * as assert from 'node:assert/strict';
-import { countOf, figureRows, formatActual, formatHours, formatMinutes, formatPercent, isEmptyReport, targetLabel, targetUnit, verdictLine } from '../../../src/shared/metricsFormat';
+import type { TargetVerdict } from '../../../src/core/metrics/report';
+import { figureRows, formatActual, formatHours, formatMinutes, formatPercent, isEmptyReport, targetLabel, targetUnit, verdictLine, verdictText } from '../../../src/shared/metricsFormat';
 import { busyReport, emptyReport } from '../../helpers/metricsReports';
 
-describe('how metrics read (tree, webview, tables)', () => {
-  it('writes the verdict line of the issue: "Change failure rate 4.9% ✓ < 15%"', () => {
-    assert.equal(verdictLine({ id: 'changeFailureRate', target: '< 15%', actual: 0.049, met: true }), 'Change failure rate 4.9% ✓ < 15%');
-    assert.equal(verdictLine({ id: 'successRate', target: '> 99.5%', actual: 0.9946, met: false }), 'Deployment success rate 99.46% ✗ > 99.5%');
-    assert.equal(verdictLine({ id: 'recoveryTime', target: '< 15 min', actual: 12, met: true }), 'Recovery time 12 min ✓ < 15 min');
-    assert.equal(verdictLine({ id: 'leadTime', target: '< 1 week', actual: 20.5, met: true }), 'Lead time 20.5 h ✓ < 1 week');
+const v = (over: Partial<TargetVerdict> & Pick<TargetVerdict, 'id' | 'target'>): TargetVerdict => ({ actual: null, met: null, ...over });
+
+describe('how metrics read in the editor (tree, webview, tables)', () => {
+  it('writes the verdict line of the issue, as the CLI does: "Change failure rate 4.9% ✓ < 15%"', () => {
+    assert.equal(verdictLine(v({ id: 'changeFailureRate', target: '< 15%', actual: 0.049, met: true })), 'Change failure rate 4.9% ✓ < 15%');
+    assert.equal(verdictLine(v({ id: 'successRate', target: '> 99.5%', actual: 0.9946, met: false })), 'Deployment success rate 99.46% ✗ > 99.5%');
+    assert.equal(verdictLine(v({ id: 'recoveryTime', target: '< 15 min', actual: 12, met: true })), 'Failed deployment recovery time (median) 12 min ✓ < 15 min');
+    assert.equal(verdictLine(v({ id: 'leadTime', target: '< 1 week', actual: 20.5, met: true })), 'Lead time for changes (median) 20.5 h ✓ < 1 week');
   });
 
-  it('says n/a with the target when there is no data, never a zero', () => {
-    assert.equal(verdictLine({ id: 'leadTime', target: '< 1 week', actual: null, met: null }), 'Lead time n/a (target < 1 week)');
+  it('says n/a without data, never a zero', () => {
+    assert.equal(verdictLine(v({ id: 'leadTime', target: '< 1 week' })), 'Lead time for changes (median) n/a – < 1 week');
+    assert.equal(verdictText(v({ id: 'changeFailureRate', target: '< 15%' })), 'Change failure rate n/a · target < 15%');
     assert.equal(formatPercent(null), 'n/a');
     assert.equal(formatMinutes(null), 'n/a');
     assert.equal(formatHours(Number.NaN), 'n/a');
     for (const row of figureRows(emptyReport())) {
-      if (['Deployments', 'Incidents'].includes(row.figure)) continue;
+      if (['Deployments', 'Incidents', 'Failed deployment recovery time (median)'].includes(row.figure)) continue;
       assert.match(row.value, /n\/a/, `${row.figure}: ${row.value}`);
     }
   });
 
-  it('reads the unit of a target from how it is written, then formats the actual in it', () => {
-    assert.equal(targetUnit({ id: 'x', target: '< 2%' }), 'ratio');
-    assert.equal(targetUnit({ id: 'x', target: '< 5 min' }), 'minutes');
-    assert.equal(targetUnit({ id: 'x', target: '< 1 week' }), 'hours');
-    assert.equal(targetUnit({ id: 'p1PerTenReleases', target: '< 1' }), 'number');
-    assert.equal(formatActual({ id: 'x', target: '< 30 min', actual: 95 }), '1.6 h');
-    assert.equal(formatActual({ id: 'x', target: '< 1 week', actual: 100 }), '4.2 days');
-    assert.equal(formatActual({ id: 'x', target: '< 1 week', actual: 0.5 }), '30 min');
+  it('takes a verdict\'s own label, unit and counts when the core gives them', () => {
+    const t = v({ id: 'custom', target: '< 3', actual: 2, met: true, label: 'Hotfixes per release', unit: 'count', counts: '2 of 9 releases' });
+    assert.equal(verdictLine(t), 'Hotfixes per release 2 ✓ < 3');
+    assert.equal(verdictText(t), 'Hotfixes per release 2 · target < 3 (2 of 9 releases)');
+  });
+
+  it('reads an unknown target\'s unit from how its target is written, and its name from its id', () => {
+    assert.equal(targetUnit(v({ id: 'x', target: '< 2%' })), 'ratio');
+    assert.equal(targetUnit(v({ id: 'x', target: '< 5 min' })), 'minutes');
+    assert.equal(targetUnit(v({ id: 'x', target: '< 1 week' })), 'hours');
+    assert.equal(targetUnit(v({ id: 'x', target: '< 1' })), 'count');
+    assert.equal(formatActual(v({ id: 'x', target: '< 1 week', actual: 100 })), '4.2 days');
+    assert.equal(formatActual(v({ id: 'x', target: '< 5 min', actual: 0.5 })), '30 s');
+    assert.equal(targetLabel(v({ id: 'someNewTarget', target: '< 1' })), 'Some new target');
+    assert.equal(verdictLine(v({ id: 'someNewRate', target: '< 2%', actual: 0.01, met: true })), 'Some new rate 1% ✓ < 2%');
   });
 
   it('formats percentages with two decimals just under 100% so a miss never rounds into a pass', () => {
@@ -39,18 +50,14 @@ describe('how metrics read (tree, webview, tables)', () => {
     assert.equal(formatPercent(0), '0%');
   });
 
-  it('names known targets and reads unknown ids as words', () => {
-    assert.equal(targetLabel('changeFailureRate'), 'Change failure rate');
-    assert.equal(targetLabel('someNewTarget'), 'Some new target');
-  });
-
   it('puts the counts behind every figure ("2 of 41 deployments")', () => {
     const rows = figureRows(busyReport());
     const cfr = rows.find((r) => r.figure === 'Change failure rate')!;
     assert.deepEqual([cfr.value, cfr.basis], ['4.9%', '2 of 41 deployments']);
     assert.equal(rows.find((r) => r.figure === 'Deployment success rate')!.basis, '39 of 41 finished deployments');
-    assert.equal(countOf(1, 1, 'release'), '1 of 1 release');
     assert.equal(rows.find((r) => r.figure === 'Release cadence')!.value, '6 of 6 expected');
+    const freq = figureRows(busyReport({ frequency: { perWeek: 3.25, band: 'weekly', succeeded: 39, weeks: 12 } })).find((r) => r.figure === 'Deployment frequency')!;
+    assert.deepEqual([freq.value, freq.basis], ['3.3 per week', 'DORA band: high (weekly) · 39 succeeded deployments in 12 weeks']);
   });
 
   it('calls a window without deployments empty, and one with only a deploy in progress not', () => {
