@@ -19,6 +19,7 @@ import { createGateContext } from '../node/gateContext';
 import { suggestPackages, suggestionText } from '../node/packageSuggestion';
 import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
 import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, cliNotesLinks, runPublishCommand } from './publish';
+import { METRICS_FLAGS, runMetricsCommand } from './metrics';
 import { runSignOffCommand } from './signoff';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
@@ -30,6 +31,8 @@ export interface CliIo {
   signal?: AbortSignal;
   /** The environment (GITHUB_TOKEN, GH_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY); default process.env. */
   env?: Record<string, string | undefined>;
+  /** The clock of commands that read it (metrics' window); default now. */
+  now?: Date;
   /** Asks a yes/no question on the terminal; absent when there is none (publish then needs --yes). */
   confirm?: (question: string) => Promise<boolean>;
 }
@@ -47,6 +50,8 @@ Commands:
   rollback    Roll an environment back to its last successful deployment (skips the gates; asks first)
   status      Deploys and rollbacks in this repository's journal: done, running, paused or failed
   signoff     Sign a manual gate off for the next version as your git identity (in .release-manager/signoffs.json)
+  metrics     Release metrics of an environment: DORA keys and the release targets (deployments, lead time,
+              change failure rate, recovery, rollbacks, incidents, cadence), from GitHub, the local history and git
 
 Options:
   --repo DIR            Repository (default: current directory)
@@ -54,7 +59,8 @@ Options:
   --to REF              End of the range (default: HEAD)                        [notes, version, changelog]
   --path DIR            Only commits touching DIR; uses that package's tag format (monorepos)
   --prerelease ID       Prerelease channel, e.g. rc gives 1.3.0-rc.0, rc.1, ...   [notes, version, gates, signoff]
-  --format FORMAT       notes, changelog: markdown (default) or json; version, gates: text (default) or json
+  --format FORMAT       notes, changelog: markdown (default) or json; version, gates: text (default) or json;
+                        metrics: text (default), json or markdown
   --allow-commands      Run command gates and command deploy providers (only with this flag)   [gates, deploy, rollback]
   --only ID             Run only the gate with this id; repeatable                                             [gates]
   --tag TAG             Tag to create (default: the tag format with the next version)                        [publish]
@@ -63,7 +69,9 @@ Options:
   --bump                Write the version into the version files, commit and push first                       [publish]
   --yes                 Do not ask for confirmation (required without a terminal)          [publish, deploy, rollback]
   --remote NAME         Git remote naming the GitHub repository, when several do   [publish, gates, deploy, rollback]
-  --env ENV             Environment of the deploy config (or a GitHub environment)        [deploy, rollback, status]
+  --env ENV             Environment of the deploy config (or a GitHub environment)   [deploy, rollback, status, metrics]
+  --since WHEN          Start of the metrics window: an ISO date or a span back from now (30d, 12w; default 90d)  [metrics]
+  --until WHEN          End of the metrics window: an ISO date (its whole day) or a span (default now)            [metrics]
   --ref REF             What to deploy (default: the release tag at HEAD)                                    [deploy]
   --strategy NAME       canary, blue-green or rolling (default: the environment's)                          [deploy]
   --hotfix              The release is a hotfix: may deploy to production inside a code freeze            [deploy]
@@ -79,7 +87,7 @@ https://api.github.com); GITHUB_REPOSITORY=OWNER/REPO overrides the remote.
 
 Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error, 130 cancelled.`;
 
-const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff']);
+const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics']);
 const DEPLOY_COMMANDS = new Set(['deploy', 'rollback', 'status']);
 /** The options each deploy command takes: any other is refused, never silently ignored (a rollback --ref would not choose the target). */
 const DEPLOY_FLAGS: Record<string, readonly string[]> = {
@@ -112,6 +120,8 @@ const OPTIONS = {
   answer: { type: 'string' },
   gate: { type: 'string' },
   note: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -151,7 +161,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...extra] = positionals;
-  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff.');
+  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, metrics.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
   if (DEPLOY_COMMANDS.has(command!)) {
     const allowed = DEPLOY_FLAGS[command!]!;
@@ -164,6 +174,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       throw new UsageError(`--${stray} does not apply to ${command}.`, fix);
     }
   }
+  if (command === 'metrics') {
+    const stray = (Object.keys(values) as Array<keyof typeof values>).find((k) => values[k] !== undefined && !METRICS_FLAGS.includes(k));
+    if (stray !== undefined) throw new UsageError(`--${stray} does not apply to metrics.`, `metrics takes ${METRICS_FLAGS.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`);
+    return runMetricsCommand({ repo: values.repo, env: values.env, since: values.since, until: values.until, format: values.format, remote: values.remote }, { ...io, env: io.env ?? process.env });
+  }
+  if (values.since !== undefined || values.until !== undefined) throw new UsageError(`--${values.since !== undefined ? 'since' : 'until'} applies to metrics only.`, 'Use release-manager metrics --since 30d.');
   const signOffOnly = (['gate', 'note'] as const).find((k) => values[k] !== undefined);
   if (command !== 'signoff' && signOffOnly !== undefined) throw new UsageError(`--${signOffOnly} applies to signoff only.`, 'Use release-manager signoff --gate ID [--note TEXT].');
   if (command === 'signoff') {

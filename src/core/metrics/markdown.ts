@@ -11,7 +11,8 @@ import type { MetricsReport } from './report';
 function cell(text: string): string {
   return text
     .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
     .slice(0, 300);
 }
 
@@ -30,6 +31,7 @@ export function metricsMarkdown(report: MetricsReport): string {
   }
   lines.push('');
   lines.push('| Figure | Value |', '| --- | --- |');
+  const med = (v: number | null) => (v === null ? 'n/a' : `median ${minutes(v)}`);
   const row = (name: string, value: string) => lines.push(`| ${cell(name)} | ${cell(value)} |`);
   row('Deployments', `${d.total}: ${d.succeeded} succeeded, ${d.failed} failed, ${d.rolledBack} rolled back, ${d.inProgress} in progress`);
   const f = report.frequency;
@@ -38,12 +40,12 @@ export function metricsMarkdown(report: MetricsReport): string {
   row('Lead time for changes', lt.medianHours === null ? `n/a (${lt.commits} commits)` : `median ${hours(lt.medianHours)}, p90 ${hours(lt.p90Hours)} (${lt.commits} commits)`);
   const cfr = report.changeFailureRate;
   row('Change failure rate', `${percent(cfr.ratio)} (${countOf(cfr.failed, cfr.total, 'deployments')})`);
-  row('Recovery time', `median ${minutes(report.recovery.medianMinutes)} (${report.recovery.count} recovered${report.recovery.unrecovered ? `, ${report.recovery.unrecovered} not yet` : ''})`);
+  row('Recovery time', `${med(report.recovery.medianMinutes)} (${report.recovery.count} recovered${report.recovery.unrecovered ? `, ${report.recovery.unrecovered} not yet` : ''})`);
   row('Success rate', `${percent(report.successRate)} (${countOf(d.succeeded, d.succeeded + d.failed, 'finished deployments')})`);
   const rr = report.rollbackRate;
   row('Rollback rate', `${percent(rr.ratio)} (${countOf(rr.rolledBack, rr.releases, 'releases')})`);
-  row('Deployment time', `median ${minutes(report.deployTime.medianMinutes)}${report.deployTime.count !== undefined ? ` (${report.deployTime.count} deployments)` : ''}`);
-  row('Rollback time', `median ${minutes(report.rollbackTime.medianMinutes)}${report.rollbackTime.count !== undefined ? ` (${report.rollbackTime.count} rollbacks)` : ''}`);
+  row('Deployment time', `${med(report.deployTime.medianMinutes)}${report.deployTime.count !== undefined ? ` (${report.deployTime.count} deployments)` : ''}`);
+  row('Rollback time', `${med(report.rollbackTime.medianMinutes)}${report.rollbackTime.count !== undefined ? ` (${report.rollbackTime.count} rollbacks)` : ''}`);
   const inc = report.incidents;
   row('Incidents', `${inc.total} (${inc.p1} P1), MTTR ${minutes(inc.mttrMinutes)}, P1 per 10 releases ${inc.p1PerTenReleases === null ? 'n/a' : round(inc.p1PerTenReleases, 2)}`);
   const c = report.cadence;

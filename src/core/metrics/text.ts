@@ -14,17 +14,18 @@ export function metricsText(report: MetricsReport): string {
   const rr = report.rollbackRate;
   const inc = report.incidents;
   const c = report.cadence;
+  const med = (v: number | null) => (v === null ? 'n/a' : `median ${minutes(v)}`);
   const out: string[] = [
     `Release metrics for ${report.environment}, ${windowText(report.window)}`,
     `  Deployments          ${d.total} (${d.succeeded} succeeded, ${d.failed} failed, ${d.rolledBack} rolled back, ${d.inProgress} in progress)`,
     `  Frequency            ${f.perWeek === null ? 'n/a' : `${round(f.perWeek, 2)} per week${f.band ? ` (${f.band})` : ''}`}`,
     `  Lead time            ${lt.medianHours === null ? 'n/a' : `median ${hours(lt.medianHours)}, p90 ${hours(lt.p90Hours)}`} (${lt.commits} commits)`,
     `  Change failure rate  ${percent(cfr.ratio)} (${countOf(cfr.failed, cfr.total, 'deployments')})`,
-    `  Recovery time        ${minutes(report.recovery.medianMinutes)} median (${report.recovery.count} recovered${report.recovery.unrecovered ? `, ${report.recovery.unrecovered} not yet` : ''})`,
+    `  Recovery time        ${med(report.recovery.medianMinutes)} (${report.recovery.count} recovered${report.recovery.unrecovered ? `, ${report.recovery.unrecovered} not yet` : ''})`,
     `  Success rate         ${percent(report.successRate)} (${countOf(d.succeeded, d.succeeded + d.failed, 'finished deployments')})`,
     `  Rollback rate        ${percent(rr.ratio)} (${countOf(rr.rolledBack, rr.releases, 'releases')})`,
-    `  Deployment time      ${minutes(report.deployTime.medianMinutes)} median`,
-    `  Rollback time        ${minutes(report.rollbackTime.medianMinutes)} median`,
+    `  Deployment time      ${med(report.deployTime.medianMinutes)}`,
+    `  Rollback time        ${med(report.rollbackTime.medianMinutes)}`,
     `  Incidents            ${inc.total} (${inc.p1} P1), MTTR ${minutes(inc.mttrMinutes)}, P1 per 10 releases ${inc.p1PerTenReleases === null ? 'n/a' : round(inc.p1PerTenReleases, 2)}`,
     `  Cadence              ${c === null ? 'n/a' : `${c.actual} of ${c.expected} expected releases${c.met ? '' : ' (behind)'}`}`,
   ];
