@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeDemoHistory } from './demoHistory.mjs';
 import { makeDemoRepo } from './demoRepo.mjs';
 import { onStop } from './onStop.mjs';
 
@@ -60,7 +61,8 @@ if (healthOnly) {
   await new Promise(() => undefined);
 }
 
-const repo = makeDemoRepo(repoDir, { healthUrl });
+// The history is dated a day back (one commit an hour), so the deploys below have meaningful lead times.
+const repo = makeDemoRepo(repoDir, { healthUrl, base: Math.floor(Date.now() / 1000) - 24 * 3600 });
 
 /** Runs one CLI command on the demo repository and prints it like a terminal session (both streams, in order). */
 async function show(title, args) {
@@ -77,8 +79,11 @@ await show('the next version, and the commits that decided it', ['version']);
 await show('release notes of everything since the last release', ['notes']);
 await show('notes of one monorepo package', ['notes', '--path', 'packages/web']);
 await show('can we ship? (command gates need --allow-commands)', ['gates']);
+process.stdout.write(`\n${bold('# the past: a staging → production history of 0.1.0, 0.1.1 and 0.2.0-rc.0 (failing in production), then a rollback')}\n\n`);
+makeDemoHistory(repo, cli, (line) => process.stdout.write(`  ${line}\n`));
 await show(`a canary of the last release to staging, judged by ${healthUrl}`, ['deploy', '--env', 'staging', '--ref', 'v0.2.0', '--allow-commands', '--yes']);
 await show('what ran, from the deploy journal', ['status']);
+await show('release metrics of production, from that history (local deploy history and git)', ['metrics', '--env', 'production']);
 
 if (process.argv.includes('--cli-only')) {
   await stop();

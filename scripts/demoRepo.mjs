@@ -44,14 +44,15 @@ function deployConfig(healthUrl) {
 
 /**
  * Creates (or recreates) the demo repository in `dir` and returns its path. `options.healthUrl`
- * adds the demo's deploy configuration, with its health check probing that URL.
+ * adds the demo's deploy configuration, with its health check probing that URL. `options.base`
+ * (seconds since the epoch) dates the first commit (default 2025-10-09); one commit an hour follows.
  */
 export function makeDemoRepo(dir, options = {}) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let tick = 0;
   const git = (args, who = PEOPLE.ada) => {
-    const date = `${1_760_000_000 + tick * 3600} +0000`;
+    const date = `${(options.base ?? 1_760_000_000) + tick * 3600} +0000`;
     return execFileSync('git', args, {
       cwd: dir,
       encoding: 'utf8',

@@ -54,6 +54,24 @@ describe('npm run demo -- --cli-only (the README\'s demo)', function () {
     assert.match(out.slice(out.indexOf('$ release-manager status')), /^acme\/demo staging: Deploy of 0\.2\.0 to staging \(canary\): 0\.2\.0 deployed to staging/m);
   });
 
+  it('deploys a staging → production history with the CLI (one failure, one rollback) and shows its metrics, read from those records', () => {
+    const history = out.slice(out.indexOf('# the past'), out.indexOf('$ release-manager deploy'));
+    assert.match(history, /deploy v0\.1\.1 → production: ok: Deploy of 0\.1\.1 to production \(direct\): 0\.1\.1 deployed to production/);
+    assert.match(history, /deploy v0\.2\.0-rc\.0 → production: exit 1: .*the database migration timed out/);
+    assert.match(history, /rollback → production: ok: Rollback of production to 0\.1\.1/);
+    const metrics = out.slice(out.indexOf('$ release-manager metrics'));
+    assert.match(metrics, /^Release metrics for production, /m);
+    assert.match(metrics, /^ {2}Deployments {10}4 \(3 succeeded, 1 failed, 1 rolled back, 0 in progress\)$/m);
+    assert.match(metrics, /^ {2}Change failure rate {2}33\.3% \(1 of 3 deployments\)$/m);
+    assert.match(metrics, /^ {2}Rollback rate {8}33\.3% \(1 of 3 releases\)$/m);
+    // 0.1.1 shipped the two commits after 0.1.0, made about 19 and 20 hours before the demo ran (the history is backdated a day).
+    const lead = /^ {2}Lead time {12}median ([\d.]+) h, p90 ([\d.]+) h \(2 commits\)$/m.exec(metrics);
+    assert.ok(lead, metrics);
+    assert.ok(Number(lead[1]) > 18 && Number(lead[1]) < 21, lead[0]);
+    assert.match(metrics, /Change failure rate 33\.3% ✗ < 15%/);
+    assert.match(metrics, /warning: No GitHub token/);
+  });
+
   it('records the deploy in the decision log and leaves the working tree clean apart from it', () => {
     const repo = join(dir, 'invoicing');
     const log = join(repo, 'docs', 'RELEASE-DECISIONS.md');
