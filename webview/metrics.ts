@@ -105,6 +105,7 @@ function render(next: MetricsViewState): void {
     root.append(warnings(report, next));
     root.append(targets(report));
     root.append(chartsSection(report));
+    if (report.list?.length) root.append(deploymentsTable(report));
     root.append(figuresTable(report));
   }
   if (focusedKey) (root.querySelector(`[data-focus-key="${CSS.escape(focusedKey)}"]`) as HTMLElement | null)?.focus();
@@ -214,6 +215,25 @@ function table(caption: string, head: string[], rows: string[][], cls: string): 
   t.append(thead, tbody);
   wrap.append(t);
   return wrap;
+}
+
+const OUTCOME: Record<'succeeded' | 'failed' | 'inProgress', string> = { succeeded: 'succeeded', failed: 'failed', inProgress: 'in progress' };
+
+/** Every counted deployment of the window, newest first: those in progress are listed though not in the rates. */
+function deploymentsTable(report: Report): HTMLElement {
+  const box = el('section', 'deployments');
+  const list = [...(report.list ?? [])].reverse();
+  const when = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) : '–');
+  const rows = list.map((d) => [
+    when(d.createdAt),
+    d.version ?? d.ref,
+    `${OUTCOME[d.outcome]}${d.rollback ? ' (rollback)' : ''}${d.rolledBack ? ' (rolled back)' : ''}`,
+    when(d.finishedAt),
+    [...d.failureReasons, ...(d.steps > 1 ? [`${d.steps} steps`] : [])].join(' · '),
+  ]);
+  const inProgress = list.filter((d) => d.outcome === 'inProgress').length;
+  box.append(table(`Deployments of ${report.environment} (${list.length}${inProgress ? `, ${inProgress} in progress` : ''})`, ['Started', 'Version', 'Outcome', 'Finished', 'Counts as a failed change because'], rows, 'list'));
+  return box;
 }
 
 function figuresTable(report: Report): HTMLElement {

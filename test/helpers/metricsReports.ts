@@ -30,6 +30,11 @@ export function busyReport(over: Partial<MetricsReport> = {}): MetricsReport {
       { id: 'deployTime', target: '< 30 min', actual: 6.5, met: true },
     ],
     warnings: ['No issues labelled "incident" in acme/demo: incidents counted as 0 from no data.'],
+    list: [
+      { id: 'local:7', version: '1.4.0', ref: 'v1.4.0', sha: 'a'.repeat(40), createdAt: '2026-11-18T16:20:00.000Z', finishedAt: '2026-11-18T16:25:00.000Z', outcome: 'failed', rollback: false, rolledBack: false, failureReasons: ['failed'], steps: 2 },
+      { id: 'local:8', version: '1.4.1', ref: 'v1.4.1', sha: 'b'.repeat(40), createdAt: '2026-11-18T16:40:00.000Z', finishedAt: '2026-11-18T16:46:00.000Z', outcome: 'succeeded', rollback: false, rolledBack: false, failureReasons: [], steps: 1 },
+      { id: 'local:9', version: '1.5.0', ref: 'v1.5.0', sha: 'c'.repeat(40), createdAt: '2026-12-05T09:00:00.000Z', finishedAt: null, outcome: 'inProgress', rollback: false, rolledBack: false, failureReasons: [], steps: 1 },
+    ],
     series: {
       weekly,
       leadTimes: Array.from({ length: 30 }, (_, i) => ({ at: day(i), medianHours: 4 + ((i * 7) % 40) })),

@@ -130,6 +130,7 @@ export class MetricsPanel implements vscode.Disposable {
       this.running = undefined;
       if (outcome.kind === 'ok') {
         this.report = outcome.report;
+        if (this.panel) this.panel.title = `Release Metrics: ${outcome.report.environment}`;
         this.signedOut = outcome.signedOut;
         this.error = null;
       } else {

@@ -147,8 +147,17 @@ describe('the Release Metrics webview in a real browser', function () {
     assert.match(await page.locator('.targets h2').innerText(), /^Targets: 5 of 7 met$/);
     // Tables: a caption, column headers and row headers; the weekly one has a row per week.
     const tables = await page.locator('.table-wrap table').evaluateAll((ts) => ts.map((t) => ({ caption: t.querySelector('caption')?.textContent ?? '', cols: t.querySelectorAll('thead th[scope="col"]').length, rows: t.querySelectorAll('tbody th[scope="row"]').length })));
-    assert.deepEqual(tables.map((t) => t.caption), ['Deployments per week', 'Lead time per deployment (median of its commits)', 'Recovery time per failure', 'All figures: production, 2026-09-07 → 2026-12-06']);
-    assert.deepEqual(tables.map((t) => t.rows), [12, 30, 2, 18]);
+    assert.deepEqual(tables.map((t) => t.caption), [
+      'Deployments per week',
+      'Lead time per deployment (median of its commits)',
+      'Recovery time per failure',
+      'Deployments of production (3, 1 in progress)',
+      'All figures: production, 2026-09-07 → 2026-12-06',
+    ]);
+    assert.deepEqual(tables.map((t) => t.rows), [12, 30, 2, 3, 18]);
+    // The deploy in progress is listed (newest first) though not counted in the rates.
+    assert.deepEqual((await page.locator('.table-wrap.list tbody tr').first().innerText()).split('\t').map((c: string) => c.trim()), ['2026-12-05 09:00', '1.5.0', 'in progress', '–', '']);
+    assert.match(await page.locator('.table-wrap.list tbody tr').last().innerText(), /1\.4\.0\s+failed\s+2026-11-18 16:25\s+failed · 2 steps/);
     for (const t of tables) assert.ok(t.cols >= 2, t.caption);
     const cfr = await page.locator('.figures tr', { hasText: 'Change failure rate' }).first().innerText();
     assert.match(cfr, /Change failure rate\s+4\.9%\s+2 of 41 deployments/);
