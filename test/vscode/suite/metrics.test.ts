@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { metricsMarkdown } from '../../../src/core/metrics/markdown';
 import type { MetricsReport } from '../../../src/core/metrics/report';
-import { collectMetrics } from '../../../src/node/metrics';
+import type { Logger } from '../../../src/core/ports';
+import { collectMetrics, type CollectMetricsInput } from '../../../src/node/metrics';
+import { MetricsPanel } from '../../../src/vscode/metrics/metricsPanel';
+import { MetricsService } from '../../../src/vscode/metrics/metricsService';
 import { snapshotFiles } from '../../helpers/deployFixtures';
 import { DEMO_STORY, dropDeployHistory, seedDeployHistory } from '../../helpers/metricsHistory';
 import { poll } from '../../helpers/poll';
@@ -100,6 +103,40 @@ describe('Release Metrics (view, Copy as Markdown, tree)', function () {
     await vscode.env.clipboard.writeText('');
     await a.metricsPanel.receive({ type: 'copyMarkdown' });
     assert.equal(await vscode.env.clipboard.readText(), text);
+  });
+
+  it('cancels a computation from the view: the core gets an aborted signal, the last report stays with why it was not updated', async () => {
+    const a = await api();
+    const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    const seen: AbortSignal[] = [];
+    let calls = 0;
+    // The real collectMetrics, except that the second computation waits until it is cancelled.
+    const collect = async (input: CollectMetricsInput): Promise<MetricsReport> => {
+      calls++;
+      if (calls === 1) return collectMetrics(input);
+      seen.push(input.signal!);
+      await new Promise<void>((resolve) => input.signal!.addEventListener('abort', () => resolve(), { once: true }));
+      throw new Error('aborted');
+    };
+    const service = new MetricsService(a.model, a.github, collect, quiet);
+    const panel = new MetricsPanel(vscode.Uri.file('/ext'), a.model, service, quiet, async () => {});
+    try {
+      const first = await panel.show(root);
+      assert.equal(first?.deployments.total, 4);
+      const refreshing = panel.receive({ type: 'refresh' });
+      await poll('the second computation to start', () => seen.length === 1);
+      assert.equal(panel.lastState?.loading, true, 'the view shows it is computing');
+      await panel.receive({ type: 'cancel' });
+      await refreshing;
+      await panel.settled();
+      assert.equal(seen[0]!.aborted, true);
+      assert.equal(panel.lastState?.loading, false);
+      assert.equal(panel.lastState?.error?.message, 'Cancelled.');
+      assert.equal(panel.lastState?.report?.deployments.total, 4, 'the last report stays on screen');
+    } finally {
+      panel.dispose();
+      service.dispose();
+    }
   });
 
   it('rejects every message that is not exactly one of the protocol (fuzzing)', async () => {
