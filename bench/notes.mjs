@@ -8,6 +8,7 @@ import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureRepo, NEWCOMER_BRANCH, REPOS } from './makeRepo.mjs';
+import { benchMetrics, printMetricsBench } from './metrics.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -461,6 +462,8 @@ async function main() {
   const many = await benchManyTags(manyRepo, floor, cliff, bigRepo);
   printTables(startup, big, many);
   printTargets(big, many);
+  // Release metrics (issue 15): 5,000 deployments over the same 100k-commit repository, target < 2 s.
+  printMetricsBench(await benchMetrics((m) => console.log(m)));
   console.log(`\nWhere our time goes (spawn trace, median of ${TRACE_RUNS} runs; "JS alone" = no git process running: our parsing, grouping, rendering, GC, spawn latency)`);
   await breakdown('notes, big', ['notes', '--repo', bigRepo], bigRepo);
   await breakdown(`notes --to ${NEWCOMER_BRANCH}, big`, ['notes', '--repo', bigRepo, '--to', NEWCOMER_BRANCH], bigRepo);

@@ -4,7 +4,7 @@
  * fatal). Streamed and parsed line by line; cancellable.
  */
 import { spawn } from 'node:child_process';
-import type { MetricCommit } from '../core/metrics/inputs';
+import { CommitGraph } from '../core/metrics/graph';
 import { GitError } from '../core/errors';
 import { GIT_CONFIG_ARGS, gitEnv, mapGitFailure } from './gitProcess';
 import { STREAM_ENV } from './logStream';
@@ -12,8 +12,8 @@ import { STREAM_ENV } from './logStream';
 const SHA = /^[0-9a-f]{40}$/;
 
 /** The commit graph reachable from `tips` (full SHAs; others are ignored), keyed by SHA. */
-export function readCommitGraph(gitPath: string, cwd: string, tips: readonly string[], signal?: AbortSignal): Promise<Map<string, MetricCommit>> {
-  const graph = new Map<string, MetricCommit>();
+export function readCommitGraph(gitPath: string, cwd: string, tips: readonly string[], signal?: AbortSignal): Promise<CommitGraph> {
+  const graph = new CommitGraph();
   const wanted = [...new Set(tips.filter((t) => SHA.test(t)))];
   if (wanted.length === 0) return Promise.resolve(graph);
   return new Promise((resolve, reject) => {
@@ -24,23 +24,31 @@ export function readCommitGraph(gitPath: string, cwd: string, tips: readonly str
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
-    let rest = '';
+    // Lines are `<committer time> <sha> <parent sha>…`: parsed from the bytes (latin1 is exact for hex and
+    // digits), without building a string per line: 100k commits are a few MB of output.
+    let pending: Buffer = Buffer.alloc(0);
     let stderr = '';
     const onAbort = () => child.kill('SIGTERM');
     signal?.addEventListener('abort', onAbort, { once: true });
-    const line = (l: string) => {
-      if (l === '') return;
-      const parts = l.split(' ');
-      const sha = parts[1];
-      if (sha === undefined) return;
-      graph.set(sha, { committedAt: Number(parts[0]), parents: parts.slice(2) });
+    const line = (buf: Buffer, start: number, end: number) => {
+      let i = start;
+      let time = 0;
+      for (; i < end && buf[i] !== 0x20; i++) time = time * 10 + (buf[i]! - 0x30);
+      i++;
+      if (i + 40 > end) return;
+      const sha = buf.toString('latin1', i, i + 40);
+      const parents: string[] = [];
+      for (let p = i + 41; p + 40 <= end; p += 41) parents.push(buf.toString('latin1', p, p + 40));
+      graph.add(sha, time, parents);
     };
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      const text = rest + chunk;
-      const lines = text.split('\n');
-      rest = lines.pop() ?? '';
-      for (const l of lines) line(l);
+    child.stdout.on('data', (chunk: Buffer) => {
+      const buf = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      let start = 0;
+      for (let nl = buf.indexOf(0x0a, start); nl !== -1; nl = buf.indexOf(0x0a, start)) {
+        line(buf, start, nl);
+        start = nl + 1;
+      }
+      pending = buf.subarray(start);
     });
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
@@ -54,7 +62,7 @@ export function readCommitGraph(gitPath: string, cwd: string, tips: readonly str
       signal?.removeEventListener('abort', onAbort);
       if (signal?.aborted) return reject(new GitError('cancelled', 'Cancelled.', 'Run the command again when ready.'));
       if (code !== 0) return reject(mapGitFailure(stderr || `git rev-list exited with ${code}`, cwd));
-      line(rest);
+      if (pending.length > 0) line(pending, 0, pending.length);
       resolve(graph);
     });
     child.stdin.end(wanted.join('\n') + '\n');

@@ -2,7 +2,7 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { RawCommit } from '../core/commits';
-import type { MetricCommit } from '../core/metrics/inputs';
+import type { CommitGraph } from '../core/metrics/graph';
 import { GitError } from '../core/errors';
 import type { GitRepo, HeadState, LogQuery, TagRef } from '../core/ports';
 import { readCommitGraph } from './commitGraph';
@@ -58,7 +58,7 @@ export class LocalGitRepo implements GitRepo {
   }
 
   /** Every commit reachable from the tips (full SHAs; those missing from the clone are skipped), with parents and committer time: one `git rev-list` walk. */
-  commitGraph(tips: readonly string[], signal?: AbortSignal): Promise<Map<string, MetricCommit>> {
+  commitGraph(tips: readonly string[], signal?: AbortSignal): Promise<CommitGraph> {
     return readCommitGraph(this.gitPath, this.root, tips, signal);
   }
 

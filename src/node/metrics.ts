@@ -135,7 +135,8 @@ export async function collectMetrics(input: CollectMetricsInput): Promise<Metric
   let incidents: MetricIncident[] | null = null;
   if (github !== null) {
     progress(`Reading the issues labelled ${incidentLabel}…`);
-    incidents = (await github.issuesWithLabel(incidentLabel, null, input.signal)).map((i) => ({ number: i.number, title: i.title, body: i.body, labels: i.labels, createdAt: i.createdAt, closedAt: i.closedAt }));
+    // Updated since the window's start: a superset of the incidents created in it.
+    incidents = (await github.issuesWithLabel(incidentLabel, window.since, input.signal)).map((i) => ({ number: i.number, title: i.title, body: i.body, labels: i.labels, createdAt: i.createdAt, closedAt: i.closedAt }));
     if (incidents.length === 0) warnings.push(`No issue has the label ${JSON.stringify(incidentLabel)}: incidents are not counted (label incident issues, or set metrics.incidentLabel).`);
   }
 

@@ -7,7 +7,7 @@ import { hours, percent, minutes as minutesText, round } from './format';
 import type { MetricIncident, MetricRelease, MetricTargets, MetricsInput } from './inputs';
 import type { FrequencyBand, MetricsDeploymentRow, MetricsReport, TargetVerdict } from './report';
 import { groupRuns, walkRuns, type DeploymentRun } from './runs';
-import { DAY, HOUR, MINUTE, WEEK, isoWeek, median, percentile, weeksOf } from './stats';
+import { DAY, HOUR, MINUTE, WEEK, isoWeek, median, percentileOfSorted, weeksOf } from './stats';
 
 /** A release published within this long after a deployment, with a higher patch of its version, is its hotfix. */
 export const HOTFIX_WINDOW_MS = 24 * HOUR;
@@ -52,9 +52,8 @@ export function computeMetrics(input: MetricsInput): MetricsReport {
     const commits = walk.newCommits.get(run);
     if (!commits || commits.length === 0) continue;
     const mine: number[] = [];
-    for (const sha of commits) {
-      const c = input.commits.get(sha)!;
-      let h = (run.finishedAt! - c.committedAt * 1000) / HOUR;
+    for (const id of commits) {
+      let h = (run.finishedAt! - input.commits.timeOf(id) * 1000) / HOUR;
       if (h < 0) {
         skewed++;
         h = 0;
@@ -74,12 +73,13 @@ export function computeMetrics(input: MetricsInput): MetricsReport {
   const releases = input.releases ?? [];
   const incidents = input.incidents ?? [];
   const named = incidentsByRun(incidents, runs);
+  const hotfixes = hotfixIndex(releases);
   const reasons = new Map<DeploymentRun, string[]>();
   for (const run of changes) {
     const why: string[] = [];
     if (run.outcome === 'failed') why.push('failed');
     if (run.rolledBack) why.push('rolled back');
-    const hotfix = run.outcome === 'succeeded' ? hotfixOf(run, releases) : null;
+    const hotfix = run.outcome === 'succeeded' ? hotfixOf(run, hotfixes) : null;
     if (hotfix) why.push(`hotfix ${hotfix.tag} within 24 h`);
     for (const i of named.get(run) ?? []) why.push(`incident #${i.number}`);
     reasons.set(run, why);
@@ -131,6 +131,7 @@ export function computeMetrics(input: MetricsInput): MetricsReport {
   // Cadence.
   const cadence = input.cadence === null ? null : cadenceOf(input.cadence, releases, since, until, input.releases !== null);
 
+  const sortedLead = Float64Array.from(leadHours).sort();
   const successRate = succeeded.length + failed.length === 0 ? null : succeeded.length / (succeeded.length + failed.length);
   const report: MetricsReport = {
     environment: input.environment,
@@ -143,7 +144,7 @@ export function computeMetrics(input: MetricsInput): MetricsReport {
       inProgress: windowRuns.length - finished.length,
     },
     frequency,
-    leadTime: { medianHours: median(leadHours), p90Hours: percentile(leadHours, 90), commits: leadHours.length, deployments: measured },
+    leadTime: { medianHours: percentileOfSorted(sortedLead, 50), p90Hours: percentileOfSorted(sortedLead, 90), commits: leadHours.length, deployments: measured },
     changeFailureRate: { ratio: changes.length === 0 ? null : failedChanges.length / changes.length, failed: failedChanges.length, total: changes.length },
     recovery: { medianMinutes: median(recoveryMinutes), count: recoveryMinutes.length, unrecovered },
     successRate,
@@ -231,16 +232,36 @@ function weeklySeries(runs: readonly DeploymentRun[], since: number, until: numb
   return [...rows.values()];
 }
 
+/** Stable releases with their publication time and version, oldest first (for `hotfixOf`). */
+export interface HotfixIndex {
+  at: number[];
+  releases: Array<{ release: MetricRelease; version: semver.SemVer }>;
+}
+
+/** Indexes the releases that can be hotfixes (published, stable, with a version), by publication time. */
+export function hotfixIndex(releases: readonly MetricRelease[]): HotfixIndex {
+  const list = releases
+    .map((release) => ({ release, at: Date.parse(release.publishedAt), version: release.version === null ? null : semver.parse(release.version) }))
+    .filter((r): r is { release: MetricRelease; at: number; version: semver.SemVer } => r.version !== null && r.version.prerelease.length === 0 && !Number.isNaN(r.at))
+    .sort((a, b) => a.at - b.at);
+  return { at: list.map((r) => r.at), releases: list };
+}
+
 /** A release published within 24 h after the run succeeded whose version is a later patch of the run's version (same major.minor). */
-export function hotfixOf(run: DeploymentRun, releases: readonly MetricRelease[]): MetricRelease | null {
+export function hotfixOf(run: DeploymentRun, index: HotfixIndex): MetricRelease | null {
   const v = run.version === null ? null : semver.parse(run.version);
   if (v === null || run.finishedAt === null) return null;
-  for (const r of releases) {
-    const at = Date.parse(r.publishedAt);
-    if (!(at > run.finishedAt && at <= run.finishedAt + HOTFIX_WINDOW_MS)) continue;
-    const rv = r.version === null ? null : semver.parse(r.version);
-    if (rv === null || rv.prerelease.length > 0) continue;
-    if (rv.major === v.major && rv.minor === v.minor && rv.patch > v.patch) return r;
+  // The first release published after the success, then on while within 24 h.
+  let lo = 0;
+  let hi = index.at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (index.at[mid]! > run.finishedAt) hi = mid;
+    else lo = mid + 1;
+  }
+  for (let i = lo; i < index.at.length && index.at[i]! <= run.finishedAt + HOTFIX_WINDOW_MS; i++) {
+    const rv = index.releases[i]!.version;
+    if (rv.major === v.major && rv.minor === v.minor && rv.patch > v.patch) return index.releases[i]!.release;
   }
   return null;
 }

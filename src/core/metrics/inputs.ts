@@ -4,6 +4,7 @@
  * of the deployed commits with committer times, and the targets. Plain data, no I/O.
  */
 import type { DeploymentStatusRecord } from '../deploy/rollback';
+import type { CommitGraph } from './graph';
 
 /** One deployment as recorded by GitHub or the local deploy history. */
 export interface MetricDeployment {
@@ -44,12 +45,6 @@ export interface MetricIncident {
   labels: string[];
   createdAt: string;
   closedAt: string | null;
-}
-
-/** A commit of the graph: its parents and committer time (seconds since the epoch). */
-export interface MetricCommit {
-  parents: string[];
-  committedAt: number;
 }
 
 /** The thresholds of the targets, in each metric's unit. */
@@ -101,7 +96,7 @@ export interface MetricsInput {
   /** Whether incidents that name no deployment count for this environment (it is the production one). */
   unattributedIncidents: boolean;
   /** The commit graph reachable from the deployed commits (one walk); commits missing from it are reported. */
-  commits: ReadonlyMap<string, MetricCommit>;
+  commits: CommitGraph;
   targets: MetricTargets;
   /** The calendar gate's cadence, when one is configured. */
   cadence: { anchor: string; everyWeeks: number } | null;

@@ -5,7 +5,8 @@
  * found by ancestry) and which were rolled back. Pure.
  */
 import type { DeploymentStatusRecord } from '../deploy/rollback';
-import type { MetricCommit, MetricDeployment } from './inputs';
+import type { CommitGraph } from './graph';
+import type { MetricDeployment } from './inputs';
 import { HOUR } from './stats';
 
 /** A deployment's outcome for the metrics. */
@@ -146,52 +147,53 @@ function makeRun(key: string, group: { members: MetricDeployment[]; operationId:
 }
 
 /** Whether `ancestor` is reachable from `descendant` (or equal) in the graph; false when either is not in it. */
-export function isAncestorIn(graph: ReadonlyMap<string, MetricCommit>, ancestor: string, descendant: string): boolean {
+export function isAncestorIn(graph: CommitGraph, ancestor: string, descendant: string): boolean {
   if (ancestor === descendant) return true;
-  if (!graph.has(ancestor) || !graph.has(descendant)) return false;
-  const seen = new Set<string>([descendant]);
-  const stack = [descendant];
-  while (stack.length > 0) {
-    const c = graph.get(stack.pop()!);
-    if (!c) continue;
-    for (const p of c.parents) {
-      if (p === ancestor) return true;
-      if (!seen.has(p)) {
-        seen.add(p);
+  const a = graph.idOf(ancestor);
+  const d = graph.idOf(descendant);
+  if (a < 0 || d < 0) return false;
+  const seen = new Uint8Array(graph.size);
+  seen[d] = 1;
+  const stack = [d];
+  let found = false;
+  while (stack.length > 0 && !found) {
+    graph.forEachParent(stack.pop()!, (p) => {
+      if (p === a) found = true;
+      else if (!seen[p]) {
+        seen[p] = 1;
         stack.push(p);
       }
-    }
+    });
   }
-  return false;
+  return found;
 }
 
 /**
- * Adds every commit reachable from `tip` that is not in `deployed` yet to it; returns those newly
- * added (the commits `git rev-list <earlier deployed commits>..tip` lists), or null when the tip is not in the graph.
+ * Marks every commit reachable from `tip` that is not marked in `deployed` yet; returns the ids of those
+ * newly marked (the commits `git rev-list <earlier deployed commits>..tip` lists), or null when the tip is
+ * not in the graph. Commits only named as parents (beyond the walk) are not counted.
  */
-export function addReachable(graph: ReadonlyMap<string, MetricCommit>, deployed: Set<string>, tip: string): string[] | null {
-  if (!graph.has(tip)) return null;
-  if (deployed.has(tip)) return [];
-  const added: string[] = [tip];
-  deployed.add(tip);
-  const stack = [tip];
-  while (stack.length > 0) {
-    const c = graph.get(stack.pop()!);
-    if (!c) continue;
-    for (const p of c.parents) {
-      if (deployed.has(p) || !graph.has(p)) continue;
-      deployed.add(p);
-      added.push(p);
-      stack.push(p);
-    }
-  }
+export function addReachable(graph: CommitGraph, deployed: Uint8Array, tip: string): number[] | null {
+  const t = graph.idOf(tip);
+  if (t < 0) return null;
+  if (deployed[t]) return [];
+  const added: number[] = [t];
+  deployed[t] = 1;
+  const stack = [t];
+  const visit = (p: number) => {
+    if (deployed[p] || Number.isNaN(graph.timeOf(p))) return;
+    deployed[p] = 1;
+    added.push(p);
+    stack.push(p);
+  };
+  while (stack.length > 0) graph.forEachParent(stack.pop()!, visit);
   return added;
 }
 
 /** What walking the runs in order found: the commits each succeeded run deployed first, and the rollbacks. */
 export interface RunWalk {
-  /** Per succeeded run: the commits it deployed that no earlier succeeded run had (null: its commit is not in the clone; absent: the first known deployment, whose range is unknown). */
-  newCommits: Map<DeploymentRun, string[] | null>;
+  /** Per succeeded run: the ids of the commits it deployed that no earlier succeeded run had (null: its commit is not in the clone; absent: the first known deployment, whose range is unknown). */
+  newCommits: Map<DeploymentRun, number[] | null>;
   /** Succeeded runs whose commit is not in the clone. */
   missing: DeploymentRun[];
 }
@@ -202,21 +204,24 @@ export interface RunWalk {
  * just before it, and not newer than that), marks the runs each rollback replaced, and collects the
  * commits each succeeded run deployed first (one walk of the graph for all of them).
  */
-export function walkRuns(runs: readonly DeploymentRun[], graph: ReadonlyMap<string, MetricCommit>): RunWalk {
-  const deployed = new Set<string>();
+export function walkRuns(runs: readonly DeploymentRun[], graph: CommitGraph): RunWalk {
+  const deployed = new Uint8Array(graph.size);
   const shas = new Set<string>();
-  const newCommits = new Map<DeploymentRun, string[] | null>();
+  const newCommits = new Map<DeploymentRun, number[] | null>();
   const missing: DeploymentRun[] = [];
   let previous: DeploymentRun | null = null;
-  for (const run of runs) {
+  for (let index = 0; index < runs.length; index++) {
+    const run = runs[index]!;
     if (!run.ourRollback && previous !== null && run.sha !== previous.sha) {
-      const older = graph.has(run.sha) ? deployed.has(run.sha) : shas.has(run.sha);
+      const id = graph.idOf(run.sha);
+      const older = id >= 0 ? deployed[id] === 1 : shas.has(run.sha);
       if (older && !isAncestorIn(graph, previous.sha, run.sha)) run.rollback = true;
     }
     if (run.rollback && run.outcome !== 'failed') {
       // The run it replaced: the deploy of the same operation (automatic rollback), else the latest finished run before it.
       const own = run.operationId !== null ? runs.find((r) => r !== run && r.operationId === run.operationId && !r.ourRollback) : undefined;
-      const replaced = own ?? [...runs.slice(0, runs.indexOf(run))].reverse().find((r) => r.outcome !== 'inProgress') ?? null;
+      let replaced: DeploymentRun | null = own ?? null;
+      for (let i = index - 1; replaced === null && i >= 0; i--) if (runs[i]!.outcome !== 'inProgress') replaced = runs[i]!;
       if (replaced) {
         replaced.rolledBack = true;
         replaced.rolledBackBy = run;

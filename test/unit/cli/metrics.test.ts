@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, type CliIo } from '../../../src/cli/main';
+import { parseConfig } from '../../../src/core/config';
 import type { MetricsReport } from '../../../src/core/metrics/report';
+import { defaultMetricsEnvironment } from '../../../src/node/metrics';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { TestRepo } from '../../helpers/testRepo';
 
@@ -130,5 +132,17 @@ describe('release-manager metrics on a local deploy history', function () {
       assert.match(r.err, message);
       assert.match(r.err, /^fix: /m);
     }
+  });
+});
+
+describe('release-manager metrics: the default environment', () => {
+  it('is metrics.environment, else production, else the last environment of the ladder', () => {
+    const ladder = (names: string[], extra: Record<string, unknown> = {}) =>
+      parseConfig(JSON.stringify({ ...extra, deploy: { environments: names.map((name) => ({ name, provider: { kind: 'command', argv: ['true'] } })) } }));
+    assert.equal(defaultMetricsEnvironment(parseConfig('{}')), 'production');
+    assert.equal(defaultMetricsEnvironment(ladder(['staging', 'production', 'dr'])), 'production');
+    assert.equal(defaultMetricsEnvironment(ladder(['dev', 'live'])), 'live');
+    assert.equal(defaultMetricsEnvironment(ladder(['dev', 'qa'])), 'qa');
+    assert.equal(defaultMetricsEnvironment(ladder(['dev', 'qa'], { metrics: { environment: 'dev' } })), 'dev');
   });
 });

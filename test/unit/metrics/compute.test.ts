@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { computeMetrics } from '../../../src/core/metrics/compute';
-import { DEFAULT_TARGETS, type MetricCommit, type MetricDeployment, type MetricIncident, type MetricRelease, type MetricsInput } from '../../../src/core/metrics/inputs';
+import { DEFAULT_TARGETS, type MetricDeployment, type MetricIncident, type MetricRelease, type MetricsInput } from '../../../src/core/metrics/inputs';
+import { CommitGraph, type MetricCommit } from '../../../src/core/metrics/graph';
 import { statusOutcome } from '../../../src/core/metrics/runs';
 import type { DeploymentStatusRecord } from '../../../src/core/deploy/rollback';
 
@@ -34,7 +35,8 @@ function dep(sha: string, createdAt: number, statuses: Array<[DeploymentStatusRe
   };
 }
 
-function input(over: Partial<MetricsInput>): MetricsInput {
+function input(over: Partial<Omit<MetricsInput, 'commits'>> & { commits?: Map<string, MetricCommit> }): MetricsInput {
+  const { commits, ...rest } = over;
   return {
     environment: 'production',
     since: iso(T0),
@@ -44,11 +46,11 @@ function input(over: Partial<MetricsInput>): MetricsInput {
     incidents: [],
     severityLabel: 'P1',
     unattributedIncidents: true,
-    commits: new Map(),
     targets: { ...DEFAULT_TARGETS },
     cadence: null,
     warnings: [],
-    ...over,
+    ...rest,
+    commits: CommitGraph.from(commits ?? new Map()),
   };
 }
 

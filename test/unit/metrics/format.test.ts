@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { computeMetrics } from '../../../src/core/metrics/compute';
 import { verdictLine } from '../../../src/core/metrics/format';
+import { CommitGraph } from '../../../src/core/metrics/graph';
 import { DEFAULT_TARGETS } from '../../../src/core/metrics/inputs';
 import { metricsMarkdown } from '../../../src/core/metrics/markdown';
 import { metricsText } from '../../../src/core/metrics/text';
@@ -24,7 +25,7 @@ function sample() {
     incidents: null,
     severityLabel: 'P1',
     unattributedIncidents: true,
-    commits: graph,
+    commits: CommitGraph.from(graph),
     targets: { ...DEFAULT_TARGETS },
     cadence: null,
     warnings: ['No GitHub token | `x`'],
