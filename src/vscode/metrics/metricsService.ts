@@ -36,13 +36,30 @@ export class MetricsService implements vscode.Disposable {
   /** Fires with a repository root when its default report changed (the tree redraws its Metrics node). */
   readonly onDidChange = this.changed.event;
   private readonly defaults = new Map<string, { outcome: Promise<MetricsOutcome>; settled: MetricsOutcome | null }>();
+  /** The release config each kept report was computed under (a changed config, such as new targets, computes again). */
+  private readonly configs = new Map<string, string>();
+  private readonly sub: vscode.Disposable;
 
   constructor(
     private readonly model: ReleaseModel,
     private readonly github: Pick<GitHubConnector, 'connect' | 'repoFor'>,
     private readonly collect: CollectMetrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.sub = model.onDidChange(() => {
+      for (const [root, signature] of [...this.configs]) {
+        if (this.configSignature(root) !== signature) {
+          this.configs.delete(root);
+          this.invalidate(root);
+        }
+      }
+    });
+  }
+
+  private configSignature(root: string): string {
+    const state = this.model.find(root);
+    return JSON.stringify(state?.config ?? state?.configError?.message ?? null);
+  }
 
   /** Computes a report (never throws: a fault becomes an error outcome, logged). */
   async compute(root: string, query: MetricsQuery, options: { signal?: AbortSignal; onProgress?: (message: string) => void } = {}): Promise<MetricsOutcome> {
@@ -51,6 +68,7 @@ export class MetricsService implements vscode.Disposable {
       const state = this.model.find(root);
       if (!state) return { kind: 'error', message: `${root} is not a repository of this workspace.`, fix: 'Open the folder, then try again.' };
       if (state.configError) return { kind: 'error', message: state.configError.message, fix: state.configError.fix, config: true };
+      const signature = this.configSignature(root);
       const gh = await this.client(root);
       options.onProgress?.('reading deployments');
       const report = await this.collect({
@@ -65,7 +83,7 @@ export class MetricsService implements vscode.Disposable {
       });
       const withOurs = gh.warning ? { ...report, warnings: [gh.warning, ...report.warnings] } : report;
       const outcome: MetricsOutcome = { kind: 'ok', report: withOurs, signedOut: gh.signedOut };
-      if (query.environment === null && query.window === DEFAULT_QUERY.window) this.remember(root, outcome);
+      if (query.environment === null && query.window === DEFAULT_QUERY.window) this.remember(root, outcome, signature);
       return outcome;
     } catch (e) {
       if (options.signal?.aborted) return { kind: 'error', message: 'Cancelled.', fix: 'Refresh to compute the metrics again.' };
@@ -103,6 +121,7 @@ export class MetricsService implements vscode.Disposable {
     const known = this.defaults.get(root);
     if (known) return known.outcome;
     const entry: { outcome: Promise<MetricsOutcome>; settled: MetricsOutcome | null } = { outcome: Promise.resolve({ kind: 'error', message: '', fix: null }), settled: null };
+    this.configs.set(root, this.configSignature(root));
     entry.outcome = this.compute(root, DEFAULT_QUERY).then((o) => {
       entry.settled = o;
       // An error is not kept: expanding the node again tries again.
@@ -125,12 +144,14 @@ export class MetricsService implements vscode.Disposable {
     for (const r of roots) this.changed.fire(r);
   }
 
-  private remember(root: string, outcome: MetricsOutcome): void {
+  private remember(root: string, outcome: MetricsOutcome, signature: string): void {
+    this.configs.set(root, signature);
     this.defaults.set(root, { outcome: Promise.resolve(outcome), settled: outcome });
     this.changed.fire(root);
   }
 
   dispose(): void {
+    this.sub.dispose();
     this.changed.dispose();
   }
 }

@@ -201,6 +201,28 @@ describe('Release Metrics (view, Copy as Markdown, tree)', function () {
     assert.equal(a.metrics.peek(root), computed);
     await vscode.commands.executeCommand('releaseManager.refreshMetrics', { root });
     assert.notEqual(a.metrics.peek(root), computed);
+    // A changed release config (new targets) is judged again on the next look.
+    await a.tree.getChildren((await a.tree.getChildren(undefined))!.find((n) => n.kind === 'metrics'));
+    assert.ok(a.metrics.peek(root));
+    const path = join(root, '.release-manager.json');
+    const before = readFileSync(path, 'utf8');
+    const config = JSON.parse(before) as Record<string, unknown>;
+    config.metrics = { targets: { changeFailureRate: 0.3 } };
+    writeFileSync(path, JSON.stringify(config, null, 2) + '\n');
+    try {
+      await poll('the kept report dropped after the config changed', async () => {
+        await a.settled();
+        return a.metrics.peek(root) === null;
+      });
+      const again = (await a.tree.getChildren((await a.tree.getChildren(undefined))!.find((n) => n.kind === 'metrics')))!.map((k) => labelOf(a.tree.getTreeItem(k)));
+      assert.ok(again.some((l) => /^Change failure rate 25% ✓ < 30%$/.test(l)), again.join('\n'));
+    } finally {
+      writeFileSync(path, before);
+      await poll('the config is read again', async () => {
+        await a.settled();
+        return a.model.find(root)?.config?.metrics === undefined;
+      });
+    }
   });
 
   it('shows an unreadable deploy history under Metrics as a message with its fix, never as zero deployments', async () => {
