@@ -6,7 +6,12 @@ import * as z from 'zod';
 import { environmentNameSchema } from '../deploy/schema';
 import { DEFAULT_TARGETS } from './inputs';
 
-const label = z.string().min(1).max(50);
+const label = z
+  .string()
+  .min(1)
+  .max(50)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]+$/, 'must not contain control characters');
 
 /** The thresholds of the release targets (each optional: the defaults apply). */
 export const metricsTargetsSchema = z

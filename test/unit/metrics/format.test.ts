@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { parseConfig } from '../../../src/core/config';
 import { computeMetrics } from '../../../src/core/metrics/compute';
 import { verdictLine } from '../../../src/core/metrics/format';
 import { CommitGraph } from '../../../src/core/metrics/graph';
@@ -70,5 +71,18 @@ describe('metrics: window', () => {
   it('refuses what is not a date or a span, and an empty window', () => {
     for (const bad of ['yesterday', '2026-02-30', '30m', '-3d', '2026-11-01T08:00']) assert.throws(() => metricsWindow({ since: bad }, NOW), UsageError, bad);
     assert.throws(() => metricsWindow({ since: '2026-12-01', until: '2026-11-01' }, NOW), /window is empty/);
+  });
+});
+
+describe('metrics: config', () => {
+  it('takes the metrics key with defaults, and refuses unknown keys, bad ratios and control characters by path', () => {
+    const c = parseConfig(JSON.stringify({ metrics: { targets: { deployTime: 45 } } }));
+    assert.equal(c.metrics!.incidentLabel, 'incident');
+    assert.equal(c.metrics!.severityLabel, 'P1');
+    assert.equal(c.metrics!.targets.deployTime, 45);
+    assert.equal(c.metrics!.targets.changeFailureRate, 0.15);
+    assert.throws(() => parseConfig(JSON.stringify({ metrics: { targets: { successRate: 99.5 } } })), /metrics\.targets\.successRate/);
+    assert.throws(() => parseConfig(JSON.stringify({ metrics: { targets: { mttr: 5 } } })), /metrics\.targets.*mttr/);
+    assert.throws(() => parseConfig(JSON.stringify({ metrics: { incidentLabel: 'sev\u001b[31m' } })), /metrics\.incidentLabel: must not contain control characters/);
   });
 });
