@@ -130,8 +130,12 @@ describe('the Release Metrics view', function () {
     const pane = viewContainer(page, CONTAINER.id);
     const metrics = pane.getByRole('treeitem').filter({ has: page.locator('.label-name', { hasText: /^Metrics$/ }) }).first();
     await metrics.waitFor({ timeout: 60_000 });
-    if ((await metrics.getAttribute('aria-expanded')) !== 'true') await metrics.click();
     const rows = await poll('the verdict rows under Metrics', async () => {
+      // Expanded from the keyboard (a click can land while the tree redraws after a refresh): focus the row, then Right.
+      if ((await metrics.getAttribute('aria-expanded')) !== 'true') {
+        await metrics.locator('.label-name').click();
+        await page.keyboard.press('ArrowRight');
+      }
       const texts = await treeRowTexts(pane);
       return texts.some((t) => t.includes('Change failure rate 25% ✗ < 15%')) ? texts : null;
     }, { timeoutMs: 60_000 });
