@@ -56,6 +56,23 @@ if (!schemaOnly) {
         ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf'],
       ]) copyFileSync(join(root, from), join(root, to));
     }),
+    // The Release Metrics webview: the same rules (imports src/shared only), uPlot bundled in, its stylesheet copied
+    // beside ours (a <link> from the bundle folder: the CSP allows no inline style).
+    build({
+      ...common,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'iife',
+      entryPoints: [join(root, 'webview/metrics.ts')],
+      outfile: join(root, 'dist/webview/metrics.js'),
+      minify: true,
+      sourcemap: false,
+    }).then(() => {
+      for (const [from, to] of [
+        ['webview/metrics.css', 'dist/webview/metrics.css'],
+        ['node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css'],
+      ]) copyFileSync(join(root, from), join(root, to));
+    }),
     // In-host test suites (mocha inside the extension host): one bundle per file, vscode external.
     build({
       ...common,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from './core/config';
+import { collectMetrics } from './node/metrics';
 import { newSession } from './node/session';
 import { checklistActions } from './vscode/checklist/actions';
 import { ChecklistViewProvider } from './vscode/checklist/checklistView';
@@ -19,6 +20,7 @@ import { refreshCommand } from './vscode/commands/refresh';
 import { refreshGitHubCommand } from './vscode/commands/refreshGitHub';
 import { showLogCommand } from './vscode/commands/showLog';
 import { signInCommand } from './vscode/commands/signIn';
+import { copyMetricsMarkdownCommand, refreshMetricsCommand, showMetricsCommand } from './vscode/commands/metrics';
 import { ConfigDiagnostics } from './vscode/configDiagnostics';
 import { trackControlContext } from './vscode/controlContext';
 import { abortDeployCommand, approveDeployCommand, inspectDeployCommand, promoteDeployCommand, rejectDeployCommand, reportUnfinishedDeploys, resumeDeployCommand } from './vscode/deploy/controlCommands';
@@ -30,6 +32,8 @@ import { GitHubConnector } from './vscode/github';
 import { GitHubView } from './vscode/githubView';
 import { COMMANDS, CONTEXT, VIEWS } from './vscode/ids';
 import { createLog } from './vscode/log';
+import { MetricsPanel } from './vscode/metrics/metricsPanel';
+import { MetricsService } from './vscode/metrics/metricsService';
 import { ReleaseModel } from './vscode/releaseModel';
 import { RepositoryDiscovery } from './vscode/repositories';
 import { registerCommand, reportError } from './vscode/runCommand';
@@ -61,6 +65,10 @@ export interface ReleaseManagerApi {
   statusBar: ReleaseStatusBar;
   /** The status bar item of a running deploy. */
   deployStatusBar: DeployStatusBar;
+  /** Release metrics (the tree's Metrics rows read it). */
+  metrics: MetricsService;
+  /** The Release Metrics webview panel. */
+  metricsPanel: MetricsPanel;
   /** How long activate() took, in milliseconds (the benchmark reports it). */
   activationMs: number;
 }
@@ -76,13 +84,15 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const githubView = new GitHubView(model, github, log);
   const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }));
   const deployView = new DeployView(model, github, log);
-  const tree = new ReleaseTreeProvider(model, gates, githubView, deployView);
+  const metrics = new MetricsService(model, github, collectMetrics, log);
+  const metricsPanel = new MetricsPanel(context.extensionUri, model, metrics, log, (source, e) => reportError(source, e, log));
+  const tree = new ReleaseTreeProvider(model, gates, githubView, deployView, metrics);
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const deployStatusBar = new DeployStatusBar(deployView);
   const diagnostics = new ConfigDiagnostics(model);
   const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log, (source, e) => reportError(source, e, log));
   const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, discovery, model, github, githubView, deployView, gates, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
+  context.subscriptions.push(log, discovery, model, github, githubView, deployView, metrics, metricsPanel, gates, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEWS.checklist, checklist, { webviewOptions: { retainContextWhenHidden: false } }),
     gates.onDidChange(() => statusBar.update()),
@@ -101,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     trackControlContext(model, deployView, githubView, log),
   );
 
-  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, log, session: newSession('editor'), settings };
+  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, metrics, metricsPanel, log, session: newSession('editor'), settings };
   for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
   context.subscriptions.push(trackDraftedNotes());
 
@@ -128,7 +138,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(ctx).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, activationMs };
+  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, activationMs };
 }
 
 /** Every command of the extension and the factory of its handler (registered in one loop behind the error funnel). */
@@ -164,6 +174,9 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.rerunFailedJobs, rerunFailedJobsCommand],
     [COMMANDS.saveNotesToChangelog, saveNotesToChangelogCommand],
     [COMMANDS.compareEnvironments, compareEnvironmentsCommand],
+    [COMMANDS.showMetrics, showMetricsCommand],
+    [COMMANDS.copyMetricsMarkdown, copyMetricsMarkdownCommand],
+    [COMMANDS.refreshMetrics, refreshMetricsCommand],
   ];
 }
 

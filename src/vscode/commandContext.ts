@@ -9,6 +9,8 @@ import type { GateController } from './checklist/gateController';
 import type { DeployView } from './deployView';
 import type { GitHubConnector } from './github';
 import type { GitHubView } from './githubView';
+import type { MetricsPanel } from './metrics/metricsPanel';
+import type { MetricsService } from './metrics/metricsService';
 import type { ReleaseModel } from './releaseModel';
 import type { Settings } from './settings';
 
@@ -26,6 +28,10 @@ export interface CommandContext {
   githubView: GitHubView;
   /** What the tree shows of environments and deploys. */
   deployView: DeployView;
+  /** Release metrics (computed reports, the tree's default report). */
+  metrics: MetricsService;
+  /** The Release Metrics webview panel. */
+  metricsPanel: MetricsPanel;
   /** The one LogOutputChannel. */
   log: Logger;
   /** This window's session id (random per activation; journals name their driver by it). */

@@ -30,6 +30,9 @@ export const COMMANDS = {
   rerunFailedJobs: 'releaseManager.rerunFailedJobs',
   saveNotesToChangelog: 'releaseManager.saveNotesToChangelog',
   compareEnvironments: 'releaseManager.compareEnvironments',
+  showMetrics: 'releaseManager.showMetrics',
+  copyMetricsMarkdown: 'releaseManager.copyMetricsMarkdown',
+  refreshMetrics: 'releaseManager.refreshMetrics',
 } as const;
 
 /** Commands that only make sense on a tree item: hidden from the command palette. */
@@ -40,6 +43,9 @@ export const VIEWS = {
   tree: 'releaseManager.tree',
   checklist: 'releaseManager.checklist',
 } as const;
+
+/** The view type of the Release Metrics webview panel (an editor panel, not a contributed view). */
+export const METRICS_PANEL = 'releaseManager.metrics';
 
 /** Context keys set by the extension (for `when` clauses). */
 export const CONTEXT = {
@@ -93,6 +99,10 @@ export const ITEM = {
   deployRunFailed: 'deployRun.failed',
   /** A job of a deploy step's workflow run (Open Run Logs). */
   deployRunJob: 'deployRunJob',
+  /** The Metrics row of a repository (Show Release Metrics, Refresh Metrics). */
+  metrics: 'metrics',
+  /** A target verdict under Metrics. */
+  metricVerdict: 'metricVerdict',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Release Manager';

@@ -5,6 +5,7 @@ import { deployChildren, deployItem, isDeployNode, type DeploySource } from './d
 import { gateChildren, gateItem, isGateNode, type VerdictSource } from './gateNodes';
 import { githubChildren, githubItem, isGitHubNode, type GitHubSource } from './githubNodes';
 import { messageItem } from './messageNode';
+import { isMetricsNode, metricsChildren, metricsItem, type MetricsSource } from './metricsNodes';
 import type { Node, RepoNode } from './nodes';
 import { isNotesNode, notesChildren, notesItem } from './notesNodes';
 
@@ -19,11 +20,13 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     private readonly verdicts?: VerdictSource,
     private readonly github?: GitHubSource,
     private readonly deploys?: DeploySource,
+    private readonly metrics?: MetricsSource,
   ) {
     this.subs = [model.onDidChange(() => this.emitter.fire(undefined))];
     if (deploys) this.subs.push(deploys.onDidChange(() => this.emitter.fire(undefined)));
     if (verdicts) this.subs.push(verdicts.onDidChange(() => this.emitter.fire(undefined)));
     if (github) this.subs.push(github.onDidChange(() => this.emitter.fire(undefined)));
+    if (metrics) this.subs.push(metrics.onDidChange(() => this.emitter.fire(undefined)));
   }
 
   getChildren(node?: Node): vscode.ProviderResult<Node[]> {
@@ -39,6 +42,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isGateNode(node)) return gateChildren(node, this.verdicts);
     if (isGitHubNode(node)) return githubChildren(node, this.github);
     if (isDeployNode(node)) return deployChildren(node, this.deploys);
+    if (isMetricsNode(node)) return metricsChildren(node, this.metrics);
     return [];
   }
 
@@ -50,6 +54,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (state.notes) {
       out.push({ kind: 'version', root: state.root }, { kind: 'unreleased', root: state.root }, { kind: 'releases', root: state.root });
       if (this.deploys) out.push({ kind: 'environments', root: state.root });
+      if (this.metrics) out.push({ kind: 'metrics', root: state.root });
       if (this.github) out.push({ kind: 'github', root: state.root });
     }
     return out;
@@ -61,6 +66,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isNotesNode(node)) return notesItem(node, this.model.find(node.root)?.notes ?? null);
     if (isGateNode(node)) return gateItem(node, this.verdicts);
     if (isGitHubNode(node)) return githubItem(node);
+    if (isMetricsNode(node)) return metricsItem(node, this.metrics);
     return deployItem(node);
   }
 
