@@ -9,7 +9,9 @@ import type { ReleaseConfig } from '../core/config';
 import { UsageError } from '../core/errors';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
-import { envSecrets, parsePlannedAt, previewAnnouncements, sendAnnouncements, type AnnounceInput } from '../node/announce';
+import { envSecrets, parsePlannedAt, previewAnnouncements, sendAnnouncements, type AnnounceInput, type GitHubAnnouncer } from '../node/announce';
+import { githubAnnouncer } from '../node/githubAnnouncer';
+import { cliGitHubApi, cliGitHubRepo } from './publish';
 
 /** The options of announce (its own table: here --version takes a value). */
 export const ANNOUNCE_OPTIONS = {
@@ -121,7 +123,16 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
       return 1;
     }
   }
-  const results = await sendAnnouncements(input, {
+  let github: GitHubAnnouncer | undefined;
+  if (config.announce?.channels.some((c) => c.kind === 'github')) {
+    const env = io.env ?? process.env;
+    try {
+      github = githubAnnouncer(cliGitHubApi(await cliGitHubRepo(repo, env), { err: io.err, env }));
+    } catch (e) {
+      io.err(`warning: the GitHub channel is not connected: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+    }
+  }
+  const results = await sendAnnouncements({ ...input, ...(github ? { github } : {}) }, {
     resend: v.resend === true,
     retryUnconfirmed: v['retry-unconfirmed'] === true,
     onResult: format === 'text' ? (r) => io.out(resultLine(r)) : undefined,

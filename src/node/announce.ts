@@ -182,6 +182,7 @@ function sendersOf(input: AnnounceInput): ChannelSender[] {
     secrets: input.secrets ?? { get: async () => undefined },
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
     ...(input.github ? { github: input.github } : {}),
+    tagFor: (v) => new TagFormat(input.config.tagFormat).tagFor(v),
   });
 }
 
