@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { AUDIENCES, STAGES, type Audience, type DeliveryResult, type Stage } from '../core/announce/types';
 import type { ReleaseConfig } from '../core/config';
 import { UsageError } from '../core/errors';
+import { oneLine, stripUnsafe } from '../core/sanitize';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import { envSecrets, parsePlannedAt, previewAnnouncements, sendAnnouncements, type AnnounceInput, type GitHubAnnouncer } from '../node/announce';
@@ -105,9 +106,9 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
     if (format === 'json') io.out(JSON.stringify(previews, null, 2) + '\n');
     else {
       for (const p of previews) {
-        io.out(`== ${p.audience} · ${p.stage} · ${p.version}${p.plannedAt ? ` · planned ${p.plannedAt}` : ''} · template: ${p.template}\n`);
-        io.out(`   to: ${p.channels.map((c) => `${c.kind}: ${c.label}`).join('; ') || '(no channel)'}\n\n`);
-        io.out(p.markdown + '\n');
+        io.out(`== ${p.audience} · ${p.stage} · ${p.version}${p.plannedAt ? ` · planned ${p.plannedAt}` : ''} · template: ${oneLine(p.template)}\n`);
+        io.out(`   to: ${oneLine(p.channels.map((c) => `${c.kind}: ${c.label}`).join('; ')) || '(no channel)'}\n\n`);
+        io.out(stripUnsafe(p.markdown) + '\n');
       }
       io.out('Preview only: nothing was sent. Add --send to deliver.\n');
     }
@@ -147,5 +148,5 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
 }
 
 function resultLine(r: DeliveryResult): string {
-  return `${r.status.padEnd(12)} ${r.audience} → ${r.channel} (${r.channelKind}): ${r.message}\n`;
+  return `${r.status.padEnd(12)} ${r.audience} → ${r.channel} (${r.channelKind}): ${oneLine(r.message)}\n`;
 }

@@ -14,6 +14,7 @@ import type { ReleaseConfig } from '../core/config';
 import { draftNotes } from '../core/draft';
 import { UsageError } from '../core/errors';
 import type { ReleaseNotes } from '../core/notes';
+import { stripUnsafe } from '../core/sanitize';
 import { TagFormat } from '../core/tags';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { announcementFile, channelSenders, type ChannelSender, type GitHubAnnouncer, type SecretSource } from './announceChannels';
@@ -117,12 +118,13 @@ async function resolveRelease(input: AnnounceInput): Promise<Release> {
 /** The template of an audience: the editor's edit, the repository's override, or the built-in one. */
 async function templateOf(input: AnnounceInput, audience: Audience): Promise<{ text: string; file: string }> {
   const edited = input.templates?.[audience];
-  if (edited !== undefined) return { text: edited, file: `${templatePath(audience)} (edited)` };
+  if (edited !== undefined) return { text: stripUnsafe(edited), file: `${templatePath(audience)} (edited)` };
   const path = templatePath(audience);
   const real = await resolveInside(input.repo.root, path, 'The announcement template');
   const own = real === null ? null : await readFile(real, 'utf8');
   if (own !== null && own.length > 256 * 1024) throw new UsageError(`${path} is too large for a template.`, 'Keep templates under 256 KiB.');
-  return own !== null ? { text: own, file: path } : { text: DEFAULT_TEMPLATES[audience], file: `built-in ${audience} template` };
+  // A template is repository content: its control characters and terminal escapes never reach a channel.
+  return own !== null ? { text: stripUnsafe(own), file: path } : { text: DEFAULT_TEMPLATES[audience], file: `built-in ${audience} template` };
 }
 
 async function render(input: AnnounceInput, release: Release, audience: Audience, stage: Stage, plannedAt: string | null, senders: readonly ChannelSender[], known: { title: string; url: string }[]): Promise<AnnouncementPreview> {
