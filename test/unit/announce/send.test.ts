@@ -75,6 +75,16 @@ describe('announcements through real channels', function () {
     assert.ok(!everything.includes('secret-token-xyz'), everything);
   });
 
+  it('sends once when two sends run at the same moment (a double click)', async () => {
+    const s = await setup([{ kind: 'slack', webhookEnv: 'SLACK_WEBHOOK_URL', audiences: ['internal'] }]);
+    const [a, b] = await Promise.all([sendAnnouncements(input(s)), sendAnnouncements(input(s))]);
+    const statuses = [a[0]!.status, b[0]!.status].sort();
+    assert.ok(statuses.includes('sent'), statuses.join());
+    assert.equal(statuses.filter((x) => x === 'sent').length, 1, statuses.join());
+    assert.equal(slack.messages.length, 1);
+    assert.equal((await sendAnnouncements(input(s)))[0]!.status, 'already-sent');
+  });
+
   it('makes hostile commit text inert in Slack, e-mail, markdown and files', async () => {
     const s = await setup(channels());
     await sendAnnouncements(input(s));
