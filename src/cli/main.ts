@@ -21,6 +21,7 @@ import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusComman
 import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, cliNotesLinks, runPublishCommand } from './publish';
 import { METRICS_FLAGS, runMetricsCommand } from './metrics';
 import { runSignOffCommand } from './signoff';
+import { ANNOUNCE_OPTIONS, runAnnounceCli } from './announce';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIo {
@@ -52,6 +53,9 @@ Commands:
   signoff     Sign a manual gate off for the next version as your git identity (in .release-manager/signoffs.json)
   metrics     Release metrics of an environment: DORA keys and the release targets (deployments, lead time,
               change failure rate, recovery, rollbacks, incidents, cadence), from GitHub, the local history and git
+  announce    Preview or send the release announcement of each audience (internal, external, support)
+              through the configured channels (Slack, e-mail, GitHub, file); journaled, never sent twice
+              (release-manager announce --help for its options: --version X, --audience, --stage, --at, --send)
 
 Options:
   --repo DIR            Repository (default: current directory)
@@ -87,7 +91,7 @@ https://api.github.com); GITHUB_REPOSITORY=OWNER/REPO overrides the remote.
 
 Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error, 130 cancelled.`;
 
-const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics']);
+const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics', 'announce']);
 const DEPLOY_COMMANDS = new Set(['deploy', 'rollback', 'status']);
 /** The options each deploy command takes: any other is refused, never silently ignored (a rollback --ref would not choose the target). */
 const DEPLOY_FLAGS: Record<string, readonly string[]> = {
@@ -135,6 +139,17 @@ export function commandOf(argv: string[]): string | undefined {
   }
 }
 
+/** Where the command `announce` is in the arguments (its first positional), or null. */
+function announceIndex(argv: string[]): number | null {
+  try {
+    const { tokens } = parseArgs({ args: argv, allowPositionals: true, strict: false, tokens: true, options: ANNOUNCE_OPTIONS });
+    const first = tokens.find((t) => t.kind === 'positional');
+    return first && first.kind === 'positional' && first.value === 'announce' ? first.index : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Runs the CLI with the given arguments; resolves to the process exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -145,6 +160,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  // announce has its own options (its --version takes a value).
+  const at = announceIndex(argv);
+  if (at !== null) return runAnnounceCli([...argv.slice(0, at), ...argv.slice(at + 1)], io);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
@@ -161,7 +179,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...extra] = positionals;
-  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, metrics.');
+  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, metrics, announce.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
   if (DEPLOY_COMMANDS.has(command!)) {
     const allowed = DEPLOY_FLAGS[command!]!;
