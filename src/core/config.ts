@@ -3,6 +3,7 @@ import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { announceConfigSchema } from './announce/schema';
 import { deployConfigSchema } from './deploy/schema';
 import { ConfigError, formatPath } from './errors';
+import { flagsConfigSchema } from './flags/schema';
 import { repoPathSchema } from './gates/kind';
 import { gateSchema, gatesSchema } from './gates/schema';
 import { metricsConfigSchema } from './metrics/schema';
@@ -60,6 +61,9 @@ export const releaseConfigSchema = z.strictObject({
   announce: announceConfigSchema
     .optional()
     .describe('Stakeholder announcements: channels per audience (Slack, e-mail, GitHub, file), the notice lead time and what the templates say. Omitted: files under release-announcements/.'),
+  flags: flagsConfigSchema
+    .optional()
+    .describe('Feature flags: the provider (Unleash) and the progressive rollouts of flags (steps, hold, health checks, rollback). Omitted: no flag commands.'),
 });
 
 /** The parsed, defaulted release configuration (the whole .release-manager.json). */
