@@ -5,6 +5,7 @@ import { checklistActions } from './vscode/checklist/actions';
 import { ChecklistViewProvider } from './vscode/checklist/checklistView';
 import { GateController } from './vscode/checklist/gateController';
 import type { CommandContext, CommandFactory } from './vscode/commandContext';
+import { clearChannelSecretCommand, setChannelSecretCommand } from './vscode/announce/secrets';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
 import { draftNotesCommand, draftReleaseNotesForCommand, trackDraftedNotes } from './vscode/commands/draftNotes';
 import { saveNotesToChangelogCommand } from './vscode/commands/saveToChangelog';
@@ -101,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     trackControlContext(model, deployView, githubView, log),
   );
 
-  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, log, session: newSession('editor'), settings };
+  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, log, session: newSession('editor'), settings, secrets: context.secrets };
   for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
   context.subscriptions.push(trackDraftedNotes());
 
@@ -164,6 +165,8 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.rerunFailedJobs, rerunFailedJobsCommand],
     [COMMANDS.saveNotesToChangelog, saveNotesToChangelogCommand],
     [COMMANDS.compareEnvironments, compareEnvironmentsCommand],
+    [COMMANDS.setChannelSecret, setChannelSecretCommand],
+    [COMMANDS.clearChannelSecret, clearChannelSecretCommand],
   ];
 }
 

@@ -30,6 +30,8 @@ export interface CommandContext {
   log: Logger;
   /** This window's session id (random per activation; journals name their driver by it). */
   session: string;
+  /** The editor's secret storage (channel secrets of announcements). */
+  secrets: vscode.SecretStorage;
   /** The current settings (read on each call). */
   settings: () => Settings;
 }

@@ -30,6 +30,9 @@ export const COMMANDS = {
   rerunFailedJobs: 'releaseManager.rerunFailedJobs',
   saveNotesToChangelog: 'releaseManager.saveNotesToChangelog',
   compareEnvironments: 'releaseManager.compareEnvironments',
+  announce: 'releaseManager.announce',
+  setChannelSecret: 'releaseManager.setChannelSecret',
+  clearChannelSecret: 'releaseManager.clearChannelSecret',
 } as const;
 
 /** Commands that only make sense on a tree item: hidden from the command palette. */
@@ -93,6 +96,12 @@ export const ITEM = {
   deployRunFailed: 'deployRun.failed',
   /** A job of a deploy step's workflow run (Open Run Logs). */
   deployRunJob: 'deployRunJob',
+  /** The announcements of a repository (per version, which notices went out and when). */
+  announcements: 'announcements',
+  /** One announced version under Announcements. */
+  announcedVersion: 'announcedVersion',
+  /** One journaled delivery (audience, stage, channel, when). */
+  announcement: 'announcement',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Release Manager';
