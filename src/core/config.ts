@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { announceConfigSchema } from './announce/schema';
 import { deployConfigSchema } from './deploy/schema';
 import { ConfigError, formatPath } from './errors';
 import { repoPathSchema } from './gates/kind';
-import { gatesSchema } from './gates/schema';
+import { gateSchema, gatesSchema } from './gates/schema';
 import { notesRulesShape } from './notesRules';
 
 /** Name of the release configuration file at the repository root. */
@@ -52,6 +53,9 @@ export const releaseConfigSchema = z.strictObject({
   deploy: deployConfigSchema
     .optional()
     .describe('Environments to deploy to (staging → production), their providers, strategies, health checks and protection. Omitted: the GitHub Deployments API, one environment at a time.'),
+  announce: announceConfigSchema
+    .optional()
+    .describe('Stakeholder announcements: channels per audience (Slack, e-mail, GitHub, file), the notice lead time and what the templates say. Omitted: files under release-announcements/.'),
 });
 
 /** The parsed, defaulted release configuration (the whole .release-manager.json). */
@@ -116,7 +120,16 @@ export function parseConfig(text: string, file = CONFIG_FILE): ReleaseConfig {
     throw new ConfigError(`${file} is invalid:\n  ${problems.join('\n  ')}`, problems, fix, file, issues);
   }
   checkSemantics(result.data, file, fix);
-  return result.data;
+  return withNoticeGate(result.data);
+}
+
+/**
+ * The notice gate is on by default once any announcement channel is configured: a config with channels
+ * and no `notice` gate gets `{ "id": "notice", "kind": "notice" }` (production deploys only).
+ */
+export function withNoticeGate(config: ReleaseConfig): ReleaseConfig {
+  if ((config.announce?.channels.length ?? 0) === 0 || config.gates.some((g) => g.kind === 'notice' || g.id === 'notice')) return config;
+  return { ...config, gates: [...config.gates, gateSchema.parse({ id: 'notice', kind: 'notice' })] };
 }
 
 /** Keys written twice in one object (JSON.parse silently keeps the last), with the path of the second. */

@@ -9,6 +9,7 @@ const BUTTON: Record<NonNullable<GateView['fixAction']>, string> = {
   openConfig: 'Open the config',
   showOutput: 'Show the output',
   signOff: 'Sign off',
+  sendNotice: 'Send notice now',
 };
 
 /**

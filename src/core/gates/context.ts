@@ -1,4 +1,5 @@
 import type { GitHubApi } from '../githubApi';
+import type { NoticeFacts } from '../announce/types';
 import type { ReleaseNotes } from '../notes';
 
 /** An operation in progress in the repository that makes a release from it a bad idea. */
@@ -113,4 +114,8 @@ export interface GateContext {
    * fix when there is none: GitHub gates are then unknown, and unknown blocks.
    */
   github(): Promise<GitHubApi>;
+  /** The environment a deploy checks the gates for; absent when the release itself is judged (checklist, CLI gates). */
+  environment?: string;
+  /** The announcement journal and what the notices would say now (the notice gate); absent where it cannot be read. */
+  notices?(): Promise<NoticeFacts>;
 }

@@ -8,6 +8,7 @@ import { githubChecksGateSchema, githubChecksKind } from './githubChecks';
 import type { GateKind } from './kind';
 import { manualGateSchema, manualKind } from './manual';
 import { noFixupsGateSchema, noFixupsKind } from './noFixups';
+import { noticeGateSchema, noticeKind } from './notice';
 import { pushedGateSchema, pushedKind } from './pushed';
 import { releaseBranchGateSchema, releaseBranchKind } from './releaseBranch';
 import { upToDateGateSchema, upToDateKind } from './upToDate';
@@ -26,6 +27,7 @@ const members = [
   githubChecksGateSchema,
   pushedGateSchema,
   blockersGateSchema,
+  noticeGateSchema,
 ] as const;
 
 /** Every gate kind's name. */
@@ -60,6 +62,7 @@ export const GATE_KIND_REGISTRY: { [K in GateKindName]: GateKind<Extract<GateCon
   githubChecks: githubChecksKind,
   pushed: pushedKind,
   blockers: blockersKind,
+  notice: noticeKind,
 };
 
 /** The gates that run when the config has none: they pass on a healthy repository. */

@@ -12,7 +12,9 @@ export type GateFixAction =
   | { kind: 'openFile'; path: string; line?: number }
   | { kind: 'openConfig' }
   | { kind: 'showOutput'; gateId: string }
-  | { kind: 'signOff'; gateId: string };
+  | { kind: 'signOff'; gateId: string }
+  /** Send the stakeholder notice of `version` to these audiences (the notice gate). */
+  | { kind: 'sendNotice'; version: string; audiences: string[] };
 
 /** The fix of a gate result: a label for people, and optionally an action for the UI. */
 export interface GateFix {
