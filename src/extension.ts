@@ -5,6 +5,8 @@ import { checklistActions } from './vscode/checklist/actions';
 import { ChecklistViewProvider } from './vscode/checklist/checklistView';
 import { GateController } from './vscode/checklist/gateController';
 import type { CommandContext, CommandFactory } from './vscode/commandContext';
+import { announceCommand } from './vscode/announce/announceCommand';
+import { AnnounceHistory } from './vscode/announce/history';
 import { clearChannelSecretCommand, setChannelSecretCommand } from './vscode/announce/secrets';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
 import { draftNotesCommand, draftReleaseNotesForCommand, trackDraftedNotes } from './vscode/commands/draftNotes';
@@ -77,13 +79,14 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const githubView = new GitHubView(model, github, log);
   const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }));
   const deployView = new DeployView(model, github, log);
-  const tree = new ReleaseTreeProvider(model, gates, githubView, deployView);
+  const announcements = new AnnounceHistory(model, log);
+  const tree = new ReleaseTreeProvider(model, gates, githubView, deployView, announcements);
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const deployStatusBar = new DeployStatusBar(deployView);
   const diagnostics = new ConfigDiagnostics(model);
   const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log, (source, e) => reportError(source, e, log));
   const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, discovery, model, github, githubView, deployView, gates, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
+  context.subscriptions.push(log, discovery, model, github, githubView, deployView, gates, announcements, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEWS.checklist, checklist, { webviewOptions: { retainContextWhenHidden: false } }),
     gates.onDidChange(() => statusBar.update()),
@@ -102,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     trackControlContext(model, deployView, githubView, log),
   );
 
-  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, log, session: newSession('editor'), settings, secrets: context.secrets };
+  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, log, session: newSession('editor'), settings, secrets: context.secrets, announcements };
   for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
   context.subscriptions.push(trackDraftedNotes());
 
@@ -165,6 +168,7 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.rerunFailedJobs, rerunFailedJobsCommand],
     [COMMANDS.saveNotesToChangelog, saveNotesToChangelogCommand],
     [COMMANDS.compareEnvironments, compareEnvironmentsCommand],
+    [COMMANDS.announce, announceCommand],
     [COMMANDS.setChannelSecret, setChannelSecretCommand],
     [COMMANDS.clearChannelSecret, clearChannelSecretCommand],
   ];

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 
 /** A leaf that says something (an empty list, a missing sign-in, an error) and may offer a command. */
-export type MessageNode = { kind: 'message'; root: string; text: string; command?: { command: string; title: string }; icon?: string };
+export type MessageNode = { kind: 'message'; root: string; text: string; command?: { command: string; title: string; arguments?: unknown[] }; icon?: string };
 
 /** The row of a message: its text, an icon (info unless told) and its command if any. */
 export function messageItem(node: MessageNode): vscode.TreeItem {

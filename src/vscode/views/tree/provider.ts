@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ITEM } from '../../ids';
 import type { ReleaseModel, RepoState } from '../../releaseModel';
+import { announceChildren, announceItem, isAnnounceNode, type AnnounceSource } from './announceNodes';
 import { deployChildren, deployItem, isDeployNode, type DeploySource } from './deployNodes';
 import { gateChildren, gateItem, isGateNode, type VerdictSource } from './gateNodes';
 import { githubChildren, githubItem, isGitHubNode, type GitHubSource } from './githubNodes';
@@ -19,11 +20,13 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     private readonly verdicts?: VerdictSource,
     private readonly github?: GitHubSource,
     private readonly deploys?: DeploySource,
+    private readonly announcements?: AnnounceSource,
   ) {
     this.subs = [model.onDidChange(() => this.emitter.fire(undefined))];
     if (deploys) this.subs.push(deploys.onDidChange(() => this.emitter.fire(undefined)));
     if (verdicts) this.subs.push(verdicts.onDidChange(() => this.emitter.fire(undefined)));
     if (github) this.subs.push(github.onDidChange(() => this.emitter.fire(undefined)));
+    if (announcements) this.subs.push(announcements.onDidChange(() => this.emitter.fire(undefined)));
   }
 
   getChildren(node?: Node): vscode.ProviderResult<Node[]> {
@@ -39,6 +42,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isGateNode(node)) return gateChildren(node, this.verdicts);
     if (isGitHubNode(node)) return githubChildren(node, this.github);
     if (isDeployNode(node)) return deployChildren(node, this.deploys);
+    if (isAnnounceNode(node)) return announceChildren(node, this.announcements);
     return [];
   }
 
@@ -51,6 +55,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
       out.push({ kind: 'version', root: state.root }, { kind: 'unreleased', root: state.root }, { kind: 'releases', root: state.root });
       if (this.deploys) out.push({ kind: 'environments', root: state.root });
       if (this.github) out.push({ kind: 'github', root: state.root });
+      if (this.announcements) out.push({ kind: 'announcements', root: state.root });
     }
     return out;
   }
@@ -61,6 +66,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isNotesNode(node)) return notesItem(node, this.model.find(node.root)?.notes ?? null);
     if (isGateNode(node)) return gateItem(node, this.verdicts);
     if (isGitHubNode(node)) return githubItem(node);
+    if (isAnnounceNode(node)) return announceItem(node);
     return deployItem(node);
   }
 
