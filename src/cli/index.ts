@@ -20,7 +20,7 @@ const onSignal = () => {
 // is left to finish, and this process waits for it so that its outcome is recorded. A second Ctrl-C
 // exits at once. Other commands keep the default behaviour (exit at once).
 const command = commandOf(argv) ?? '';
-const cancellable = ['gates', 'publish', 'deploy', 'rollback'].includes(command);
+const cancellable = ['gates', 'publish', 'deploy', 'rollback', 'announce'].includes(command);
 const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
 if (cancellable) {
   process.on('SIGINT', onSignal);

@@ -20,6 +20,7 @@ import { suggestPackages, suggestionText } from '../node/packageSuggestion';
 import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
 import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, cliNotesLinks, runPublishCommand } from './publish';
 import { runSignOffCommand } from './signoff';
+import { ANNOUNCE_OPTIONS, runAnnounceCli } from './announce';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIo {
@@ -47,6 +48,9 @@ Commands:
   rollback    Roll an environment back to its last successful deployment (skips the gates; asks first)
   status      Deploys and rollbacks in this repository's journal: done, running, paused or failed
   signoff     Sign a manual gate off for the next version as your git identity (in .release-manager/signoffs.json)
+  announce    Preview or send the release announcement of each audience (internal, external, support)
+              through the configured channels (Slack, e-mail, GitHub, file); journaled, never sent twice
+              (release-manager announce --help for its options: --version X, --audience, --stage, --at, --send)
 
 Options:
   --repo DIR            Repository (default: current directory)
@@ -125,6 +129,17 @@ export function commandOf(argv: string[]): string | undefined {
   }
 }
 
+/** Where the command `announce` is in the arguments (its first positional), or null. */
+function announceIndex(argv: string[]): number | null {
+  try {
+    const { tokens } = parseArgs({ args: argv, allowPositionals: true, strict: false, tokens: true, options: ANNOUNCE_OPTIONS });
+    const first = tokens.find((t) => t.kind === 'positional');
+    return first && first.kind === 'positional' && first.value === 'announce' ? first.index : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Runs the CLI with the given arguments; resolves to the process exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -135,6 +150,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  // announce has its own options (its --version takes a value).
+  const at = announceIndex(argv);
+  if (at !== null) return runAnnounceCli([...argv.slice(0, at), ...argv.slice(at + 1)], io);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
@@ -151,7 +169,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...extra] = positionals;
-  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff.');
+  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, announce.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
   if (DEPLOY_COMMANDS.has(command!)) {
     const allowed = DEPLOY_FLAGS[command!]!;

@@ -18,7 +18,8 @@ import { TagFormat } from '../core/tags';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { announcementFile, channelSenders, type ChannelSender, type GitHubAnnouncer, type SecretSource } from './announceChannels';
 import { AnnounceJournal, checkVersionName, contentHash, listDeliveries } from './announceJournal';
-import { readRepoFile } from './gateContext';
+import { readFile } from 'node:fs/promises';
+import { resolveInside } from './runner';
 
 export { envSecrets, type SecretSource, type GitHubAnnouncer } from './announceChannels';
 export { listDeliveries };
@@ -118,7 +119,9 @@ async function templateOf(input: AnnounceInput, audience: Audience): Promise<{ t
   const edited = input.templates?.[audience];
   if (edited !== undefined) return { text: edited, file: `${templatePath(audience)} (edited)` };
   const path = templatePath(audience);
-  const own = await readRepoFile(input.repo.root, path, 256 * 1024);
+  const real = await resolveInside(input.repo.root, path, 'The announcement template');
+  const own = real === null ? null : await readFile(real, 'utf8');
+  if (own !== null && own.length > 256 * 1024) throw new UsageError(`${path} is too large for a template.`, 'Keep templates under 256 KiB.');
   return own !== null ? { text: own, file: path } : { text: DEFAULT_TEMPLATES[audience], file: `built-in ${audience} template` };
 }
 
@@ -139,7 +142,7 @@ async function render(input: AnnounceInput, release: Release, audience: Audience
   const view = announcementView(release.notes, input.config, announce, facts);
   const template = await templateOf(input, audience);
   const markdown = renderMarkdownAnnouncement(template.text, view, template.file);
-  const slack = renderSlackAnnouncement(template.text, view, template.file, { url: facts.notesUrl ?? null, where: announcementFile(release.version, audience) });
+  const slack = renderSlackAnnouncement(template.text, view, template.file, { url: facts.notesUrl ?? null, where: announcementFile(release.version, audience, stage) });
   const email = renderEmailAnnouncement(template.text, view, template.file);
   const mine = senders.filter((s) => channelAudiences(announce, s.id).includes(audience));
   return {
@@ -152,7 +155,7 @@ async function render(input: AnnounceInput, release: Release, audience: Audience
     markdown,
     slack,
     email,
-    channels: mine.map((s) => s.target({ version: release.version, audience })),
+    channels: mine.map((s) => s.target({ version: release.version, audience, stage })),
     contentHash: contentHash(markdown),
   };
 }

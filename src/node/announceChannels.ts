@@ -40,7 +40,7 @@ export type SendOutcome =
 export interface ChannelSender {
   readonly id: string;
   readonly kind: ChannelConfig['kind'];
-  target(p: Pick<AnnouncementPreview, 'version' | 'audience'>): ChannelTarget;
+  target(p: Pick<AnnouncementPreview, 'version' | 'audience' | 'stage'>): ChannelTarget;
   send(p: AnnouncementPreview, signal?: AbortSignal): Promise<SendOutcome>;
   /** Whether an attempt without an answer reached the channel, where the channel can tell (a file can). */
   verify?(record: DeliveryRecord): Promise<'sent' | 'not-sent' | 'unknown'>;
@@ -66,9 +66,9 @@ export interface GitHubAnnouncer {
   find(input: { issue?: number; tag?: string; marker: string }, signal?: AbortSignal): Promise<string | null>;
 }
 
-/** Repository-relative path of an announcement file. */
-export function announcementFile(version: string, audience: string): string {
-  return `release-announcements/${checkVersionName(version)}/${audience}.md`;
+/** Repository-relative path of an announcement file: `<audience>.md` for the notice, `<audience>-<stage>.md` for the later stages. */
+export function announcementFile(version: string, audience: string, stage = 'notice'): string {
+  return `release-announcements/${checkVersionName(version)}/${audience}${stage === 'notice' ? '' : `-${stage}`}.md`;
 }
 
 /** The sender of each channel. */
@@ -93,16 +93,16 @@ function fileSender(c: Extract<ChannelConfig, { kind: 'file' }>, deps: ChannelDe
   return {
     id: channelId(c),
     kind: 'file',
-    target: (p) => ({ id: channelId(c), kind: 'file', label: announcementFile(p.version, p.audience) }),
+    target: (p) => ({ id: channelId(c), kind: 'file', label: announcementFile(p.version, p.audience, p.stage) }),
     async send(p) {
-      const rel = announcementFile(p.version, p.audience);
+      const rel = announcementFile(p.version, p.audience, p.stage);
       const path = join(deps.root, rel);
       await mkdir(dirname(path), { recursive: true });
       await writeFileAtomic(path, p.markdown);
       return { kind: 'sent', answer: { ok: true, detail: `wrote ${rel}` } };
     },
     async verify(record) {
-      const text = await readTextOrNull(join(deps.root, announcementFile(record.version, record.audience)));
+      const text = await readTextOrNull(join(deps.root, announcementFile(record.version, record.audience, record.stage)));
       return text !== null && contentHash(text) === record.contentHash ? 'sent' : 'not-sent';
     },
   };

@@ -8,6 +8,8 @@ import type { GitHubApi } from '../core/githubApi';
 import type { ReleaseNotes } from '../core/notes';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { readWorkingTree } from '../git/workingTree';
+import { noticeFacts } from './announce';
+import type { NoticeFacts } from '../core/announce/types';
 import { searchLines } from './regexSearch';
 import { signOffsFor } from './signOffFile';
 import { resolveInside, runProcess } from './runner';
@@ -39,6 +41,12 @@ export interface GateContextOptions {
   now?: () => Date;
   /** Connects to the repository's GitHub (signed in); called once, when a GitHub gate first needs it. */
   github?: () => Promise<GitHubApi>;
+  /** The environment a deploy checks the gates for (the notice gate applies to some only). */
+  environment?: string;
+  /** The version the notice gate judges (a deploy's release); default the drafted release. */
+  noticeVersion?: string;
+  /** What the notice gate reads; default the repository's announcement journal. */
+  notices?: () => Promise<NoticeFacts>;
 }
 
 /**
@@ -80,6 +88,8 @@ export function createGateContext(options: GateContextOptions): GateContext {
         ? runProcess(argv, { root: repo.root, killGraceMs: options.killGraceMs, ...run })
         : Promise.reject(new UsageError(`Not run: commands are not allowed here (${options.commandsBlockedReason ?? 'requires trust'}).`, 'Trust the workspace (CLI: --allow-commands).')),
     signOffs: options.signOffs ?? ((version) => signOffsFor(repo.root, version)),
+    ...(options.environment !== undefined ? { environment: options.environment } : {}),
+    notices: options.notices ?? noticeFacts({ repo, config: options.config, ...(options.noticeVersion !== undefined ? { version: options.noticeVersion } : {}), ...(options.now ? { now: options.now } : {}) }),
     github: () =>
       (github ??= options.github
         ? options.github()

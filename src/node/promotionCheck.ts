@@ -118,6 +118,8 @@ async function environmentGates(o: PromotionCheckOptions): Promise<{ state: Gate
     ...(o.commandsBlockedReason !== undefined ? { commandsBlockedReason: o.commandsBlockedReason } : {}),
     signal: reads.signal,
     now: o.now,
+    environment: o.env.name,
+    noticeVersion: o.release.version,
     ...(o.github ? { github: o.github } : {}),
     ...(o.signOffs ? { signOffs: o.signOffs } : {}),
   });

@@ -5,7 +5,7 @@
  * text is inert everywhere: markdown gets no HTML, links or dangerous schemes; Slack mrkdwn gets no
  * mentions or `<url|text>` links; e-mail HTML carries only escaped text.
  */
-import * as Mustache from 'mustache';
+import { Mustache } from './mustache';
 import { escapeMarkdown } from '../render';
 import type { Audience, EmailMessage, SlackBlock, SlackPayload } from './types';
 import type { TemplateView } from './content';

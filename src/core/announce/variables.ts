@@ -2,7 +2,7 @@
  * The template variables, documented once (docs/announce.md lists the same), and the check that a
  * template uses only these: an unknown variable is an error naming the file, the line and the variable.
  */
-import * as Mustache from 'mustache';
+import { Mustache } from './mustache';
 import { ConfigError } from '../errors';
 
 /** A documented variable: what it holds, and for a list, the fields of each item. */
