@@ -1,0 +1,102 @@
+// Release: Announce… inside the real extension host, on the demo repository with a file channel configured:
+// the preview opens beside the editor, two sends write release-announcements/<version>/<audience>.md exactly
+// once, and the Announcements section of the tree shows the notice with when it went out.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { LocalGitRepo } from '../../../src/git/gitRepo';
+import type { AnnounceOutcome } from '../../../src/vscode/announce/announceCommand';
+import { snapshotFiles } from '../../helpers/deployFixtures';
+import { poll } from '../../helpers/poll';
+import { api, labelOf, treeRows, workspaceRoot } from './helpers';
+
+describe('Release: Announce… (preview, send once, the tree)', function () {
+  this.timeout(120_000);
+  let root: string;
+  let repo: LocalGitRepo;
+  let files: { restore(): void };
+  const plannedAt = new Date(Date.now() + 72 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+  const cleanOutputs = () => {
+    rmSync(join(root, 'release-announcements'), { recursive: true, force: true });
+    rmSync(join(repo.gitCommonDir, 'release-manager', 'announcements'), { recursive: true, force: true });
+  };
+
+  before(async () => {
+    const a = await api();
+    root = workspaceRoot();
+    repo = await LocalGitRepo.open(root);
+    files = snapshotFiles(root, ['.release-manager.json']);
+    cleanOutputs();
+    const config = JSON.parse(readFileSync(join(root, '.release-manager.json'), 'utf8')) as Record<string, unknown>;
+    config.announce = { channels: [{ kind: 'file', audiences: ['internal', 'external'] }] };
+    writeFileSync(join(root, '.release-manager.json'), JSON.stringify(config, null, 2) + '\n');
+    await poll('the config with a file channel is read', async () => {
+      await a.settled();
+      return a.model.find(root)?.config?.announce?.channels[0]?.kind === 'file';
+    });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    files.restore();
+    cleanOutputs();
+    const a = await api();
+    await poll('the original config is back', async () => {
+      await a.settled();
+      return a.model.find(root)?.config?.announce === undefined;
+    });
+  });
+
+  it('opens the preview of a notice beside the editor as a webview, nothing sent', async () => {
+    const outcome = (await vscode.commands.executeCommand('releaseManager.announce', { root, stage: 'notice', audiences: ['internal', 'external'], plannedAt })) as AnnounceOutcome;
+    assert.ok(outcome, 'the command returns what it did');
+    assert.equal(outcome.previewOpen, true);
+    assert.equal(outcome.results, null);
+    assert.match(outcome.version, /^\d+\.\d+\.\d+/);
+    const tab = await poll('the preview tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === `Announce ${outcome.version} (notice)`),
+    );
+    assert.match((tab.input as vscode.TabInputWebview).viewType, /releaseManager\.announcePreview$/);
+    assert.equal(existsSync(join(root, 'release-announcements')), false, 'a preview writes nothing');
+  });
+
+  it('sends each audience once: two sends write release-announcements/<version>/<audience>.md exactly once', async () => {
+    const args = { root, stage: 'notice', audiences: ['internal', 'external'], plannedAt, preview: false, send: true, confirm: false };
+    const first = (await vscode.commands.executeCommand('releaseManager.announce', args)) as AnnounceOutcome;
+    assert.ok(first?.results, 'the first send returns its results');
+    assert.deepEqual(first.results.map((r) => `${r.audience}:${r.channel}:${r.status}`).sort(), ['external:file:sent', 'internal:file:sent']);
+    const file = (audience: string) => join(root, 'release-announcements', first.version, `${audience}.md`);
+    const internal = readFileSync(file('internal'), 'utf8');
+    assert.match(internal, new RegExp(first.version.replace(/\./g, '\\.')));
+    const mtime = statSync(file('internal')).mtimeMs;
+
+    const second = (await vscode.commands.executeCommand('releaseManager.announce', args)) as AnnounceOutcome;
+    assert.deepEqual(second.results?.map((r) => `${r.audience}:${r.status}`).sort(), ['external:already-sent', 'internal:already-sent']);
+    assert.equal(readFileSync(file('internal'), 'utf8'), internal, 'the file is not written again');
+    assert.equal(statSync(file('internal')).mtimeMs, mtime);
+    assert.equal(existsSync(file('support')), false, 'no channel receives support');
+    const journal = JSON.parse(readFileSync(join(repo.gitCommonDir, 'release-manager', 'announcements', `${first.version}.json`), 'utf8')) as { records: { audience: string; state: string }[] };
+    assert.deepEqual(journal.records.filter((r) => r.state === 'sent').map((r) => r.audience).sort(), ['external', 'internal'], 'one journaled delivery per audience');
+
+    const a = await api();
+    const row = await poll('the announced version in the tree', async () => (await treeRows(a, 3)).find((r) => r.node.kind === 'announcedVersion' && labelOf(r.item) === first.version));
+    assert.match(String(row.item.description), /^notice to (internal, external|external, internal) · \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    const deliveries = (await a.tree.getChildren(row.node)) ?? [];
+    assert.deepEqual(deliveries.map((n) => labelOf(a.tree.getTreeItem(n))).sort(), ['notice → external', 'notice → internal']);
+  });
+
+  it('offers Announce… in the Announcements section when nothing was sent', async () => {
+    cleanOutputs();
+    const a = await api();
+    const rows = await poll('the empty Announcements section', async () => {
+      await vscode.commands.executeCommand('releaseManager.refresh');
+      const all = await treeRows(a, 3);
+      const section = all.find((r) => r.node.kind === 'announcements');
+      const empty = all.find((r) => r.node.kind === 'message' && /No announcement sent yet/.test(labelOf(r.item)));
+      return section && empty ? { section, empty } : undefined;
+    });
+    assert.equal(rows.empty.item.command?.command, 'releaseManager.announce');
+  });
+});
