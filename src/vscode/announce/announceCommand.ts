@@ -79,6 +79,7 @@ async function announce(ctx: AnnounceContext, args: AnnounceArgs): Promise<Annou
   if (args.send && !vscode.workspace.isTrusted) {
     throw new TrustError('Sending announcements writes files and posts to channels, and is disabled in Restricted Mode.', 'Trust this workspace (Manage Workspace Trust), then send again.');
   }
+  await ctx.model.settled(); // run from the palette before the first load (it activates the extension): wait for it
   const state = await pickRepository(ctx.model, args.root);
   if (!state) return undefined;
   if (state.configError) throw state.configError;

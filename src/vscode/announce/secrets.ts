@@ -50,6 +50,7 @@ type SecretContext = Pick<CommandContext, 'model' | 'log' | 'secrets'>;
 
 /** The secrets the repository's channels name (an error naming the fix when there are none). */
 async function namesOf(ctx: SecretContext, root: string | undefined): Promise<ChannelSecretName[] | undefined> {
+  await ctx.model.settled();
   const state = await pickRepository(ctx.model, root);
   if (!state) return undefined;
   const channels = ((state.config as { announce?: { channels?: readonly SecretNamingChannel[] } } | null)?.announce?.channels ?? []) as readonly SecretNamingChannel[];
