@@ -19,6 +19,7 @@ import { findEnvironment } from '../core/deploy/schema';
 import type { GitHubRepoRef } from '../core/remote';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { loadGitHub } from '../github/load';
+import { deployAnnouncer, envSecrets } from '../node/announce';
 import { CommandDeployer } from '../node/commandDeployer';
 import { deployerFor } from '../node/deployerFor';
 import { FileDeployJournalStore } from '../node/deployJournal';
@@ -270,6 +271,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: ReleaseConfig
       offerHotfix: false,
       confirmAlways: false,
       now,
+      announce: deployAnnouncer({ repo, config, secrets: envSecrets(io.env), ...(io.signal ? { signal: io.signal } : {}) }),
       promotion: () => ({
         repo,
         config,
@@ -289,7 +291,8 @@ export async function runDeployCommand(repo: LocalGitRepo, config: ReleaseConfig
 /** `rollback --env ENV [--yes]`: to the last successful deployment before the current one; always confirmed, no promotion gates. */
 export async function runRollbackCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: { env: string; yes: boolean; remote?: string; decisionLog?: boolean; allowCommands?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
   const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
-  const end = await rollbackSequence({ target: c, ...(io.signal ? { signal: io.signal } : {}) }, cliFront(c, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: flags.yes, operation: 'rollback' }));
+  const announce = deployAnnouncer({ repo, config, secrets: envSecrets(io.env), ...(io.signal ? { signal: io.signal } : {}) });
+  const end = await rollbackSequence({ target: c, announce, ...(io.signal ? { signal: io.signal } : {}) }, cliFront(c, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: flags.yes, operation: 'rollback' }));
   return exitCode(end, io, 'rollback');
 }
 

@@ -319,3 +319,17 @@ export function noticeFacts(input: Omit<AnnounceInput, 'stage' | 'audiences' | '
     };
   };
 }
+
+/**
+ * The announce hook of deploy and rollback: sends started / completed / rolled-back to the audiences of
+ * `announce.onDeploy` for its environments; returns warnings for what was not delivered (never throws
+ * for a channel's fault). Without `announce.onDeploy`, or for another environment, it does nothing.
+ */
+export function deployAnnouncer(base: Omit<AnnounceInput, 'stage' | 'version' | 'audiences' | 'plannedAt'>): (event: { stage: 'started' | 'completed' | 'rolled-back'; version: string; environment: string }) => Promise<string[]> {
+  return async (event) => {
+    const on = base.config.announce?.onDeploy;
+    if (!on || !on.environments.some((e) => e.toLowerCase() === event.environment.toLowerCase())) return [];
+    const results = await sendAnnouncements({ ...base, stage: event.stage, version: event.version, ...(on.audiences ? { audiences: on.audiences } : {}) });
+    return results.filter((r) => r.status === 'failed' || r.status === 'unconfirmed').map((r) => `the ${event.stage} announcement to ${r.audience} via ${r.channel} was not confirmed: ${r.message}`);
+  };
+}

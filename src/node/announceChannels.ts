@@ -230,7 +230,16 @@ function emailSender(c: Extract<ChannelConfig, { kind: 'email' }>, deps: Channel
       if (c.userEnv && user === undefined) return { kind: 'refused', answer: { ok: false, detail: `not sent: ${c.userEnv} is not set` } };
       if (c.passwordEnv && pass === undefined) return { kind: 'refused', answer: { ok: false, detail: `not sent: ${c.passwordEnv} is not set` } };
       const timeout = deps.timeoutMs ?? 15_000;
+      // The SMTP dialogue is watched (never stored) to tell "nothing sent" from "the message went out":
+      // once the DATA command is on its way, a cut connection or a timeout may have delivered it.
+      let dataSent = false;
+      const watch = (data: unknown, message: unknown) => {
+        if ((data as { tnx?: string } | null)?.tnx === 'client' && /^DATA\b/i.test(String(message))) dataSent = true;
+      };
+      const logger = { trace: watch, debug: watch, info: watch, warn: watch, error: watch, fatal: watch, level: () => undefined };
       const transport = createTransport({
+        logger: logger as never,
+        transactionLog: true,
         host: c.host,
         port: c.port,
         secure: c.secure ?? c.port === 465,
@@ -255,10 +264,9 @@ function emailSender(c: Extract<ChannelConfig, { kind: 'email' }>, deps: Channel
         if (err.responseCode !== undefined) {
           return { kind: 'refused', answer: { ok: false, detail: `the SMTP server refused it (${err.command ?? 'SMTP'}: ${redact(err.response ?? String(err.responseCode))})` } };
         }
-        // Before the message data went out nothing was sent; during or after it, the server may have it.
-        const before = err.command === undefined || ['CONN', 'EHLO', 'HELO', 'STARTTLS', 'AUTH PLAIN', 'AUTH LOGIN', 'MAIL FROM', 'RCPT TO', 'API'].includes(err.command) || err.code === 'EAUTH' || err.code === 'ETLS' || /ECONNREFUSED/.test(err.message ?? '');
+        // Before the DATA command went out nothing was sent; after it, the server may have the message.
         const detail = redact(`${err.code ?? ''} ${err.message ?? ''}`.trim());
-        if (before && err.command !== 'DATA') return { kind: 'refused', answer: { ok: false, detail: `not sent: ${detail}` } };
+        if (!dataSent) return { kind: 'refused', answer: { ok: false, detail: `not sent: ${detail}` } };
         return { kind: 'unknown', answer: { ok: false, detail: `no answer from the SMTP server after the message was sent (${detail}): it may have been delivered` } };
       } finally {
         transport.close();

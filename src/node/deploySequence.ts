@@ -36,8 +36,16 @@ export interface InputsRequest {
   environments: () => Promise<string[]>;
 }
 
+/**
+ * Announces a stage of a deploy or rollback (started, completed, rolled back) to the configured
+ * audiences. Best effort: a failure is a warning the sequence shows, never a failed deploy.
+ */
+export type AnnounceStage = (event: { stage: 'started' | 'completed' | 'rolled-back'; version: string; environment: string }) => Promise<string[]>;
+
 /** A deploy to run. */
 export interface DeployRequest {
+  /** Announces started / completed / rolled back when the config asks for it. */
+  announce?: AnnounceStage;
   target: FlowTarget;
   release: DeployRelease;
   strategy?: StrategyOverride;
@@ -55,6 +63,8 @@ export interface DeployRequest {
 
 /** A rollback to run. */
 export interface RollbackRequest {
+  /** Announces that the replaced release was rolled back, when the config asks for it. */
+  announce?: AnnounceStage;
   target: FlowTarget;
   inputs?: InputsRequest;
   signal?: AbortSignal;
@@ -111,7 +121,11 @@ export async function deploySequence<R>(req: DeployRequest, front: DeployFront<R
   }
   if (notes.length > 0) plan = { ...plan, allowedBecause: notes };
   const final = plan;
+  if (predicted === 'start') await announced(req.announce, { stage: 'started', version: release.version, environment: t.env.name }, p);
   const outcome = await front.drive(`Deploying ${release.version} to ${t.env.name}`, (hooks) => driveOperation(t, final, hooks));
+  if (outcome.kind === 'done' && (outcome.journal.state === 'healthy' || outcome.journal.state === 'rolled-back')) {
+    await announced(req.announce, { stage: outcome.journal.state === 'healthy' ? 'completed' : 'rolled-back', version: release.version, environment: t.env.name }, p);
+  }
   return { kind: 'driven', result: await front.conclude(outcome) };
 }
 
@@ -143,5 +157,17 @@ export async function rollbackSequence<R>(req: RollbackRequest, front: DeployFro
   }
   const final = plan;
   const outcome = await front.drive(`Rolling back ${t.env.name} to ${plan.release.version}`, (hooks) => driveOperation(t, final, hooks));
+  const removed = final.replaces?.version;
+  if (outcome.kind === 'done' && outcome.ok && removed) await announced(req.announce, { stage: 'rolled-back', version: removed, environment: t.env.name }, p);
   return { kind: 'driven', result: await front.conclude(outcome) };
+}
+
+/** Runs the announce hook; whatever happens, the deploy goes on (failures are shown as warnings). */
+async function announced(announce: AnnounceStage | undefined, event: Parameters<AnnounceStage>[0], p: Prompter): Promise<void> {
+  if (!announce) return;
+  try {
+    for (const w of await announce(event)) p.info(`  warning: ${w}`);
+  } catch (e) {
+    p.info(`  warning: the ${event.stage} announcement of ${event.version} was not sent: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
 }

@@ -148,6 +148,11 @@ describe('docs pages hold what moved out of the README', () => {
     const cli = read('docs/cli.md');
     for (const command of commands) assert.match(cli, new RegExp(`release-manager ${command}\\b`), `docs/cli.md documents ${command}`);
     for (const option of options) assert.ok(cli.includes(`--${option}`), `docs/cli.md documents --${option}`);
+    // announce has its own option table (its --version takes a value).
+    const announce = read('src/cli/announce.ts');
+    const announceOptions = [...(/const ANNOUNCE_OPTIONS = \{([\s\S]*?)\} as const/.exec(announce)?.[1] ?? '').matchAll(/^\s*'?([a-z-]+)'?: \{/gm)].map((m) => m[1]!);
+    assert.ok(announceOptions.length >= 10, `announce options ${announceOptions.join(' ')}`);
+    for (const option of announceOptions) assert.ok(cli.includes(`--${option}`), `docs/cli.md documents announce --${option}`);
     assert.match(cli, /Exit codes/);
   });
 
