@@ -35,7 +35,18 @@ export function markdownSpans(line: string): Span[] {
 }
 
 function unescape(s: string): string {
-  return s.replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1');
+  return decodeEntities(s.replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1'));
+}
+
+const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/** HTML character references as the characters a markdown renderer shows (drawn as text, so nothing is parsed). */
+export function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (whole, ref: string) => {
+    if (ref[0] !== '#') return NAMED[ref.toLowerCase()] ?? whole;
+    const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
+  });
 }
 
 /** Markdown as blocks: ATX headings, bullet and numbered lists, quotes, fenced code, rules, paragraphs. */

@@ -4,27 +4,13 @@
  * newest first, each with its latest delivery per stage, audience and channel. Read on demand, cached
  * until a send or a refresh of the model.
  */
-import { readdir } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { latestByKey } from '../../core/announce/journal';
-import type { DeliveryRecord } from '../../core/announce/types';
 import type { Logger } from '../../core/ports';
-import { AnnounceJournal, listDeliveries } from '../../node/announceJournal';
 import type { ReleaseModel } from '../releaseModel';
-
-/** One version's announcements: its latest record per delivery, newest first. */
-export interface AnnouncedVersion {
-  version: string;
-  deliveries: DeliveryRecord[];
-  /** The newest confirmed send (for sorting and the row's description). */
-  lastSentAt: string | null;
-}
+import { announcedVersions, type AnnouncedVersion } from './announcedVersions';
 
 /** What a repository's announcements read: the versions, or why they could not be read. */
 export type AnnounceSnapshot = { kind: 'ok'; versions: AnnouncedVersion[] } | { kind: 'error'; message: string };
-
-/** Versions listed in the tree (the newest). */
-const MAX_VERSIONS = 20;
 
 /** Reads and caches the announcement journals of the model's repositories for the tree. */
 export class AnnounceHistory implements vscode.Disposable {
@@ -74,32 +60,4 @@ export class AnnounceHistory implements vscode.Disposable {
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
   }
-}
-
-/** Every version with journaled announcements, newest send first, each with its latest record per delivery. */
-export async function announcedVersions(gitCommonDir: string): Promise<AnnouncedVersion[]> {
-  const dir = new AnnounceJournal(gitCommonDir).dir;
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  const versions = names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length));
-  const out: AnnouncedVersion[] = [];
-  for (const version of versions) {
-    let records: DeliveryRecord[];
-    try {
-      records = await listDeliveries(gitCommonDir, version);
-    } catch {
-      continue; // a file named like no version (or unreadable) is not ours to show
-    }
-    const deliveries = [...latestByKey(records).values()].sort((a, b) => (b.sentAt ?? b.attemptedAt).localeCompare(a.sentAt ?? a.attemptedAt));
-    if (deliveries.length === 0) continue;
-    const sent = deliveries.filter((d) => d.state === 'sent' && d.sentAt !== null).map((d) => d.sentAt!);
-    out.push({ version, deliveries, lastSentAt: sent.length > 0 ? sent.sort().at(-1)! : null });
-  }
-  out.sort((a, b) => (b.lastSentAt ?? b.deliveries[0]!.attemptedAt).localeCompare(a.lastSentAt ?? a.deliveries[0]!.attemptedAt));
-  return out.slice(0, MAX_VERSIONS);
 }

@@ -38,4 +38,10 @@ describe('the announce preview reads markdown and Slack mrkdwn as plain text blo
     );
     assert.equal(spans.at(-1)!.text, ' <!channel> &');
   });
+
+  it('shows the HTML character references the notes escape with as the characters they stand for, still as text', () => {
+    const spans = markdownSpans('web: &lt;b&gt;escape&lt;/b&gt; [x](javascript&#58;alert) &amp;amp; &#x1F600; &bogus;');
+    assert.equal(spans.map((s) => s.text).join(''), 'web: <b>escape</b> x &amp; \u{1F600} &bogus;');
+    assert.ok(spans.some((s) => s.kind === 'link' && s.href === 'javascript&#58;alert'), 'an escaped scheme stays broken in the href');
+  });
 });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DeliveryRecord } from '../../../core/announce/types';
-import type { AnnounceSnapshot, AnnouncedVersion } from '../../announce/history';
+import type { AnnouncedVersion } from '../../announce/announcedVersions';
+import type { AnnounceSnapshot } from '../../announce/history';
 import { COMMANDS, ITEM } from '../../ids';
 import type { MessageNode } from './messageNode';
 
