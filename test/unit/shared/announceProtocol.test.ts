@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { fixOf } from '../../../src/shared/checklistRows';
 import { announceState, announceToWebview, parseAnnounceFromWebview, sendState, type AnnounceState, type AudienceView } from '../../../src/shared/announceProtocol';
 
 const audience = (over: Partial<AudienceView> = {}): AudienceView => ({
@@ -51,5 +52,11 @@ describe('the announce preview protocol', () => {
     assert.match(sendState(state({ audiences: [audience({ error: 'unknown variable' })] })).reason ?? '', /internal template has an error/);
     assert.match(sendState(state({ audiences: [audience({ channels: [] })] })).reason ?? '', /No channel/);
     assert.match(sendState(state({ audiences: [] })).reason ?? '', /No audience/);
+  });
+
+  it('labels the notice gate\'s fix button Send notice now (the checklist row)', () => {
+    const row = { id: 'notice', title: 'Stakeholder notice', kind: 'notice', required: true, status: 'fail' as const, reason: 'missing notice for internal', canFix: true, fixAction: 'sendNotice' as const, fixLabel: 'Send notice now: release-manager announce …', manual: false };
+    assert.deepEqual(fixOf(row), { text: 'Send notice now: release-manager announce …', button: 'Send notice now' });
+    assert.equal(fixOf({ ...row, canFix: false }).button, null);
   });
 });

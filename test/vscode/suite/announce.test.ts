@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
+import { fixOf } from '../../../src/shared/checklistRows';
 import type { AnnounceOutcome } from '../../../src/vscode/announce/announceCommand';
 import { snapshotFiles } from '../../helpers/deployFixtures';
 import { poll } from '../../helpers/poll';
@@ -47,6 +48,21 @@ describe('Release: Announce… (preview, send once, the tree)', function () {
       await a.settled();
       return a.model.find(root)?.config?.announce === undefined;
     });
+  });
+
+  it('shows the notice gate in the checklist, failing with the one-click fix Send notice now', async () => {
+    const a = await api();
+    await a.gates.run({ only: ['notice'] });
+    const row = await poll('the notice gate row', () => a.gates.view().gates.find((g) => g.id === 'notice' && g.status !== 'running' && g.status !== 'notRun'));
+    assert.equal(row.kind, 'notice');
+    assert.equal(row.status, 'fail');
+    assert.match(row.reason, /missing notice for internal, external/);
+    assert.equal(row.fixAction, 'sendNotice');
+    assert.equal(row.canFix, true);
+    assert.deepEqual(fixOf(row).button, 'Send notice now');
+    const fix = a.gates.result('notice')?.fix?.action;
+    assert.ok(fix?.kind === 'sendNotice');
+    assert.deepEqual([...fix.audiences].sort(), ['external', 'internal']);
   });
 
   it('opens the preview of a notice beside the editor as a webview, nothing sent', async () => {
