@@ -7,9 +7,12 @@ import { parseArgs } from 'node:util';
 import { AUDIENCES, STAGES, type Audience, type DeliveryResult, type Stage } from '../core/announce/types';
 import type { ReleaseConfig } from '../core/config';
 import { UsageError } from '../core/errors';
+import { oneLine, stripUnsafe } from '../core/sanitize';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
-import { envSecrets, parsePlannedAt, previewAnnouncements, sendAnnouncements, type AnnounceInput } from '../node/announce';
+import { envSecrets, parsePlannedAt, previewAnnouncements, sendAnnouncements, type AnnounceInput, type GitHubAnnouncer } from '../node/announce';
+import { githubAnnouncer } from '../node/githubAnnouncer';
+import { cliGitHubApi, cliGitHubRepo } from './publish';
 
 /** The options of announce (its own table: here --version takes a value). */
 export const ANNOUNCE_OPTIONS = {
@@ -103,9 +106,9 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
     if (format === 'json') io.out(JSON.stringify(previews, null, 2) + '\n');
     else {
       for (const p of previews) {
-        io.out(`== ${p.audience} · ${p.stage} · ${p.version}${p.plannedAt ? ` · planned ${p.plannedAt}` : ''} · template: ${p.template}\n`);
-        io.out(`   to: ${p.channels.map((c) => `${c.kind}: ${c.label}`).join('; ') || '(no channel)'}\n\n`);
-        io.out(p.markdown + '\n');
+        io.out(`== ${p.audience} · ${p.stage} · ${p.version}${p.plannedAt ? ` · planned ${p.plannedAt}` : ''} · template: ${oneLine(p.template)}\n`);
+        io.out(`   to: ${oneLine(p.channels.map((c) => `${c.kind}: ${c.label}`).join('; ')) || '(no channel)'}\n\n`);
+        io.out(stripUnsafe(p.markdown) + '\n');
       }
       io.out('Preview only: nothing was sent. Add --send to deliver.\n');
     }
@@ -121,7 +124,16 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
       return 1;
     }
   }
-  const results = await sendAnnouncements(input, {
+  let github: GitHubAnnouncer | undefined;
+  if (config.announce?.channels.some((c) => c.kind === 'github')) {
+    const env = io.env ?? process.env;
+    try {
+      github = githubAnnouncer(cliGitHubApi(await cliGitHubRepo(repo, env), { err: io.err, env }));
+    } catch (e) {
+      io.err(`warning: the GitHub channel is not connected: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+    }
+  }
+  const results = await sendAnnouncements({ ...input, ...(github ? { github } : {}) }, {
     resend: v.resend === true,
     retryUnconfirmed: v['retry-unconfirmed'] === true,
     onResult: format === 'text' ? (r) => io.out(resultLine(r)) : undefined,
@@ -136,5 +148,5 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
 }
 
 function resultLine(r: DeliveryResult): string {
-  return `${r.status.padEnd(12)} ${r.audience} → ${r.channel} (${r.channelKind}): ${r.message}\n`;
+  return `${r.status.padEnd(12)} ${r.audience} → ${r.channel} (${r.channelKind}): ${oneLine(r.message)}\n`;
 }

@@ -20,6 +20,15 @@ export interface GhRelease {
   immutable: boolean;
   createdAt: string;
   publishedAt: string | null;
+  /** The Discussion created for the release (discussion_category_name), when there is one. */
+  discussionUrl?: string | null;
+}
+
+/** A comment on an issue or pull request. */
+export interface GhComment {
+  id: number;
+  body: string;
+  url: string;
 }
 
 /** What we ask GitHub to create. */
@@ -79,7 +88,11 @@ export interface GitHubApi {
   listReleases(signal?: AbortSignal): Promise<GhRelease[]>;
   getRelease(id: number, signal?: AbortSignal): Promise<GhRelease | null>;
   createRelease(release: NewRelease, signal?: AbortSignal): Promise<GhRelease>;
-  updateRelease(id: number, patch: { body?: string; name?: string; draft?: boolean; makeLatest?: boolean }, signal?: AbortSignal): Promise<GhRelease>;
+  updateRelease(id: number, patch: { body?: string; name?: string; draft?: boolean; makeLatest?: boolean; discussionCategoryName?: string }, signal?: AbortSignal): Promise<GhRelease>;
+  /** Comments on an issue (or pull request); returns the comment. */
+  commentOnIssue(issue: number, body: string, signal?: AbortSignal): Promise<GhComment>;
+  /** Every comment of an issue (all pages), oldest first. */
+  issueComments(issue: number, signal?: AbortSignal): Promise<GhComment[]>;
   /** Check runs (latest attempt per name) and commit statuses (latest per context) of exactly this commit. */
   checksFor(sha: string, signal?: AbortSignal): Promise<GhCheck[]>;
   /** Whether the commit is on the remote branch. */

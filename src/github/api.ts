@@ -1,5 +1,5 @@
 /** The GitHubApi port over Octokit: plain values out, GitHubError for every fault (mapped in client.ts). */
-import type { BranchRelation, GhCheck, GhIssue, GhPull, GhRelease, GitHubApi, NewRelease } from '../core/githubApi';
+import type { BranchRelation, GhCheck, GhComment, GhIssue, GhPull, GhRelease, GitHubApi, NewRelease } from '../core/githubApi';
 import type { GitHubRepoRef } from '../core/remote';
 import { GitHubError } from '../core/errors';
 import { createOctokit, isAlreadyExists, toGitHubError, type GitHubClientOptions, type RmOctokitInstance } from './client';
@@ -105,7 +105,7 @@ export class OctokitGitHubApi implements GitHubApi {
     return toRelease(res.data as unknown as Json);
   }
 
-  async updateRelease(id: number, patch: { body?: string; name?: string; draft?: boolean; makeLatest?: boolean }, signal?: AbortSignal): Promise<GhRelease> {
+  async updateRelease(id: number, patch: { body?: string; name?: string; draft?: boolean; makeLatest?: boolean; discussionCategoryName?: string }, signal?: AbortSignal): Promise<GhRelease> {
     const res = await this.call(`updating release ${id} of ${this.slug}`, signal, () =>
       this.octokit.rest.repos.updateRelease({
         owner: this.owner,
@@ -115,10 +115,25 @@ export class OctokitGitHubApi implements GitHubApi {
         ...(patch.name !== undefined ? { name: patch.name } : {}),
         ...(patch.draft !== undefined ? { draft: patch.draft } : {}),
         ...(patch.makeLatest !== undefined ? { make_latest: patch.makeLatest ? ('true' as const) : ('false' as const) } : {}),
+        ...(patch.discussionCategoryName !== undefined ? { discussion_category_name: patch.discussionCategoryName } : {}),
         request: { signal },
       }),
     );
     return toRelease(res.data as unknown as Json);
+  }
+
+  async commentOnIssue(issue: number, body: string, signal?: AbortSignal): Promise<GhComment> {
+    const res = await this.call(`commenting on issue #${issue} of ${this.slug}`, signal, () =>
+      this.octokit.rest.issues.createComment({ owner: this.owner, repo: this.name, issue_number: issue, body, request: { signal } }),
+    );
+    return toComment(res.data as unknown as Json);
+  }
+
+  async issueComments(issue: number, signal?: AbortSignal): Promise<GhComment[]> {
+    const data = await this.call(`reading the comments of issue #${issue} of ${this.slug}`, signal, () =>
+      this.octokit.paginate(this.octokit.rest.issues.listComments, { owner: this.owner, repo: this.name, issue_number: issue, per_page: 100, request: { signal } }),
+    );
+    return data.map((c) => toComment(c as unknown as Json));
   }
 
   async checksFor(sha: string, signal?: AbortSignal): Promise<GhCheck[]> {
@@ -243,7 +258,12 @@ function toRelease(r: Json): GhRelease {
     immutable: r.immutable === true,
     createdAt: str(r.created_at),
     publishedAt: typeof r.published_at === 'string' ? r.published_at : null,
+    discussionUrl: typeof r.discussion_url === 'string' ? r.discussion_url : null,
   };
+}
+
+function toComment(c: Json): GhComment {
+  return { id: Number(c.id), body: str(c.body), url: str(c.html_url) };
 }
 
 function labelsOf(v: unknown): string[] {

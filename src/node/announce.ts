@@ -14,6 +14,7 @@ import type { ReleaseConfig } from '../core/config';
 import { draftNotes } from '../core/draft';
 import { UsageError } from '../core/errors';
 import type { ReleaseNotes } from '../core/notes';
+import { stripUnsafe } from '../core/sanitize';
 import { TagFormat } from '../core/tags';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { announcementFile, channelSenders, type ChannelSender, type GitHubAnnouncer, type SecretSource } from './announceChannels';
@@ -117,12 +118,13 @@ async function resolveRelease(input: AnnounceInput): Promise<Release> {
 /** The template of an audience: the editor's edit, the repository's override, or the built-in one. */
 async function templateOf(input: AnnounceInput, audience: Audience): Promise<{ text: string; file: string }> {
   const edited = input.templates?.[audience];
-  if (edited !== undefined) return { text: edited, file: `${templatePath(audience)} (edited)` };
+  if (edited !== undefined) return { text: stripUnsafe(edited), file: `${templatePath(audience)} (edited)` };
   const path = templatePath(audience);
   const real = await resolveInside(input.repo.root, path, 'The announcement template');
   const own = real === null ? null : await readFile(real, 'utf8');
   if (own !== null && own.length > 256 * 1024) throw new UsageError(`${path} is too large for a template.`, 'Keep templates under 256 KiB.');
-  return own !== null ? { text: own, file: path } : { text: DEFAULT_TEMPLATES[audience], file: `built-in ${audience} template` };
+  // A template is repository content: its control characters and terminal escapes never reach a channel.
+  return own !== null ? { text: stripUnsafe(own), file: path } : { text: DEFAULT_TEMPLATES[audience], file: `built-in ${audience} template` };
 }
 
 async function render(input: AnnounceInput, release: Release, audience: Audience, stage: Stage, plannedAt: string | null, senders: readonly ChannelSender[], known: { title: string; url: string }[]): Promise<AnnouncementPreview> {
@@ -182,6 +184,7 @@ function sendersOf(input: AnnounceInput): ChannelSender[] {
     secrets: input.secrets ?? { get: async () => undefined },
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
     ...(input.github ? { github: input.github } : {}),
+    tagFor: (v) => new TagFormat(input.config.tagFormat).tagFor(v),
   });
 }
 
@@ -227,63 +230,78 @@ export async function sendAnnouncements(input: AnnounceInput, options: SendOptio
     for (const target of p.channels) {
       const sender = senders.find((s) => s.id === target.id)!;
       const base = { audience: p.audience, stage: p.stage, version: p.version, channel: sender.id, channelKind: sender.kind };
-      const latest = latestByKey(await journal.list(p.version)).get(deliveryKey(base));
-      let decision: DeliveryDecision = decideDelivery(latest, p.contentHash, {
-        resend: options.resend === true,
-        retryUnconfirmed: options.retryUnconfirmed === true,
-        isAlive: (r) => r.host === host && r.pid !== process.pid && alive(r.pid),
-      });
-      if (decision.kind === 'unconfirmed' && sender.verify) {
-        // The channel can tell whether the interrupted attempt arrived: settle it from there.
-        const seen = await sender.verify(decision.record);
-        if (seen === 'sent') {
-          const settled: DeliveryRecord = { ...decision.record, state: 'sent', sentAt: now().toISOString(), answer: { ok: true, detail: 'found at the channel after an interrupted attempt' } };
-          await journal.settle(settled);
-          decision = settled.contentHash === p.contentHash ? { kind: 'already-sent', record: settled } : { kind: 'changed', record: settled };
-        } else if (seen === 'not-sent') decision = { kind: 'send', previous: decision.record };
-      }
-      switch (decision.kind) {
-        case 'already-sent':
-          emit({ ...base, status: 'already-sent', message: `already sent on ${decision.record.sentAt ?? decision.record.attemptedAt} (${decision.record.answer?.detail ?? 'sent'}): not sent again`, record: decision.record });
-          continue;
-        case 'changed':
-          emit({ ...base, status: 'already-sent', message: `sent on ${decision.record.sentAt} with other content: not sent again (pass --resend to send the revised announcement)`, record: decision.record });
-          continue;
-        case 'in-flight':
-          emit({ ...base, status: 'unconfirmed', message: `another process (pid ${decision.record.pid}) is sending it right now`, record: decision.record });
-          continue;
-        case 'unconfirmed':
-          emit({ ...base, status: 'unconfirmed', message: `an attempt on ${decision.record.attemptedAt} got no answer (${decision.record.answer?.detail ?? 'interrupted'}); ${sender.kind} cannot tell whether it arrived, so it is not sent again. Check the ${sender.kind} channel; if it did not arrive, run again with --retry-unconfirmed`, record: decision.record });
-          continue;
-        case 'send':
-          break;
-      }
-      const attempt: DeliveryRecord = { ...base, plannedAt: p.plannedAt, contentHash: p.contentHash, attemptedAt: now().toISOString(), sentAt: null, state: 'attempted', answer: null, pid: process.pid, host };
-      await journal.append(attempt);
-      let outcome;
-      try {
-        outcome = await sender.send(p, input.signal);
-      } catch (e) {
-        // A fault of ours before or while sending (a file we could not write): nothing confirmed went out.
-        outcome = { kind: 'refused' as const, answer: { ok: false, detail: e instanceof Error ? e.message.split('\n')[0]!.slice(0, 300) : String(e) } };
-      }
-      if (outcome.kind === 'sent') {
-        const record: DeliveryRecord = { ...attempt, state: 'sent', sentAt: now().toISOString(), answer: outcome.answer };
-        await journal.settle(record);
-        emit({ ...base, status: 'sent', message: outcome.answer.detail, record });
-      } else if (outcome.kind === 'refused') {
-        const record: DeliveryRecord = { ...attempt, state: 'failed', answer: outcome.answer };
-        await journal.settle(record);
-        emit({ ...base, status: 'failed', message: `${outcome.answer.detail}; nothing was sent, a rerun tries again`, record });
-      } else {
-        const record: DeliveryRecord = { ...attempt, answer: outcome.answer };
-        await journal.settle(record);
-        emit({ ...base, status: 'unconfirmed', message: `${outcome.answer.detail}; not sent again on a rerun unless --retry-unconfirmed`, record });
+      // Decided again when another process journaled an attempt between our read and our claim.
+      deliver: for (let tries = 0; ; tries++) {
+        const latest = latestByKey(await journal.list(p.version)).get(deliveryKey(base));
+        let decision: DeliveryDecision = decideDelivery(latest, p.contentHash, {
+          resend: options.resend === true,
+          retryUnconfirmed: options.retryUnconfirmed === true,
+          isAlive: (r) => r.host === host && (r.pid === process.pid ? IN_FLIGHT.has(`${deliveryKey(r)}|${r.attemptedAt}`) : alive(r.pid)),
+        });
+        if (decision.kind === 'unconfirmed' && sender.verify) {
+          // The channel can tell whether the interrupted attempt arrived: settle it from there.
+          const seen = await sender.verify(decision.record);
+          if (seen === 'sent') {
+            const settled: DeliveryRecord = { ...decision.record, state: 'sent', sentAt: now().toISOString(), answer: { ok: true, detail: 'found at the channel after an interrupted attempt' } };
+            await journal.settle(settled);
+            decision = settled.contentHash === p.contentHash ? { kind: 'already-sent', record: settled } : { kind: 'changed', record: settled };
+          } else if (seen === 'not-sent') decision = { kind: 'send', previous: decision.record };
+        }
+        switch (decision.kind) {
+          case 'already-sent':
+            emit({ ...base, status: 'already-sent', message: `already sent on ${decision.record.sentAt ?? decision.record.attemptedAt} (${decision.record.answer?.detail ?? 'sent'}): not sent again`, record: decision.record });
+            break deliver;
+          case 'changed':
+            emit({ ...base, status: 'already-sent', message: `sent on ${decision.record.sentAt} with other content: not sent again (pass --resend to send the revised announcement)`, record: decision.record });
+            break deliver;
+          case 'in-flight':
+            emit({ ...base, status: 'unconfirmed', message: `another process (pid ${decision.record.pid}) is sending it right now`, record: decision.record });
+            break deliver;
+          case 'unconfirmed':
+            emit({ ...base, status: 'unconfirmed', message: `an attempt on ${decision.record.attemptedAt} got no answer (${decision.record.answer?.detail ?? 'interrupted'}); ${sender.kind} cannot tell whether it arrived, so it is not sent again. Check the ${sender.kind} channel; if it did not arrive, run again with --retry-unconfirmed`, record: decision.record });
+            break deliver;
+          case 'send':
+            break;
+        }
+        const attempt: DeliveryRecord = { ...base, plannedAt: p.plannedAt, contentHash: p.contentHash, attemptedAt: now().toISOString(), sentAt: null, state: 'attempted', answer: null, pid: process.pid, host };
+        if (!(await journal.appendIf(attempt, latest))) {
+          if (tries < 3) continue deliver;
+          emit({ ...base, status: 'unconfirmed', message: 'another process is sending the same announcement at this moment: not sent here', record: null });
+          break deliver;
+        }
+        const flight = `${deliveryKey(attempt)}|${attempt.attemptedAt}`;
+        IN_FLIGHT.add(flight);
+        let outcome;
+        try {
+          outcome = await sender.send(p, input.signal);
+        } catch (e) {
+          // A fault of ours before or while sending (a file we could not write): nothing confirmed went out.
+          outcome = { kind: 'refused' as const, answer: { ok: false, detail: e instanceof Error ? e.message.split('\n')[0]!.slice(0, 300) : String(e) } };
+        } finally {
+          IN_FLIGHT.delete(flight);
+        }
+        if (outcome.kind === 'sent') {
+          const record: DeliveryRecord = { ...attempt, state: 'sent', sentAt: now().toISOString(), answer: outcome.answer };
+          await journal.settle(record);
+          emit({ ...base, status: 'sent', message: outcome.answer.detail, record });
+        } else if (outcome.kind === 'refused') {
+          const record: DeliveryRecord = { ...attempt, state: 'failed', answer: outcome.answer };
+          await journal.settle(record);
+          emit({ ...base, status: 'failed', message: `${outcome.answer.detail}; nothing was sent, a rerun tries again`, record });
+        } else {
+          const record: DeliveryRecord = { ...attempt, answer: outcome.answer };
+          await journal.settle(record);
+          emit({ ...base, status: 'unconfirmed', message: `${outcome.answer.detail}; not sent again on a rerun unless --retry-unconfirmed`, record });
+        }
+        break;
       }
     }
   }
   return results;
 }
+
+/** Attempts this process is sending right now (a second send in the same process sees them as in flight). */
+const IN_FLIGHT = new Set<string>();
 
 function alive(pid: number): boolean {
   try {

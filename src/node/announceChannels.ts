@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { channelId, type ChannelConfig } from '../core/announce/schema';
 import type { AnnouncementPreview, ChannelAnswer, ChannelTarget, DeliveryRecord } from '../core/announce/types';
-import { UsageError } from '../core/errors';
+import { GitHubError, UsageError } from '../core/errors';
 import { oneLine } from '../core/sanitize';
 import { readTextOrNull, writeFileAtomic } from './atomicFile';
 import { checkVersionName, contentHash } from './announceJournal';
@@ -54,6 +54,8 @@ export interface ChannelDeps {
   timeoutMs?: number;
   /** Posts to GitHub (a Discussion on the release, or a tracking-issue comment). */
   github?: GitHubAnnouncer;
+  /** The tag of a version (the config's tag format). */
+  tagFor?: (version: string) => string;
 }
 
 /** What the GitHub channel needs from the GitHub adapter. */
@@ -292,12 +294,14 @@ function githubSender(c: Extract<ChannelConfig, { kind: 'github' }>, deps: Chann
         return { kind: 'sent', answer: { ok: true, detail: url } };
       } catch (e) {
         const message = oneLine(e instanceof Error ? e.message : String(e)).slice(0, 300);
+        // A refusal we can name (no release, no permission, no such issue) sent nothing; anything else is read back on the next run.
+        if (e instanceof UsageError || (e instanceof GitHubError && ['not-found', 'forbidden', 'no-token', 'unauthorized', 'invalid', 'not-github', 'host-blocked'].includes(e.code))) return { kind: 'refused', answer: { ok: false, detail: `GitHub refused it: ${message}` } };
         return { kind: 'unknown', answer: { ok: false, detail: `GitHub did not confirm (${message})` } };
       }
     },
     async verify(record) {
       if (!deps.github) return 'unknown';
-      const found = await deps.github.find({ ...(c.issue !== undefined ? { issue: c.issue } : {}), tag: record.version, marker: marker(record) }).catch(() => undefined);
+      const found = await deps.github.find({ ...(c.issue !== undefined ? { issue: c.issue } : {}), tag: deps.tagFor ? deps.tagFor(record.version) : record.version, marker: marker(record) }).catch(() => undefined);
       return found === undefined ? 'unknown' : found === null ? 'not-sent' : 'sent';
     },
   };

@@ -56,6 +56,24 @@ export class AnnounceJournal {
     await this.update(record.version, (records) => [...records, record].slice(-DELIVERY_LIMIT));
   }
 
+  /**
+   * Appends an attempt only if the newest record of its key is still `expected` (what the decision to
+   * send was based on): two processes deciding at once never both send. False when another got there first.
+   */
+  async appendIf(record: DeliveryRecord, expected: DeliveryRecord | undefined): Promise<boolean> {
+    const key = deliveryKey(record);
+    let appended = false;
+    await this.update(record.version, (records) => {
+      let latest: DeliveryRecord | undefined;
+      for (const r of records) if (deliveryKey(r) === key) latest = r;
+      const same = latest === undefined ? expected === undefined : expected !== undefined && latest.attemptedAt === expected.attemptedAt && latest.state === expected.state && latest.pid === expected.pid;
+      if (!same) return records;
+      appended = true;
+      return [...records, record].slice(-DELIVERY_LIMIT);
+    });
+    return appended;
+  }
+
   /** Replaces the newest record of the same key and attempt time (the attempt's answer). */
   async settle(record: DeliveryRecord): Promise<void> {
     const key = deliveryKey(record);

@@ -75,12 +75,25 @@ export class SmtpReceiver {
   readonly faults: SmtpFault[] = [];
   private server: SMTPServer | null = null;
   port = 0;
+  /** Users who logged in. */
+  readonly logins: string[] = [];
+
+  /** With `auth`, the server requires a login with these credentials (plain, on loopback only). */
+  constructor(private readonly auth?: { user: string; pass: string }) {}
 
   async start(): Promise<number> {
+    const auth = this.auth;
     this.server = new SMTPServer({
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      authOptional: true,
+      disabledCommands: auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+      authOptional: !auth,
+      allowInsecureAuth: true,
       logger: false,
+      onAuth: (a, _session, callback) => {
+        if (auth && a.username === auth.user && a.password === auth.pass) {
+          this.logins.push(a.username ?? '');
+          callback(null, { user: a.username });
+        } else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));

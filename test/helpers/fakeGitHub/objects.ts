@@ -3,7 +3,7 @@
  * with a plausible value) from the fake server's records.
  */
 import type { GitCommit } from './git';
-import type { CheckRunRecord, IssueRecord, MilestoneRecord, PullRecord, ReleaseRecord, RepoState, StatusRecord } from './state';
+import type { CheckRunRecord, IssueCommentRecord, IssueRecord, MilestoneRecord, PullRecord, ReleaseRecord, RepoState, StatusRecord } from './state';
 
 /** What the builders need from the server. */
 export interface World {
@@ -215,7 +215,24 @@ export function releaseObject(w: World, r: RepoState, rel: ReleaseRecord): Recor
     mentions_count: 0,
   };
   if (w.releaseHasImmutable) out.immutable = rel.immutable;
+  if (rel.discussion_category_name !== undefined) out.discussion_url = `${w.web}/${r.owner}/${r.name}/discussions/${rel.id}`;
   return out;
+}
+
+export function issueCommentObject(w: World, r: RepoState, c: IssueCommentRecord): Record<string, unknown> {
+  const repoUrl = `${w.api}/repos/${r.owner}/${r.name}`;
+  return {
+    id: c.id,
+    node_id: nodeId('IC', c.id),
+    url: `${repoUrl}/issues/comments/${c.id}`,
+    html_url: `${w.web}/${r.owner}/${r.name}/issues/${c.issue}#issuecomment-${c.id}`,
+    issue_url: `${repoUrl}/issues/${c.issue}`,
+    body: c.body,
+    user: simpleUser(w, c.user),
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    author_association: 'OWNER',
+  };
 }
 
 export function gitRefObject(w: World, r: RepoState, ref: string, sha: string, type: string): Record<string, unknown> {

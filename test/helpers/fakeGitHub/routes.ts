@@ -11,6 +11,7 @@ import {
   checkRunObject,
   commitObject,
   gitRefObject,
+  issueCommentObject,
   issueObject,
   milestoneObject,
   privateUser,
@@ -135,6 +136,7 @@ async function createRelease(ctx: Ctx): Promise<Reply> {
     immutable: !draft && r.immutableReleases,
     hiddenFromLists: r.listLag,
     untagged: Math.random().toString(16).slice(2, 22).padEnd(20, '0'),
+    ...(typeof b.discussion_category_name === 'string' ? { discussion_category_name: b.discussion_category_name } : {}),
   };
   r.releases.push(rel);
   applyMakeLatest(r, rel, b.make_latest);
@@ -169,6 +171,7 @@ async function updateRelease(ctx: Ctx): Promise<Reply> {
   if (b.name !== undefined) rel.name = b.name as string | null;
   if (b.body !== undefined) rel.body = b.body as string | null;
   if (typeof b.prerelease === 'boolean') rel.prerelease = b.prerelease;
+  if (typeof b.discussion_category_name === 'string' && rel.discussion_category_name === undefined) rel.discussion_category_name = b.discussion_category_name;
   if (willPublish) {
     rel.draft = false;
     rel.published_at = now;
@@ -382,6 +385,29 @@ async function listIssues(ctx: Ctx): Promise<Reply> {
   return { status: 200, body: page.items.map((i) => issueObject(ctx.w, r, i)), headers: page.headers };
 }
 
+function findIssue(ctx: Ctx): IssueRecord | PullRecord {
+  const n = ctx.params.issue_number ?? '';
+  const issue = /^\d+$/.test(n) ? [...ctx.repo.issues, ...ctx.repo.pulls].find((i) => i.number === Number(n)) : undefined;
+  if (!issue) throw notFound(ctx);
+  return issue;
+}
+
+async function listIssueComments(ctx: Ctx): Promise<Reply> {
+  const issue = findIssue(ctx);
+  const page = paginate(ctx, ctx.repo.comments.filter((c) => c.issue === issue.number));
+  return { status: 200, body: page.items.map((c) => issueCommentObject(ctx.w, ctx.repo, c)), headers: page.headers };
+}
+
+async function createIssueComment(ctx: Ctx): Promise<Reply> {
+  const b = checkBody(ctx, { body: 'string' }, ['body'], { nullable: [] });
+  const issue = findIssue(ctx);
+  const now = ctx.now();
+  const c = { id: ctx.nextId(), issue: issue.number, body: b.body as string, user: ctx.login, created_at: now, updated_at: now };
+  ctx.repo.comments.push(c);
+  const body = issueCommentObject(ctx.w, ctx.repo, c);
+  return { status: 201, body, headers: { location: String(body.url) } };
+}
+
 async function listMilestones(ctx: Ctx): Promise<Reply> {
   const r = ctx.repo;
   const state = ctx.query.state ?? 'open';
@@ -428,6 +454,8 @@ export const ROUTES: Route[] = [
   { method: 'GET', template: '/repos/{owner}/{repo}/compare/{basehead}', multiSegment: ['basehead'], permission: 'contents=read', handler: compare },
   { method: 'GET', template: '/repos/{owner}/{repo}/pulls/{pull_number}', permission: 'pull_requests=read', handler: getPull },
   { method: 'GET', template: '/repos/{owner}/{repo}/issues', permission: 'issues=read', handler: listIssues },
+  { method: 'GET', template: '/repos/{owner}/{repo}/issues/{issue_number}/comments', permission: 'issues=read', handler: listIssueComments },
+  { method: 'POST', template: '/repos/{owner}/{repo}/issues/{issue_number}/comments', permission: 'issues=write', handler: createIssueComment },
   { method: 'GET', template: '/repos/{owner}/{repo}/milestones', permission: 'issues=read', handler: listMilestones },
   ...ACTIONS_ROUTES,
   ...DEPLOYMENT_ROUTES,

@@ -239,6 +239,7 @@ export class FakeGitHub {
       statuses: [],
       pulls: [],
       issues: [],
+      comments: [],
       milestones: [],
       labels: new Map(),
       nextNumber: 1,

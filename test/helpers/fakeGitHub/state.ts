@@ -23,6 +23,18 @@ export interface ReleaseRecord {
   hiddenFromLists: number;
   /** Random part of the `untagged-…` URL GitHub gives drafts. */
   untagged: string;
+  /** The Discussion category given on create or update: the release then has a discussion. */
+  discussion_category_name?: string;
+}
+
+/** A comment on an issue or pull request. */
+export interface IssueCommentRecord {
+  id: number;
+  issue: number;
+  body: string;
+  user: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface ApiRefRecord {
@@ -333,6 +345,8 @@ export interface RepoState {
   statuses: StatusRecord[];
   pulls: PullRecord[];
   issues: IssueRecord[];
+  /** Comments on issues and pull requests, oldest first. */
+  comments: IssueCommentRecord[];
   milestones: MilestoneRecord[];
   labels: Map<string, { id: number; color: string; description: string }>;
   nextNumber: number;

@@ -75,6 +75,16 @@ describe('announcements through real channels', function () {
     assert.ok(!everything.includes('secret-token-xyz'), everything);
   });
 
+  it('sends once when two sends run at the same moment (a double click)', async () => {
+    const s = await setup([{ kind: 'slack', webhookEnv: 'SLACK_WEBHOOK_URL', audiences: ['internal'] }]);
+    const [a, b] = await Promise.all([sendAnnouncements(input(s)), sendAnnouncements(input(s))]);
+    const statuses = [a[0]!.status, b[0]!.status].sort();
+    assert.ok(statuses.includes('sent'), statuses.join());
+    assert.equal(statuses.filter((x) => x === 'sent').length, 1, statuses.join());
+    assert.equal(slack.messages.length, 1);
+    assert.equal((await sendAnnouncements(input(s)))[0]!.status, 'already-sent');
+  });
+
   it('makes hostile commit text inert in Slack, e-mail, markdown and files', async () => {
     const s = await setup(channels());
     await sendAnnouncements(input(s));
@@ -147,6 +157,41 @@ describe('announcements through real channels', function () {
     assert.equal(smtp.messages.length, 1);
     const [again] = await sendAnnouncements(input(s));
     assert.equal(again!.status, 'unconfirmed');
+    assert.equal(smtp.messages.length, 1);
+  });
+
+  it('logs in to SMTP with credentials from the secret source, which never reach the journal or a message', async () => {
+    const secure = new SmtpReceiver({ user: 'release-bot', pass: 'hunter2-smtp-secret' });
+    const port = await secure.start();
+    try {
+      const s = await setup([{ kind: 'email', host: '127.0.0.1', port, from: 'release@example.com', to: ['ops@example.com'], userEnv: 'SMTP_USER', passwordEnv: 'SMTP_PASSWORD', audiences: ['internal'] }]);
+      const wrong = await sendAnnouncements(input(s, { secrets: envSecrets({ SMTP_USER: 'release-bot', SMTP_PASSWORD: 'nope-wrong-secret' }) }));
+      assert.equal(wrong[0]!.status, 'failed');
+      assert.match(wrong[0]!.message, /535/);
+      assert.ok(!wrong[0]!.message.includes('nope-wrong-secret'));
+      const missing = await sendAnnouncements(input(s, { secrets: envSecrets({ SMTP_USER: 'release-bot' }) }));
+      assert.match(missing[0]!.message, /SMTP_PASSWORD is not set/);
+      const ok = await sendAnnouncements(input(s, { secrets: envSecrets({ SMTP_USER: 'release-bot', SMTP_PASSWORD: 'hunter2-smtp-secret' }) }));
+      assert.equal(ok[0]!.status, 'sent', ok[0]!.message);
+      assert.deepEqual(secure.logins, ['release-bot']);
+      assert.equal(secure.messages.length, 1);
+      const journal = JSON.stringify(await listDeliveries(s.repo.gitCommonDir, '1.1.0'));
+      assert.ok(!journal.includes('hunter2-smtp-secret') && !journal.includes('nope-wrong-secret'));
+    } finally {
+      await secure.stop();
+    }
+  });
+
+  it('says nothing was sent when the SMTP server is down, and sends on the next run', async () => {
+    const down = new SmtpReceiver();
+    const port = await down.start();
+    await down.stop();
+    const s = await setup([{ kind: 'email', host: '127.0.0.1', port, from: 'release@example.com', to: ['ops@example.com'], audiences: ['internal'] }]);
+    const [r] = await sendAnnouncements(input(s));
+    assert.equal(r!.status, 'failed');
+    assert.match(r!.message, /not sent: .*ECONNREFUSED|not sent: ECONNECTION/);
+    const [again] = await sendAnnouncements(input(s, { config: parseConfig(JSON.stringify({ announce: { channels: [{ kind: 'email', host: '127.0.0.1', port: smtp.port, from: 'release@example.com', to: ['ops@example.com'], audiences: ['internal'] }] } })) }));
+    assert.equal(again!.status, 'sent', again!.message);
     assert.equal(smtp.messages.length, 1);
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runCli, type CliIo } from '../../../src/cli/main';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { listDeliveries } from '../../../src/node/announce';
@@ -169,5 +170,32 @@ describe('release-manager announce', function () {
     assert.deepEqual(sent, ['completed/external/file', 'completed/internal/email', 'completed/internal/slack', 'started/external/file', 'started/internal/email']);
     assert.equal(slack.messages.length, 1);
     assert.equal(readFileSync(join(r.dir, 'tools/calls.jsonl'), 'utf8').trim(), '1.1.0');
+  });
+
+  it('works from the built bundle (dist/cli.js) with the real process, its stdin not a terminal', async () => {
+    const r = TestRepo.create('rm-cli-announce-bare-');
+    r.commit('feat: first');
+    r.commit('fix: <b>second</b>');
+    const run = (args: string[]) =>
+      new Promise<{ code: number; out: string; err: string }>((done) => {
+        const child = spawn(process.execPath, [resolve(__dirname, '../../../dist/cli.js'), ...args], { cwd: r.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('close', (code) => done({ code: code ?? -1, out, err }));
+      });
+    const help = await run(['announce', '--help']);
+    assert.equal(help.code, 0, help.err);
+    assert.match(help.out, /--retry-unconfirmed/);
+    const refused = await run(['announce', '--send']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /no terminal to ask on/);
+    const sent = await run(['announce', '--send', '--yes', '--stage', 'completed']);
+    assert.equal(sent.code, 0, sent.err);
+    assert.match(sent.out, /3 sent/);
+    assert.match(readFileSync(join(r.dir, 'release-announcements/0.1.0/external-completed.md'), 'utf8'), /&lt;b&gt;second&lt;\/b&gt;/);
+    const again = await run(['announce', '--send', '--yes', '--stage', 'completed']);
+    assert.match(again.out, /3 already-sent/);
   });
 });

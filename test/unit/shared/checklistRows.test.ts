@@ -19,6 +19,12 @@ describe('the checklist rows (shared by the webview)', () => {
     assert.deepEqual(fixOf(gate({ fixLabel: 'Show the output', canFix: true, fixAction: 'showOutput' })).button, 'Show the output');
   });
 
+  it('offers "Send notice now" on a failing notice gate', () => {
+    const label = 'Send notice now: release-manager announce --version 1.1.0 --stage notice --at <deploy time> --audience external --send';
+    assert.deepEqual(fixOf(gate({ kind: 'notice', fixLabel: label, canFix: true, fixAction: 'sendNotice' })), { text: label, button: 'Send notice now' });
+    assert.equal(toWebview.safeParse({ type: 'state', state: state({ gates: [gate({ kind: 'notice', fixLabel: label, canFix: true, fixAction: 'sendNotice' })] }) }).success, true);
+  });
+
   it('keeps a passing gate\'s convenience action as a button and shows no fix text for it', () => {
     assert.deepEqual(fixOf(gate({ status: 'pass', fixLabel: 'Open CHANGELOG.md', canFix: true, fixAction: 'openFile' })), { text: null, button: 'Open CHANGELOG.md' });
     assert.deepEqual(fixOf(gate({ status: 'pass', fixLabel: 'nothing to do' })), { text: null, button: null });
