@@ -10,6 +10,7 @@ import { servedAudiences } from '../../core/announce/schema';
 import { AUDIENCES, STAGES, type Audience, type DeliveryResult, type Stage } from '../../core/announce/types';
 import { TrustError, UsageError } from '../../core/errors';
 import { announceConfigOf, parsePlannedAt } from '../../node/announce';
+import { githubAnnouncer } from '../../node/githubAnnouncer';
 import { localInputValue, readPlannedTime, suggestedPlannedTime } from '../../shared/plannedTime';
 import type { CommandContext } from '../commandContext';
 import { COMMANDS } from '../ids';
@@ -58,7 +59,7 @@ export function announceArgsOf(value: unknown): AnnounceArgs {
   return out;
 }
 
-type AnnounceContext = Pick<CommandContext, 'model' | 'log' | 'secrets' | 'extensionUri' | 'announcements'>;
+type AnnounceContext = Pick<CommandContext, 'model' | 'log' | 'secrets' | 'extensionUri' | 'announcements' | 'github'>;
 
 const STAGE_PICKS: Record<Stage, { label: string; detail: string }> = {
   notice: { label: 'Notice', detail: 'Scheduled: tells each audience when the deploy happens (the notice gate counts it)' },
@@ -102,7 +103,7 @@ async function announce(ctx: AnnounceContext, args: AnnounceArgs): Promise<Annou
     }
   }
 
-  const session = new AnnounceSession({ repo, config, name: state.name, stage, audiences, plannedAt, ...(args.version ? { version: args.version } : {}) }, editorSecrets(ctx.secrets), ctx.log);
+  const session = new AnnounceSession({ repo, config, name: state.name, stage, audiences, plannedAt, ...(args.version ? { version: args.version } : {}) }, editorSecrets(ctx.secrets), ctx.log, undefined, async () => githubAnnouncer(await ctx.github.connect(state.root, { interactive: true })));
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Rendering the announcements' }, () => session.render());
   session.onDidSend((results) => {
     ctx.announcements.refresh(state.root);

@@ -13,7 +13,7 @@ import type { ReleaseConfig } from '../../core/config';
 import { ConfigError, TrustError, UsageError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import type { LocalGitRepo } from '../../git/gitRepo';
-import { announceConfigOf, previewAnnouncements, sendAnnouncements, type AnnounceInput, type SecretSource } from '../../node/announce';
+import { announceConfigOf, previewAnnouncements, sendAnnouncements, type AnnounceInput, type GitHubAnnouncer, type SecretSource } from '../../node/announce';
 import { resolveInside } from '../../node/runner';
 import type { AnnounceState, AudienceView, ResultView } from '../../shared/announceProtocol';
 import { formatIn } from '../../shared/plannedTime';
@@ -59,6 +59,8 @@ export class AnnounceSession {
     private readonly secrets: SecretSource,
     private readonly log: Logger,
     private readonly trusted: () => boolean = () => vscode.workspace.isTrusted,
+    /** Connects the GitHub channel (signed in) when the config has one; a failure leaves that channel unconnected. */
+    private readonly connectGitHub?: () => Promise<GitHubAnnouncer>,
   ) {}
 
   /** The version announced (known after the first render). */
@@ -215,6 +217,15 @@ export class AnnounceSession {
     this.notice = null;
     this.changed.fire();
     try {
+      let github: GitHubAnnouncer | undefined;
+      if (this.connectGitHub && this.previews.some((p) => p.channels.some((c) => c.kind === 'github'))) {
+        try {
+          github = await this.connectGitHub();
+        } catch (e) {
+          // The GitHub channel then answers "not connected" per delivery (failed, retried on the next send).
+          this.log.warn(`announce: the GitHub channel is not connected: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+        }
+      }
       const results = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Announcing ${this.version}`, cancellable: true },
         async (progress, token) => {
@@ -222,7 +233,7 @@ export class AnnounceSession {
           const sub = token.onCancellationRequested(() => ctl.abort());
           try {
             return await sendAnnouncements(
-              { ...this.input(), signal: ctl.signal },
+              { ...this.input(), signal: ctl.signal, ...(github ? { github } : {}) },
               {
                 onResult: (r) => {
                   this.results = [...(this.results ?? []), resultView(r)];
