@@ -2,8 +2,9 @@
  * Channel secrets in the editor: Release: Set Channel Secret / Clear Channel Secret keep the Slack
  * webhook URL and SMTP credentials in VS Code's SecretStorage under `releaseManager.channelSecret.<NAME>`,
  * and `editorSecrets` reads them for a send. Values are never logged, shown, put in a webview or a file.
- * Fallback: a name not in SecretStorage is read from the extension host's environment (the variable the
- * CLI reads), so a window started from a shell with SLACK_WEBHOOK_URL set works as the CLI does.
+ * No fallback to the extension host's environment: the names come from the repository's config, and a
+ * config naming any variable of the user's shell (AWS_SECRET_ACCESS_KEY as an SMTP password for a host of
+ * its choosing) must not be able to send it anywhere. The CLI reads the environment, which CI sets on purpose.
  */
 import * as vscode from 'vscode';
 import { UsageError } from '../../core/errors';
@@ -16,9 +17,9 @@ export interface EditorSecretSource {
   get(name: string): Promise<string | undefined>;
 }
 
-/** The editor's SecretSource: SecretStorage first, then (unless `env: false`) the host's environment. */
-export function editorSecrets(secrets: Pick<vscode.SecretStorage, 'get'>, options: { env?: Record<string, string | undefined> | false } = {}): EditorSecretSource {
-  const env = options.env === false ? undefined : (options.env ?? process.env);
+/** The editor's SecretSource: SecretStorage only (an explicit `env` map is for tests and callers that chose one). */
+export function editorSecrets(secrets: Pick<vscode.SecretStorage, 'get'>, options: { env?: Record<string, string | undefined> } = {}): EditorSecretSource {
+  const env = options.env;
   return {
     async get(name) {
       const stored = await secrets.get(channelSecretKey(name));
@@ -114,7 +115,7 @@ export function clearChannelSecretCommand(ctx: SecretContext): (...args: unknown
     if (!secret) return false;
     await ctx.secrets.delete(channelSecretKey(secret.name));
     ctx.log.info(`channel secret ${secret.name} cleared from the editor's secret storage`);
-    void vscode.window.showInformationMessage(`${secret.name} is no longer stored in the editor (an environment variable of that name still applies).`);
+    void vscode.window.showInformationMessage(`${secret.name} is no longer stored in the editor.`);
     return true;
   };
 }

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { fixOf } from '../../../src/shared/checklistRows';
 import type { AnnounceOutcome } from '../../../src/vscode/announce/announceCommand';
+import { SlackReceiver } from '../../helpers/announceServers';
 import { snapshotFiles } from '../../helpers/deployFixtures';
 import { poll } from '../../helpers/poll';
 import { api, labelOf, treeRows, workspaceRoot } from './helpers';
@@ -114,5 +115,60 @@ describe('Release: Announce… (preview, send once, the tree)', function () {
       return section && empty ? { section, empty } : undefined;
     });
     assert.equal(rows.empty.item.command?.command, 'releaseManager.announce');
+  });
+});
+
+describe('Release: Set Channel Secret (the Slack webhook from SecretStorage)', function () {
+  this.timeout(120_000);
+  let root: string;
+  let repo: LocalGitRepo;
+  let files: { restore(): void };
+  const slack = new SlackReceiver();
+  let url: string;
+
+  before(async () => {
+    const a = await api();
+    root = workspaceRoot();
+    repo = await LocalGitRepo.open(root);
+    files = snapshotFiles(root, ['.release-manager.json']);
+    url = await slack.start();
+    const config = JSON.parse(readFileSync(join(root, '.release-manager.json'), 'utf8')) as Record<string, unknown>;
+    config.announce = { channels: [{ kind: 'slack', webhookEnv: 'RM_INHOST_SLACK_URL', audiences: ['internal'] }] };
+    writeFileSync(join(root, '.release-manager.json'), JSON.stringify(config, null, 2) + '\n');
+    await poll('the config with a Slack channel is read', async () => {
+      await a.settled();
+      return a.model.find(root)?.config?.announce?.channels[0]?.kind === 'slack';
+    });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('releaseManager.clearChannelSecret', { root, name: 'RM_INHOST_SLACK_URL' });
+    await slack.stop();
+    files.restore();
+    rmSync(join(repo.gitCommonDir, 'release-manager', 'announcements'), { recursive: true, force: true });
+    const a = await api();
+    await poll('the original config is back', async () => {
+      await a.settled();
+      return a.model.find(root)?.config?.announce === undefined;
+    });
+  });
+
+  it('sends through the webhook stored in SecretStorage, once, and fails with the fix once it is cleared', async () => {
+    assert.equal(process.env.RM_INHOST_SLACK_URL, undefined, 'not in the environment: only SecretStorage has it');
+    assert.equal(await vscode.commands.executeCommand('releaseManager.setChannelSecret', { root, name: 'RM_INHOST_SLACK_URL', value: 'http://hooks.example.com/not-https' }), undefined, 'a plain-http webhook off loopback is refused');
+    assert.equal(await vscode.commands.executeCommand('releaseManager.setChannelSecret', { root, name: 'RM_INHOST_SLACK_URL', value: url }), true);
+    const send = (stage: string) => vscode.commands.executeCommand('releaseManager.announce', { root, stage, audiences: ['internal'], preview: false, send: true, confirm: false }) as Thenable<AnnounceOutcome>;
+    const first = await send('completed');
+    assert.deepEqual(first.results?.map((r) => `${r.channel}:${r.status}`), ['slack:sent']);
+    assert.equal(slack.messages.length, 1);
+    assert.match(slack.messages[0]!.payload.text, new RegExp(first.version.replace(/\./g, '\\.')));
+    const second = await send('completed');
+    assert.deepEqual(second.results?.map((r) => r.status), ['already-sent']);
+    assert.equal(slack.messages.length, 1, 'exactly one message after two sends');
+    assert.equal(await vscode.commands.executeCommand('releaseManager.clearChannelSecret', { root, name: 'RM_INHOST_SLACK_URL' }), true);
+    const third = await send('started');
+    assert.equal(third.results?.[0]?.status, 'failed');
+    assert.match(third.results?.[0]?.message ?? '', /RM_INHOST_SLACK_URL is not set.*Set Channel Secret/);
+    assert.doesNotMatch(JSON.stringify([first, second, third]), /secret-token-xyz/, 'the webhook URL is in no result');
   });
 });
