@@ -10,8 +10,8 @@ import { UsageError } from '../core/errors';
 import { oneLine, stripUnsafe } from '../core/sanitize';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
-import { envSecrets, parsePlannedAt, previewAnnouncements, sendAnnouncements, type AnnounceInput, type GitHubAnnouncer } from '../node/announce';
-import { githubAnnouncer } from '../node/githubAnnouncer';
+import type { GitHubApi } from '../core/githubApi';
+import { envSecrets, parsePlannedAt, previewAnnouncements, sendAnnouncements, type AnnounceInput } from '../node/announce';
 import { cliGitHubApi, cliGitHubRepo } from './publish';
 
 /** The options of announce (its own table: here --version takes a value). */
@@ -101,6 +101,15 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.env?.RELEASE_MANAGER_ANNOUNCE_TIMEOUT_MS ? { timeoutMs: Math.max(100, Number(io.env.RELEASE_MANAGER_ANNOUNCE_TIMEOUT_MS) || 15_000) } : {}),
   };
+  // With a token, GitHub is asked for known issues and takes the github channel's posts (the gates
+  // command connects the same way, so the notice gate renders what was sent).
+  const env = io.env ?? process.env;
+  if (env.GITHUB_TOKEN?.trim() || env.GH_TOKEN?.trim()) {
+    let api: Promise<GitHubApi> | undefined;
+    input.githubApi = () => (api ??= cliGitHubRepo(repo, env).then((ref) => cliGitHubApi(ref, { err: io.err, env })));
+  } else if (config.announce?.channels.some((c) => c.kind === 'github')) {
+    io.err('warning: the GitHub channel needs GITHUB_TOKEN (or GH_TOKEN); without it nothing is posted there.\n');
+  }
   const previews = await previewAnnouncements(input);
   if (!v.send) {
     if (format === 'json') io.out(JSON.stringify(previews, null, 2) + '\n');
@@ -124,16 +133,7 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
       return 1;
     }
   }
-  let github: GitHubAnnouncer | undefined;
-  if (config.announce?.channels.some((c) => c.kind === 'github')) {
-    const env = io.env ?? process.env;
-    try {
-      github = githubAnnouncer(cliGitHubApi(await cliGitHubRepo(repo, env), { err: io.err, env }));
-    } catch (e) {
-      io.err(`warning: the GitHub channel is not connected: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
-    }
-  }
-  const results = await sendAnnouncements({ ...input, ...(github ? { github } : {}) }, {
+  const results = await sendAnnouncements(input, {
     resend: v.resend === true,
     retryUnconfirmed: v['retry-unconfirmed'] === true,
     onResult: format === 'text' ? (r) => io.out(resultLine(r)) : undefined,

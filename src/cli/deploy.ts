@@ -271,7 +271,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: ReleaseConfig
       offerHotfix: false,
       confirmAlways: false,
       now,
-      announce: deployAnnouncer({ repo, config, secrets: envSecrets(io.env), ...(io.signal ? { signal: io.signal } : {}) }),
+      announce: deployAnnouncer({ repo, config, secrets: envSecrets(io.env), githubApi: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)), ...(io.signal ? { signal: io.signal } : {}) }),
       promotion: () => ({
         repo,
         config,
@@ -291,7 +291,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: ReleaseConfig
 /** `rollback --env ENV [--yes]`: to the last successful deployment before the current one; always confirmed, no promotion gates. */
 export async function runRollbackCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: { env: string; yes: boolean; remote?: string; decisionLog?: boolean; allowCommands?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
   const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
-  const announce = deployAnnouncer({ repo, config, secrets: envSecrets(io.env), ...(io.signal ? { signal: io.signal } : {}) });
+  const announce = deployAnnouncer({ repo, config, secrets: envSecrets(io.env), githubApi: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)), ...(io.signal ? { signal: io.signal } : {}) });
   const end = await rollbackSequence({ target: c, announce, ...(io.signal ? { signal: io.signal } : {}) }, cliFront(c, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: flags.yes, operation: 'rollback' }));
   return exitCode(end, io, 'rollback');
 }

@@ -14,11 +14,13 @@ import type { ReleaseConfig } from '../core/config';
 import { draftNotes } from '../core/draft';
 import { UsageError } from '../core/errors';
 import type { ReleaseNotes } from '../core/notes';
+import type { GitHubApi } from '../core/githubApi';
 import { stripUnsafe } from '../core/sanitize';
 import { TagFormat } from '../core/tags';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { announcementFile, channelSenders, type ChannelSender, type GitHubAnnouncer, type SecretSource } from './announceChannels';
 import { AnnounceJournal, checkVersionName, contentHash, listDeliveries } from './announceJournal';
+import { githubAnnouncer } from './githubAnnouncer';
 import { readFile } from 'node:fs/promises';
 import { resolveInside } from './runner';
 
@@ -45,6 +47,12 @@ export interface AnnounceInput {
   linkNotes?: (notes: ReleaseNotes) => Promise<ReleaseNotes>;
   /** Open issues labelled as known issues (support); default none. */
   knownIssues?: (label: string) => Promise<{ title: string; url: string }[]>;
+  /**
+   * The repository's GitHub, signed in: open issues labelled `knownIssueLabel` become known issues
+   * (support), and a `github` channel posts through it. Give the same to the send and to the gate
+   * context, so that the notice gate renders what was sent.
+   */
+  githubApi?: () => Promise<GitHubApi>;
   /** Repository name shown in the headline; default the folder name. */
   repository?: string;
   /** The version a rollback returns to; default the previous release. */
@@ -183,14 +191,24 @@ function sendersOf(input: AnnounceInput): ChannelSender[] {
     root: input.repo.root,
     secrets: input.secrets ?? { get: async () => undefined },
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
-    ...(input.github ? { github: input.github } : {}),
+    ...(input.github ? { github: input.github } : input.githubApi ? { github: lazyAnnouncer(input.githubApi) } : {}),
     tagFor: (v) => new TagFormat(input.config.tagFormat).tagFor(v),
   });
 }
 
 async function knownIssuesFor(input: AnnounceInput, audiences: readonly Audience[]): Promise<{ title: string; url: string }[]> {
-  if (!audiences.includes('support') || !input.knownIssues) return [];
-  return input.knownIssues(announceConfigOf(input.config).knownIssueLabel);
+  if (!audiences.includes('support')) return [];
+  const label = announceConfigOf(input.config).knownIssueLabel;
+  if (input.knownIssues) return input.knownIssues(label);
+  if (!input.githubApi) return [];
+  try {
+    const api = await input.githubApi();
+    return (await api.openWithLabel(label, input.signal)).filter((i) => !i.isPull).map((i) => ({ title: i.title, url: i.url }));
+  } catch {
+    // Not connected, or GitHub did not answer: the config's known issues only (a notice rendered so
+    // differs from one rendered with GitHub's, which the notice gate then reads as changed: fail closed).
+    return [];
+  }
 }
 
 /** Renders the announcement of each audience for every channel (nothing is sent, no secret is read). */
@@ -298,6 +316,17 @@ export async function sendAnnouncements(input: AnnounceInput, options: SendOptio
     }
   }
   return results;
+}
+
+/** A GitHubAnnouncer that connects on first use. */
+function lazyAnnouncer(api: () => Promise<GitHubApi>): GitHubAnnouncer {
+  let made: Promise<GitHubAnnouncer> | undefined;
+  const get = () => (made ??= api().then(githubAnnouncer));
+  return {
+    discussion: async (i, signal) => (await get()).discussion(i, signal),
+    comment: async (i, signal) => (await get()).comment(i, signal),
+    find: async (i, signal) => (await get()).find(i, signal),
+  };
 }
 
 /** Attempts this process is sending right now (a second send in the same process sees them as in flight). */

@@ -89,7 +89,7 @@ export function createGateContext(options: GateContextOptions): GateContext {
         : Promise.reject(new UsageError(`Not run: commands are not allowed here (${options.commandsBlockedReason ?? 'requires trust'}).`, 'Trust the workspace (CLI: --allow-commands).')),
     signOffs: options.signOffs ?? ((version) => signOffsFor(repo.root, version)),
     ...(options.environment !== undefined ? { environment: options.environment } : {}),
-    notices: options.notices ?? noticeFacts({ repo, config: options.config, ...(options.noticeVersion !== undefined ? { version: options.noticeVersion } : {}), ...(options.now ? { now: options.now } : {}) }),
+    notices: options.notices ?? noticeFacts({ repo, config: options.config, ...(options.noticeVersion !== undefined ? { version: options.noticeVersion } : {}), ...(options.now ? { now: options.now } : {}), ...(options.github ? { githubApi: options.github } : {}) }),
     github: () =>
       (github ??= options.github
         ? options.github()

@@ -103,7 +103,7 @@ async function announce(ctx: AnnounceContext, args: AnnounceArgs): Promise<Annou
     }
   }
 
-  const session = new AnnounceSession({ repo, config, name: state.name, stage, audiences, plannedAt, ...(args.version ? { version: args.version } : {}) }, editorSecrets(ctx.secrets), ctx.log, undefined, async () => githubAnnouncer(await ctx.github.connect(state.root, { interactive: true })));
+  const session = new AnnounceSession({ repo, config, name: state.name, stage, audiences, plannedAt, ...(args.version ? { version: args.version } : {}), githubApi: () => ctx.github.connect(state.root, { interactive: false }) }, editorSecrets(ctx.secrets), ctx.log, undefined, async () => githubAnnouncer(await ctx.github.connect(state.root, { interactive: true })));
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Rendering the announcements' }, () => session.render());
   session.onDidSend((results) => {
     ctx.announcements.refresh(state.root);

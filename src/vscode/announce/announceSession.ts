@@ -11,6 +11,7 @@ import { TEMPLATE_DIR, DEFAULT_TEMPLATES, templatePath } from '../../core/announ
 import type { Audience, AnnouncementPreview, DeliveryResult, Stage } from '../../core/announce/types';
 import type { ReleaseConfig } from '../../core/config';
 import { ConfigError, TrustError, UsageError } from '../../core/errors';
+import type { GitHubApi } from '../../core/githubApi';
 import type { Logger } from '../../core/ports';
 import type { LocalGitRepo } from '../../git/gitRepo';
 import { announceConfigOf, previewAnnouncements, sendAnnouncements, type AnnounceInput, type GitHubAnnouncer, type SecretSource } from '../../node/announce';
@@ -28,6 +29,11 @@ export interface AnnounceTarget {
   /** Planned deploy time (ISO, UTC) of a notice. */
   plannedAt: string | null;
   version?: string;
+  /**
+   * The repository's GitHub without asking to sign in (known issues labelled known-issue): the same
+   * connection the checklist's notice gate uses, so the gate renders what was sent.
+   */
+  githubApi?: () => Promise<GitHubApi>;
 }
 
 /** How a send is confirmed and shown (the editor's modal and progress; tests skip the modal). */
@@ -84,6 +90,7 @@ export class AnnounceSession {
       plannedAt: t.plannedAt,
       secrets: this.secrets,
       ...(t.version !== undefined ? { version: t.version } : {}),
+      ...(t.githubApi ? { githubApi: t.githubApi } : {}),
       ...(this.edits.size > 0 ? { templates } : {}),
     };
   }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../../src/core/config';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { OctokitGitHubApi } from '../../../src/github/api';
-import { sendAnnouncements, type AnnounceInput } from '../../../src/node/announce';
+import { noticeFacts, previewAnnouncements, sendAnnouncements, type AnnounceInput } from '../../../src/node/announce';
 import { githubAnnouncer } from '../../../src/node/githubAnnouncer';
 import { startFakeGitHub, type FakeGitHub } from '../../helpers/fakeGitHub/server';
 import { TestRepo } from '../../helpers/testRepo';
@@ -76,5 +76,15 @@ describe('announcements on GitHub', function () {
     const release = (await api.listReleases()).find((x) => x.tagName === 'v1.1.0');
     assert.ok(release?.discussionUrl);
     assert.equal((await sendAnnouncements(input))[0]!.status, 'already-sent');
+  });
+
+  it('lists open issues labelled known-issue in the support announcement, and the gate renders the same', async () => {
+    const { api, input } = await world({ issue: 7 });
+    server.addIssue('acme', 'widgets', { number: 7, title: 'Release tracking' });
+    server.addIssue('acme', 'widgets', { title: 'Exports time out over 10k rows <img src=x onerror=alert(1)>', labels: ['known-issue'] });
+    const [p] = await previewAnnouncements({ ...input, github: undefined, githubApi: async () => api, audiences: ['support'], stage: 'notice' });
+    assert.match(p!.markdown, /## Known issues\n\n- Exports time out over 10k rows &lt;img src=x onerror=alert\\\(1\\\)&gt;/);
+    const facts = await noticeFacts({ repo: input.repo, config: input.config, githubApi: async () => api })();
+    assert.equal(await facts.currentHash('support', null), p!.contentHash);
   });
 });

@@ -92,4 +92,17 @@ describe('notice gate (injected clock)', () => {
     assert.match(g.notice.reason, /no notice needed for staging/);
     assert.equal((await gateAt(s, SENT + HOUR, 'production')).notice.status, 'fail');
   });
+
+  it('sends a revised notice only with resend, and counts the hours from the revision', async () => {
+    const s = await repoWithNotice();
+    s.r.commit('fix: a late fix');
+    const later = SENT + 10 * HOUR;
+    const plain = await sendAnnouncements({ repo: s.repo, config: s.config, stage: 'notice', plannedAt: PLANNED, now: () => new Date(later) });
+    assert.deepEqual(plain.map((r) => r.status), ['already-sent', 'already-sent']);
+    assert.match(plain[0]!.message, /with other content: not sent again \(pass --resend/);
+    const revised = await sendAnnouncements({ repo: s.repo, config: s.config, stage: 'notice', plannedAt: new Date(later + 48 * HOUR).toISOString(), now: () => new Date(later) }, { resend: true });
+    assert.deepEqual(revised.map((r) => r.status), ['sent', 'sent']);
+    assert.match((await gateAt(s, later + 47 * HOUR)).notice.reason, /1 hour missing/);
+    assert.equal((await gateAt(s, later + 48 * HOUR)).notice.status, 'pass');
+  });
 });

@@ -172,6 +172,28 @@ describe('release-manager announce', function () {
     assert.equal(readFileSync(join(r.dir, 'tools/calls.jsonl'), 'utf8').trim(), '1.1.0');
   });
 
+  it('announces that the replaced release was rolled back after a rollback', async () => {
+    const tool = `require('node:fs').appendFileSync(require('node:path').join(__dirname, 'calls.jsonl'), process.argv.slice(2).join(' ') + '\\n');`;
+    const r = repo(
+      { deploy: { environments: [{ name: 'production', provider: { kind: 'command', argv: [process.execPath, 'tools/deploy.js', '{version}', '{operation}'] } }] }, gates: [{ id: 'notice', kind: 'notice', required: false }] },
+      { channels: [{ kind: 'file', audiences: ['internal'] }], onDeploy: { environments: ['production'] } },
+    );
+    r.write('tools/deploy.js', tool);
+    r.git('add', '-A');
+    r.git('commit', '-q', '-m', 'ci: deploy tool');
+    r.tag('v1.1.0');
+    r.commit('fix: later');
+    r.tag('v1.1.1');
+    assert.equal((await cli(r, ['deploy', '--env', 'production', '--ref', 'v1.1.0', '--allow-commands', '--yes'])).code, 0);
+    assert.equal((await cli(r, ['deploy', '--env', 'production', '--ref', 'v1.1.1', '--allow-commands', '--yes'])).code, 0);
+    const back = await cli(r, ['rollback', '--env', 'production', '--allow-commands', '--yes']);
+    assert.equal(back.code, 0, back.err + back.out);
+    const common = (await LocalGitRepo.open(r.dir)).gitCommonDir;
+    const stages = (await listDeliveries(common, '1.1.1')).filter((x) => x.state === 'sent').map((x) => x.stage);
+    assert.deepEqual(stages, ['started', 'completed', 'rolled-back']);
+    assert.match(readFileSync(join(r.dir, 'release-announcements/1.1.1/internal-rolled-back.md'), 'utf8'), /1\.1\.1 was rolled back/);
+  });
+
   it('works from the built bundle (dist/cli.js) with the real process, its stdin not a terminal', async () => {
     const r = TestRepo.create('rm-cli-announce-bare-');
     r.commit('feat: first');
