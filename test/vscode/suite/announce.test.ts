@@ -102,6 +102,13 @@ describe('Release: Announce… (preview, send once, the tree)', function () {
     assert.match(String(row.item.description), /^notice to (internal, external|external, internal) · \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
     const deliveries = (await a.tree.getChildren(row.node)) ?? [];
     assert.deepEqual(deliveries.map((n) => labelOf(a.tree.getTreeItem(n))).sort(), ['notice → external', 'notice → internal']);
+
+    // The checklist's notice gate recognises what the editor sent (same content hash): only the 48 hours are missing now.
+    await a.gates.run({ only: ['notice'] });
+    const gate = await poll('the notice gate judged again', () => a.gates.result('notice'));
+    assert.equal(gate.status, 'fail');
+    assert.match(gate.reason, /^notice not in time: .*notice sent 0 h ago; 48 hours missing/);
+    assert.doesNotMatch(gate.reason, /other content|no notice sent/);
   });
 
   it('offers Announce… in the Announcements section when nothing was sent', async () => {
