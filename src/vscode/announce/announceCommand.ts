@@ -144,11 +144,6 @@ async function announce(ctx: AnnounceContext, args: AnnounceArgs): Promise<Annou
   return { version: session.announcedVersion, stage, audiences, previewOpen, results };
 }
 
-/** The preview panels open now (tests and the e2e spec look for them). */
-export function openAnnouncePreviews(): { title: string; rejected: number; posted: number; version: string }[] {
-  return [...open.values()].filter((o) => o.panel.open).map((o) => ({ title: o.panel.panel.title, rejected: o.panel.rejected, posted: o.panel.posted, version: o.session.announcedVersion }));
-}
-
 async function pickStage(): Promise<Stage | undefined> {
   const pick = await vscode.window.showQuickPick(
     STAGES.map((s) => ({ label: STAGE_PICKS[s].label, detail: STAGE_PICKS[s].detail, stage: s })),
