@@ -73,6 +73,17 @@ if (!schemaOnly) {
         ['node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css'],
       ]) copyFileSync(join(root, from), join(root, to));
     }),
+    // The announce preview webview: same rules as the checklist (src/shared only, strict CSP, nonce script).
+    build({
+      ...common,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'iife',
+      entryPoints: [join(root, 'webview/announce.ts')],
+      outfile: join(root, 'dist/webview/announce.js'),
+      minify: true,
+      sourcemap: false,
+    }).then(() => copyFileSync(join(root, 'webview/announce.css'), join(root, 'dist/webview/announce.css'))),
     // In-host test suites (mocha inside the extension host): one bundle per file, vscode external.
     build({
       ...common,

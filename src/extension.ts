@@ -6,6 +6,9 @@ import { checklistActions } from './vscode/checklist/actions';
 import { ChecklistViewProvider } from './vscode/checklist/checklistView';
 import { GateController } from './vscode/checklist/gateController';
 import type { CommandContext, CommandFactory } from './vscode/commandContext';
+import { announceCommand } from './vscode/announce/announceCommand';
+import { AnnounceHistory } from './vscode/announce/history';
+import { clearChannelSecretCommand, setChannelSecretCommand } from './vscode/announce/secrets';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
 import { draftNotesCommand, draftReleaseNotesForCommand, trackDraftedNotes } from './vscode/commands/draftNotes';
 import { saveNotesToChangelogCommand } from './vscode/commands/saveToChangelog';
@@ -86,13 +89,14 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const deployView = new DeployView(model, github, log);
   const metrics = new MetricsService(model, github, collectMetrics, log);
   const metricsPanel = new MetricsPanel(context.extensionUri, model, metrics, log, (source, e) => reportError(source, e, log));
-  const tree = new ReleaseTreeProvider(model, gates, githubView, deployView, metrics);
+  const announcements = new AnnounceHistory(model, log);
+  const tree = new ReleaseTreeProvider(model, gates, githubView, deployView, metrics, announcements);
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const deployStatusBar = new DeployStatusBar(deployView);
   const diagnostics = new ConfigDiagnostics(model);
   const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log, (source, e) => reportError(source, e, log));
   const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, discovery, model, github, githubView, deployView, metrics, metricsPanel, gates, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
+  context.subscriptions.push(log, discovery, model, github, githubView, deployView, metrics, metricsPanel, gates, announcements, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEWS.checklist, checklist, { webviewOptions: { retainContextWhenHidden: false } }),
     gates.onDidChange(() => statusBar.update()),
@@ -111,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     trackControlContext(model, deployView, githubView, log),
   );
 
-  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, metrics, metricsPanel, log, session: newSession('editor'), settings };
+  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, metrics, metricsPanel, log, session: newSession('editor'), settings, secrets: context.secrets, announcements };
   for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
   context.subscriptions.push(trackDraftedNotes());
 
@@ -177,6 +181,9 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.showMetrics, showMetricsCommand],
     [COMMANDS.copyMetricsMarkdown, copyMetricsMarkdownCommand],
     [COMMANDS.refreshMetrics, refreshMetricsCommand],
+    [COMMANDS.announce, announceCommand],
+    [COMMANDS.setChannelSecret, setChannelSecretCommand],
+    [COMMANDS.clearChannelSecret, clearChannelSecretCommand],
   ];
 }
 

@@ -5,6 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
+import type { AnnounceHistory } from './announce/history';
 import type { GateController } from './checklist/gateController';
 import type { DeployView } from './deployView';
 import type { GitHubConnector } from './github';
@@ -36,6 +37,10 @@ export interface CommandContext {
   log: Logger;
   /** This window's session id (random per activation; journals name their driver by it). */
   session: string;
+  /** What the tree shows of announcements (read again after a send). */
+  announcements: AnnounceHistory;
+  /** The editor's secret storage (channel secrets of announcements). */
+  secrets: vscode.SecretStorage;
   /** The current settings (read on each call). */
   settings: () => Settings;
 }

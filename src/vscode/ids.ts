@@ -33,6 +33,9 @@ export const COMMANDS = {
   showMetrics: 'releaseManager.showMetrics',
   copyMetricsMarkdown: 'releaseManager.copyMetricsMarkdown',
   refreshMetrics: 'releaseManager.refreshMetrics',
+  announce: 'releaseManager.announce',
+  setChannelSecret: 'releaseManager.setChannelSecret',
+  clearChannelSecret: 'releaseManager.clearChannelSecret',
 } as const;
 
 /** Commands that only make sense on a tree item: hidden from the command palette. */
@@ -103,6 +106,12 @@ export const ITEM = {
   metrics: 'metrics',
   /** A target verdict under Metrics. */
   metricVerdict: 'metricVerdict',
+  /** The announcements of a repository (per version, which notices went out and when). */
+  announcements: 'announcements',
+  /** One announced version under Announcements. */
+  announcedVersion: 'announcedVersion',
+  /** One journaled delivery (audience, stage, channel, when). */
+  announcement: 'announcement',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Release Manager';

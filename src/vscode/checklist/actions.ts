@@ -40,6 +40,10 @@ export function checklistActions(model: ReleaseModel, gates: GateController, log
         }
         case 'signOff':
           return; // the checklist row itself has the sign-off checkbox
+        case 'sendNotice':
+          // Send notice now: the announce flow, pre-set to the notice of this version for the audiences still missing it.
+          await vscode.commands.executeCommand(COMMANDS.announce, { root, stage: 'notice', version: action.version, audiences: action.audiences });
+          return;
       }
     },
     async signOff(gateId, note) {

@@ -36,3 +36,20 @@ describe('Save to CHANGELOG.md in Restricted Mode', () => {
     assert.equal(existsSync(join(root, 'CHANGELOG.md')), had, 'nothing written');
   });
 });
+
+describe('Release: Announce… in Restricted Mode', () => {
+  it('opens the preview read-only but refuses to send: nothing written, nothing journaled', async function () {
+    this.timeout(120_000);
+    await extensionUnderTest().activate();
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const plannedAt = new Date(Date.now() + 72 * 3_600_000).toISOString();
+    const sent = await vscode.commands.executeCommand('releaseManager.announce', { root, stage: 'notice', audiences: ['internal'], plannedAt, preview: false, send: true, confirm: false });
+    assert.equal(sent, undefined, 'refused (reported as a message)');
+    assert.equal(existsSync(join(root, 'release-announcements')), false, 'no announcement file');
+    assert.equal(existsSync(join(root, '.git', 'release-manager', 'announcements')), false, 'no delivery journal');
+    const preview = (await vscode.commands.executeCommand('releaseManager.announce', { root, stage: 'completed', audiences: ['internal'] })) as { previewOpen: boolean; results: unknown } | undefined;
+    assert.ok(preview?.previewOpen, 'the preview is read-only and opens');
+    assert.equal(preview.results, null);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});

@@ -1,3 +1,4 @@
+import type { AnnounceNode } from './announceNodes';
 import type { DeployNode } from './deployNodes';
 import type { GateNode } from './gateNodes';
 import type { GitHubNode } from './githubNodes';
@@ -13,4 +14,4 @@ export type RepoNode = { kind: 'repo'; root: string };
  * with no I/O there), one family per section; a new section such as metrics or flags adds its
  * family here and one dispatch line in the provider.
  */
-export type Node = RepoNode | NotesNode | GateNode | GitHubNode | DeployNode | MetricsNode | MessageNode;
+export type Node = RepoNode | NotesNode | GateNode | GitHubNode | DeployNode | MetricsNode | AnnounceNode | MessageNode;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ITEM } from '../../ids';
 import type { ReleaseModel, RepoState } from '../../releaseModel';
+import { announceChildren, announceItem, isAnnounceNode, type AnnounceSource } from './announceNodes';
 import { deployChildren, deployItem, isDeployNode, type DeploySource } from './deployNodes';
 import { gateChildren, gateItem, isGateNode, type VerdictSource } from './gateNodes';
 import { githubChildren, githubItem, isGitHubNode, type GitHubSource } from './githubNodes';
@@ -21,12 +22,14 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     private readonly github?: GitHubSource,
     private readonly deploys?: DeploySource,
     private readonly metrics?: MetricsSource,
+    private readonly announcements?: AnnounceSource,
   ) {
     this.subs = [model.onDidChange(() => this.emitter.fire(undefined))];
     if (deploys) this.subs.push(deploys.onDidChange(() => this.emitter.fire(undefined)));
     if (verdicts) this.subs.push(verdicts.onDidChange(() => this.emitter.fire(undefined)));
     if (github) this.subs.push(github.onDidChange(() => this.emitter.fire(undefined)));
     if (metrics) this.subs.push(metrics.onDidChange(() => this.emitter.fire(undefined)));
+    if (announcements) this.subs.push(announcements.onDidChange(() => this.emitter.fire(undefined)));
   }
 
   getChildren(node?: Node): vscode.ProviderResult<Node[]> {
@@ -43,6 +46,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isGitHubNode(node)) return githubChildren(node, this.github);
     if (isDeployNode(node)) return deployChildren(node, this.deploys);
     if (isMetricsNode(node)) return metricsChildren(node, this.metrics);
+    if (isAnnounceNode(node)) return announceChildren(node, this.announcements);
     return [];
   }
 
@@ -56,6 +60,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
       if (this.deploys) out.push({ kind: 'environments', root: state.root });
       if (this.metrics) out.push({ kind: 'metrics', root: state.root });
       if (this.github) out.push({ kind: 'github', root: state.root });
+      if (this.announcements) out.push({ kind: 'announcements', root: state.root });
     }
     return out;
   }
@@ -67,6 +72,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isGateNode(node)) return gateItem(node, this.verdicts);
     if (isGitHubNode(node)) return githubItem(node);
     if (isMetricsNode(node)) return metricsItem(node, this.metrics);
+    if (isAnnounceNode(node)) return announceItem(node);
     return deployItem(node);
   }
 
