@@ -4,6 +4,7 @@ import { blockersGateSchema, blockersKind } from './blockers';
 import { changelogGateSchema, changelogKind } from './changelog';
 import { cleanTreeGateSchema, cleanTreeKind } from './cleanTree';
 import { commandGateSchema, commandKind } from './command';
+import { flagGateSchema, flagKind } from './flag';
 import { githubChecksGateSchema, githubChecksKind } from './githubChecks';
 import type { GateKind } from './kind';
 import { manualGateSchema, manualKind } from './manual';
@@ -26,6 +27,7 @@ const members = [
   githubChecksGateSchema,
   pushedGateSchema,
   blockersGateSchema,
+  flagGateSchema,
 ] as const;
 
 /** Every gate kind's name. */
@@ -60,6 +62,7 @@ export const GATE_KIND_REGISTRY: { [K in GateKindName]: GateKind<Extract<GateCon
   githubChecks: githubChecksKind,
   pushed: pushedKind,
   blockers: blockersKind,
+  flag: flagKind,
 };
 
 /** The gates that run when the config has none: they pass on a healthy repository. */
