@@ -7,6 +7,7 @@
  * the person's choice to resume it. Exit codes: 0 done and healthy, 1 refused / failed / a question
  * the CLI cannot answer, 2 usage or configuration, 130 cancelled (the journal is paused).
  */
+import { envSecretSource } from '../node/flags';
 import type { ReleaseConfig } from '../core/config';
 import type { GitHubApi } from '../core/githubApi';
 import { UsageError } from '../core/errors';
@@ -279,6 +280,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: ReleaseConfig
         probe: deps.probe ?? new FetchHealthProbe(),
         commandsAllowed: flags.allowCommands === true,
         commandsBlockedReason: 'requires --allow-commands',
+        flagSecrets: envSecretSource(io.env),
         github: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)),
         previousDeployer: async (prev) => (await context(repo, config, prev.name, flags.remote, io, deps, flags.allowCommands === true)).deployer,
         now,

@@ -7,6 +7,7 @@ import type * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
 import type { GateController } from './checklist/gateController';
 import type { DeployView } from './deployView';
+import type { FlagsView } from './flagsView';
 import type { GitHubConnector } from './github';
 import type { GitHubView } from './githubView';
 import type { ReleaseModel } from './releaseModel';
@@ -26,6 +27,8 @@ export interface CommandContext {
   githubView: GitHubView;
   /** What the tree shows of environments and deploys. */
   deployView: DeployView;
+  /** Feature flags: the Unleash token (SecretStorage), the provider, what the Flags section shows. */
+  flagsView: FlagsView;
   /** The one LogOutputChannel. */
   log: Logger;
   /** This window's session id (random per activation; journals name their driver by it). */

@@ -30,10 +30,15 @@ export const COMMANDS = {
   rerunFailedJobs: 'releaseManager.rerunFailedJobs',
   saveNotesToChangelog: 'releaseManager.saveNotesToChangelog',
   compareEnvironments: 'releaseManager.compareEnvironments',
+  rampFlag: 'releaseManager.rampFlag',
+  killFlag: 'releaseManager.killFlag',
+  openFlagInUnleash: 'releaseManager.openFlagInUnleash',
+  setFlagToken: 'releaseManager.setFlagToken',
+  addFlagsConfig: 'releaseManager.addFlagsConfig',
 } as const;
 
 /** Commands that only make sense on a tree item: hidden from the command palette. */
-export const TREE_ONLY_COMMANDS: readonly string[] = [COMMANDS.openCommit, COMMANDS.fixWarning, COMMANDS.draftReleaseNotesFor, COMMANDS.rerunGate, COMMANDS.openOnGitHub, COMMANDS.openRunLogs, COMMANDS.rerunFailedJobs];
+export const TREE_ONLY_COMMANDS: readonly string[] = [COMMANDS.openCommit, COMMANDS.fixWarning, COMMANDS.draftReleaseNotesFor, COMMANDS.rerunGate, COMMANDS.openOnGitHub, COMMANDS.openRunLogs, COMMANDS.rerunFailedJobs, COMMANDS.openFlagInUnleash];
 
 export const VIEW_CONTAINER = 'releaseManager';
 export const VIEWS = {
@@ -93,6 +98,16 @@ export const ITEM = {
   deployRunFailed: 'deployRun.failed',
   /** A job of a deploy step's workflow run (Open Run Logs). */
   deployRunJob: 'deployRunJob',
+  /** The Flags section of a repository (Set Unleash Token). */
+  flags: 'flags',
+  /** An environment of the flag provider. */
+  flagEnvironment: 'flagEnvironment',
+  /** A flag that is on (Ramp Up, Kill Switch, Open in Unleash). */
+  flagOn: 'flag.on',
+  /** A flag that is off (Ramp Up, Kill Switch, Open in Unleash). */
+  flagOff: 'flag.off',
+  /** A flag whose state could not be read (Kill Switch stays offered: it is the emergency switch). */
+  flagUnknown: 'flag.unknown',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Release Manager';

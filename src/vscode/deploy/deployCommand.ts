@@ -95,6 +95,7 @@ async function deploy(ctx: DeployContext, args: DeployArgs, node: EnvNode): Prom
           commandsAllowed: vscode.workspace.isTrusted,
           commandsBlockedReason: 'requires trust: trust this workspace to run command gates',
           ...(gates ? { signOffs: async (version: string) => gates.signOffsFor(root, version) } : {}),
+          ...(ctx.flagsView && config.flags ? { flagSecrets: ctx.flagsView.secretSource(config.flags) } : {}),
           github: () => ctx.github.connect(root, { interactive: false }),
           previousDeployer: async (prev) => (await targetFor(ctx, root, prev)).deployer,
           now: () => new Date(),

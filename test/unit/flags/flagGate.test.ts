@@ -7,7 +7,9 @@ import { judgeFlag } from '../../../src/core/gates/flag';
 import { rejudgePlan } from '../../../src/core/gates/freshness';
 import type { GateResult } from '../../../src/core/gates/types';
 import { UsageError } from '../../../src/core/errors';
-import { fakeContext, gate } from '../../helpers/gates';
+import { contextFor, fakeContext, gate } from '../../helpers/gates';
+import { TestRepo } from '../../helpers/testRepo';
+import { FlagProviderError, type FlagProvider } from '../../../src/core/flags/ports';
 
 /** A context whose flag provider answers from a table (flag@environment → state) and records what it was asked. */
 function withFlags(table: Record<string, GateFlagState>, asked: string[] = []): GateContext {
@@ -113,6 +115,67 @@ describe('flag gate', () => {
     assert.deepEqual(rejudgePlan(gates, new Set(['f']), null).run, []);
     assert.deepEqual(rejudgePlan(gates, new Set(['f']), 'HEAD moved').run, ['f']);
     assert.deepEqual(rejudgePlan(gates, new Set(), null).run, ['f']);
+  });
+
+  describe('its context provider (src/node/gateContext.ts) over a real repository', () => {
+    after(() => TestRepo.cleanup());
+    const withFlags = parseConfig(JSON.stringify({ flags: { provider: { kind: 'unleash', url: 'http://127.0.0.1:4242', tokenEnv: 'RM_TEST_UNLEASH' } } }));
+    const fake = (state: { enabled: boolean; rollout: number } | Error, calls: string[]): FlagProvider => {
+      const no = async () => {
+        throw new Error('not used');
+      };
+      return {
+        kind: 'fake',
+        flagUrl: () => 'http://127.0.0.1:4242/x',
+        getState: async (flag, environment) => {
+          calls.push(`${flag}@${environment}`);
+          if (state instanceof Error) throw state;
+          return { flag, environment, ...state };
+        },
+        list: no,
+        setRollout: no,
+        enable: no,
+        disable: no,
+        events: no,
+      };
+    };
+    const repo = () => {
+      const r = TestRepo.create();
+      r.commit('feat: first');
+      return r;
+    };
+    const one = async (ctx: GateContext) => (await runGates([gate({ id: 'g', kind: 'flag', flag: 'new-checkout', environment: 'production', expect: { enabled: false } })], ctx))[0]!;
+
+    it('reads the state through the configured provider, connected once per run', async () => {
+      const calls: string[] = [];
+      let connects = 0;
+      const ctx = await contextFor(repo(), { flagProvider: async () => (connects++, fake({ enabled: false, rollout: 0 }, calls)) }, withFlags);
+      assert.equal((await one(ctx)).status, 'pass');
+      assert.equal((await one(ctx)).status, 'pass');
+      assert.deepEqual(calls, ['new-checkout@production', 'new-checkout@production']);
+      assert.equal(connects, 1);
+    });
+
+    it('fails closed when the server is down (unknown, with the cause), and reads nothing in Restricted Mode', async () => {
+      const calls: string[] = [];
+      const down = new FlagProviderError('unreachable', 'The Unleash server at http://127.0.0.1:4242 did not answer.', 'Start it or fix flags.provider.url.');
+      const r = await one(await contextFor(repo(), { flagProvider: async () => fake(down, calls) }, withFlags));
+      assert.equal(r.status, 'unknown');
+      assert.match(r.reason, /did not answer/);
+      const blocked = await one(await contextFor(repo(), { flagsBlockedReason: 'requires trust', flagProvider: async () => fake({ enabled: false, rollout: 0 }, calls) }, withFlags));
+      assert.equal(blocked.status, 'unknown');
+      assert.equal(calls.length, 1, 'Restricted Mode asks no server');
+    });
+
+    it('builds the provider from the config and the secret source: no token is unknown naming the variable', async () => {
+      const asked: string[] = [];
+      const r = await one(await contextFor(repo(), { flagSecrets: { get: async (name) => (asked.push(name), undefined) } }, withFlags));
+      assert.equal(r.status, 'unknown');
+      assert.match(r.reason, /RM_TEST_UNLEASH/);
+      assert.deepEqual(asked, ['RM_TEST_UNLEASH']);
+      const none = await one(await contextFor(repo(), { flagSecrets: { get: async () => 'x' } }));
+      assert.match(none.reason, /no flag provider is configured/);
+    });
   });
 
   it('judgeFlag is pure: exactly-at bounds pass', () => {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ITEM } from '../../ids';
 import type { ReleaseModel, RepoState } from '../../releaseModel';
 import { deployChildren, deployItem, isDeployNode, type DeploySource } from './deployNodes';
+import { flagChildren, flagItem, isFlagNode, type FlagSource } from './flagNodes';
 import { gateChildren, gateItem, isGateNode, type VerdictSource } from './gateNodes';
 import { githubChildren, githubItem, isGitHubNode, type GitHubSource } from './githubNodes';
 import { messageItem } from './messageNode';
@@ -19,11 +20,13 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     private readonly verdicts?: VerdictSource,
     private readonly github?: GitHubSource,
     private readonly deploys?: DeploySource,
+    private readonly flags?: FlagSource,
   ) {
     this.subs = [model.onDidChange(() => this.emitter.fire(undefined))];
     if (deploys) this.subs.push(deploys.onDidChange(() => this.emitter.fire(undefined)));
     if (verdicts) this.subs.push(verdicts.onDidChange(() => this.emitter.fire(undefined)));
     if (github) this.subs.push(github.onDidChange(() => this.emitter.fire(undefined)));
+    if (flags) this.subs.push(flags.onDidChange(() => this.emitter.fire(undefined)));
   }
 
   getChildren(node?: Node): vscode.ProviderResult<Node[]> {
@@ -39,6 +42,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isGateNode(node)) return gateChildren(node, this.verdicts);
     if (isGitHubNode(node)) return githubChildren(node, this.github);
     if (isDeployNode(node)) return deployChildren(node, this.deploys);
+    if (isFlagNode(node)) return flagChildren(node, this.flags);
     return [];
   }
 
@@ -51,6 +55,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
       out.push({ kind: 'version', root: state.root }, { kind: 'unreleased', root: state.root }, { kind: 'releases', root: state.root });
       if (this.deploys) out.push({ kind: 'environments', root: state.root });
       if (this.github) out.push({ kind: 'github', root: state.root });
+      if (this.flags) out.push({ kind: 'flags', root: state.root });
     }
     return out;
   }
@@ -61,6 +66,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isNotesNode(node)) return notesItem(node, this.model.find(node.root)?.notes ?? null);
     if (isGateNode(node)) return gateItem(node, this.verdicts);
     if (isGitHubNode(node)) return githubItem(node);
+    if (isFlagNode(node)) return flagItem(node);
     return deployItem(node);
   }
 
