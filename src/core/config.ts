@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { deployConfigSchema } from './deploy/schema';
 import { ConfigError, formatPath } from './errors';
+import { flagsConfigSchema } from './flags/schema';
 import { repoPathSchema } from './gates/kind';
 import { gatesSchema } from './gates/schema';
 import { metricsConfigSchema } from './metrics/schema';
@@ -56,6 +57,9 @@ export const releaseConfigSchema = z.strictObject({
   metrics: metricsConfigSchema
     .optional()
     .describe('Release metrics: the default environment, the incident labels and the targets. Omitted: production, label incident, severity P1, the default targets.'),
+  flags: flagsConfigSchema
+    .optional()
+    .describe('Feature flags: the provider (Unleash) and the progressive rollouts of flags (steps, hold, health checks, rollback). Omitted: no flag commands.'),
 });
 
 /** The parsed, defaulted release configuration (the whole .release-manager.json). */
