@@ -16,6 +16,7 @@ const URL_ = process.env.RELEASE_MANAGER_TEST_UNLEASH_URL;
 const TOKEN = process.env.RELEASE_MANAGER_TEST_UNLEASH_TOKEN;
 const FLAG = 'new-checkout';
 const ENV = 'production';
+const GATE = 'checkout-dark';
 
 /** The Admin API, read and written directly (not through the extension's adapter): what the server really holds. */
 async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -79,6 +80,9 @@ describe('Flags node (real Unleash)', function () {
   const writeConfig = async (url: string | null) => {
     const config = JSON.parse(readFileSync(join(root, '.release-manager.json'), 'utf8')) as Record<string, unknown>;
     delete config.flags;
+    // A flag gate: "new-checkout is off in production before the release".
+    const gates = ((config.gates as { id: string }[] | undefined) ?? []).filter((g) => g.id !== GATE);
+    config.gates = url === null ? gates : [...gates, { id: GATE, kind: 'flag', flag: FLAG, environment: ENV, expect: { enabled: false } }];
     if (url !== null) config.flags = { provider: { kind: 'unleash', url, project: 'default', tokenEnv: 'UNLEASH_ADMIN_TOKEN' }, rollouts: [{ flag: FLAG, environment: ENV, steps: [1, 10, 50, 100], hold: '1s' }] };
     writeFileSync(join(root, '.release-manager.json'), JSON.stringify(config, null, 2) + '\n');
     await poll('the extension reads the flags config', async () => {
@@ -138,6 +142,10 @@ describe('Flags node (real Unleash)', function () {
     assert.match(String(row.item.description), /^on · 10%( · .+)?$/);
     assert.equal(row.item.contextValue, 'flag.on');
     assert.match(String(row.item.tooltip), /Configured ramp: 1% → 10% → 50% → 100%, hold 1s/);
+    // The checklist's flag gate reads the same server: the flag is on, so "off in production" fails.
+    await a.gates.run({ only: [GATE] });
+    assert.equal(a.gates.result(GATE)?.status, 'fail', a.gates.result(GATE)?.reason);
+    assert.match(a.gates.result(GATE)?.reason ?? '', /new-checkout in production should be off, but it is on \(on at 10%\)/);
   });
 
   it('sets a percentage now (Ramp Up with to) and reads it back; the tree follows', async () => {
@@ -156,6 +164,26 @@ describe('Flags node (real Unleash)', function () {
     const log = readFileSync(join(root, a.model.find(root)!.config!.decisionLog), 'utf8');
     assert.match(log, /## FLAG KILL — new\\?-checkout in production — /);
     await poll('the row shows off', async () => (await flagRows(a, root)).find((r) => r.node.kind === 'flag')?.item.contextValue === 'flag.off');
+    await a.gates.run({ only: [GATE] });
+    assert.equal(a.gates.result(GATE)?.status, 'pass', a.gates.result(GATE)?.reason);
+  });
+
+  it('Ramp Up runs the configured ramp 1 → 10 → 50 → 100, each step read back and held, and shows it on the row while it runs', async () => {
+    const seen = new Set<string>();
+    const watch = a.flagsView.onDidChange(() => {
+      const t = a.flagsView.runningText(root, FLAG, ENV);
+      if (t !== undefined) seen.add(t.replace(/\d+:\d{2} left/, 'N left'));
+    });
+    try {
+      const result = (await vscode.commands.executeCommand('releaseManager.rampFlag', { root, flag: FLAG, environment: ENV, confirm: false })) as { kind: string; journal: { steps: { percent: number; status: string }[] } } | undefined;
+      assert.equal(result?.kind, 'done', JSON.stringify(result));
+      assert.deepEqual(result.journal.steps.map((st) => `${st.percent}:${st.status}`), ['1:passed', '10:passed', '50:passed', '100:passed']);
+    } finally {
+      watch.dispose();
+    }
+    assert.deepEqual(await serverState(), { enabled: true, rollout: 100 });
+    assert.ok([...seen].some((t) => /^step 2\/4 · 10% · holding, N left · no health checks$/.test(t)), [...seen].join('\n'));
+    assert.equal(a.flagsView.runningText(root, FLAG, ENV), undefined, 'the row no longer says running');
   });
 
   it('names a refused token as the cause, with Set Unleash Token as the fix (never an empty list)', async () => {
@@ -180,6 +208,8 @@ describe('Flags node (real Unleash)', function () {
     });
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.item.command?.command, 'releaseManager.openConfig');
+    await a.gates.run({ only: [GATE] });
+    assert.equal(a.gates.result(GATE)?.status, 'unknown', 'the server down: unknown (fail closed), never pass');
     assert.ok(labelOf(rows[0]!.item).includes(url.replace('http://', '')) || labelOf(rows[0]!.item).includes(url), labelOf(rows[0]!.item));
   });
 });
