@@ -12,7 +12,7 @@
 /* global fetch, AbortSignal */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,19 +83,27 @@ async function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A child in its own process group, its output kept (tail) and written to `logFile`. */
+/**
+ * A child in its own process group, its output going to `logFile` (a file, not a pipe: the child is
+ * unref'd, so a test run ends when its tests do and the exit hook stops the child).
+ */
 function launch(cmd, args, options, logFile) {
-  let log = '';
-  const child = spawn(cmd, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (chunk) => {
-    log = (log + chunk.toString('utf8')).slice(-12000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.on('error', (e) => keep(Buffer.from(`spawn failed: ${e.message}\n`)));
+  const fd = openSync(logFile, 'a');
+  const child = spawn(cmd, args, { ...options, detached: true, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  let spawnError = '';
+  child.on('error', (e) => (spawnError = `spawn ${cmd} failed: ${e.message}\n`));
+  child.unref();
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  const gone = () => child.exitCode !== null || child.signalCode !== null;
-  return { child, exited, gone, log: () => log, save: () => logFile && writeFileSync(logFile, log) };
+  const gone = () => child.exitCode !== null || child.signalCode !== null || spawnError !== '';
+  const log = () => {
+    try {
+      return spawnError + readFileSync(logFile, 'utf8').slice(-12000);
+    } catch {
+      return spawnError;
+    }
+  };
+  return { child, exited, gone, log };
 }
 
 /** Signals a process group (ignores one that is gone). */
@@ -136,7 +144,7 @@ export async function startUnleash({ timeoutMs = 120_000 } = {}) {
       killGroup(pg.child.pid, 'SIGINT'); // fast shutdown
       if (!(await Promise.race([pg.exited.then(() => true), sleep(10000).then(() => false)]))) killGroup(pg.child.pid, 'SIGKILL');
     }
-    for (const c of children) c.save();
+    if (process.env.UNLEASH_KEEP_LOGS) for (const c of children) writeFileSync(join(process.env.UNLEASH_KEEP_LOGS, `${c === children[0] && children.length > 1 ? 'unleash' : 'postgres'}.log`), c.log());
     if (watchdog) killGroup(watchdog.pid, 'SIGKILL');
     process.removeListener('exit', onExit);
     rmSync(dir, { recursive: true, force: true });
@@ -148,10 +156,10 @@ export async function startUnleash({ timeoutMs = 120_000 } = {}) {
     if (pg && !pg.gone()) killGroup(pg.child.pid, 'SIGINT');
   };
   process.on('exit', onExit);
-  const fail = async (what, c) => {
+  const fail = async (what) => {
     const logs = children.map((x) => x.log()).join('\n---\n');
     await stop();
-    throw new Error(`${what}${c ? '' : ''}; logs:\n${logs.slice(-6000)}`);
+    throw new Error(`${what}; logs:\n${logs.slice(-6000)}`);
   };
   try {
     // PostgreSQL: a throwaway cluster, trust auth on 127.0.0.1 only, durability off (test data).
@@ -302,11 +310,11 @@ if (isMain(import.meta.url)) {
     say(`ready in ${secondsSince(start)}: ${entry}`);
   } else if (command === 'start') {
     const u = await startUnleash();
-    const stop = onStop(() => u.stop());
+    onStop(() => u.stop());
+    setInterval(() => undefined, 60_000); // stay up until stopped
     if (rest.includes('--json')) process.stdout.write(JSON.stringify({ url: u.url, adminToken: u.adminToken, clientToken: u.clientToken, environments: u.environments }) + '\n');
     else process.stdout.write(`UNLEASH_URL=${u.url}\nUNLEASH_ADMIN_TOKEN=${u.adminToken}\nUNLEASH_CLIENT_TOKEN=${u.clientToken}\n`);
     say(`started in ${u.seconds.toFixed(1)} s; Ctrl+C stops PostgreSQL and Unleash and deletes their data (${u.dir})`);
-    void stop;
   } else {
     process.stderr.write('usage: node scripts/unleash.mjs install | start [--json]\n');
     process.exit(2);
