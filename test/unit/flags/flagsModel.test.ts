@@ -4,6 +4,11 @@ import { UsageError } from '../../../src/core/errors';
 import { FlagProviderError, type FlagProvider, type FlagState } from '../../../src/core/flags/ports';
 import { countInterventions, flagKillsIn } from '../../../src/core/metrics/interventions';
 import { renderFlagKill } from '../../../src/core/flags/record';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectMetrics } from '../../../src/node/metrics';
+import { metricsText } from '../../../src/core/metrics/text';
+import { TestRepo } from '../../helpers/testRepo';
 import { flagsExampleEdit } from '../../../src/vscode/flagsExample';
 import {
   countdown,
@@ -171,6 +176,19 @@ describe('the Flags section (editor, without vscode)', () => {
     assert.deepEqual(countInterventions(log, 'production', window), { flagKills: 2 });
     assert.deepEqual(countInterventions(log, 'staging', window), { flagKills: 1 });
     assert.deepEqual(countInterventions(null, 'production', window), { flagKills: 0 });
+  });
+
+  it('reports the kill switches of the decision log as interventions of the metrics (text and JSON)', async () => {
+    const r = TestRepo.create();
+    r.commit('feat: first');
+    const kill = (flag: string, when: string) => renderFlagKill({ flag, environment: 'production', who: 'Alice', when, before: null, after: { enabled: false, rollout: 0 } });
+    writeFileSync(join(r.dir, 'RELEASE-DECISIONS.md'), `# Release decisions\n${kill('new-checkout', '2026-12-01T10:00:00.000Z')}${kill('dark-mode', '2026-12-02T10:00:00.000Z')}`);
+    const report = await collectMetrics({ repoRoot: r.dir, github: null, environment: 'production', since: '2026-11-01', until: '2026-12-07', now: new Date('2026-12-07T00:00:00Z') });
+    assert.deepEqual(report.interventions, { flagKills: 2 });
+    assert.match(metricsText(report), /Interventions +2 kill switch uses/);
+    const none = await collectMetrics({ repoRoot: r.dir, github: null, environment: 'production', since: '2026-12-03', until: '2026-12-07', now: new Date('2026-12-07T00:00:00Z') });
+    assert.deepEqual(none.interventions, { flagKills: 0 });
+    TestRepo.cleanup();
   });
 
   it('inserts a flags example into the config (keeping what is there), and not twice', () => {
