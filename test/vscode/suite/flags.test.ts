@@ -126,6 +126,18 @@ describe('Flags node (real Unleash)', function () {
     assert.equal(rows[0]!.node.kind, 'message');
     assert.match(labelOf(rows[0]!.item), /No feature flags configured/);
     assert.equal(rows[0]!.item.command?.command, 'releaseManager.addFlagsConfig');
+    // The guidance's command inserts an example as an edit to review (not saved behind the user's back).
+    const editor = (await vscode.commands.executeCommand('releaseManager.addFlagsConfig', { root })) as vscode.TextEditor | undefined;
+    assert.ok(editor, 'the config is shown');
+    try {
+      const edited = JSON.parse(editor.document.getText()) as { flags?: { provider?: { kind?: string } }; tagFormat?: string };
+      assert.equal(edited.flags?.provider?.kind, 'unleash');
+      assert.equal(editor.document.isDirty, true, 'an unsaved edit');
+      assert.equal(readFileSync(join(root, '.release-manager.json'), 'utf8').includes('"flags"'), false, 'nothing written to disk');
+    } finally {
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
   });
 
   it('asks for the token (a password box), then shows the flag as the server holds it: on, 10%, who changed it', async () => {
@@ -184,6 +196,23 @@ describe('Flags node (real Unleash)', function () {
     assert.deepEqual(await serverState(), { enabled: true, rollout: 100 });
     assert.ok([...seen].some((t) => /^step 2\/4 · 10% · holding, N left · no health checks$/.test(t)), [...seen].join('\n'));
     assert.equal(a.flagsView.runningText(root, FLAG, ENV), undefined, 'the row no longer says running');
+  });
+
+  it('Open in Unleash opens the flag\'s page on the configured server (no token in it)', async () => {
+    const row = (await flagRows(a, root)).find((r) => r.node.kind === 'flag')!;
+    const env = vscode.env as unknown as { openExternal: unknown };
+    const saved = env.openExternal;
+    const opened: string[] = [];
+    env.openExternal = async (uri: vscode.Uri) => (opened.push(uri.toString(true)), true);
+    try {
+      await vscode.commands.executeCommand('releaseManager.openFlagInUnleash', row.node);
+    } finally {
+      env.openExternal = saved;
+    }
+    assert.deepEqual(opened, [`${URL_}/projects/default/features/${FLAG}?environment=${ENV}`]);
+    assert.doesNotMatch(opened[0]!, new RegExp(TOKEN!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    // The page exists on the server.
+    assert.equal((await fetch(opened[0]!)).status, 200);
   });
 
   it('names a refused token as the cause, with Set Unleash Token as the fix (never an empty list)', async () => {
