@@ -312,7 +312,7 @@ if (isMain(import.meta.url)) {
     const u = await startUnleash();
     onStop(() => u.stop());
     setInterval(() => undefined, 60_000); // stay up until stopped
-    if (rest.includes('--json')) process.stdout.write(JSON.stringify({ url: u.url, adminToken: u.adminToken, clientToken: u.clientToken, environments: u.environments }) + '\n');
+    if (rest.includes('--json')) process.stdout.write(JSON.stringify({ url: u.url, adminToken: u.adminToken, clientToken: u.clientToken, environments: u.environments, dir: u.dir, pid: process.pid }) + '\n');
     else process.stdout.write(`UNLEASH_URL=${u.url}\nUNLEASH_ADMIN_TOKEN=${u.adminToken}\nUNLEASH_CLIENT_TOKEN=${u.clientToken}\n`);
     say(`started in ${u.seconds.toFixed(1)} s; Ctrl+C stops PostgreSQL and Unleash and deletes their data (${u.dir})`);
   } else {

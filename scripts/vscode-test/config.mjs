@@ -23,11 +23,13 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** Debian packages code-server's native modules build and link against (the demo needs only these). */
 export const CODE_SERVER_PACKAGES = ['libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'g++', 'make', 'python3', 'git'];
 /**
- * Debian packages of the whole test run: code-server's, the browser the e2e tier drives, and
+ * Debian packages of the whole test run: code-server's, the browser the e2e tier drives,
  * Prometheus (2.42 on bookworm) for the health-check integration tests (test/helpers/prometheus.ts
- * runs its own instance on a free port; the system service the package installs is not used).
+ * runs its own instance on a free port; the system service the package installs is not used), and
+ * PostgreSQL (15 on bookworm) under the real Unleash of the flag tests (scripts/unleash.mjs runs a
+ * throwaway cluster on a free port; the system service is not used either).
  */
-export const SYSTEM_PACKAGES = ['chromium', ...CODE_SERVER_PACKAGES, 'prometheus'];
+export const SYSTEM_PACKAGES = ['chromium', ...CODE_SERVER_PACKAGES, 'prometheus', 'postgresql'];
 
 /** The packaged extension that the e2e tier installs (`npm run package`; VSCODE_TEST_VSIX tries another). */
 export const VSIX_PATH = resolve(process.env.VSCODE_TEST_VSIX || join(ROOT, 'dist/release-manager.vsix'));

@@ -17,10 +17,11 @@ const onSignal = () => {
 // gates: Ctrl-C cancels the run and kills the gates' process trees (they lead their own process
 // groups, so the terminal's SIGINT does not reach them). deploy / rollback: Ctrl-C pauses the
 // operation in its journal (run the command again to resume); a local deploy command already running
-// is left to finish, and this process waits for it so that its outcome is recorded. A second Ctrl-C
+// is left to finish, and this process waits for it so that its outcome is recorded. flag: Ctrl-C pauses
+// a rollout after the call in flight (run it again to resume). A second Ctrl-C
 // exits at once. Other commands keep the default behaviour (exit at once).
 const command = commandOf(argv) ?? '';
-const cancellable = ['gates', 'publish', 'deploy', 'rollback'].includes(command);
+const cancellable = ['gates', 'publish', 'deploy', 'rollback', 'flag'].includes(command);
 const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
 if (cancellable) {
   process.on('SIGINT', onSignal);

@@ -20,6 +20,7 @@ import { createGateContext } from '../node/gateContext';
 import { suggestPackages, suggestionText } from '../node/packageSuggestion';
 import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
 import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, cliNotesLinks, runPublishCommand } from './publish';
+import { checkFlagCommand, runFlagCommand } from './flags';
 import { METRICS_FLAGS, runMetricsCommand } from './metrics';
 import { runSignOffCommand } from './signoff';
 
@@ -53,6 +54,9 @@ Commands:
   signoff     Sign a manual gate off for the next version as your git identity (in .release-manager/signoffs.json)
   metrics     Release metrics of an environment: DORA keys and the release targets (deployments, lead time,
               change failure rate, recovery, rollbacks, incidents, cadence), from GitHub, the local history and git
+  flag status   Feature flags (Unleash): on/off and rollout % per environment
+  flag rollout  Ramp a flag up through its configured steps with health checks (--to PERCENT: set it now)
+  flag kill     The emergency switch: a flag off in an environment now (no gates; recorded)
 
 Options:
   --repo DIR            Repository (default: current directory)
@@ -79,16 +83,20 @@ Options:
   --answer CHOICE       Answer the question of the operation on --env: retry, abort, resume, mark-sent,
                         mark-done, mark-failed or wait-longer (the CLI names the ones that apply)  [deploy, rollback]
   --gate ID             The manual gate to sign off                                                        [signoff]
-  --note TEXT           A note kept with the sign-off (at most 500 characters)                             [signoff]
+  --note TEXT           A note kept with the sign-off (at most 500 characters); why, for a kill   [signoff, flag kill]
+  --flag NAME           The feature flag                                                 [flag status, rollout, kill]
   -h, --help            Show this help
   -v, --version         Show the version of release-manager
+
+Flags: --env names the Unleash environment; --to PERCENT (0-100) sets that rollout now [flag rollout];
+the Unleash token is read from the variable flags.provider.tokenEnv names (default UNLEASH_ADMIN_TOKEN).
 
 GitHub: the token is read from GITHUB_TOKEN or GH_TOKEN and sent only to GITHUB_API_URL (default
 https://api.github.com); GITHUB_REPOSITORY=OWNER/REPO overrides the remote.
 
 Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error, 130 cancelled.`;
 
-const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics']);
+const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics', 'flag']);
 const DEPLOY_COMMANDS = new Set(['deploy', 'rollback', 'status']);
 /** The options each deploy command takes: any other is refused, never silently ignored (a rollback --ref would not choose the target). */
 const DEPLOY_FLAGS: Record<string, readonly string[]> = {
@@ -123,6 +131,7 @@ const OPTIONS = {
   note: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
+  flag: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -162,7 +171,14 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...extra] = positionals;
-  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, metrics.');
+  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, metrics, flag.');
+  if (command === 'flag') {
+    const sub = checkFlagCommand(extra, (Object.keys(values) as Array<keyof typeof values>).filter((k) => values[k] !== undefined));
+    const repo = await LocalGitRepo.open(values.repo ?? io.cwd);
+    const config = await loadConfig(repo.root);
+    return runFlagCommand(sub, repo, config, { flag: values.flag, env: values.env, to: values.to, format: values.format, yes: values.yes === true, note: values.note }, { ...io, env: io.env ?? process.env });
+  }
+  if (values.flag !== undefined) throw new UsageError('--flag applies to flag status, flag rollout and flag kill only.', 'Use release-manager flag status --flag NAME.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
   if (DEPLOY_COMMANDS.has(command!)) {
     const allowed = DEPLOY_FLAGS[command!]!;

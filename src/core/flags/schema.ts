@@ -88,9 +88,6 @@ export const flagRolloutSchema = z
       .default('default')
       .describe('Unleash stickiness of the gradual rollout (default, userId, sessionId, random…).'),
     groupId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._~-]{0,99}$/, 'must be a short id').optional().describe('Group id of the gradual rollout (default: the flag name).'),
-    afterDeploy: environmentNameSchema
-      .optional()
-      .describe('Deploy environment after whose successful deploy this rollout runs as a flag stage (default: none; run it with `release-manager flag rollout`).'),
   })
   .superRefine((r, ctx) => {
     r.steps.forEach((s, i) => {
