@@ -106,8 +106,9 @@ export function rampText(flags: FlagsConfig, flag: string, environment: string):
 }
 
 /**
- * Reads every flag the config names in `environment` (a few at a time). A fault of the server or the
- * token is told once for the environment; a flag the server does not know is told on its row.
+ * Reads every flag the config names in `environment` (a few at a time), with who changed it last and
+ * when (from the audit trail when the state does not say). A fault of the server or the token is told
+ * once for the environment; a flag the server does not know is told on its row.
  */
 export async function loadEnvironment(config: Pick<ReleaseConfig, 'flags' | 'gates'>, environment: string, connect: () => Promise<FlagProvider>, signal?: AbortSignal): Promise<EnvironmentLoad> {
   const flags = config.flags;
@@ -128,7 +129,11 @@ export async function loadEnvironment(config: Pick<ReleaseConfig, 'flags' | 'gat
       const flag = names[i]!;
       const base = { flag, environment, url: provider.flagUrl(flag, environment), ramp: rampText(flags, flag, environment) };
       try {
-        rows[i] = { ...base, state: await provider.getState(flag, environment, signal ? { signal } : {}) };
+        const opts = signal ? { signal } : {};
+        const state = await provider.getState(flag, environment, opts);
+        // Who changed it last, and when: the provider's audit trail (newest first), when the state does not say.
+        const last = state.lastChange ? undefined : (await provider.events(flag, { ...opts, limit: 100 }).catch(() => [])).find((ev) => ev.environment === environment);
+        rows[i] = { ...base, state: last ? { ...state, lastChange: { who: last.who, when: last.when } } : state };
       } catch (e) {
         if (e instanceof FlagProviderError && SHARED_FAULTS.has(e.code)) shared ??= e;
         else if (!(e instanceof ReleaseError)) shared ??= e;

@@ -61,7 +61,15 @@ function fakeProvider(states: Record<string, Partial<FlagState>>, fail: Record<s
     setRollout: none,
     enable: none,
     disable: none,
-    events: none,
+    events: async (flag) => {
+      if (flag === 'legacy-cart') {
+        return [
+          { id: 9, type: 'feature-environment-disabled', flag, environment: 'development', who: 'dev@example.com', when: '2026-12-06T22:00:00Z' },
+          { id: 7, type: 'feature-environment-disabled', flag, environment: 'production', who: 'bob@example.com', when: '2026-12-05T10:00:00Z' },
+        ];
+      }
+      throw new Error('no events');
+    },
   };
 }
 
@@ -101,7 +109,8 @@ describe('the Flags section (editor, without vscode)', () => {
     assert.equal(text.description, 'on · 10% · alice@example.com, at 2026-12-06T23:00:00Z');
     assert.match(text.tooltip, /Configured ramp: 1% → 10% → 50% → 100%, hold 10m/);
     assert.match(text.tooltip, /features\/new-checkout\?environment=production/);
-    assert.equal(flagRowText(load.rows[1]!, String).description, 'off · 100% when on');
+    // Without a last change in the state, the newest event of that environment says who and when.
+    assert.equal(flagRowText(load.rows[1]!, String).description, 'off · 100% when on · bob@example.com, 2026-12-05T10:00:00Z');
   });
 
   it('tells a wrong token once for the environment, naming the permission, with Set Unleash Token as the fix', async () => {

@@ -151,7 +151,8 @@ describe('Flags node (real Unleash)', function () {
     assert.match(String(asked[0]?.title), /127\.0\.0\.1/);
     const row = await poll('the flag row', async () => (await flagRows(a, root)).find((r) => r.node.kind === 'flag'));
     assert.equal(labelOf(row.item), FLAG);
-    assert.match(String(row.item.description), /^on · 10%( · .+)?$/);
+    // Who changed it and when: the Admin API token's user, from Unleash's event log, moments ago.
+    assert.match(String(row.item.description), /^on · 10% · .+, (just now|\d+ min ago) \(\d\d:\d\d\)$/);
     assert.equal(row.item.contextValue, 'flag.on');
     assert.match(String(row.item.tooltip), /Configured ramp: 1% → 10% → 50% → 100%, hold 1s/);
     // The checklist's flag gate reads the same server: the flag is on, so "off in production" fails.
