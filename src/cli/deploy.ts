@@ -28,6 +28,7 @@ import { continueOperation, decisionLogTarget, releaseAt, sleep, type DriveHooks
 import { deploySequence, rollbackSequence, type DeployFront, type SequenceEnd } from '../node/deploySequence';
 import { FetchHealthProbe } from '../node/healthProbe';
 import { newSession } from '../node/session';
+import { runDeployFlagStages } from './flags';
 import { cliGitHubApi, cliGitHubRepo, cliToken, type PublishIo } from './publish';
 import { terminalPrompter } from './terminalPrompter';
 import { whenText } from '../shared/time';
@@ -288,7 +289,9 @@ export async function runDeployCommand(repo: LocalGitRepo, config: ReleaseConfig
     },
     cliFront(c, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: flags.yes, operation: 'deploy' }),
   );
-  return exitCode(end, io, 'deploy');
+  const code = exitCode(end, io, 'deploy');
+  // The flag stages of the plan run after the code is deployed (and only then).
+  return code === 0 ? runDeployFlagStages(repo, config, flags.env, flags.yes, io) : code;
 }
 
 /** `rollback --env ENV [--yes]`: to the last successful deployment before the current one; always confirmed, no promotion gates. */

@@ -7,7 +7,7 @@
 import type { ReleaseConfig } from '../core/config';
 import { UsageError } from '../core/errors';
 import { describeSetting } from '../core/flags/journal';
-import { flagNameSchema } from '../core/flags/schema';
+import { flagNameSchema, flagStagesAfter } from '../core/flags/schema';
 import type { FlagStageEvent } from '../core/flags/stage';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { FileFlagJournalStore } from '../node/flagJournal';
@@ -117,6 +117,27 @@ export async function runFlagCommand(sub: (typeof FLAG_SUBCOMMANDS)[number], rep
       io.err(`error: ${out.outcome}\nfix: check that Unleash is reachable, then run the command again: it reads the flag first and resumes.\n`);
       return 1;
   }
+}
+
+/**
+ * The flag stages of a deploy plan: after a successful `deploy --env ENV`, each rollout whose
+ * `afterDeploy` is ENV runs (ramp, read back, health, rollback) as `flag rollout` would; the first
+ * that does not end done stops the rest. Resolves to the exit code (0 when there is none).
+ */
+export async function runDeployFlagStages(repo: LocalGitRepo, config: ReleaseConfig, deployEnvironment: string, yes: boolean, io: PublishIo): Promise<number> {
+  const stages = flagStagesAfter(config.flags, deployEnvironment);
+  for (const r of stages) {
+    io.err(`flag stage after the deploy to ${deployEnvironment}: ${r.flag} in ${r.environment}\n`);
+    let code: number;
+    try {
+      code = await runFlagCommand('rollout', repo, config, { flag: r.flag, env: r.environment, yes }, io);
+    } catch (e) {
+      io.err(`error: the code is deployed, but the flag stage of ${r.flag} did not run: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+    if (code !== 0) return code;
+  }
+  return 0;
 }
 
 /** The JSON contract of `flag status`: `{flag, environment, enabled, rollout}` (null when unknown), plus what is known besides. */

@@ -88,6 +88,9 @@ export const flagRolloutSchema = z
       .default('default')
       .describe('Unleash stickiness of the gradual rollout (default, userId, sessionId, random…).'),
     groupId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._~-]{0,99}$/, 'must be a short id').optional().describe('Group id of the gradual rollout (default: the flag name).'),
+    afterDeploy: environmentNameSchema
+      .optional()
+      .describe('Deploy environment (deploy.environments[].name) after whose successful `release-manager deploy` this rollout runs as a flag stage; default: none (run it with `release-manager flag rollout`).'),
   })
   .superRefine((r, ctx) => {
     r.steps.forEach((s, i) => {
@@ -125,6 +128,11 @@ export type FlagRolloutConfig = z.infer<typeof flagRolloutSchema>;
 export type FlagProviderConfig = z.infer<typeof flagProviderSchema>;
 /** The configured Unleash provider. */
 export type UnleashProviderConfig = z.infer<typeof unleashProviderSchema>;
+
+/** The rollouts that run as flag stages after a successful deploy to `deployEnvironment`, in config order. */
+export function flagStagesAfter(config: FlagsConfig | undefined, deployEnvironment: string): FlagRolloutConfig[] {
+  return config?.rollouts.filter((r) => r.afterDeploy === deployEnvironment) ?? [];
+}
 
 /** The configured rollout of `flag` in `environment`, or null. */
 export function findRollout(config: FlagsConfig | undefined, flag: string, environment: string): FlagRolloutConfig | null {

@@ -88,6 +88,38 @@ describe('release-manager flag (real Unleash)', function () {
     }
   });
 
+  it('a deploy runs the flag stages of its environment after the code is deployed, and not when the deploy fails', async () => {
+    const stage = await createFlag(u, `rm-stage-${process.pid}`);
+    const repo = TestRepo.create('rm-cli-flag-stage-');
+    repo.write('tools/deploy.js', "if (process.argv[2] === '0.2.0') { console.error('0.2.0 does not start'); process.exit(1); }\nconsole.log('deployed ' + process.argv[2]);\n");
+    repo.write('.release-manager.json', JSON.stringify({
+      gates: [],
+      deploy: { environments: [{ name: 'staging', provider: { kind: 'command', argv: [process.execPath, 'tools/deploy.js', '{version}'] } }] },
+      flags: { provider: { kind: 'unleash', url: u.url, tokenEnv: 'MY_UNLEASH' }, rollouts: [{ flag: stage, environment: 'development', steps: [20, 100], hold: '1s', afterDeploy: 'staging' }] },
+    }));
+    repo.write('.gitignore', 'RELEASE-DECISIONS.md\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'feat: first');
+    repo.tag('v0.2.0');
+    const saved = test;
+    test = repo;
+    try {
+      const failed = await cli(token(), 'deploy', '--env', 'staging', '--allow-commands', '--yes');
+      assert.equal(failed.code, 1, failed.err);
+      assert.doesNotMatch(failed.err, /flag stage/);
+      repo.commit('fix: start');
+      repo.tag('v0.2.1');
+      const ok = await cli(token(), 'deploy', '--env', 'staging', '--allow-commands', '--yes');
+      assert.equal(ok.code, 0, ok.err);
+      assert.match(ok.err, new RegExp(`flag stage after the deploy to staging: ${stage} in development`));
+      assert.match(ok.err, /\[1\/2\] 20%: set and read back: on at 20%/);
+      const status = await cli(token(), 'flag', 'status', '--flag', stage, '--env', 'development', '--format', 'json');
+      assert.deepEqual((JSON.parse(status.out) as { enabled: boolean; rollout: number }[]).map((r) => [r.enabled, r.rollout]), [[true, 100]]);
+    } finally {
+      test = saved;
+    }
+  });
+
   it('without a terminal and without --yes a rollout changes nothing', async () => {
     const r = await cli(token(), 'flag', 'rollout', '--flag', flag, '--env', 'production', '--to', '50');
     assert.equal(r.code, 2);
