@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE, type ReleaseConfig } from '../../core/config';
 import { TrustError, UsageError } from '../../core/errors';
 import type { FlagJournal } from '../../core/flags/journal';
-import type { FlagsConfig } from '../../core/flags/schema';
+import { flagStagesAfter, type FlagsConfig } from '../../core/flags/schema';
 import { decisionLogTarget, type DecisionLogTarget } from '../../node/deployFlow';
 import { FileFlagJournalStore } from '../../node/flagJournal';
 import { killFlag, requireFlagsConfig, runFlagRollout, type FlagRolloutResult, type KillResult } from '../../node/flags';
@@ -67,60 +67,79 @@ function decisionLogOf(ctx: FlagContext, repo: LocalGitRepo, config: ReleaseConf
   });
 }
 
+/**
+ * The flag stages of a deploy plan, after the editor's Deploy… ended healthy: each rollout whose
+ * `afterDeploy` is the environment runs as Ramp Up would (with the deploy's `confirm`); the first that
+ * does not end done stops the rest. The results, in order (empty when there is none).
+ */
+export async function runDeployFlagStages(ctx: FlagContext, root: string, deployEnvironment: string, confirm: boolean): Promise<FlagRolloutResult[]> {
+  const config = ctx.model.find(root)?.config;
+  const out: FlagRolloutResult[] = [];
+  for (const r of flagStagesAfter(config?.flags, deployEnvironment)) {
+    ctx.log.info(`flag stage after the deploy to ${deployEnvironment}: ${r.flag} in ${r.environment}`);
+    const result = await rampFlag(ctx, { root, flag: r.flag, environment: r.environment, confirm, ramp: true });
+    if (!result) break;
+    out.push(result);
+    if (result.kind !== 'done') break;
+  }
+  return out;
+}
+
 /** Release: Ramp Up Flag — the configured ramp with progress (step ladder, health, hold countdown), or a percentage now. */
 export function rampFlagCommand(ctx: FlagContext) {
-  return async (arg?: unknown): Promise<FlagRolloutResult | undefined> => {
-    requireTrust('Ramping a flag');
-    const args = parseArgs(arg);
-    const t = await flagsTarget(ctx, args.root);
-    if (!t) return undefined;
-    const which = await flagOf(t.config, args, 'Ramp Up: which flag?');
-    if (!which) return undefined;
-    const interactive = args.confirm !== false;
-    const configured = t.flags.rollouts.find((r) => r.flag === which.flag && r.environment === which.environment);
-    let to = args.to;
-    if (to === undefined && interactive) {
-      const picked = await pickTarget(which.flag, which.environment, configured ? `${configured.steps.map((s) => `${s}%`).join(' → ')}, hold ${configured.hold}${configured.health.length ? `, health: ${configured.health.map((h) => h.id).join(', ')}` : ''}` : null);
-      if (picked === undefined) return undefined;
-      to = picked === 'ramp' ? undefined : picked;
-    }
-    const provider = await ctx.flagsView.provider(t.flags);
-    const store = new FileFlagJournalStore(t.repo.gitCommonDir);
-    const steps: { percent: number }[] = to !== undefined ? [{ percent: to }] : (configured?.steps ?? []).map((percent) => ({ percent }));
-    const view = ctx.flagsView;
-    const title = to !== undefined ? `${which.flag} → ${to}% in ${which.environment}` : `Ramping ${which.flag} in ${which.environment}`;
-    const live = new LiveProgress(title);
-    try {
-      const result = await runFlagRollout(
-        {
-          flags: t.flags,
-          provider,
-          flag: which.flag,
-          environment: which.environment,
-          ...(to !== undefined ? { to } : {}),
-          yes: !interactive,
-          store,
-          session: ctx.session,
-          signal: live.signal,
-          decisionLog: decisionLogOf(ctx, t.repo, t.config),
-          onEvent: (j: FlagJournal, event: RolloutProgress) => {
-            const ladder = j.steps.length > 0 ? j.steps : steps;
-            const line = progressLine(event, ladder, Date.now());
-            live.report(line, event.type === 'holding' ? (now) => progressLine(event, ladder, now) : undefined);
-            view.setRunning(t.root, which.flag, which.environment, event.type === 'finished' ? undefined : line);
-            if (event.type === 'set' || event.type === 'rolling-back') view.invalidate();
-          },
+  return async (arg?: unknown): Promise<FlagRolloutResult | undefined> => rampFlag(ctx, parseArgs(arg));
+}
+
+async function rampFlag(ctx: FlagContext, args: FlagArgs & { ramp?: boolean }): Promise<FlagRolloutResult | undefined> {
+  requireTrust('Ramping a flag');
+  const t = await flagsTarget(ctx, args.root);
+  if (!t) return undefined;
+  const which = await flagOf(t.config, args, 'Ramp Up: which flag?');
+  if (!which) return undefined;
+  const interactive = args.confirm !== false;
+  const configured = t.flags.rollouts.find((r) => r.flag === which.flag && r.environment === which.environment);
+  let to = args.to;
+  if (to === undefined && interactive && !args.ramp) {
+    const picked = await pickTarget(which.flag, which.environment, configured ? `${configured.steps.map((s) => `${s}%`).join(' → ')}, hold ${configured.hold}${configured.health.length ? `, health: ${configured.health.map((h) => h.id).join(', ')}` : ''}` : null);
+    if (picked === undefined) return undefined;
+    to = picked === 'ramp' ? undefined : picked;
+  }
+  const provider = await ctx.flagsView.provider(t.flags);
+  const store = new FileFlagJournalStore(t.repo.gitCommonDir);
+  const steps: { percent: number }[] = to !== undefined ? [{ percent: to }] : (configured?.steps ?? []).map((percent) => ({ percent }));
+  const view = ctx.flagsView;
+  const title = to !== undefined ? `${which.flag} → ${to}% in ${which.environment}` : `Ramping ${which.flag} in ${which.environment}`;
+  const live = new LiveProgress(title);
+  try {
+    const result = await runFlagRollout(
+      {
+        flags: t.flags,
+        provider,
+        flag: which.flag,
+        environment: which.environment,
+        ...(to !== undefined ? { to } : {}),
+        yes: !interactive,
+        store,
+        session: ctx.session,
+        signal: live.signal,
+        decisionLog: decisionLogOf(ctx, t.repo, t.config),
+        onEvent: (j: FlagJournal, event: RolloutProgress) => {
+          const ladder = j.steps.length > 0 ? j.steps : steps;
+          const line = progressLine(event, ladder, Date.now());
+          live.report(line, event.type === 'holding' ? (now) => progressLine(event, ladder, now) : undefined);
+          view.setRunning(t.root, which.flag, which.environment, event.type === 'finished' ? undefined : line);
+          if (event.type === 'set' || event.type === 'rolling-back') view.invalidate();
         },
-        editorPrompter(ctx.log, { interactive }),
-      );
-      tellRollout(ctx, which.flag, which.environment, result);
-      return result;
-    } finally {
-      live.end();
-      view.setRunning(t.root, which.flag, which.environment, undefined);
-      view.invalidate();
-    }
-  };
+      },
+      editorPrompter(ctx.log, { interactive }),
+    );
+    tellRollout(ctx, which.flag, which.environment, result);
+    return result;
+  } finally {
+    live.end();
+    view.setRunning(t.root, which.flag, which.environment, undefined);
+    view.invalidate();
+  }
 }
 
 /** The QuickPick of Ramp Up: the configured ramp first (when there is one), then percentages to set now. */

@@ -77,19 +77,22 @@ describe('Flags node (real Unleash)', function () {
   let root: string;
   let files: { restore(): void };
 
-  const writeConfig = async (url: string | null) => {
+  const writeConfig = async (url: string | null, deployStage = false) => {
     const config = JSON.parse(readFileSync(join(root, '.release-manager.json'), 'utf8')) as Record<string, unknown>;
     delete config.flags;
     // A flag gate: "new-checkout is off in production before the release".
     const gates = ((config.gates as { id: string }[] | undefined) ?? []).filter((g) => g.id !== GATE);
     config.gates = url === null ? gates : [...gates, { id: GATE, kind: 'flag', flag: FLAG, environment: ENV, expect: { enabled: false } }];
-    if (url !== null) config.flags = { provider: { kind: 'unleash', url, project: 'default', tokenEnv: 'UNLEASH_ADMIN_TOKEN' }, rollouts: [{ flag: FLAG, environment: ENV, steps: [1, 10, 50, 100], hold: '1s' }] };
+    if (url !== null) config.flags = { provider: { kind: 'unleash', url, project: 'default', tokenEnv: 'UNLEASH_ADMIN_TOKEN' }, rollouts: [{ flag: FLAG, environment: ENV, steps: [1, 10, 50, 100], hold: '1s', ...(deployStage ? { afterDeploy: 'flag-prod' } : {}) }] };
+    // A deploy environment whose plan ends with the flag stage (a local command that succeeds).
+    if (deployStage) config.deploy = { environments: [{ name: 'flag-prod', provider: { kind: 'command', argv: [process.execPath, '-e', '0'] }, protection: { gates: [] } }] };
+    else delete config.deploy;
     writeFileSync(join(root, '.release-manager.json'), JSON.stringify(config, null, 2) + '\n');
     await poll('the extension reads the flags config', async () => {
       await a.settled();
       const flags = a.model.find(root)?.config?.flags;
-      return url === null ? flags === undefined : flags?.provider.url === url;
-    });
+      return url === null ? flags === undefined : flags?.provider.url === url && (flags.rollouts[0]?.afterDeploy !== undefined) === deployStage;
+    }, { timeoutMs: 60_000 }); // a loaded machine (parallel test runs) can take a while to re-read the config
   };
 
   before(async function () {
@@ -113,6 +116,7 @@ describe('Flags node (real Unleash)', function () {
     if (!files) return;
     files.restore();
     rmSync(join(root, '.git', 'release-manager', 'journal'), { recursive: true, force: true });
+    rmSync(join(root, '.git', 'release-manager', 'deployments'), { recursive: true, force: true });
     await poll('the original config is back', async () => {
       await a.settled();
       return a.model.find(root)?.config?.flags === undefined;
@@ -214,6 +218,16 @@ describe('Flags node (real Unleash)', function () {
     assert.doesNotMatch(opened[0]!, new RegExp(TOKEN!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     // The page exists on the server.
     assert.equal((await fetch(opened[0]!)).status, 200);
+  });
+
+  it('Deploy… runs the plan\'s flag stage (afterDeploy) after the code is deployed: the flag ramps to 100%', async () => {
+    await writeConfig(URL_!, true);
+    await admin('POST', `/api/admin/projects/default/features/${FLAG}/environments/${ENV}/off`);
+    assert.equal((await serverState()).enabled, false);
+    const journal = (await vscode.commands.executeCommand('releaseManager.deploy', { root, environment: 'flag-prod', ref: 'v0.2.0', confirm: false })) as { state: string } | undefined;
+    assert.ok(journal, 'deployed');
+    assert.deepEqual(await serverState(), { enabled: true, rollout: 100 });
+    await writeConfig(URL_!);
   });
 
   it('names a refused token as the cause, with Set Unleash Token as the fix (never an empty list)', async () => {
