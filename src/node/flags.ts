@@ -15,6 +15,7 @@ import { renderFlagKill, renderFlagRollout } from '../core/flags/record';
 import { findRollout, holdMs, type FlagRolloutConfig, type FlagsConfig } from '../core/flags/schema';
 import { appendInside } from './appendFile';
 import { sleep, type DecisionLogTarget } from './deployFlow';
+import { describeSession, sessionAlive } from './session';
 import { FetchHealthProbe } from './healthProbe';
 import type { Prompter } from './prompter';
 import { UnleashProvider } from './unleashProvider';
@@ -135,6 +136,8 @@ export interface FlagRolloutRequest {
   signal?: AbortSignal;
   /** Where the finished rollout is recorded. */
   decisionLog?: DecisionLogTarget;
+  /** Whether the session driving an unfinished rollout still runs (default: its process, on this machine). */
+  sessionAlive?: (session: string) => boolean | null;
   /** Told as the stage goes (progress, the step ladder, the hold's countdown). A throw stops the run. */
   onEvent?: (journal: FlagJournal, event: FlagStageEvent) => void | Promise<void>;
 }
@@ -159,6 +162,10 @@ export async function runFlagRollout(req: FlagRolloutRequest, prompter: Prompter
   const key = flagKeyOf(req.flags, req.flag, req.environment);
   const existing = await req.store.read(key);
   const resuming = existing?.state === 'running';
+  // One driver per flag and environment: a rollout another live process or window drives is not taken over.
+  if (resuming && existing.session !== req.session && (req.sessionAlive ?? sessionAlive)(existing.session) === true) {
+    return { kind: 'stopped', journal: existing, outcome: `stopped: ${describeSession(existing.session)} is running this rollout of ${req.flag} in ${req.environment}; let it finish, or stop it there first` };
+  }
   if (!req.yes && !resuming) {
     const what = req.to !== undefined ? `Set ${req.flag} to ${req.to}% in ${req.environment}` : `Ramp ${req.flag} up in ${req.environment}: ${rollout.steps.map((s) => `${s}%`).join(' → ')}, holding ${rollout.hold} at each step`;
     const detail = [

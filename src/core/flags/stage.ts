@@ -99,7 +99,8 @@ export async function runFlagStage(req: FlagStageRequest, deps: FlagStageDeps): 
       journal = await commit(req.key, existing, { state: 'stopped', finishedAt: iso(deps), outcome: 'abandoned for a new rollout' }, deps);
     }
     if (existing?.state === 'running' && sameRequest) {
-      journal = existing;
+      // This session drives it from now on (a compare-and-swap: a second driver starting at once loses).
+      journal = existing.session === deps.session ? existing : await commit(req.key, existing, { session: deps.session }, deps);
       await deps.onEvent?.(journal, { type: 'resumed', steps: journal.steps.map((s) => s.percent) });
     } else {
       const current = setting(await read(deps, flag, environment));
