@@ -14,6 +14,7 @@ import { draftNotesCommand, draftReleaseNotesForCommand, trackDraftedNotes } fro
 import { saveNotesToChangelogCommand } from './vscode/commands/saveToChangelog';
 import { COMPARE_SCHEME, CompareDocumentProvider, compareEnvironmentsCommand } from './vscode/deploy/compareCommand';
 import { fixWarningCommand } from './vscode/commands/fixWarning';
+import { addFlagsConfigCommand, killFlagCommand, openFlagInUnleashCommand, rampFlagCommand, setFlagTokenCommand } from './vscode/commands/flags';
 import { recordDecisionCommand, rerunGateCommand, showChecklistCommand, validateGatesCommand } from './vscode/commands/gates';
 import { openCommitCommand } from './vscode/commands/openCommit';
 import { openConfigCommand } from './vscode/commands/openConfig';
@@ -31,6 +32,7 @@ import { deployCommand } from './vscode/deploy/deployCommand';
 import { rollBackCommand } from './vscode/deploy/rollBackCommand';
 import { openRunLogsCommand, rerunFailedJobsCommand } from './vscode/deploy/runCommands';
 import { DeployView } from './vscode/deployView';
+import { FlagsView } from './vscode/flagsView';
 import { GitHubConnector } from './vscode/github';
 import { GitHubView } from './vscode/githubView';
 import { COMMANDS, CONTEXT, VIEWS } from './vscode/ids';
@@ -64,6 +66,8 @@ export interface ReleaseManagerApi {
   githubView: GitHubView;
   /** What the tree shows of environments and deploys. */
   deployView: DeployView;
+  /** What the tree shows of feature flags (and the Unleash token in SecretStorage). */
+  flagsView: FlagsView;
   /** The release status bar item (version, changes, verdict or guidance). */
   statusBar: ReleaseStatusBar;
   /** The status bar item of a running deploy. */
@@ -85,18 +89,19 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const model = new ReleaseModel(discovery, settings, log);
   const github = new GitHubConnector(model, context.workspaceState, log);
   const githubView = new GitHubView(model, github, log);
-  const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }));
+  const flagsView = new FlagsView(model, context.secrets, log);
+  const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }), (flags) => flagsView.secretSource(flags));
   const deployView = new DeployView(model, github, log);
   const metrics = new MetricsService(model, github, collectMetrics, log);
   const metricsPanel = new MetricsPanel(context.extensionUri, model, metrics, log, (source, e) => reportError(source, e, log));
   const announcements = new AnnounceHistory(model, log);
-  const tree = new ReleaseTreeProvider(model, gates, githubView, deployView, metrics, announcements);
+  const tree = new ReleaseTreeProvider(model, gates, githubView, deployView, metrics, announcements, flagsView);
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const deployStatusBar = new DeployStatusBar(deployView);
   const diagnostics = new ConfigDiagnostics(model);
   const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log, (source, e) => reportError(source, e, log));
   const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, discovery, model, github, githubView, deployView, metrics, metricsPanel, gates, announcements, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
+  context.subscriptions.push(log, discovery, model, github, githubView, deployView, metrics, metricsPanel, gates, announcements, flagsView, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEWS.checklist, checklist, { webviewOptions: { retainContextWhenHidden: false } }),
     gates.onDidChange(() => statusBar.update()),
@@ -115,7 +120,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     trackControlContext(model, deployView, githubView, log),
   );
 
-  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, metrics, metricsPanel, log, session: newSession('editor'), settings, secrets: context.secrets, announcements };
+  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, metrics, metricsPanel, flagsView, log, session: newSession('editor'), settings, secrets: context.secrets, announcements };
   for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
   context.subscriptions.push(trackDraftedNotes());
 
@@ -142,7 +147,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(ctx).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, activationMs };
+  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, flagsView, activationMs };
 }
 
 /** Every command of the extension and the factory of its handler (registered in one loop behind the error funnel). */
@@ -184,6 +189,11 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.announce, announceCommand],
     [COMMANDS.setChannelSecret, setChannelSecretCommand],
     [COMMANDS.clearChannelSecret, clearChannelSecretCommand],
+    [COMMANDS.rampFlag, rampFlagCommand],
+    [COMMANDS.killFlag, killFlagCommand],
+    [COMMANDS.openFlagInUnleash, openFlagInUnleashCommand],
+    [COMMANDS.setFlagToken, setFlagTokenCommand],
+    [COMMANDS.addFlagsConfig, addFlagsConfigCommand],
   ];
 }
 

@@ -237,6 +237,7 @@ function figuresTable(report: Report): HTMLElement {
   const box = el('section', 'figures');
   const rows = figureRows(report).map((r) => [r.figure, r.value, r.basis]);
   for (const t of report.targets) rows.push([`Target: ${targetLabel(t)}`, formatActual(t), `${t.target} · ${verdictWords(t.met)}`]);
+  if (report.interventions) rows.push(['Flag kill switches used', String(report.interventions.flagKills), 'interventions recorded in the decision log']);
   box.append(table(`All figures: ${report.environment}, ${windowLabel(report)}`, ['Figure', 'Value', 'Based on'], rows, 'all'));
   return box;
 }

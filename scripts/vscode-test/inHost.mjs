@@ -16,6 +16,44 @@ const SUITES = [
 /** Runs the chosen suites (all by default), one code-server each; resolves to true when all pass. */
 export async function runInHostSuites(names = SUITES.map((s) => s.name)) {
   const cs = await ensureCodeServer();
+  // A real Unleash for the Flags suite (test/vscode/suite/flags.test.ts), passed to the extension host through the environment.
+  const unleash = names.includes('suite') ? await startTestUnleash() : null;
+  let ok = true;
+  try {
+    ok = await runSelected(cs, names);
+  } finally {
+    await unleash?.stop();
+  }
+  return ok;
+}
+
+/**
+ * Starts a real Unleash (scripts/unleash.mjs: unleash-server on PostgreSQL, both on 127.0.0.1) unless the run
+ * says RELEASE_MANAGER_TEST_UNLEASH=skip, and puts its URL and admin token into the environment code-server inherits.
+ */
+async function startTestUnleash() {
+  if (process.env.RELEASE_MANAGER_TEST_UNLEASH === 'skip') {
+    say('Unleash not started (RELEASE_MANAGER_TEST_UNLEASH=skip): the Flags suite skips');
+    return null;
+  }
+  // A subset of tests that cannot include the Flags suite (its titles name flags) does not pay for a server.
+  const grep = process.env.RELEASE_MANAGER_TEST_GREP;
+  if (grep && process.env.RELEASE_MANAGER_TEST_UNLEASH !== 'start' && !/flag|unleash|kill|ramp|token/i.test(grep)) return null;
+  const { startUnleash } = await import('../unleash.mjs');
+  const u = await startUnleash();
+  say(`Unleash ${u.url} ready for the in-host suite (${u.seconds.toFixed(1)} s)`);
+  process.env.RELEASE_MANAGER_TEST_UNLEASH_URL = u.url;
+  process.env.RELEASE_MANAGER_TEST_UNLEASH_TOKEN = u.adminToken;
+  return {
+    stop: async () => {
+      delete process.env.RELEASE_MANAGER_TEST_UNLEASH_URL;
+      delete process.env.RELEASE_MANAGER_TEST_UNLEASH_TOKEN;
+      await u.stop();
+    },
+  };
+}
+
+async function runSelected(cs, names) {
   let ok = true;
   for (const { name, trusted, label } of SUITES.filter((s) => names.includes(s.name))) {
     const suiteDir = join(ROOT, 'out/test/vscode', name);

@@ -8,6 +8,7 @@
  * the CLI cannot answer, 2 usage or configuration, 3 superseded (a rollback or another deploy took the
  * environment over: nothing more was sent), 130 cancelled (the journal is paused).
  */
+import { envSecretSource } from '../node/flags';
 import type { ReleaseConfig } from '../core/config';
 import type { GitHubApi } from '../core/githubApi';
 import { UsageError } from '../core/errors';
@@ -295,6 +296,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: ReleaseConfig
         probe: deps.probe ?? new FetchHealthProbe(),
         commandsAllowed: flags.allowCommands === true,
         commandsBlockedReason: 'requires --allow-commands',
+        flagSecrets: envSecretSource(io.env),
         github: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)),
         previousDeployer: async (prev) => (await context(repo, config, prev.name, flags.remote, io, deps, flags.allowCommands === true)).deployer,
         now,

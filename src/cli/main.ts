@@ -15,6 +15,7 @@ import { stripUnsafe } from '../core/sanitize';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import { FileDeployJournalStore } from '../node/deployJournal';
+import { envSecretSource } from '../node/flags';
 import { createGateContext } from '../node/gateContext';
 import { suggestPackages, suggestionText } from '../node/packageSuggestion';
 import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
@@ -359,6 +360,8 @@ async function runGatesCommand(repo: LocalGitRepo, config: ReleaseConfig, flags:
     draft: { path: flags.path, prerelease: flags.prerelease },
     signal: reads.signal,
     github: flags.github,
+    // Flag gates read the flag provider with the token of the variable flags.provider.tokenEnv names.
+    flagSecrets: envSecretSource(io.env),
   });
   let results: GateResult[];
   try {

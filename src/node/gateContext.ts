@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import type { ReleaseConfig } from '../core/config';
 import { draftNotes, validatePath, type DraftOptions } from '../core/draft';
 import { GitHubError, UsageError } from '../core/errors';
+import type { FlagProvider, SecretSource } from '../core/flags/ports';
 import type { GateContext, RangeCommit, SignOff, WorkingTreeState } from '../core/gates/context';
 import { SIGNOFF_FILE } from '../core/gates/manual';
 import type { GitHubApi } from '../core/githubApi';
@@ -10,6 +11,7 @@ import type { LocalGitRepo } from '../git/gitRepo';
 import { readWorkingTree } from '../git/workingTree';
 import { noticeFacts } from './announce';
 import type { NoticeFacts } from '../core/announce/types';
+import { flagProviderFor } from './flags';
 import { searchLines } from './regexSearch';
 import { signOffsFor } from './signOffFile';
 import { resolveInside, runProcess } from './runner';
@@ -47,6 +49,15 @@ export interface GateContextOptions {
   noticeVersion?: string;
   /** What the notice gate reads; default the repository's announcement journal. */
   notices?: () => Promise<NoticeFacts>;
+  /**
+   * Where the flag provider's token comes from (CLI: the environment variables; editor: SecretStorage).
+   * With the config's `flags` section it lets flag gates read flag states; without either, they are unknown.
+   */
+  flagSecrets?: SecretSource;
+  /** Why flag states may not be read here (Restricted Mode): flag gates are then unknown and nothing is sent. */
+  flagsBlockedReason?: string;
+  /** The flag provider itself (tests; the default is built from the config and `flagSecrets` on first use). */
+  flagProvider?: () => Promise<FlagProvider>;
 }
 
 /**
@@ -60,6 +71,9 @@ export function createGateContext(options: GateContextOptions): GateContext {
   let release: Promise<ReleaseNotes> | undefined = options.release;
   let commits: Promise<RangeCommit[]> | undefined;
   let github: Promise<GitHubApi> | undefined;
+  let flagProvider: Promise<FlagProvider> | undefined;
+  const flagsConfig = options.config.flags;
+  const connectFlags = options.flagProvider ?? (flagsConfig && options.flagSecrets ? () => flagProviderFor(flagsConfig, options.flagSecrets!) : undefined);
   const getRelease = () =>
     (release ??= draftNotes(repo, options.config, { ...options.draft, signal: options.signal, firstTimeContributors: false }));
   return {
@@ -94,6 +108,11 @@ export function createGateContext(options: GateContextOptions): GateContext {
       (github ??= options.github
         ? options.github()
         : Promise.reject(new GitHubError('no-token', 'GitHub is not connected for this check.', 'Sign in to GitHub (CLI: set GITHUB_TOKEN) in a repository with a GitHub remote.'))),
+    ...(options.flagsBlockedReason !== undefined ? { flagsBlockedReason: options.flagsBlockedReason } : {}),
+    // The provider is connected once per run, when a flag gate first needs it; in Restricted Mode never.
+    ...(connectFlags && options.flagsBlockedReason === undefined
+      ? { flagState: async (flag: string, environment: string, signal: AbortSignal) => (await (flagProvider ??= connectFlags())).getState(flag, environment, { signal }) }
+      : {}),
   };
 }
 

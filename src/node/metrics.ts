@@ -13,10 +13,12 @@ import type { GitHubApi } from '../core/githubApi';
 import { computeMetrics } from '../core/metrics/compute';
 import { DEFAULT_TARGETS, type MetricDeployment, type MetricIncident, type MetricRelease } from '../core/metrics/inputs';
 import type { MetricsReport } from '../core/metrics/report';
+import { countInterventions } from '../core/metrics/interventions';
 import { metricsWindow } from '../core/metrics/window';
 import type { GitHubRepoRef } from '../core/remote';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from './configFile';
+import { readRepoFile } from './gateContext';
 import { HISTORY_LIMIT, LocalDeployHistory } from './localDeployHistory';
 
 /** What a metrics report is collected from. */
@@ -147,7 +149,16 @@ export async function collectMetrics(input: CollectMetricsInput): Promise<Metric
   const calendar = config.gates.find((g) => g.kind === 'calendar' && g.cadence !== undefined);
   const cadence = calendar && calendar.kind === 'calendar' && calendar.cadence ? { anchor: calendar.cadence.anchor, everyWeeks: calendar.cadence.everyWeeks } : null;
   progress('Computing the metrics…');
-  return computeMetrics({
+  // Kill switches used (recorded in the decision log): interventions. An unreadable log is a warning, never a silent zero.
+  let decisionLog: string | null = null;
+  let logRead = true;
+  try {
+    decisionLog = await readRepoFile(repo.root, config.decisionLog);
+  } catch (e) {
+    logRead = false;
+    warnings.push(`The decision log ${config.decisionLog} could not be read: kill switch uses are not counted (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  const report = computeMetrics({
     environment: env.name,
     since: window.since,
     until: window.until,
@@ -161,4 +172,5 @@ export async function collectMetrics(input: CollectMetricsInput): Promise<Metric
     cadence,
     warnings,
   });
+  return logRead ? { ...report, interventions: countInterventions(decisionLog, env.name, window) } : report;
 }

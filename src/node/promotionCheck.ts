@@ -16,6 +16,7 @@ import type { SignOff } from '../core/gates/context';
 import type { GateResult } from '../core/gates/types';
 import type { GitHubApi } from '../core/githubApi';
 import type { LocalGitRepo } from '../git/gitRepo';
+import type { SecretSource } from '../core/flags/ports';
 import { createGateContext } from './gateContext';
 import { LocalDeployHistory } from './localDeployHistory';
 /** What the promotion check reads. */
@@ -34,6 +35,10 @@ export interface PromotionCheckOptions {
   /** Command gates run only when allowed (trusted workspace, CLI --allow-commands). */
   commandsAllowed: boolean;
   commandsBlockedReason?: string;
+  /** Where flag gates' provider token comes from (CLI: environment variables; editor: SecretStorage); absent: flag gates are unknown. */
+  flagSecrets?: SecretSource;
+  /** Why flag states may not be read (Restricted Mode). */
+  flagsBlockedReason?: string;
   github?: () => Promise<GitHubApi>;
   /** A deployer for the previous environment when its provider differs from this one's (a GitHub one before a local command). */
   previousDeployer?: (prev: EnvironmentConfig) => Promise<Pick<Deployer, 'listDeployments'>>;
@@ -122,6 +127,8 @@ async function environmentGates(o: PromotionCheckOptions): Promise<{ state: Gate
     noticeVersion: o.release.version,
     ...(o.github ? { github: o.github } : {}),
     ...(o.signOffs ? { signOffs: o.signOffs } : {}),
+    ...(o.flagSecrets ? { flagSecrets: o.flagSecrets } : {}),
+    ...(o.flagsBlockedReason !== undefined ? { flagsBlockedReason: o.flagsBlockedReason } : {}),
   });
   try {
     const results = await runGates(o.config.gates, ctx, { concurrency: o.gateConcurrency ?? o.config.gateConcurrency, ...(o.signal ? { signal: o.signal } : {}), ...(ids !== undefined ? { only: ids } : {}) });

@@ -58,6 +58,7 @@ export const metricsReportSchema = z.object({
     )
     .max(50),
   warnings: z.array(text()).max(50),
+  interventions: z.object({ flagKills: count }).optional(),
   list: z
     .array(
       z.object({

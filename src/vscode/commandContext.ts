@@ -8,6 +8,7 @@ import type { Logger } from '../core/ports';
 import type { AnnounceHistory } from './announce/history';
 import type { GateController } from './checklist/gateController';
 import type { DeployView } from './deployView';
+import type { FlagsView } from './flagsView';
 import type { GitHubConnector } from './github';
 import type { GitHubView } from './githubView';
 import type { MetricsPanel } from './metrics/metricsPanel';
@@ -33,6 +34,8 @@ export interface CommandContext {
   metrics: MetricsService;
   /** The Release Metrics webview panel. */
   metricsPanel: MetricsPanel;
+  /** Feature flags: the Unleash token (SecretStorage), the provider, what the Flags section shows. */
+  flagsView: FlagsView;
   /** The one LogOutputChannel. */
   log: Logger;
   /** This window's session id (random per activation; journals name their driver by it). */

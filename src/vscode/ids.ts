@@ -36,10 +36,15 @@ export const COMMANDS = {
   announce: 'releaseManager.announce',
   setChannelSecret: 'releaseManager.setChannelSecret',
   clearChannelSecret: 'releaseManager.clearChannelSecret',
+  rampFlag: 'releaseManager.rampFlag',
+  killFlag: 'releaseManager.killFlag',
+  openFlagInUnleash: 'releaseManager.openFlagInUnleash',
+  setFlagToken: 'releaseManager.setFlagToken',
+  addFlagsConfig: 'releaseManager.addFlagsConfig',
 } as const;
 
 /** Commands that only make sense on a tree item: hidden from the command palette. */
-export const TREE_ONLY_COMMANDS: readonly string[] = [COMMANDS.openCommit, COMMANDS.fixWarning, COMMANDS.draftReleaseNotesFor, COMMANDS.rerunGate, COMMANDS.openOnGitHub, COMMANDS.openRunLogs, COMMANDS.rerunFailedJobs];
+export const TREE_ONLY_COMMANDS: readonly string[] = [COMMANDS.openCommit, COMMANDS.fixWarning, COMMANDS.draftReleaseNotesFor, COMMANDS.rerunGate, COMMANDS.openOnGitHub, COMMANDS.openRunLogs, COMMANDS.rerunFailedJobs, COMMANDS.openFlagInUnleash];
 
 export const VIEW_CONTAINER = 'releaseManager';
 export const VIEWS = {
@@ -112,6 +117,16 @@ export const ITEM = {
   announcedVersion: 'announcedVersion',
   /** One journaled delivery (audience, stage, channel, when). */
   announcement: 'announcement',
+  /** The Flags section of a repository (Set Unleash Token). */
+  flags: 'flags',
+  /** An environment of the flag provider. */
+  flagEnvironment: 'flagEnvironment',
+  /** A flag that is on (Ramp Up, Kill Switch, Open in Unleash). */
+  flagOn: 'flag.on',
+  /** A flag that is off (Ramp Up, Kill Switch, Open in Unleash). */
+  flagOff: 'flag.off',
+  /** A flag whose state could not be read (Kill Switch stays offered: it is the emergency switch). */
+  flagUnknown: 'flag.unknown',
 } as const;
 
 export const OUTPUT_CHANNEL = 'Release Manager';

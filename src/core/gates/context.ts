@@ -86,6 +86,13 @@ export interface TreeKill {
   unverified: string | null;
 }
 
+/** What a flag gate judges of a feature flag in one environment (the flags core's state has these fields and more). */
+export interface GateFlagState {
+  enabled: boolean;
+  /** Percent of users (0–100) the flag's gradual rollout exposes while enabled. */
+  rollout: number;
+}
+
 /** A recorded manual sign-off of one gate for one release version. */
 export interface SignOff {
   gateId: string;
@@ -132,4 +139,12 @@ export interface GateContext {
   environment?: string;
   /** The announcement journal and what the notices would say now (the notice gate); absent where it cannot be read. */
   notices?(): Promise<NoticeFacts>;
+  /**
+   * The state of a feature flag in an environment, read from the configured flag provider (the `flags`
+   * section). Absent when there is none (flag gates are then unknown, naming the fix); throws naming
+   * the cause (server down, token refused, no such flag) when the provider cannot tell: unknown blocks.
+   */
+  flagState?(flag: string, environment: string, signal: AbortSignal): Promise<GateFlagState>;
+  /** Why flag states may not be read here (Restricted Mode: the server and token come from the workspace); flag gates are then unknown. */
+  flagsBlockedReason?: string;
 }

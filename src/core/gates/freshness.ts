@@ -33,8 +33,8 @@ export function changeBetween(before: JudgeBasis, after: JudgeBasis): string | n
   return parts.length > 0 ? parts.join(', ') : null;
 }
 
-/** Gate kinds that ask GitHub: re-judged when the commit, version or config changed, not on every working-tree change. */
-const REMOTE_KINDS: ReadonlySet<string> = new Set(['githubChecks', 'blockers']);
+/** Gate kinds that ask a server (GitHub, the flag provider): re-judged when the commit, version or config changed, not on every working-tree change. */
+const REMOTE_KINDS: ReadonlySet<string> = new Set(['githubChecks', 'blockers', 'flag']);
 
 /**
  * Which gates an automatic re-judge runs and which it marks stale. `change` is what changed in the commit,

@@ -4,6 +4,7 @@ import { blockersGateSchema, blockersKind } from './blockers';
 import { changelogGateSchema, changelogKind } from './changelog';
 import { cleanTreeGateSchema, cleanTreeKind } from './cleanTree';
 import { commandGateSchema, commandKind } from './command';
+import { flagGateSchema, flagKind } from './flag';
 import { githubChecksGateSchema, githubChecksKind } from './githubChecks';
 import type { GateKind } from './kind';
 import { manualGateSchema, manualKind } from './manual';
@@ -28,6 +29,7 @@ const members = [
   pushedGateSchema,
   blockersGateSchema,
   noticeGateSchema,
+  flagGateSchema,
 ] as const;
 
 /** Every gate kind's name. */
@@ -63,6 +65,7 @@ export const GATE_KIND_REGISTRY: { [K in GateKindName]: GateKind<Extract<GateCon
   pushed: pushedKind,
   blockers: blockersKind,
   notice: noticeKind,
+  flag: flagKind,
 };
 
 /** The gates that run when the config has none: they pass on a healthy repository. */

@@ -48,6 +48,7 @@ export function metricsMarkdown(report: MetricsReport): string {
   row('Rollback time', `${med(report.rollbackTime.medianMinutes)}${report.rollbackTime.count !== undefined ? ` (${report.rollbackTime.count} rollbacks)` : ''}`);
   const inc = report.incidents;
   row('Incidents', `${inc.total} (${inc.p1} P1), MTTR ${minutes(inc.mttrMinutes)}, P1 per 10 releases ${inc.p1PerTenReleases === null ? 'n/a' : round(inc.p1PerTenReleases, 2)}`);
+  if (report.interventions) row('Interventions', `${report.interventions.flagKills} kill switch ${report.interventions.flagKills === 1 ? 'use' : 'uses'}`);
   const c = report.cadence;
   row('Cadence', c === null ? 'n/a (no calendar cadence configured)' : `${c.actual} of ${c.expected} expected releases ${verdictMark(c.met)}`);
   if (report.warnings.length > 0) {

@@ -55,6 +55,11 @@ export interface MetricsReport {
   targets: TargetVerdict[];
   warnings: string[];
   /**
+   * Interventions in the environment within the window (addition to the contract): `flagKills`, the kill
+   * switches used (from the decision log). Absent when the decision log was not read.
+   */
+  interventions?: { flagKills: number };
+  /**
    * The deployments of the window, oldest first, as counted (one per strategy run; addition to the
    * contract): for the editor's table and to list those still in progress.
    */

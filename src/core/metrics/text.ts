@@ -27,6 +27,7 @@ export function metricsText(report: MetricsReport): string {
     `  Deployment time      ${med(report.deployTime.medianMinutes)}`,
     `  Rollback time        ${med(report.rollbackTime.medianMinutes)}`,
     `  Incidents            ${inc.total} (${inc.p1} P1), MTTR ${minutes(inc.mttrMinutes)}, P1 per 10 releases ${inc.p1PerTenReleases === null ? 'n/a' : round(inc.p1PerTenReleases, 2)}`,
+    ...(report.interventions ? [`  Interventions        ${report.interventions.flagKills} kill switch ${report.interventions.flagKills === 1 ? 'use' : 'uses'} (flags turned off in an emergency)`] : []),
     `  Cadence              ${c === null ? 'n/a' : `${c.actual} of ${c.expected} expected releases${c.met ? '' : ' (behind)'}`}`,
   ];
   const tally = targetTally(report);

@@ -3,6 +3,8 @@ import { runGates, verdict } from '../../core/gates/engine';
 import type { SignOff } from '../../core/gates/context';
 import type { GateConfig } from '../../core/gates/schema';
 import type { GateResult, Verdict } from '../../core/gates/types';
+import type { FlagsConfig } from '../../core/flags/schema';
+import type { SecretSource } from '../../core/flags/ports';
 import type { GitHubApi } from '../../core/githubApi';
 import { UsageError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
@@ -62,6 +64,8 @@ export class GateController implements vscode.Disposable {
     private readonly log: Logger,
     /** Connects GitHub gates silently (no sign-in prompt from a gate run); absent: they are unknown. */
     private readonly github?: (root: string) => Promise<GitHubApi>,
+    /** Where flag gates' provider token comes from (the flags view's SecretStorage); absent: flag gates are unknown. */
+    private readonly flagSecrets?: (flags: FlagsConfig) => SecretSource,
   ) {
     // Sign-offs kept in this editor's workspace state by earlier versions are dropped, not migrated: nobody else
     // could see them, so a release must not pass on them. Said once in the log.
@@ -172,6 +176,8 @@ export class GateController implements vscode.Disposable {
         gitPath: this.settings().gitPath,
         signal: ctl.signal,
         ...(this.github ? { github: () => this.github!(state.root) } : {}),
+        ...(this.flagSecrets && state.config.flags ? { flagSecrets: this.flagSecrets(state.config.flags) } : {}),
+        ...(vscode.workspace.isTrusted ? {} : { flagsBlockedReason: 'requires trust: the flag server and its token come from this workspace\'s config' }),
       });
       await runGates(selected, ctx, {
         concurrency: state.config.gateConcurrency,

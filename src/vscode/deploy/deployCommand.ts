@@ -5,9 +5,11 @@
  * production, and whenever the environment was picked), the drive with progress and cancel.
  */
 import * as vscode from 'vscode';
+import { operationSucceeded } from '../../core/deploy/journal';
+import { runDeployFlagStages } from '../commands/flags';
 import type { DeployJournal } from '../../core/deploy/journalTypes';
 import { releasePicks } from '../../core/deploy/picks';
-import { UsageError } from '../../core/errors';
+import { ReleaseError, UsageError } from '../../core/errors';
 import { releaseAt, versionTagsAtHead } from '../../node/deployFlow';
 import { deploySequence, type SequenceEnd } from '../../node/deploySequence';
 import { FetchHealthProbe } from '../../node/healthProbe';
@@ -95,6 +97,7 @@ async function deploy(ctx: DeployContext, args: DeployArgs, node: EnvNode): Prom
           commandsAllowed: vscode.workspace.isTrusted,
           commandsBlockedReason: 'requires trust: trust this workspace to run command gates',
           ...(gates ? { signOffs: async (version: string) => gates.signOffsFor(root, version) } : {}),
+          ...(ctx.flagsView && config.flags ? { flagSecrets: ctx.flagsView.secretSource(config.flags) } : {}),
           github: () => ctx.github.connect(root, { interactive: false }),
           previousDeployer: async (prev) => (await targetFor(ctx, root, prev)).deployer,
           now: () => new Date(),
@@ -104,7 +107,19 @@ async function deploy(ctx: DeployContext, args: DeployArgs, node: EnvNode): Prom
     },
     editorFront(ctx, root, t, interactive),
   );
-  return endOf(ctx, env.name, end);
+  const journal = endOf(ctx, env.name, end);
+  // The plan's flag stages (rollouts with afterDeploy = this environment) run after the code is deployed, and only then.
+  if (journal && operationSucceeded(journal) && ctx.flagsView) {
+    try {
+      await runDeployFlagStages({ ...ctx, flagsView: ctx.flagsView }, root, env.name, interactive);
+    } catch (e) {
+      // The code is deployed either way: say what did not run, and how to run it.
+      const why = e instanceof ReleaseError ? `${e.message} ${e.fix}` : e instanceof Error ? e.message : String(e);
+      ctx.log.warn(`flag stage after the deploy to ${env.name} did not run: ${why}`);
+      void vscode.window.showWarningMessage(`${env.name} is deployed, but its flag stage did not run: ${why.slice(0, 300)} Run Ramp Up on the flag when it is fixed.`);
+    }
+  }
+  return journal;
 }
 
 /** The journal a sequence drove, undefined when nothing was changed; a refusal is an error naming its reasons and fixes. */

@@ -52,6 +52,9 @@ describe('Restricted Mode: trust refusals', () => {
       ['releaseManager.publishRelease', { confirm: false }],
       ['releaseManager.deploy', { environment: 'staging', ref: 'v0.2.0', confirm: false }],
       ['releaseManager.rollBack', { environment: 'staging', confirm: false }],
+      // Feature flags: the server (and where the token goes) comes from the workspace's config.
+      ['releaseManager.rampFlag', { flag: 'new-checkout', environment: 'production', to: 10, confirm: false }],
+      ['releaseManager.killFlag', { flag: 'new-checkout', environment: 'production', confirm: false }],
     ];
     for (const [id, ...args] of refusals) {
       const shown = await catchToasts(() => Promise.resolve(vscode.commands.executeCommand(id, ...args)));

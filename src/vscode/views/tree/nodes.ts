@@ -1,5 +1,6 @@
 import type { AnnounceNode } from './announceNodes';
 import type { DeployNode } from './deployNodes';
+import type { FlagNode } from './flagNodes';
 import type { GateNode } from './gateNodes';
 import type { GitHubNode } from './githubNodes';
 import type { MessageNode } from './messageNode';
@@ -14,4 +15,4 @@ export type RepoNode = { kind: 'repo'; root: string };
  * with no I/O there), one family per section; a new section such as metrics or flags adds its
  * family here and one dispatch line in the provider.
  */
-export type Node = RepoNode | NotesNode | GateNode | GitHubNode | DeployNode | MetricsNode | AnnounceNode | MessageNode;
+export type Node = RepoNode | NotesNode | GateNode | GitHubNode | DeployNode | MetricsNode | AnnounceNode | FlagNode | MessageNode;

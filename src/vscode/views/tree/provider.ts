@@ -3,6 +3,7 @@ import { ITEM } from '../../ids';
 import type { ReleaseModel, RepoState } from '../../releaseModel';
 import { announceChildren, announceItem, isAnnounceNode, type AnnounceSource } from './announceNodes';
 import { deployChildren, deployItem, isDeployNode, type DeploySource } from './deployNodes';
+import { flagChildren, flagItem, isFlagNode, type FlagSource } from './flagNodes';
 import { gateChildren, gateItem, isGateNode, type VerdictSource } from './gateNodes';
 import { githubChildren, githubItem, isGitHubNode, type GitHubSource } from './githubNodes';
 import { messageItem } from './messageNode';
@@ -23,6 +24,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     private readonly deploys?: DeploySource,
     private readonly metrics?: MetricsSource,
     private readonly announcements?: AnnounceSource,
+    private readonly flags?: FlagSource,
   ) {
     this.subs = [model.onDidChange(() => this.emitter.fire(undefined))];
     if (deploys) this.subs.push(deploys.onDidChange(() => this.emitter.fire(undefined)));
@@ -30,6 +32,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (github) this.subs.push(github.onDidChange(() => this.emitter.fire(undefined)));
     if (metrics) this.subs.push(metrics.onDidChange(() => this.emitter.fire(undefined)));
     if (announcements) this.subs.push(announcements.onDidChange(() => this.emitter.fire(undefined)));
+    if (flags) this.subs.push(flags.onDidChange(() => this.emitter.fire(undefined)));
   }
 
   getChildren(node?: Node): vscode.ProviderResult<Node[]> {
@@ -47,6 +50,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isDeployNode(node)) return deployChildren(node, this.deploys);
     if (isMetricsNode(node)) return metricsChildren(node, this.metrics);
     if (isAnnounceNode(node)) return announceChildren(node, this.announcements);
+    if (isFlagNode(node)) return flagChildren(node, this.flags);
     return [];
   }
 
@@ -61,6 +65,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
       if (this.metrics) out.push({ kind: 'metrics', root: state.root });
       if (this.github) out.push({ kind: 'github', root: state.root });
       if (this.announcements) out.push({ kind: 'announcements', root: state.root });
+      if (this.flags) out.push({ kind: 'flags', root: state.root });
     }
     return out;
   }
@@ -73,6 +78,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isGitHubNode(node)) return githubItem(node);
     if (isMetricsNode(node)) return metricsItem(node, this.metrics);
     if (isAnnounceNode(node)) return announceItem(node);
+    if (isFlagNode(node)) return flagItem(node);
     return deployItem(node);
   }
 
