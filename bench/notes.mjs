@@ -74,7 +74,7 @@ async function loadAdapter() {
   const { build } = await import('esbuild');
   const outfile = join(CACHE, 'adapter.cjs');
   await build({
-    stdin: { contents: "export { GIT_CONFIG_ARGS } from './src/git/gitProcess'; export { logFormat, STREAM_ENV } from './src/git/logStream';", resolveDir: ROOT, loader: 'ts' },
+    stdin: { contents: "export { GIT_CONFIG_ARGS } from './src/git/gitProcess'; export { logFormat, SIZED_LOG_ARGS, STREAM_ENV } from './src/git/logStream';", resolveDir: ROOT, loader: 'ts' },
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -264,7 +264,7 @@ function printTable(header, rows) {
  */
 function floorOf(adapter) {
   const { format } = adapter.logFormat();
-  const args = [...adapter.GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', `--format=${format}`, '--end-of-options', 'HEAD', '--'];
+  const args = [...adapter.GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', ...adapter.SIZED_LOG_ARGS, `--format=${format}`, '--end-of-options', 'HEAD', '--'];
   return { args, env: cleanEnv(adapter.STREAM_ENV) };
 }
 

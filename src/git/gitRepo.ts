@@ -7,7 +7,7 @@ import { GitError } from '../core/errors';
 import type { GitRepo, HeadState, LogQuery, TagRef } from '../core/ports';
 import { readCommitGraph } from './commitGraph';
 import { GIT_CONFIG_ARGS, execGit, gitEnv, mapGitFailure } from './gitProcess';
-import { logFormat, markedLogFormat, parseRecordBytes, streamRecordBytes, streamRecords } from './logStream';
+import { logFormat, markedLogFormat, SIZED_LOG_ARGS, sizedRecord, streamRecordBytes, streamRecords } from './logStream';
 import { RawMessageCheck } from './rawMessages';
 
 /** Oldest git we support: `--end-of-options` arrived in 2.24. */
@@ -172,7 +172,7 @@ export class LocalGitRepo implements GitRepo {
     const { format, boundary } = logFormat();
     const revs = query.from ? [query.to, `^${query.from}`] : [query.to];
     let firstParent: string | undefined;
-    const args = [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', `--format=${format}`, '--end-of-options', ...revs, '--', ...pathspecs(query.paths)];
+    const args = [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', ...SIZED_LOG_ARGS, `--format=${format}`, '--end-of-options', ...revs, '--', ...pathspecs(query.paths)];
     // Messages git's log cuts at a NUL are read again whole; commits reach onCommit in order once checked.
     const check = new RawMessageCheck(this.gitPath, this.root, onCommit);
     await this.checked(check, streamRecordBytes({
@@ -182,13 +182,14 @@ export class LocalGitRepo implements GitRepo {
       boundary,
       signal: query.signal,
       onRecord: (buf, start, end) => {
-        const c = parseRecordBytes(buf, start, end);
-        if (!c) return;
+        const sized = sizedRecord(buf, start, end);
+        if (!sized) return;
+        const c = sized.commit;
         // Newest first, a commit usually follows its child: share the child's string for its hash, so a long
         // history keeps one string per commit (not two) and linear-history checks compare identical strings.
         if (c.hash === firstParent) c.hash = firstParent;
         firstParent = c.parents[0];
-        check.push(c);
+        check.push(c, sized.size);
       },
     }));
   }
@@ -211,16 +212,16 @@ export class LocalGitRepo implements GitRepo {
     await this.checked(check, streamRecordBytes({
       cwd: this.root,
       gitPath: this.gitPath,
-      args: [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', '--boundary', `--format=${format}`, '--end-of-options', query.to, `^${query.exclude}`, '--'],
+      args: [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', ...SIZED_LOG_ARGS, '--boundary', `--format=${format}`, '--end-of-options', query.to, `^${query.exclude}`, '--'],
       boundary,
       signal: query.signal,
       onRecord: (buf, start, end) => {
         const nul = buf.indexOf(0, start);
         if (nul === -1 || nul >= end) return;
-        const c = parseRecordBytes(buf, nul + 1, end);
-        if (!c) return;
-        if (nul === start + 1 && buf[start] === 0x2d) edge.add(c.hash); // mark '-'
-        else check.push(c);
+        const sized = sizedRecord(buf, nul + 1, end);
+        if (!sized) return;
+        if (nul === start + 1 && buf[start] === 0x2d) edge.add(sized.commit.hash); // mark '-'
+        else check.push(sized.commit, sized.size);
       },
     }));
     return edge;
