@@ -6,6 +6,7 @@ import type { CommitGraph } from '../core/metrics/graph';
 import { GitError } from '../core/errors';
 import type { GitRepo, HeadState, LogQuery, TagRef } from '../core/ports';
 import { readCommitGraph } from './commitGraph';
+import { readContributorCache, writeContributorCache } from './contributorCache';
 import { GIT_CONFIG_ARGS, execGit, gitEnv, mapGitFailure } from './gitProcess';
 import { logFormat, markedLogFormat, SIZED_LOG_ARGS, sizedRecord, streamRecordBytes, streamRecords } from './logStream';
 import { RawMessageCheck } from './rawMessages';
@@ -301,10 +302,24 @@ export class LocalGitRepo implements GitRepo {
     return truncated ? `${text}\n\n… (truncated at ${maxBytes} bytes)\n` : text;
   }
 
+  /**
+   * Which of `emails` authored or co-authored a commit of the history up to `before`. The whole history's
+   * contributors are cached per commit in the git directory (contributorCache.ts): a walk that had to go to
+   * the first commit (someone new) is not done again for the same release.
+   */
   async knownContributors(before: string, emails: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
     const wanted = new Set(emails.map((e) => e.toLowerCase()));
     const found = new Set<string>();
     if (wanted.size === 0) return found;
+    const commit = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(before) ? before : null;
+    const cached = commit ? await readContributorCache(this.gitCommonDir, commit, this.root) : null;
+    if (cached) {
+      // '' (no email) is in every walk: a commit without co-authors has an empty trailer field.
+      for (const e of wanted) if (cached.has(e) || e === '') found.add(e);
+      return found;
+    }
+    const all = new Set<string>();
+    let stoppedEarly = false;
     await streamRecords({
       cwd: this.root,
       gitPath: this.gitPath,
@@ -315,11 +330,15 @@ export class LocalGitRepo implements GitRepo {
         for (const field of record.split('\u0000')) {
           const m = /<([^<>\s]+@[^<>\s]+)>/.exec(field);
           const email = (m ? m[1]! : field).trim().toLowerCase();
+          if (email !== '') all.add(email);
           if (wanted.has(email)) found.add(email);
         }
-        return found.size < wanted.size;
+        // Everyone asked about is known: stop (nothing to cache then, the walk was short).
+        if (found.size === wanted.size) stoppedEarly = true;
+        return !stoppedEarly;
       },
     });
+    if (!stoppedEarly && commit) await writeContributorCache(this.gitCommonDir, commit, this.root, all);
     return found;
   }
 }
