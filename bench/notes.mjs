@@ -16,6 +16,8 @@ const CACHE = join(BENCH, '.cache');
 const CLI = join(ROOT, 'dist/cli.js');
 const TRACE_PRELOAD = join(BENCH, 'traceSpawn.cjs');
 const CLIFF_CONFIG = join(BENCH, 'cliff.toml');
+/** The ratio rows of the last run, for bench/host.mjs to print with its own as one table. */
+export const RATIOS_FILE = join(CACHE, 'ratios.json');
 /** git-cliff is not a devDependency: a pinned copy is installed on demand under bench/.cache/. */
 const CLIFF_VERSION = '2.14.2';
 const CLIFF_DIR = join(CACHE, `git-cliff-${CLIFF_VERSION}`);
@@ -74,7 +76,7 @@ async function loadAdapter() {
   const { build } = await import('esbuild');
   const outfile = join(CACHE, 'adapter.cjs');
   await build({
-    stdin: { contents: "export { GIT_CONFIG_ARGS } from './src/git/gitProcess'; export { logFormat, STREAM_ENV } from './src/git/logStream';", resolveDir: ROOT, loader: 'ts' },
+    stdin: { contents: "export { GIT_CONFIG_ARGS } from './src/git/gitProcess'; export { logFormat, SIZED_LOG_ARGS, STREAM_ENV } from './src/git/logStream';", resolveDir: ROOT, loader: 'ts' },
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -99,7 +101,8 @@ function cleanEnv(extra = {}) {
 }
 
 /** Runs one command once: wall time, peak RSS (largest process of the tree, GNU time), stdout bytes (drained), exit status. */
-function runOnce(cmd, args, { cwd, env = cleanEnv() }) {
+function runOnce(cmd, args, { cwd, env = cleanEnv(), before }) {
+  before?.();
   const tmp = mkdtempSync(join(tmpdir(), 'rm-bench-'));
   const rssFile = join(tmp, 'rss');
   const [file, argv] = HAS_TIME ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
@@ -264,7 +267,7 @@ function printTable(header, rows) {
  */
 function floorOf(adapter) {
   const { format } = adapter.logFormat();
-  const args = [...adapter.GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', `--format=${format}`, '--end-of-options', 'HEAD', '--'];
+  const args = [...adapter.GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', ...adapter.SIZED_LOG_ARGS, `--format=${format}`, '--end-of-options', 'HEAD', '--'];
   return { args, env: cleanEnv(adapter.STREAM_ENV) };
 }
 
@@ -284,13 +287,16 @@ async function benchBig(repo, floor, cliff) {
   const whole = await measureTogether({
     floor: task('git log, whole history (floor)', 'git', floor.args, { ...o, env: floor.env }),
     changelog: task('release-manager changelog --format markdown', ...cli('changelog', '--repo', repo, '--format', 'markdown'), o),
+    changelogJson: task('release-manager changelog --format json', ...cli('changelog', '--repo', repo, '--format', 'json'), o),
   });
   const cliffWhole = await measureTogether({ cliffFull: task('git-cliff (whole changelog)', cliff?.wrapper, cliffArgs(repo), o) });
   const unreleased = await measureTogether({
     notes: task('release-manager notes', ...cli('notes', '--repo', repo), o),
     cliffUnreleased: task('git-cliff --unreleased', cliff?.wrapper, cliffArgs(repo, '--unreleased'), o),
     cliffNative: task('git-cliff --unreleased (native binary, no npm wrapper)', cliff?.native, cliffArgs(repo, '--unreleased'), o),
-    newcomer: task(`release-manager notes --to ${NEWCOMER_BRANCH} (first-time contributor)`, ...cli('notes', '--repo', repo, '--to', NEWCOMER_BRANCH), o),
+    newcomer: task(`release-manager notes --to ${NEWCOMER_BRANCH} (first-time contributor, contributor cache warm)`, ...cli('notes', '--repo', repo, '--to', NEWCOMER_BRANCH), o),
+    newcomerCold: task(`release-manager notes --to ${NEWCOMER_BRANCH} (first-time contributor, contributor cache cold)`, ...cli('notes', '--repo', repo, '--to', NEWCOMER_BRANCH), { ...o, before: () => rmSync(join(repo, '.git', 'release-manager', 'cache'), { recursive: true, force: true }) }),
+    node: task("node -e ''", 'node', ['-e', ''], o),
   });
   return { ...whole, ...cliffWhole, ...unreleased };
 }
@@ -379,7 +385,9 @@ function printTables(startup, big, many) {
     ['whole changelog', cell(big.floor) + ' (log)', cell(big.changelog), cell(big.cliffFull), ratio(big.changelog, big.floor), ratio(big.changelog, big.cliffFull)],
     ['unreleased notes', '—', cell(big.notes), cell(big.cliffUnreleased), '—', ratio(big.notes, big.cliffUnreleased)],
     ['unreleased notes vs native git-cliff', '—', cell(big.notes), cell(big.cliffNative) + ' (native)', '—', ratio(big.notes, big.cliffNative)],
-    ['notes, first-time contributor in range', '—', cell(big.newcomer), '—', '—', '—'],
+    ['whole changelog, --format json', cell(big.floor) + ' (log)', cell(big.changelogJson), '—', ratio(big.changelogJson, big.floor), '—'],
+    ['notes, first-time contributor, cache warm', '—', cell(big.newcomer), cell(big.cliffUnreleased), '—', ratio(big.newcomer, big.cliffUnreleased)],
+    ['notes, first-time contributor, cache cold', '—', cell(big.newcomerCold), cell(big.cliffUnreleased), '—', ratio(big.newcomerCold, big.cliffUnreleased)],
   ]);
   const m = REPOS.manyTags;
   console.log(`\nRepository "manyTags": ${m.commits.toLocaleString('en')} commits, ${m.tags.toLocaleString('en')} tags, ${m.unreleased} unreleased commits`);
@@ -426,6 +434,42 @@ function printTargets(big, many) {
   console.log(`  ${scored.filter(Boolean).length} of ${scored.length} targets met.`);
 }
 
+/** One ratio row: what, ours, the anchor, ours ÷ anchor, the target and its verdict (null: not measured). */
+function ratioRow(what, ours, anchor, limit, { value = (r) => r?.ms, fmt = fmtTime } = {}) {
+  const a = value(anchor);
+  const o = value(ours);
+  const ok = typeof o === 'number' && typeof a === 'number' && a > 0;
+  const x = ok ? o / a : null;
+  return { what, ours: ok || typeof o === 'number' ? fmt(o) : cell(ours), anchor: typeof a === 'number' ? fmt(a) : cell(anchor), ratio: x === null ? '—' : `${x.toFixed(2)}×`, target: limit === null ? '—' : `≤ ${limit}×`, verdict: x === null || limit === null ? 'n/a' : x <= limit ? 'PASS' : 'MISS' };
+}
+
+/** Every ratio of this run against its anchor, measured side by side; saved for bench/host.mjs, which adds the in-host rows and prints the one table. */
+function ratioRows(startup, big, many, metrics) {
+  const rss = (r) => (r?.status === 'ok' && r.rssKb ? r.rssKb / MB : undefined);
+  const mb = (v) => (typeof v === 'number' ? `${v.toFixed(0)} MB` : 'n/a');
+  const fixed = (v) => ({ status: 'ok', ms: v });
+  return [
+    ratioRow('changelog markdown, 100k commits ÷ git log floor', big.changelog, big.floor, TARGETS.changelogVsFloor),
+    ratioRow('changelog json, 100k commits ÷ git log floor', big.changelogJson, big.floor, TARGETS.changelogVsFloor),
+    ratioRow('changelog markdown peak RSS ÷ 150 MB', big.changelog, { rssKb: TARGETS.changelogRssMb * MB, status: 'ok' }, 1, { value: rss, fmt: mb }),
+    ratioRow('changelog json peak RSS ÷ 150 MB', big.changelogJson, { rssKb: TARGETS.changelogRssMb * MB, status: 'ok' }, 1, { value: rss, fmt: mb }),
+    ratioRow('changelog json peak RSS ÷ git log floor RSS', big.changelogJson, big.floor, null, { value: rss, fmt: mb }),
+    ratioRow('notes, unreleased ÷ git-cliff --unreleased', big.notes, big.cliffUnreleased, TARGETS.notesVsCliff),
+    ratioRow('notes, first-time contributor, cache warm ÷ git-cliff', big.newcomer, big.cliffUnreleased, TARGETS.notesVsCliff),
+    ratioRow('notes, first-time contributor, cache cold ÷ git-cliff', big.newcomerCold, big.cliffUnreleased, null),
+    ratioRow("notes, unreleased ÷ node -e ''", big.notes, big.node, null),
+    ratioRow("notes, cache warm ÷ node -e ''", big.newcomer, big.node, null),
+    ratioRow('12,000 tags: notes ÷ git describe', many.notes, many.describe, null),
+    ratioRow("CLI start-up (--help) ÷ node -e ''", startup.help, startup.node, null),
+    ratioRow('metrics, 5,000 deployments / 100k commits ÷ 2 s', metrics ? fixed(metrics.ms) : null, fixed(2000), 1),
+  ];
+}
+
+/** Prints ratio rows as one table. */
+export function printRatioTable(rows) {
+  printTable(['Measure', 'ours', 'anchor', 'ratio', 'target', ''], rows.map((r) => [r.what, r.ours, r.anchor, r.ratio, r.target, r.verdict]));
+}
+
 /** One line about the machine and the tools, so results can be compared across runs. */
 function environment(cliff) {
   const gitVersion = execFileSync('git', ['--version'], { encoding: 'utf8' }).trim();
@@ -463,7 +507,12 @@ async function main() {
   printTables(startup, big, many);
   printTargets(big, many);
   // Release metrics (issue 15): 5,000 deployments over the same 100k-commit repository, target < 2 s.
-  printMetricsBench(await benchMetrics((m) => console.log(m)));
+  const metrics = await benchMetrics((m) => console.log(m));
+  printMetricsBench(metrics);
+  const rows = ratioRows(startup, big, many, metrics);
+  writeFileSync(RATIOS_FILE, JSON.stringify({ load: loadavg()[0], rows }));
+  console.log(`\nEvery ratio against its anchor (measured side by side; bench/host.mjs adds the in-host rows to this table):`);
+  printRatioTable(rows);
   console.log(`\nWhere our time goes (spawn trace, median of ${TRACE_RUNS} runs; "JS alone" = no git process running: our parsing, grouping, rendering, GC, spawn latency)`);
   await breakdown('notes, big', ['notes', '--repo', bigRepo], bigRepo);
   await breakdown(`notes --to ${NEWCOMER_BRANCH}, big`, ['notes', '--repo', bigRepo, '--to', NEWCOMER_BRANCH], bigRepo);
@@ -477,11 +526,11 @@ async function main() {
 }
 
 // Measured commands run in their own process group: take them down with us on Ctrl-C or kill.
-for (const signal of ['SIGINT', 'SIGTERM']) {
+for (const signal of process.argv[1] === fileURLToPath(import.meta.url) ? ['SIGINT', 'SIGTERM'] : []) {
   process.on(signal, () => {
     if (currentChild) killGroup(currentChild);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

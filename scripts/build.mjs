@@ -16,7 +16,7 @@ if (!schemaOnly) {
       entryPoints: [join(root, 'src/cli/index.ts')],
       outfile: join(root, 'dist/cli.js'),
       minify: true,
-      external: ['./github.js'],
+      external: ['./github.js', './yaml.js'],
       // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow.
       mainFields: ['module', 'main'],
       banner: { js: '#!/usr/bin/env node' },
@@ -27,11 +27,19 @@ if (!schemaOnly) {
       outfile: join(root, 'dist/extension.js'),
       minify: true,
       // The GitHub client (Octokit) is its own bundle, loaded on first use: activation does not pay for it.
-      external: ['vscode', './github.js'],
+      // The YAML parser too (dist/yaml.js): workflow files and release.yml are read on first use, not at activation.
+      external: ['vscode', './github.js', './yaml.js'],
       // Prefer ES modules: jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow.
       mainFields: ['module', 'main'],
       metafile: true,
     }).then((r) => writeFileSync(join(root, 'dist/extension.meta.json'), JSON.stringify(r.metafile))),
+    build({
+      ...common,
+      stdin: { contents: "module.exports = require('yaml');", resolveDir: root, loader: 'js' },
+      outfile: join(root, 'dist/yaml.js'),
+      minify: true,
+      mainFields: ['module', 'main'],
+    }),
     build({
       ...common,
       entryPoints: [join(root, 'src/github/index.ts')],

@@ -30,6 +30,9 @@ if (cancellable) {
 
 void runCli(argv, {
   out: (t) => void process.stdout.write(t),
+  // Long outputs (the JSON changelog) wait for the pipe to drain: the reader sets the pace, not our heap.
+  // A reader gone away (EPIPE) ends the process quietly above, so a pending wait never matters.
+  write: (chunk) => (process.stdout.write(chunk) ? Promise.resolve() : new Promise<void>((done) => process.stdout.once('drain', done))),
   err: (t) => void process.stderr.write(t),
   cwd: process.cwd(),
   signal: controller.signal,

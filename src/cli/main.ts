@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version as PACKAGE_VERSION } from '../../package.json';
-import { buildChangelog, buildChangelogMarkdown } from '../core/changelog';
+import { buildChangelogJson, buildChangelogMarkdown } from '../core/changelog';
+import { publicNotes, writeJsonChangelog } from '../core/changelogJson';
+import { FileSpill } from '../node/textSpill';
 import type { ReleaseConfig } from '../core/config';
 import { draftNotes, isIgnoredTagsWarning, type DraftOptions } from '../core/draft';
 import { ConfigError, GitError, GitHubError, ReleaseError, UsageError } from '../core/errors';
 import { runGates, verdict } from '../core/gates/engine';
 import type { GateResult } from '../core/gates/types';
 import type { GitHubApi } from '../core/githubApi';
-import type { ReleaseNotes } from '../core/notes';
 import { renderMarkdown } from '../core/render';
 import { stripUnsafe } from '../core/sanitize';
 import { LocalGitRepo } from '../git/gitRepo';
@@ -38,6 +39,8 @@ export interface CliIo {
   now?: Date;
   /** Asks a yes/no question on the terminal; absent when there is none (publish then needs --yes). */
   confirm?: (question: string) => Promise<boolean>;
+  /** Writes to stdout and resolves once the stream can take more (long outputs respect back-pressure); default out. */
+  write?: (chunk: string | Uint8Array) => Promise<void>;
 }
 
 const USAGE = `Usage: release-manager <command> [options]
@@ -282,9 +285,16 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
   if (command === 'changelog') {
     if (format === 'json') {
-      const releases = await buildChangelog(repo, config, { to: values.to, path: values.path });
-      for (const w of releases[0]?.warnings ?? []) io.err(`warning: ${w}\n`);
-      io.out(JSON.stringify(releases.map(publicNotes), null, 2) + '\n');
+      // One release object at a time: each release's sections wait in a temporary file, not in the heap.
+      const spill = new FileSpill();
+      try {
+        const { releases, warnings } = await buildChangelogJson(repo, config, { to: values.to, path: values.path, signal: io.signal }, spill);
+        for (const w of warnings) io.err(`warning: ${w}\n`);
+        const write = io.write ?? (async (chunk: string | Uint8Array) => io.out(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')));
+        await writeJsonChangelog(releases, (piece) => write(typeof piece === 'string' ? piece : spill.read(piece.spilled)));
+      } finally {
+        spill.dispose();
+      }
     } else {
       const { releases, warnings } = await buildChangelogMarkdown(repo, config, { to: values.to, path: values.path });
       for (const w of warnings) io.err(`warning: ${w}\n`);
@@ -385,13 +395,6 @@ async function runGatesCommand(repo: LocalGitRepo, config: ReleaseConfig, flags:
     io.out(`${v.summary}\n`);
   }
   return v.decision === 'GO' ? 0 : 1;
-}
-
-/** The JSON contract: version warnings are reported once, at the top level. */
-export function publicNotes(notes: ReleaseNotes) {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { warnings: _w, ...version } = notes.version;
-  return { ...notes, version };
 }
 
 function writeChangelog(releases: string[], io: CliIo): void {

@@ -5,6 +5,7 @@ import type { ReleaseConfig } from './config';
 import { checkRepository, describeReleased, inventoryTags, packageFor, validatePath, validateRef, type LocatedTag, type TagInventory } from './draft';
 import { contributorsOf, groupSections, type Contributor, type ReleaseNotes } from './notes';
 import type { GitRepo, HeadState } from './ports';
+import { publicNotes, releasePieces, sectionsJson, wholeReleasePieces, type JsonChangelog, type JsonPieces, type TextSpill } from './changelogJson';
 import { renderMarkdown, renderRelease, renderSections, type RenderOptions } from './render';
 import { bumpLevelOf, decideVersion } from './version';
 
@@ -199,14 +200,60 @@ export async function buildChangelogMarkdown(repo: GitRepo, config: ReleaseConfi
     return whole(await notesOfLog(log, start, config));
   }
 
-  const stream = new LinearChangelog(config, render);
-  // The tags are read beside the log: commits that arrive before them wait.
+  const stream = new LinearChangelog(config, render, null);
+  await followLog(repo, start, stream, odd, options.signal);
+  const inv = await start.inventory;
+  stream.end();
+  if (stream.mode === 'whole') return whole(await notesOfLog(stream.log, start, config));
+  const done = await stream.finish(start, inv);
+  return { ...done, warnings: [...done.warnings, ...odd.warnings] };
+}
+
+/**
+ * The changelog as JSON, released one release object at a time: the bytes of `JSON.stringify(releases, null, 2)`
+ * over buildChangelog's notes (each as publicNotes shows it). On a linear history each release's sections are
+ * turned into JSON text as the log passes it and handed to `spill`, so the run never holds the whole document
+ * nor 100k commits; its first-time contributors and the unreleased version are settled at the end.
+ */
+export async function buildChangelogJson(repo: GitRepo, config: ReleaseConfig, options: ChangelogOptions, spill: TextSpill): Promise<JsonChangelog> {
+  const start = await startChangelog(repo, config, options);
+  const odd = oddText();
+  const whole = (notes: ReleaseNotes[]): JsonChangelog => {
+    notes[0]?.warnings.push(...odd.warnings);
+    return { releases: lazily(notes, wholeReleasePieces), warnings: notes[0]?.warnings ?? [] };
+  };
+  const reread = async (): Promise<ReleaseNotes[]> => {
+    const log = new PreparedLog(config);
+    await repo.log({ from: null, to: start.toHash, paths: [], signal: options.signal }, (c) => log.add(c));
+    log.end();
+    return notesOfLog(log, start, config);
+  };
+  // Only the commits touching the path count, and that list comes from its own git process: read whole.
+  if (start.path !== undefined) return whole(await reread());
+  const stream = new LinearChangelog(config, {}, spill);
+  await followLog(repo, start, stream, odd, options.signal);
+  const inv = await start.inventory;
+  stream.end();
+  if (stream.mode === 'whole') return whole(await notesOfLog(stream.log, start, config));
+  const done = await stream.finishJson(start, inv, odd.warnings);
+  // A release's version was decided against the stable release below it in the tag list; when the log did not
+  // reach that one (a tag off this history), read the log again and settle the changelog whole.
+  return done ?? whole(await reread());
+}
+
+/** Maps lazily: one item at a time, as the writer asks for it. */
+function* lazily<T, U>(items: readonly T[], map: (item: T) => U): Iterable<U> {
+  for (const item of items) yield map(item);
+}
+
+/** Streams the log into a LinearChangelog; the tags are read beside the log, and commits that arrive before them wait. */
+async function followLog(repo: GitRepo, start: ChangelogStart, stream: LinearChangelog, odd: ReturnType<typeof oddText>, signal: AbortSignal | undefined): Promise<void> {
   let waiting: RawCommit[] | null = [];
   void start.inventory.then(
     (inv) => stream.setTags(inv),
     () => undefined,
   );
-  await repo.log({ from: null, to: start.toHash, paths: [], signal: options.signal }, (c) => {
+  await repo.log({ from: null, to: start.toHash, paths: [], signal }, (c) => {
     odd.note(c);
     if (!stream.ready) return void waiting!.push(c);
     if (waiting) {
@@ -218,10 +265,6 @@ export async function buildChangelogMarkdown(repo: GitRepo, config: ReleaseConfi
   const inv = await start.inventory;
   stream.setTags(inv);
   for (const w of waiting ?? []) stream.add(w);
-  stream.end();
-  if (stream.mode === 'whole') return whole(await notesOfLog(stream.log, start, config));
-  const done = await stream.finish(start, inv);
-  return { ...done, warnings: [...done.warnings, ...odd.warnings] };
 }
 
 /** A release of a linear history once the log has passed it: its sections as markdown and its contributors. */
@@ -230,6 +273,8 @@ interface PassedRelease {
   contributors: Contributor[];
   /** A prerelease's changes that can decide the next version (empty for a stable release). */
   carry: Change[];
+  /** JSON changelog: the spilled sections, and the version as decided against `guess` (the next stable release below, -1: none). */
+  json?: { sections: number; version: ReturnType<typeof publicNotes>['version']; guess: number };
 }
 
 /**
@@ -261,9 +306,13 @@ class LinearChangelog {
   private letGo = false;
   ready = false;
 
-  constructor(config: ReleaseConfig, render: RenderOptions) {
+  /** JSON changelog: where each passed release's sections go as JSON text (null: markdown). */
+  private readonly spill: TextSpill | null;
+
+  constructor(config: ReleaseConfig, render: RenderOptions, spill: TextSpill | null) {
     this.config = config;
     this.render = render;
+    this.spill = spill;
     this.log = new PreparedLog(config);
   }
 
@@ -308,20 +357,29 @@ class LinearChangelog {
     owner.forEach((o, k) => buckets[o]!.push(k)); // the open release's tag reaches every commit kept: no -1
     indices.forEach((i, r) => {
       this.reached.add(i);
-      this.passed.set(i, this.passedRelease(this.log.collect(buckets[r]!), this.releases[i]!));
+      this.passed.set(i, this.passedRelease(this.log.collect(buckets[r]!), i));
     });
   }
 
-  private passedRelease(range: RangeChanges, tag: LocatedTag): PassedRelease {
+  private passedRelease(range: RangeChanges, index: number): PassedRelease {
+    const tag = this.releases[index]!;
     const carry = tag.version.prerelease.length > 0 ? versionChanges(range.changes, this.config) : [];
-    return { sections: renderSections(groupSections(range.changes, this.config), this.config, this.render), contributors: contributorsOf(range.commits), carry };
+    const sections = groupSections(range.changes, this.config);
+    if (this.spill === null) return { sections: renderSections(sections, this.config, this.render), contributors: contributorsOf(range.commits), carry };
+    // The version needs the stable release below, known for sure only at the end: decide it against the next
+    // stable release of the tag list (on a linear history, the one the log reaches next), checked at the end.
+    let guess = index + 1;
+    while (guess < this.releases.length && this.releases[guess]!.version.prerelease.length > 0) guess++;
+    if (guess === this.releases.length) guess = -1;
+    const { version } = publicNotes({ version: describeReleased(guess === -1 ? null : this.releases[guess]!.version, tag, range.changes, this.config, tag.commit) } as ReleaseNotes);
+    return { sections: '', contributors: contributorsOf(range.commits), carry, json: { sections: this.spill.put(sectionsJson(sections)), version, guess } };
   }
 
   /** The release being followed is complete: keep its markdown sections and contributors, let its commits go. */
   private close(): void {
     const range = this.log.collect(this.log.entries.map((_, i) => i));
     if (this.current === -1) this.unreleased = range; // its version needs the last release: decided at the end
-    else this.passed.set(this.current, this.passedRelease(range, this.releases[this.current]!));
+    else this.passed.set(this.current, this.passedRelease(range, this.current));
     if (this.log.entries.length > 0) this.letGo = true;
     this.log.release();
   }
@@ -354,6 +412,52 @@ class LinearChangelog {
     if (last) out.push(renderMarkdown(last, this.config, this.render));
     out.reverse();
     return { releases: out, warnings: out.length > 0 ? [...inv.warnings, ...(last?.warnings ?? [])] : [] };
+  }
+
+  /**
+   * The JSON of every release, newest first, once the whole linear log went by; null when a release's version was
+   * decided against a stable release the log did not reach (the caller then settles the changelog whole).
+   */
+  async finishJson(start: ChangelogStart, inv: TagInventory, oddWarnings: readonly string[]): Promise<JsonChangelog | null> {
+    const credit = creditor();
+    const out: { frame: Omit<ReturnType<typeof publicNotes>, 'sections'>; sections: JsonPieces }[] = [];
+    let previous: LocatedTag | null = null;
+    let previousStable: semver.SemVer | null = null;
+    let previousStableIndex = -1;
+    const reachable = [...this.reached].sort((a, b) => b - a);
+    for (const i of reachable) {
+      const tag = this.releases[i]!;
+      const release = this.passed.get(i);
+      const { contributors, first } = credit(release?.contributors ?? []);
+      if (release?.json && release.json.guess !== previousStableIndex) return null;
+      const version = release?.json ? release.json.version : publicNotes({ version: describeReleased(previousStable, tag, [], this.config, tag.commit) } as ReleaseNotes).version;
+      out.push({
+        frame: {
+          range: { from: previous?.name ?? null, to: tag.name, fromHash: previous?.commit ?? null, toHash: tag.commit },
+          version,
+          date: tag.date.slice(0, 10),
+          contributors,
+          firstTimeContributors: first,
+          warnings: [],
+        },
+        sections: release?.json ? [{ spilled: release.json.sections }] : [sectionsJson([])],
+      });
+      previous = tag;
+      if (tag.version.prerelease.length === 0) {
+        previousStable = tag.version;
+        previousStableIndex = i;
+      }
+    }
+    const carried = reachable.flatMap((i) => (isAbove(this.releases[i]!, previousStable) ? (this.passed.get(i)?.carry ?? []) : []));
+    const last = await unreleasedNotes(this.unreleased ?? { changes: [], commits: [] }, start, inv, previous, previousStable, credit, this.config, carried);
+    if (last) {
+      const { sections, ...frame } = publicNotes(last);
+      out.push({ frame, sections: [sectionsJson(sections)] });
+    }
+    out.reverse();
+    // The newest release carries the warnings: the tag list's, its own, then the odd commit texts'.
+    if (out.length > 0) out[0]!.frame.warnings = [...inv.warnings, ...out[0]!.frame.warnings, ...oddWarnings];
+    return { releases: lazily(out, (r) => releasePieces(r.frame, r.sections)), warnings: out[0]?.frame.warnings ?? [] };
   }
 }
 

@@ -6,8 +6,9 @@ import type { CommitGraph } from '../core/metrics/graph';
 import { GitError } from '../core/errors';
 import type { GitRepo, HeadState, LogQuery, TagRef } from '../core/ports';
 import { readCommitGraph } from './commitGraph';
+import { readContributorCache, writeContributorCache } from './contributorCache';
 import { GIT_CONFIG_ARGS, execGit, gitEnv, mapGitFailure } from './gitProcess';
-import { logFormat, markedLogFormat, parseRecordBytes, streamRecordBytes, streamRecords } from './logStream';
+import { logFormat, markedLogFormat, SIZED_LOG_ARGS, sizedRecord, streamRecordBytes, streamRecords } from './logStream';
 import { RawMessageCheck } from './rawMessages';
 
 /** Oldest git we support: `--end-of-options` arrived in 2.24. */
@@ -172,7 +173,7 @@ export class LocalGitRepo implements GitRepo {
     const { format, boundary } = logFormat();
     const revs = query.from ? [query.to, `^${query.from}`] : [query.to];
     let firstParent: string | undefined;
-    const args = [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', `--format=${format}`, '--end-of-options', ...revs, '--', ...pathspecs(query.paths)];
+    const args = [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', ...SIZED_LOG_ARGS, `--format=${format}`, '--end-of-options', ...revs, '--', ...pathspecs(query.paths)];
     // Messages git's log cuts at a NUL are read again whole; commits reach onCommit in order once checked.
     const check = new RawMessageCheck(this.gitPath, this.root, onCommit);
     await this.checked(check, streamRecordBytes({
@@ -182,13 +183,14 @@ export class LocalGitRepo implements GitRepo {
       boundary,
       signal: query.signal,
       onRecord: (buf, start, end) => {
-        const c = parseRecordBytes(buf, start, end);
-        if (!c) return;
+        const sized = sizedRecord(buf, start, end);
+        if (!sized) return;
+        const c = sized.commit;
         // Newest first, a commit usually follows its child: share the child's string for its hash, so a long
         // history keeps one string per commit (not two) and linear-history checks compare identical strings.
         if (c.hash === firstParent) c.hash = firstParent;
         firstParent = c.parents[0];
-        check.push(c);
+        check.push(c, sized.size);
       },
     }));
   }
@@ -211,16 +213,16 @@ export class LocalGitRepo implements GitRepo {
     await this.checked(check, streamRecordBytes({
       cwd: this.root,
       gitPath: this.gitPath,
-      args: [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', '--boundary', `--format=${format}`, '--end-of-options', query.to, `^${query.exclude}`, '--'],
+      args: [...GIT_CONFIG_ARGS, 'log', '--no-color', '--no-decorate', '--no-show-signature', ...SIZED_LOG_ARGS, '--boundary', `--format=${format}`, '--end-of-options', query.to, `^${query.exclude}`, '--'],
       boundary,
       signal: query.signal,
       onRecord: (buf, start, end) => {
         const nul = buf.indexOf(0, start);
         if (nul === -1 || nul >= end) return;
-        const c = parseRecordBytes(buf, nul + 1, end);
-        if (!c) return;
-        if (nul === start + 1 && buf[start] === 0x2d) edge.add(c.hash); // mark '-'
-        else check.push(c);
+        const sized = sizedRecord(buf, nul + 1, end);
+        if (!sized) return;
+        if (nul === start + 1 && buf[start] === 0x2d) edge.add(sized.commit.hash); // mark '-'
+        else check.push(sized.commit, sized.size);
       },
     }));
     return edge;
@@ -300,10 +302,24 @@ export class LocalGitRepo implements GitRepo {
     return truncated ? `${text}\n\n… (truncated at ${maxBytes} bytes)\n` : text;
   }
 
+  /**
+   * Which of `emails` authored or co-authored a commit of the history up to `before`. The whole history's
+   * contributors are cached per commit in the git directory (contributorCache.ts): a walk that had to go to
+   * the first commit (someone new) is not done again for the same release.
+   */
   async knownContributors(before: string, emails: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
     const wanted = new Set(emails.map((e) => e.toLowerCase()));
     const found = new Set<string>();
     if (wanted.size === 0) return found;
+    const commit = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(before) ? before : null;
+    const cached = commit ? await readContributorCache(this.gitCommonDir, commit, this.root) : null;
+    if (cached) {
+      // '' (no email) is in every walk: a commit without co-authors has an empty trailer field.
+      for (const e of wanted) if (cached.has(e) || e === '') found.add(e);
+      return found;
+    }
+    const all = new Set<string>();
+    let stoppedEarly = false;
     await streamRecords({
       cwd: this.root,
       gitPath: this.gitPath,
@@ -314,11 +330,15 @@ export class LocalGitRepo implements GitRepo {
         for (const field of record.split('\u0000')) {
           const m = /<([^<>\s]+@[^<>\s]+)>/.exec(field);
           const email = (m ? m[1]! : field).trim().toLowerCase();
+          if (email !== '') all.add(email);
           if (wanted.has(email)) found.add(email);
         }
-        return found.size < wanted.size;
+        // Everyone asked about is known: stop (nothing to cache then, the walk was short).
+        if (found.size === wanted.size) stoppedEarly = true;
+        return !stoppedEarly;
       },
     });
+    if (!stoppedEarly && commit) await writeContributorCache(this.gitCommonDir, commit, this.root, all);
     return found;
   }
 }

@@ -15,16 +15,61 @@ export const STREAM_ENV: Readonly<Record<string, string>> = Object.freeze({ GIT_
 /** Fields of one log record, in order; the message comes last so nothing in it can shift a field. */
 const FIELDS = ['%H', '%P', '%aN', '%aE', '%aI', '%B'];
 
-/** A `git log` format whose record boundary is random per run, so no commit message can forge it. */
+/**
+ * Fields before FIELDS that tell the size of the raw commit object the log shows (with `--date=raw`): tree,
+ * author and committer as written (no mailmap), and the declared encoding. See sizedRecord.
+ */
+const SIZE_FIELDS = ['%T', '%an', '%ae', '%ad', '%cn', '%ce', '%cd', '%e'];
+
+/** The log arguments the sized formats need (raw dates: `<seconds> <zone>`, as in the object). */
+export const SIZED_LOG_ARGS: readonly string[] = ['--date=raw'];
+
+/** A `git log` format whose record boundary is random per run, so no commit message can forge it (run with SIZED_LOG_ARGS). */
 export function logFormat(): { format: string; boundary: string } {
   const token = randomBytes(9).toString('hex');
-  return { format: `%x1e${token}%x1f${FIELDS.join('%x00')}`, boundary: `\u001e${token}\u001f` };
+  return { format: `%x1e${token}%x1f${[...SIZE_FIELDS, ...FIELDS].join('%x00')}`, boundary: `\u001e${token}\u001f` };
 }
 
 /** Like logFormat, with git's `%m` mark first (`-` for a boundary commit). */
 export function markedLogFormat(): { format: string; boundary: string } {
   const token = randomBytes(9).toString('hex');
-  return { format: `%x1e${token}%x1f%m%x00${FIELDS.join('%x00')}`, boundary: `\u001e${token}\u001f` };
+  return { format: `%x1e${token}%x1f%m%x00${[...SIZE_FIELDS, ...FIELDS].join('%x00')}`, boundary: `\u001e${token}\u001f` };
+}
+
+/**
+ * Parses a record of logFormat(): the commit, and the size its raw object has when the log showed all of its
+ * message (-1 when that cannot be told: an encoding git converted). The object is its header lines (`tree`,
+ * `parent`s, `author`, `committer`, then any others), a blank line and the message; git's log stops a
+ * message at a NUL byte, so an object larger than this size has more than the log showed, or more headers
+ * (a signature): RawMessageCheck reads those whole. Sizes agree only when the log showed the whole message:
+ * git prints identities as substrings of the object's lines (a name's trailing spaces dropped: smaller, so
+ * read whole) and dates as `<seconds> <±hhmm>`. The one way to agree with a message cut short is an identity
+ * line git itself repairs to something longer (a zone of fewer than four digits, no date, no space before
+ * `<`: objects `git fsck` rejects) whose extra bytes equal exactly what the NUL hid.
+ */
+export function sizedRecord(buf: Buffer, start: number, end: number): { commit: RawCommit; size: number } | null {
+  const at: number[] = [];
+  let pos = start;
+  for (let f = 0; f < SIZE_FIELDS.length; f++) {
+    const nul = buf.indexOf(0, pos);
+    if (nul === -1 || nul >= end) return null;
+    at.push(nul);
+    pos = nul + 1;
+  }
+  const [t, an, ae, ad, cn, ce, cd, enc] = at as [number, number, number, number, number, number, number, number];
+  const commit = parseRecordBytes(buf, pos, end);
+  if (!commit) return null;
+  if (enc > cd + 1) return { commit, size: -1 };
+  // The message starts after the record's fifth NUL; the record ends with the newline git puts after it.
+  let msg = pos;
+  for (let f = 0; f < FIELDS.length - 1; f++) msg = buf.indexOf(0, msg) + 1;
+  const shown = end - msg - (end > msg && buf[end - 1] === 0x0a ? 1 : 0);
+  let header = 'tree \n'.length + (t - start);
+  for (const p of commit.parents) header += 'parent \n'.length + p.length;
+  // "author NAME <EMAIL> SECONDS ZONE\n", the same for the committer; then the blank line.
+  header += 'author  <> \n'.length + (an - t - 1) + (ae - an - 1) + (ad - ae - 1);
+  header += 'committer  <> \n'.length + (cn - ad - 1) + (ce - cn - 1) + (cd - ce - 1);
+  return { commit, size: header + 1 + shown };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { loadYaml } from './loadYaml';
 import { parseWorkflowDispatch, type WorkflowDispatch } from '../core/deploy/workflowInputs';
 
 /** A dispatchable workflow of the working tree. */
@@ -36,7 +36,7 @@ export async function dispatchableWorkflows(root: string): Promise<{ workflows: 
     try {
       const text = await readFile(join(dir, file), 'utf8');
       if (text.length > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES / 1024} KiB`);
-      const value: unknown = parseYaml(text, { maxAliasCount: 100 });
+      const value: unknown = loadYaml().parse(text, { maxAliasCount: 100 });
       const dispatch = parseWorkflowDispatch(value, `.github/workflows/${file}`);
       if (dispatch === null) continue;
       const declared = (value as { name?: unknown }).name;

@@ -1,5 +1,5 @@
 /** Reads the repository's `.github/release.yml` (or `.yaml`) and parses its YAML. */
-import { parseDocument } from 'yaml';
+import { loadYaml } from './loadYaml';
 import { ConfigError, UsageError } from '../core/errors';
 import { MAX_RELEASE_YML_BYTES, parseReleaseYml, RELEASE_YML_FILES, type ReleaseYml } from '../core/releaseYml';
 import { readRepoFile } from './gateContext';
@@ -25,7 +25,7 @@ export async function readReleaseYml(root: string): Promise<ReleaseYml | null> {
 export function parseReleaseYmlText(text: string, file: string = RELEASE_YML_FILES[0]): ReleaseYml {
   const fix = `Fix ${file} (see GitHub's "Automatically generated release notes" documentation) or delete it to group by commit type.`;
   // Aliases are bounded (a "billion laughs" file fails instead of expanding); one document only.
-  const doc = parseDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { prettyErrors: true, uniqueKeys: true });
+  const doc = loadYaml().parseDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => `(file): ${(e.message.split('\n', 1)[0] ?? '').replace(/:$/, '')}`);
     throw new ConfigError(`${file} is not valid YAML:\n  ${problems.join('\n  ')}`, problems, fix, file);

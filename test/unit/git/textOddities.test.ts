@@ -88,4 +88,30 @@ describe('git: commit text git log cannot show as it is', () => {
     assert.deepEqual(subjects(notes), [7, 6, 5, 4, 3, 2, 1, 0].map((i) => `change ${i}`));
     assert.deepEqual(notes.warnings.filter((w) => w.startsWith('Commit ')), []);
   });
+
+  it('finds a NUL whatever else the object holds: a signature header, an odd identity, a NUL in the last byte, many commits around it', async () => {
+    const r = released();
+    for (let i = 0; i < 40; i++) r.commit(`fix: before ${i}`);
+    const signed = rawCommit(r, Buffer.from('feat: signed\u0000hidden\n'), 'gpgsig -----BEGIN PGP SIGNATURE-----\n \n -----END PGP SIGNATURE-----\n');
+    const tree = r.git('rev-parse', 'HEAD^{tree}');
+    // An identity git prints shorter than the object has it (spaces before "<") and a NUL as the last byte.
+    const odd = Buffer.concat([Buffer.from(`tree ${tree}\nparent ${signed}\nauthor Ada   <ada@example.com> 1700000000 +0000\ncommitter Ada <ada@example.com> 1700000000 +0000\n\nfix: last byte`), Buffer.from([0])]);
+    const oddHash = execFileSync('git', ['hash-object', '-w', '-t', 'commit', '--literally', '--stdin'], { cwd: r.dir, input: odd, encoding: 'utf8' }).trim();
+    r.git('update-ref', 'HEAD', oddHash);
+    for (let i = 0; i < 40; i++) r.commit(`fix: after ${i}`);
+    const notes = await draftNotes(await LocalGitRepo.open(r.dir), parseConfig('{}'));
+    const all = subjects(notes);
+    assert.ok(all.includes('signed\uFFFDhidden'), JSON.stringify(all));
+    assert.ok(all.includes('last byte\uFFFD'), JSON.stringify(all));
+    assert.equal(all.length, 82);
+    assert.deepEqual(notes.warnings.filter((w) => w.startsWith('Commit ')).length, 2);
+  });
+
+  it('leaves a signed commit without a NUL alone (its size differs from the log, its message does not)', async () => {
+    const r = released();
+    rawCommit(r, Buffer.from('feat: signed only\n'), 'gpgsig -----BEGIN PGP SIGNATURE-----\n \n -----END PGP SIGNATURE-----\n');
+    const notes = await draftNotes(await LocalGitRepo.open(r.dir), parseConfig('{}'));
+    assert.deepEqual(subjects(notes), ['signed only']);
+    assert.deepEqual(notes.warnings.filter((w) => w.startsWith('Commit ')), []);
+  });
 });
