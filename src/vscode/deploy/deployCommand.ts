@@ -13,6 +13,7 @@ import { ReleaseError, UsageError } from '../../core/errors';
 import { releaseAt, versionTagsAtHead } from '../../node/deployFlow';
 import { deploySequence, type SequenceEnd } from '../../node/deploySequence';
 import { FetchHealthProbe } from '../../node/healthProbe';
+import { editorAnnouncer } from './announceHook';
 import { editorFront } from './progress';
 import { envNodeOf, environmentNames, environmentRuns, requireTrust, resolveTarget, targetFor, type DeployContext, type EnvNode } from './target';
 
@@ -86,6 +87,7 @@ async function deploy(ctx: DeployContext, args: DeployArgs, node: EnvNode): Prom
       offerHotfix: interactive,
       confirmAlways: args.environment === undefined,
       now: () => new Date(),
+      ...withAnnouncer(editorAnnouncer(ctx, root)),
       promotion: () => {
         const config = ctx.model.find(root)?.config;
         if (!config) throw new UsageError('The release config could not be read.', 'Fix .release-manager.json (see the Problems view), then deploy again.');
@@ -140,4 +142,9 @@ export function endOf(ctx: Pick<DeployContext, 'log'>, environment: string, end:
       throw new UsageError(`Not deployed to ${environment}: ${check.blockers.map((b) => b.reason).join(' ')}${failing.length ? ` Failing gates: ${failing.join('; ')}.` : ''}`, check.blockers.map((b) => b.fix).join(' '));
     }
   }
+}
+
+/** The request's `announce` field when there is an announcer (exactOptionalPropertyTypes: never `undefined`). */
+export function withAnnouncer(announce: ReturnType<typeof editorAnnouncer>): { announce?: NonNullable<ReturnType<typeof editorAnnouncer>> } {
+  return announce ? { announce } : {};
 }

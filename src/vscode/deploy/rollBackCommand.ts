@@ -5,7 +5,8 @@
  */
 import type { DeployJournal } from '../../core/deploy/journalTypes';
 import { rollbackSequence } from '../../node/deploySequence';
-import { deployArgsOf, endOf, treeNodeOf, type DeployArgs } from './deployCommand';
+import { editorAnnouncer } from './announceHook';
+import { deployArgsOf, endOf, treeNodeOf, withAnnouncer, type DeployArgs } from './deployCommand';
 import { editorFront } from './progress';
 import { environmentNames, requireTrust, resolveTarget, type DeployContext, type EnvNode } from './target';
 
@@ -20,6 +21,6 @@ async function rollBack(ctx: DeployContext, args: DeployArgs, node: EnvNode): Pr
   if (!resolved) return undefined;
   const { root, env, target: t } = resolved;
   const interactive = args.confirm !== false;
-  const end = await rollbackSequence({ target: t, inputs: { interactive, ...(args.inputs ? { given: args.inputs } : {}), environments: () => environmentNames(ctx, root) } }, editorFront(ctx, root, t, interactive));
+  const end = await rollbackSequence({ target: t, ...withAnnouncer(editorAnnouncer(ctx, root)), inputs: { interactive, ...(args.inputs ? { given: args.inputs } : {}), environments: () => environmentNames(ctx, root) } }, editorFront(ctx, root, t, interactive));
   return endOf(ctx, env.name, end);
 }

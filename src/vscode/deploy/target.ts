@@ -20,7 +20,7 @@ import { pickRepository } from '../pickRepository';
 import { editorCommandDeployer, TaskDeployer } from '../taskDeployer';
 
 /** What the deploy commands use of the command context (`gates` gives the sign-offs of the promotion check). */
-export type DeployContext = Pick<CommandContext, 'model' | 'github' | 'deployView' | 'log' | 'session'> & Partial<Pick<CommandContext, 'gates' | 'flagsView'>>;
+export type DeployContext = Pick<CommandContext, 'model' | 'github' | 'deployView' | 'log' | 'session'> & Partial<Pick<CommandContext, 'gates' | 'flagsView' | 'secrets'>>;
 
 /** A node of the tree naming an environment row, a journal or a review. */
 export type EnvNode = { root?: unknown; row?: { env?: { name?: unknown } }; journal?: DeployJournal; wait?: ReviewWait } | undefined;

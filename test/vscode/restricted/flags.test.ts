@@ -29,6 +29,8 @@ describe('Restricted Mode: feature flags', function () {
       config.gates = [...(config.gates ?? []), { id: 'checkout-dark', kind: 'flag', flag: 'new-checkout', environment: 'production', expect: { enabled: false } }];
       config.flags = { provider: { kind: 'unleash', url }, rollouts: [{ flag: 'new-checkout', environment: 'production' }] };
       writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
+      // A window opened a moment ago may not have its file watcher running yet: Refresh, as a user would.
+      await vscode.commands.executeCommand('releaseManager.refresh');
       await poll('the flags config is read', async () => {
         await a.settled();
         return a.model.find(root)?.config?.flags?.provider.url === url;
@@ -47,6 +49,7 @@ describe('Restricted Mode: feature flags', function () {
     } finally {
       writeFileSync(file, original);
       server.close();
+      await vscode.commands.executeCommand('releaseManager.refresh');
       // Later suites start from the original config.
       await poll('the original config is back', async () => {
         await a.settled();
