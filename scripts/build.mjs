@@ -2,7 +2,7 @@
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync, chmodSync, readdirSync, existsSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -10,6 +10,20 @@ const schemaOnly = process.argv.includes('--schema-only');
 
 if (!schemaOnly) {
   const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning' };
+  /** A webview's browser bundle (dist/webview/NAME.js) and the files it links, copied beside it under their own names. */
+  const webview = (name, files) =>
+    build({
+      ...common,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'iife',
+      entryPoints: [join(root, `webview/${name}.ts`)],
+      outfile: join(root, `dist/webview/${name}.js`),
+      minify: true,
+      sourcemap: false,
+    }).then(() => {
+      for (const from of files) copyFileSync(join(root, from), join(root, 'dist/webview', basename(from)));
+    });
   await Promise.all([
     build({
       ...common,
@@ -47,51 +61,12 @@ if (!schemaOnly) {
       minify: true,
       mainFields: ['module', 'main'],
     }),
-    // The checklist webview: a browser bundle that imports src/shared only, plus its CSS and the codicons.
-    build({
-      ...common,
-      platform: 'browser',
-      target: 'es2022',
-      format: 'iife',
-      entryPoints: [join(root, 'webview/checklist.ts')],
-      outfile: join(root, 'dist/webview/checklist.js'),
-      minify: true,
-      sourcemap: false,
-    }).then(() => {
-      for (const [from, to] of [
-        ['webview/checklist.css', 'dist/webview/checklist.css'],
-        ['node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css'],
-        ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf'],
-      ]) copyFileSync(join(root, from), join(root, to));
-    }),
-    // The Release Metrics webview: the same rules (imports src/shared only), uPlot bundled in, its stylesheet copied
-    // beside ours (a <link> from the bundle folder: the CSP allows no inline style).
-    build({
-      ...common,
-      platform: 'browser',
-      target: 'es2022',
-      format: 'iife',
-      entryPoints: [join(root, 'webview/metrics.ts')],
-      outfile: join(root, 'dist/webview/metrics.js'),
-      minify: true,
-      sourcemap: false,
-    }).then(() => {
-      for (const [from, to] of [
-        ['webview/metrics.css', 'dist/webview/metrics.css'],
-        ['node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css'],
-      ]) copyFileSync(join(root, from), join(root, to));
-    }),
-    // The announce preview webview: same rules as the checklist (src/shared only, strict CSP, nonce script).
-    build({
-      ...common,
-      platform: 'browser',
-      target: 'es2022',
-      format: 'iife',
-      entryPoints: [join(root, 'webview/announce.ts')],
-      outfile: join(root, 'dist/webview/announce.js'),
-      minify: true,
-      sourcemap: false,
-    }).then(() => copyFileSync(join(root, 'webview/announce.css'), join(root, 'dist/webview/announce.css'))),
+    // The webviews: browser bundles that import src/shared only, with the stylesheets they link from the bundle
+    // folder (the CSP allows no inline style). Checklist: its CSS and the codicons; Release Metrics: uPlot bundled
+    // in and its stylesheet; the announce preview: its CSS.
+    webview('checklist', ['webview/checklist.css', 'node_modules/@vscode/codicons/dist/codicon.css', 'node_modules/@vscode/codicons/dist/codicon.ttf']),
+    webview('metrics', ['webview/metrics.css', 'node_modules/uplot/dist/uPlot.min.css']),
+    webview('announce', ['webview/announce.css']),
     // In-host test suites (mocha inside the extension host): one bundle per file, vscode external.
     build({
       ...common,
