@@ -106,6 +106,31 @@ export interface GhLabeledIssue {
   closedAt: string | null;
 }
 
+/** A milestone with its counts (issues and pull requests together, as GitHub counts them). */
+export interface GhMilestone {
+  number: number;
+  title: string;
+  state: 'open' | 'closed';
+  description: string | null;
+  /** ISO-8601 or null when the milestone has no due date. */
+  dueOn: string | null;
+  openItems: number;
+  closedItems: number;
+  url: string;
+}
+
+/** An issue or pull request of a milestone, open or closed. */
+export interface GhMilestoneItem {
+  number: number;
+  title: string;
+  url: string;
+  isPull: boolean;
+  labels: string[];
+  state: 'open' | 'closed';
+  /** For pull requests: when it merged (null when closed unmerged or open, and for issues). */
+  mergedAt: string | null;
+}
+
 /** How a commit relates to a branch on GitHub. */
 export type BranchRelation = 'contained' | 'not-contained' | 'unknown-commit';
 
@@ -134,6 +159,10 @@ export interface GitHubApi {
   openWithLabel(label: string, signal?: AbortSignal): Promise<GhIssue[]>;
   /** Open issues and pull requests in the milestone with this title; null when there is no such milestone. */
   openInMilestone(title: string, signal?: AbortSignal): Promise<GhIssue[] | null>;
+  /** Every milestone (open and closed; all pages), in GitHub's order (due date, then number). */
+  listMilestones(signal?: AbortSignal): Promise<GhMilestone[]>;
+  /** Every issue and pull request of the milestone (by number), open and closed; all pages are read. */
+  milestoneItems(milestone: number, signal?: AbortSignal): Promise<GhMilestoneItem[]>;
   /** Pull requests that contain the commit (merged ones first). */
   pullsForCommit(sha: string, signal?: AbortSignal): Promise<GhPull[]>;
   getPull(number: number, signal?: AbortSignal): Promise<GhPull | null>;

@@ -1,5 +1,5 @@
 /** The GitHubApi port over Octokit: plain values out, GitHubError for every fault (mapped in client.ts). */
-import type { BranchRelation, GhCheck, GhComment, GhDeployment, GhDeploymentStatus, GhIssue, GhLabeledIssue, GhPull, GhRelease, GitHubApi, NewRelease } from '../core/githubApi';
+import type { BranchRelation, GhCheck, GhComment, GhDeployment, GhDeploymentStatus, GhIssue, GhLabeledIssue, GhMilestone, GhMilestoneItem, GhPull, GhRelease, GitHubApi, NewRelease } from '../core/githubApi';
 import type { GitHubRepoRef } from '../core/remote';
 import { GitHubError } from '../core/errors';
 import { createOctokit, isAlreadyExists, toGitHubError, type GitHubClientOptions, type RmOctokitInstance } from './client';
@@ -200,6 +200,20 @@ export class OctokitGitHubApi implements GitHubApi {
     return data.map((i) => toIssue(i as unknown as Json));
   }
 
+  async listMilestones(signal?: AbortSignal): Promise<GhMilestone[]> {
+    const data = await this.call(`reading the milestones of ${this.slug}`, signal, () =>
+      this.octokit.paginate(this.octokit.rest.issues.listMilestones, { owner: this.owner, repo: this.name, state: 'all', per_page: 100, request: { signal } }),
+    );
+    return data.map((m) => toMilestone(m as unknown as Json));
+  }
+
+  async milestoneItems(milestone: number, signal?: AbortSignal): Promise<GhMilestoneItem[]> {
+    const data = await this.call(`reading the issues and pull requests of milestone ${milestone} of ${this.slug}`, signal, () =>
+      this.octokit.paginate(this.octokit.rest.issues.listForRepo, { owner: this.owner, repo: this.name, state: 'all', milestone: String(milestone), per_page: 100, request: { signal } }),
+    );
+    return data.map((i) => toMilestoneItem(i as unknown as Json));
+  }
+
   async pullsForCommit(sha: string, signal?: AbortSignal): Promise<GhPull[]> {
     const data = await this.call(`reading pull requests of ${sha.slice(0, 12)} on ${this.slug}`, signal, () =>
       this.octokit.paginate(this.octokit.rest.repos.listPullRequestsAssociatedWithCommit, { owner: this.owner, repo: this.name, commit_sha: sha, per_page: 100, request: { signal } }),
@@ -345,6 +359,28 @@ function labelsOf(v: unknown): string[] {
 
 function toIssue(i: Json): GhIssue {
   return { number: Number(i.number), title: str(i.title), url: str(i.html_url), isPull: i.pull_request !== undefined && i.pull_request !== null, labels: labelsOf(i.labels) };
+}
+
+function toMilestone(m: Json): GhMilestone {
+  return {
+    number: Number(m.number),
+    title: str(m.title),
+    state: m.state === 'closed' ? 'closed' : 'open',
+    description: typeof m.description === 'string' ? m.description : null,
+    dueOn: typeof m.due_on === 'string' ? m.due_on : null,
+    openItems: Number(m.open_issues ?? 0),
+    closedItems: Number(m.closed_issues ?? 0),
+    url: str(m.html_url),
+  };
+}
+
+function toMilestoneItem(i: Json): GhMilestoneItem {
+  const pull = i.pull_request as Json | null | undefined;
+  return {
+    ...toIssue(i),
+    state: i.state === 'closed' ? 'closed' : 'open',
+    mergedAt: pull && typeof pull.merged_at === 'string' ? pull.merged_at : null,
+  };
 }
 
 function toPull(p: Json): GhPull {
