@@ -11,7 +11,7 @@
  * or "ambiguous" — never guessed, never run again on its own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
 import type { DeployRelease, PlanStep } from '../core/deploy/plan';
@@ -19,12 +19,15 @@ import type { DispatchRequest, DispatchResult, Deployer, FindResult, RunObservat
 import type { RunHandle } from '../core/deploy/runHandle';
 import { providerBlockedReason, type EnvironmentConfig, type ProviderHost } from '../core/deploy/schema';
 import { UsageError } from '../core/errors';
+import { treeKillText } from '../core/gates/command';
+import type { TreeKill } from '../core/gates/context';
 import { isSecretEnvName, looksLikeToken, redactSecrets } from '../core/secrets';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { chooseGitHubRepo } from './githubRemote';
 import { LocalDeployHistory, LocalDeployerBase, type LocalDeployEntry } from './localDeployHistory';
 import { repositoryId } from './repositoryId';
 import { killProcessTree, resolveInside } from './runner';
+import { ProcessTree, RUN_MARKER_ENV, type ProcessScanOptions } from './processTree';
 import { processAlive } from './session';
 
 const WINDOWS = process.platform === 'win32';
@@ -105,6 +108,8 @@ export interface CommandDeployerOptions {
   observeWaitMs?: number;
   /** See MAX_STREAMED_BYTES. */
   maxStreamedBytes?: number;
+  /** Where a step's process tree is listed (tests exercise the fallbacks). */
+  processScan?: ProcessScanOptions;
 }
 
 /** Resolves when the promise settles, the time is up or the signal aborts, whichever comes first. */
@@ -174,10 +179,13 @@ export class CommandDeployer extends LocalDeployerBase implements Deployer {
 
   private spawnStep(env: EnvironmentConfig, argv: string[], cwd: string, childEnv: NodeJS.ProcessEnv, timeoutMs: number, executionId: string): Promise<DispatchResult> {
     const program = argv[0]!;
+    // Every process the step starts inherits this marker, so descendants that left its process group
+    // (setsid, double forks) are found and killed with it (the same sweep as a command gate's).
+    const runId = randomUUID();
     return new Promise<DispatchResult>((answer) => {
       let child: ChildProcess;
       try {
-        child = spawn(program, argv.slice(1), { cwd, env: childEnv, shell: false, detached: !WINDOWS, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+        child = spawn(program, argv.slice(1), { cwd, env: { ...childEnv, [RUN_MARKER_ENV]: runId }, shell: false, detached: !WINDOWS, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
       } catch (e) {
         const reason = `${program} could not be started: ${e instanceof Error ? e.message : String(e)}`;
         void this.history.finished(env.name, executionId, 'error', `not started: ${reason}`).catch(() => undefined).finally(() => answer({ kind: 'refused', reason }));
@@ -227,11 +235,22 @@ export class CommandDeployer extends LocalDeployerBase implements Deployer {
       const err = lines('stderr');
       child.stdout?.on('data', (c: Buffer) => out.push(c));
       child.stderr?.on('data', (c: Buffer) => err.push(c));
-      const killTree = (sig: NodeJS.Signals) => killProcessTree(child, sig);
+      const tree = WINDOWS || child.pid === undefined ? null : new ProcessTree(child.pid, runId, this.options.processScan);
+      /** The last full kill of the tree: what it reports is what the outcome tells. */
+      let sweep: Promise<TreeKill | null> | null = null;
+      const killAll = (): Promise<TreeKill | null> => {
+        if (tree) sweep = tree.killAll().catch(() => null);
+        else {
+          killProcessTree(child, 'SIGKILL');
+          sweep = Promise.resolve(null);
+        }
+        return sweep;
+      };
       const deadline = setTimeout(() => {
         timedOut = true;
-        killTree('SIGTERM');
-        killTimer = setTimeout(() => killTree('SIGKILL'), this.options.killGraceMs ?? KILL_GRACE_MS);
+        if (tree) void tree.signal('SIGTERM').catch(() => undefined);
+        else killProcessTree(child, 'SIGTERM');
+        killTimer = setTimeout(() => void killAll(), this.options.killGraceMs ?? KILL_GRACE_MS);
       }, timeoutMs);
       child.on('spawn', () => {
         started = true;
@@ -252,7 +271,7 @@ export class CommandDeployer extends LocalDeployerBase implements Deployer {
       let exit: { code: number | null; sig: NodeJS.Signals | null } | null = null;
       let finished = false;
       let drain: NodeJS.Timeout | undefined;
-      const finish = () => {
+      const finish = async () => {
         if (finished || !started) return;
         finished = true;
         clearTimeout(deadline);
@@ -264,13 +283,16 @@ export class CommandDeployer extends LocalDeployerBase implements Deployer {
         out.end();
         err.end();
         if (dropped > 0) emitRaw(`… ${dropped} more lines not shown (output limit)`);
+        const killed = await (sweep ?? killAll());
         const code = exit?.code ?? null;
         const ok = code === 0 && !timedOut;
+        // What could not be killed is said, whatever the outcome (a process left running outlives the step).
+        const leftover = killed && (killed.survivors.length > 0 || killed.via === null) ? `; ${treeKillText(killed)}` : '';
         const reason = timedOut
-          ? `timed out after ${Math.round(timeoutMs / 1000)} s and was killed${lastErr ? ` (last error: ${lastErr})` : ''}`
+          ? `timed out after ${Math.round(timeoutMs / 1000)} s and was killed${lastErr ? ` (last error: ${lastErr})` : ''}${killed ? ` (${treeKillText(killed)})` : ''}`
           : ok
-            ? 'exit code 0'
-            : `exit code ${code ?? `none (killed by ${exit?.sig ?? 'a signal'})`}${lastErr ? `: ${lastErr}` : ''}`;
+            ? `exit code 0${leftover}`
+            : `exit code ${code ?? `none (killed by ${exit?.sig ?? 'a signal'})`}${lastErr ? `: ${lastErr}` : ''}${leftover}`;
         void this.history
           .finished(env.name, executionId, ok ? 'success' : 'failure', reason)
           .catch((e: unknown) => (exec.reason = `${reason}; the outcome could not be recorded in the history: ${e instanceof Error ? e.message : String(e)}`))
@@ -290,13 +312,14 @@ export class CommandDeployer extends LocalDeployerBase implements Deployer {
       child.on('exit', (code, sig) => {
         exit = { code, sig };
         clearTimeout(deadline);
-        // Nothing a step started outlives it: kill what is left of its process group (forked children, daemons).
-        killTree('SIGKILL');
-        drain = setTimeout(finish, 1_000);
+        // Nothing a step started outlives it: kill what is left of its tree (forked children, daemons, setsid escapees).
+        tree?.rootExited();
+        void killAll();
+        drain = setTimeout(() => void finish(), 1_000);
       });
       child.on('close', (code, sig) => {
         exit ??= { code, sig };
-        finish();
+        void finish();
       });
     });
   }

@@ -32,6 +32,12 @@ console.log('deploying ' + args.join(' '));
 console.error('warn: \\u001b[31mred\\u001b[0m text');
 if (args.includes('flood')) { for (let i = 0; i < 5000; i++) console.log('line ' + i + ' ' + 'x'.repeat(100)); console.log('y'.repeat(20000)); }
 if (args.includes('fail')) { console.error('error: rollout of app failed'); process.exit(3); }
+if (args.includes('daemon')) {
+  // Leaves a daemon in its own session behind (setsid: out of the step's process group) and exits 0.
+  const d = require('node:child_process').spawn('setsid', ['sleep', '300'], { stdio: 'ignore' });
+  fs.writeFileSync(path.join(__dirname, 'daemon.pid'), String(d.pid));
+  d.unref();
+}
 if (args.includes('hang')) {
   const { spawn } = require('node:child_process');
   const kid = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
@@ -140,6 +146,8 @@ describe('CommandDeployer (command provider, real processes)', function () {
     assert.equal(o.status, 'succeeded', o.reason);
     const c = calls()[0]!;
     assert.equal(c.cwd, join(repo.root, 'tools'));
+    assert.match(c.env.RELEASE_MANAGER_RUN_ID ?? '', /^[0-9a-f-]{36}$/, 'the marker that finds the step\'s processes');
+    delete c.env.RELEASE_MANAGER_RUN_ID;
     assert.deepEqual(c.env, {
       KUBECONFIG: '/k/config',
       RELEASE_MANAGER_ENVIRONMENT: 'staging',
@@ -181,6 +189,20 @@ describe('CommandDeployer (command provider, real processes)', function () {
     const grandchild = Number(readFileSync(join(test.dir, 'tools', 'grandchild.pid'), 'utf8'));
     await sleepReal(100);
     assert.equal(alive(grandchild), false, 'the forked child is killed too');
+  });
+
+  it('kills a daemon the step left behind in its own session (setsid) when the step exits, and still succeeds', async () => {
+    const env = envOf({ argv: [...TOOL_ARGV, 'daemon'] });
+    const d = deployer();
+    const r = await d.dispatch(request(env, v140));
+    assert.equal(r.kind, 'started');
+    const o = await until(d, (r as { handle: { provider: 'command'; executionId?: string } }).handle);
+    assert.equal(o.status, 'succeeded', o.reason);
+    assert.equal(o.reason, 'exit code 0', 'nothing was left that could not be killed');
+    const daemon = Number(readFileSync(join(test.dir, 'tools', 'daemon.pid'), 'utf8'));
+    assert.ok(daemon > 0);
+    for (let i = 0; i < 50 && alive(daemon); i++) await sleepReal(20);
+    assert.equal(alive(daemon), false, 'the setsid daemon is killed with the step');
   });
 
   it('caps what a flooding step streams (long lines cut, the rest counted) and still decides by its exit code', async () => {
