@@ -8,6 +8,14 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaOnly = process.argv.includes('--schema-only');
 
+/** The lazily loaded bundles besides github.js and yaml.js: dist/NAME.js built from ENTRY (their loaders: src/node/load<Name>.ts, src/vscode/loadCommands.ts). */
+const LAZY = [
+  ['announce', 'src/node/announce.ts'],
+  ['flags', 'src/node/flags.ts'],
+  ['metrics', 'src/node/metrics.ts'],
+  ['commands', 'src/vscode/commandsBundle.ts'],
+];
+
 if (!schemaOnly) {
   const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning' };
   /** A webview's browser bundle (dist/webview/NAME.js) and the files it links, copied beside it under their own names. */
@@ -41,12 +49,26 @@ if (!schemaOnly) {
       outfile: join(root, 'dist/extension.js'),
       minify: true,
       // The GitHub client (Octokit) is its own bundle, loaded on first use: activation does not pay for it.
-      // The YAML parser too (dist/yaml.js): workflow files and release.yml are read on first use, not at activation.
+      // The YAML parser too (dist/yaml.js): workflow files and release.yml are read on first use, not at activation;
+      // and the LAZY bundles below. Their loaders require them by a computed path: nothing to mark external.
       external: ['vscode', './github.js', './yaml.js'],
       // Prefer ES modules: jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow.
       mainFields: ['module', 'main'],
       metafile: true,
     }).then((r) => writeFileSync(join(root, 'dist/extension.meta.json'), JSON.stringify(r.metafile))),
+    // The bundles loaded on first use (src/node/bundle.ts; docs/architecture.md, "Bundles"): what activation, the
+    // Release view's first paint and the CLI's start do not need. Each reaches the others through their loaders.
+    ...LAZY.map(([name, entry]) =>
+      build({
+        ...common,
+        entryPoints: [join(root, entry)],
+        outfile: join(root, `dist/${name}.js`),
+        minify: true,
+        external: ['vscode'],
+        mainFields: ['module', 'main'],
+        metafile: true,
+      }).then((r) => writeFileSync(join(root, `dist/${name}.meta.json`), JSON.stringify(r.metafile))),
+    ),
     build({
       ...common,
       stdin: { contents: "module.exports = require('yaml');", resolveDir: root, loader: 'js' },
@@ -76,6 +98,8 @@ if (!schemaOnly) {
       // As the bundles: jsonc-parser's UMD "main" requires its parts at run time (taskDeploy.test.ts reaches it).
       mainFields: ['module', 'main'],
       external: ['vscode', 'mocha'],
+      // Their code loads the lazy bundles from dist/ (src/node/bundle.ts), not from beside the test file.
+      define: { RELEASE_MANAGER_DIST: JSON.stringify(join(root, 'dist')) },
       minify: false,
     }),
   ]);

@@ -1,25 +1,20 @@
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from './core/config';
-import { collectMetrics } from './node/metrics';
+import { loadMetrics } from './node/loadMetrics';
 import { newSession } from './node/session';
 import { checklistActions } from './vscode/checklist/actions';
 import { ChecklistViewProvider } from './vscode/checklist/checklistView';
 import { GateController } from './vscode/checklist/gateController';
 import type { CommandContext, CommandFactory } from './vscode/commandContext';
-import { announceCommand } from './vscode/announce/announceCommand';
 import { AnnounceHistory } from './vscode/announce/history';
-import { clearChannelSecretCommand, setChannelSecretCommand } from './vscode/announce/secrets';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
 import { draftNotesCommand, draftReleaseNotesForCommand, trackDraftedNotes } from './vscode/commands/draftNotes';
 import { saveNotesToChangelogCommand } from './vscode/commands/saveToChangelog';
-import { COMPARE_SCHEME, CompareDocumentProvider, compareEnvironmentsCommand } from './vscode/deploy/compareCommand';
 import { fixWarningCommand } from './vscode/commands/fixWarning';
-import { addFlagsConfigCommand, killFlagCommand, openFlagInUnleashCommand, rampFlagCommand, setFlagTokenCommand } from './vscode/commands/flags';
 import { recordDecisionCommand, rerunGateCommand, showChecklistCommand, validateGatesCommand } from './vscode/commands/gates';
 import { openCommitCommand } from './vscode/commands/openCommit';
 import { openConfigCommand } from './vscode/commands/openConfig';
 import { openOnGitHubCommand } from './vscode/commands/openOnGitHub';
-import { inspectPublishCommand, publishReleaseCommand, resumePublishCommand } from './vscode/commands/publish';
 import { refreshCommand } from './vscode/commands/refresh';
 import { refreshGitHubCommand } from './vscode/commands/refreshGitHub';
 import { showLogCommand } from './vscode/commands/showLog';
@@ -27,15 +22,12 @@ import { signInCommand } from './vscode/commands/signIn';
 import { copyMetricsMarkdownCommand, refreshMetricsCommand, showMetricsCommand } from './vscode/commands/metrics';
 import { ConfigDiagnostics } from './vscode/configDiagnostics';
 import { trackControlContext } from './vscode/controlContext';
-import { abortDeployCommand, approveDeployCommand, inspectDeployCommand, promoteDeployCommand, rejectDeployCommand, reportUnfinishedDeploys, resumeDeployCommand } from './vscode/deploy/controlCommands';
-import { deployCommand } from './vscode/deploy/deployCommand';
-import { rollBackCommand } from './vscode/deploy/rollBackCommand';
-import { openRunLogsCommand, rerunFailedJobsCommand } from './vscode/deploy/runCommands';
 import { DeployView } from './vscode/deployView';
 import { FlagsView } from './vscode/flagsView';
 import { GitHubConnector } from './vscode/github';
 import { GitHubView } from './vscode/githubView';
-import { COMMANDS, CONTEXT, VIEWS } from './vscode/ids';
+import { COMMANDS, COMPARE_SCHEME, CONTEXT, VIEWS } from './vscode/ids';
+import { lazyCommand, lazyCompareDocuments, loadCommands } from './vscode/loadCommands';
 import { createLog } from './vscode/log';
 import { MetricsPanel } from './vscode/metrics/metricsPanel';
 import { MetricsService } from './vscode/metrics/metricsService';
@@ -92,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const flagsView = new FlagsView(model, context.secrets, log);
   const gates = new GateController(model, context.workspaceState, settings, log, (root) => github.connect(root, { interactive: false }), (flags) => flagsView.secretSource(flags));
   const deployView = new DeployView(model, github, log);
-  const metrics = new MetricsService(model, github, collectMetrics, log);
+  const metrics = new MetricsService(model, github, (input) => loadMetrics().collectMetrics(input), log);
   const metricsPanel = new MetricsPanel(context.extensionUri, model, metrics, log, (source, e) => reportError(source, e, log));
   const announcements = new AnnounceHistory(model, log);
   const tree = new ReleaseTreeProvider(model, gates, githubView, deployView, metrics, announcements, flagsView);
@@ -116,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
       view.description = next ? `next ${next}` : undefined;
     }),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocumentProvider(model)),
-    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocumentProvider()),
+    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, lazyCompareDocuments()),
     trackControlContext(model, deployView, githubView, log),
   );
 
@@ -144,7 +136,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   // The first load runs after activation returns: activation itself stays cheap.
   setTimeout(() => void vscode.window.withProgress({ location: { viewId: VIEWS.tree } }, () => model.refresh()), 0);
   // Deploys a crash or a closed window left unfinished are reported once (trusted: they can be resumed here).
-  if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(ctx).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
+  if (vscode.workspace.isTrusted) setTimeout(() => void model.settled().then(() => loadCommands().reportUnfinishedDeploys(ctx)).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
   return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, flagsView, activationMs };
@@ -165,35 +157,35 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.showChecklist, showChecklistCommand],
     [COMMANDS.rerunGate, rerunGateCommand],
     [COMMANDS.fixWarning, fixWarningCommand],
-    [COMMANDS.publishRelease, publishReleaseCommand],
-    [COMMANDS.resumePublish, resumePublishCommand],
-    [COMMANDS.inspectPublish, inspectPublishCommand],
+    [COMMANDS.publishRelease, lazyCommand((b) => b.publishReleaseCommand)],
+    [COMMANDS.resumePublish, lazyCommand((b) => b.resumePublishCommand)],
+    [COMMANDS.inspectPublish, lazyCommand((b) => b.inspectPublishCommand)],
     [COMMANDS.signIn, signInCommand],
     [COMMANDS.openOnGitHub, openOnGitHubCommand],
     [COMMANDS.refreshGitHub, refreshGitHubCommand],
-    [COMMANDS.deploy, deployCommand],
-    [COMMANDS.rollBack, rollBackCommand],
-    [COMMANDS.promoteDeploy, promoteDeployCommand],
-    [COMMANDS.abortDeploy, abortDeployCommand],
-    [COMMANDS.approveDeploy, approveDeployCommand],
-    [COMMANDS.rejectDeploy, rejectDeployCommand],
-    [COMMANDS.resumeDeploy, resumeDeployCommand],
-    [COMMANDS.inspectDeploy, inspectDeployCommand],
-    [COMMANDS.openRunLogs, openRunLogsCommand],
-    [COMMANDS.rerunFailedJobs, rerunFailedJobsCommand],
+    [COMMANDS.deploy, lazyCommand((b) => b.deployCommand)],
+    [COMMANDS.rollBack, lazyCommand((b) => b.rollBackCommand)],
+    [COMMANDS.promoteDeploy, lazyCommand((b) => b.promoteDeployCommand)],
+    [COMMANDS.abortDeploy, lazyCommand((b) => b.abortDeployCommand)],
+    [COMMANDS.approveDeploy, lazyCommand((b) => b.approveDeployCommand)],
+    [COMMANDS.rejectDeploy, lazyCommand((b) => b.rejectDeployCommand)],
+    [COMMANDS.resumeDeploy, lazyCommand((b) => b.resumeDeployCommand)],
+    [COMMANDS.inspectDeploy, lazyCommand((b) => b.inspectDeployCommand)],
+    [COMMANDS.openRunLogs, lazyCommand((b) => b.openRunLogsCommand)],
+    [COMMANDS.rerunFailedJobs, lazyCommand((b) => b.rerunFailedJobsCommand)],
     [COMMANDS.saveNotesToChangelog, saveNotesToChangelogCommand],
-    [COMMANDS.compareEnvironments, compareEnvironmentsCommand],
+    [COMMANDS.compareEnvironments, lazyCommand((b) => b.compareEnvironmentsCommand)],
     [COMMANDS.showMetrics, showMetricsCommand],
     [COMMANDS.copyMetricsMarkdown, copyMetricsMarkdownCommand],
     [COMMANDS.refreshMetrics, refreshMetricsCommand],
-    [COMMANDS.announce, announceCommand],
-    [COMMANDS.setChannelSecret, setChannelSecretCommand],
-    [COMMANDS.clearChannelSecret, clearChannelSecretCommand],
-    [COMMANDS.rampFlag, rampFlagCommand],
-    [COMMANDS.killFlag, killFlagCommand],
-    [COMMANDS.openFlagInUnleash, openFlagInUnleashCommand],
-    [COMMANDS.setFlagToken, setFlagTokenCommand],
-    [COMMANDS.addFlagsConfig, addFlagsConfigCommand],
+    [COMMANDS.announce, lazyCommand((b) => b.announceCommand)],
+    [COMMANDS.setChannelSecret, lazyCommand((b) => b.setChannelSecretCommand)],
+    [COMMANDS.clearChannelSecret, lazyCommand((b) => b.clearChannelSecretCommand)],
+    [COMMANDS.rampFlag, lazyCommand((b) => b.rampFlagCommand)],
+    [COMMANDS.killFlag, lazyCommand((b) => b.killFlagCommand)],
+    [COMMANDS.openFlagInUnleash, lazyCommand((b) => b.openFlagInUnleashCommand)],
+    [COMMANDS.setFlagToken, lazyCommand((b) => b.setFlagTokenCommand)],
+    [COMMANDS.addFlagsConfig, lazyCommand((b) => b.addFlagsConfigCommand)],
   ];
 }
 

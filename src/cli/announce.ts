@@ -11,7 +11,8 @@ import { oneLine, stripUnsafe } from '../core/sanitize';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import type { GitHubApi } from '../core/githubApi';
-import { envSecrets, parsePlannedAt, previewAnnouncements, sendAnnouncements, type AnnounceInput } from '../node/announce';
+import type { AnnounceInput } from '../node/announce';
+import { loadAnnounce } from '../node/loadAnnounce';
 import { cliGitHubApi, cliGitHubRepo } from './publish';
 
 /** The options of announce (its own table: here --version takes a value). */
@@ -86,7 +87,7 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
     return a as Audience;
   });
   if (v.at !== undefined && stage !== 'notice') throw new UsageError('--at is the planned time of a notice.', 'Use --at with --stage notice (the default).');
-  const plannedAt = v.at !== undefined ? parsePlannedAt(v.at) : null;
+  const plannedAt = v.at !== undefined ? loadAnnounce().parsePlannedAt(v.at) : null;
   if (!v.send && (v.yes || v.resend || v['retry-unconfirmed'])) throw new UsageError(`--${v.yes ? 'yes' : v.resend ? 'resend' : 'retry-unconfirmed'} applies to --send only.`, 'Add --send to deliver, or drop it to preview.');
   const repo = await LocalGitRepo.open(v.repo ?? io.cwd);
   const config: ReleaseConfig = await loadConfig(repo.root);
@@ -97,7 +98,7 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
     plannedAt,
     ...(v.version !== undefined ? { version: v.version } : {}),
     ...(audiences.length > 0 ? { audiences } : {}),
-    secrets: envSecrets(io.env ?? process.env),
+    secrets: loadAnnounce().envSecrets(io.env ?? process.env),
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.env?.RELEASE_MANAGER_ANNOUNCE_TIMEOUT_MS ? { timeoutMs: Math.max(100, Number(io.env.RELEASE_MANAGER_ANNOUNCE_TIMEOUT_MS) || 15_000) } : {}),
   };
@@ -110,7 +111,7 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
   } else if (config.announce?.channels.some((c) => c.kind === 'github')) {
     io.err('warning: the GitHub channel needs GITHUB_TOKEN (or GH_TOKEN); without it nothing is posted there.\n');
   }
-  const previews = await previewAnnouncements(input);
+  const previews = await loadAnnounce().previewAnnouncements(input);
   if (!v.send) {
     if (format === 'json') io.out(JSON.stringify(previews, null, 2) + '\n');
     else {
@@ -133,7 +134,7 @@ export async function runAnnounceCli(args: string[], io: AnnounceIo): Promise<nu
       return 1;
     }
   }
-  const results = await sendAnnouncements(input, {
+  const results = await loadAnnounce().sendAnnouncements(input, {
     resend: v.resend === true,
     retryUnconfirmed: v['retry-unconfirmed'] === true,
     onResult: format === 'text' ? (r) => io.out(resultLine(r)) : undefined,

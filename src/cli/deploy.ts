@@ -8,7 +8,7 @@
  * the CLI cannot answer, 2 usage or configuration, 3 superseded (a rollback or another deploy took the
  * environment over: nothing more was sent), 130 cancelled (the journal is paused).
  */
-import { envSecretSource } from '../node/flags';
+import { loadFlags } from '../node/loadFlags';
 import type { ReleaseConfig } from '../core/config';
 import type { GitHubApi } from '../core/githubApi';
 import { UsageError } from '../core/errors';
@@ -21,7 +21,7 @@ import { findEnvironment } from '../core/deploy/schema';
 import type { GitHubRepoRef } from '../core/remote';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { loadGitHub } from '../github/load';
-import { deployAnnouncer, envSecrets } from '../node/announce';
+import { loadAnnounce } from '../node/loadAnnounce';
 import { CommandDeployer } from '../node/commandDeployer';
 import { deployerFor } from '../node/deployerFor';
 import { FileDeployJournalStore } from '../node/deployJournal';
@@ -289,14 +289,14 @@ export async function runDeployCommand(repo: LocalGitRepo, config: ReleaseConfig
       offerHotfix: false,
       confirmAlways: false,
       now,
-      announce: deployAnnouncer({ repo, config, secrets: envSecrets(io.env), githubApi: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)), ...(io.signal ? { signal: io.signal } : {}) }),
+      announce: loadAnnounce().deployAnnouncer({ repo, config, secrets: loadAnnounce().envSecrets(io.env), githubApi: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)), ...(io.signal ? { signal: io.signal } : {}) }),
       promotion: () => ({
         repo,
         config,
         probe: deps.probe ?? new FetchHealthProbe(),
         commandsAllowed: flags.allowCommands === true,
         commandsBlockedReason: 'requires --allow-commands',
-        flagSecrets: envSecretSource(io.env),
+        flagSecrets: loadFlags().envSecretSource(io.env),
         github: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)),
         previousDeployer: async (prev) => (await context(repo, config, prev.name, flags.remote, io, deps, flags.allowCommands === true)).deployer,
         now,
@@ -312,7 +312,7 @@ export async function runDeployCommand(repo: LocalGitRepo, config: ReleaseConfig
 /** `rollback --env ENV [--yes]`: to the last successful deployment before the current one; always confirmed, no promotion gates. */
 export async function runRollbackCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: { env: string; yes: boolean; remote?: string; decisionLog?: boolean; allowCommands?: boolean }, io: PublishIo, deps: DeployDeps = {}): Promise<number> {
   const c = await context(repo, config, flags.env, flags.remote, io, deps, flags.allowCommands === true);
-  const announce = deployAnnouncer({ repo, config, secrets: envSecrets(io.env), githubApi: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)), ...(io.signal ? { signal: io.signal } : {}) });
+  const announce = loadAnnounce().deployAnnouncer({ repo, config, secrets: loadAnnounce().envSecrets(io.env), githubApi: deps.github ?? (async () => cliGitHubApi(await cliGitHubRepo(repo, io.env, flags.remote), io)), ...(io.signal ? { signal: io.signal } : {}) });
   const end = await rollbackSequence({ target: c, announce, ...(io.signal ? { signal: io.signal } : {}) }, cliFront(c, io, deps, flags.decisionLog === false ? null : { repo, config }, { yes: flags.yes, operation: 'rollback' }));
   return exitCode(end, io, 'rollback');
 }

@@ -11,7 +11,8 @@ import { flagNameSchema, flagStagesAfter } from '../core/flags/schema';
 import type { FlagStageEvent } from '../core/flags/stage';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { FileFlagJournalStore } from '../node/flagJournal';
-import { envSecretSource, flagProviderFor, flagStatus, killFlag, requireFlagsConfig, runFlagRollout, type FlagStatusEntry } from '../node/flags';
+import type { FlagStatusEntry } from '../node/flags';
+import { loadFlags } from '../node/loadFlags';
 import { decisionLogTarget } from '../node/deployFlow';
 import { newSession } from '../node/session';
 import type { PublishIo } from './publish';
@@ -52,16 +53,16 @@ export function checkFlagCommand(extra: readonly string[], given: readonly strin
 
 /** Runs `flag <sub>`; resolves to the exit code. */
 export async function runFlagCommand(sub: (typeof FLAG_SUBCOMMANDS)[number], repo: LocalGitRepo, config: ReleaseConfig, f: FlagFlags, io: PublishIo): Promise<number> {
-  const flags = requireFlagsConfig(config.flags);
+  const flags = loadFlags().requireFlagsConfig(config.flags);
   if (f.flag !== undefined && !flagNameSchema.safeParse(f.flag).success) throw new UsageError(`--flag ${JSON.stringify(f.flag.slice(0, 100))} is not a flag name.`, 'Flag names are 1-100 letters, digits, ".", "_", "~" or "-".');
   if (f.env !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(f.env)) throw new UsageError(`--env ${JSON.stringify(f.env.slice(0, 100))} is not an environment name.`, 'Name an Unleash environment, e.g. --env production.');
-  const provider = await flagProviderFor(flags, envSecretSource(io.env));
+  const provider = await loadFlags().flagProviderFor(flags, loadFlags().envSecretSource(io.env));
   const signal = io.signal;
 
   if (sub === 'status') {
     const format = f.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format ${JSON.stringify(format)} is not supported by flag status.`, 'Use one of: text, json.');
-    const rows = await flagStatus(provider, flags, { ...(f.flag !== undefined ? { flag: f.flag } : {}), ...(f.env !== undefined ? { env: f.env } : {}), ...(signal ? { signal } : {}) });
+    const rows = await loadFlags().flagStatus(provider, flags, { ...(f.flag !== undefined ? { flag: f.flag } : {}), ...(f.env !== undefined ? { env: f.env } : {}), ...(signal ? { signal } : {}) });
     if (format === 'json') io.out(JSON.stringify(rows.map(jsonRow), null, 2) + '\n');
     else for (const r of rows) io.out(`${statusLine(r)}\n`);
     for (const r of rows.filter((x) => x.error)) io.err(`warning: ${r.flag} in ${r.environment} is unknown: ${r.error}\n`);
@@ -74,7 +75,7 @@ export async function runFlagCommand(sub: (typeof FLAG_SUBCOMMANDS)[number], rep
   const decisionLog = decisionLogTarget(repo, config, { onWritten: (p) => io.err(`recorded in ${p}\n`), onError: (e) => io.err(`warning: the decision log could not be written: ${e instanceof Error ? e.message : String(e)}\n`) });
 
   if (sub === 'kill') {
-    const res = await killFlag({ flags, provider, flag: f.flag, environment: f.env, yes: f.yes, store, decisionLog, ...(f.note !== undefined ? { why: f.note } : {}), ...(signal ? { signal } : {}) }, prompter);
+    const res = await loadFlags().killFlag({ flags, provider, flag: f.flag, environment: f.env, yes: f.yes, store, decisionLog, ...(f.note !== undefined ? { why: f.note } : {}), ...(signal ? { signal } : {}) }, prompter);
     if (res.kind === 'declined') {
       io.err('Not killed: nothing was changed.\n');
       return 1;
@@ -92,7 +93,7 @@ export async function runFlagCommand(sub: (typeof FLAG_SUBCOMMANDS)[number], rep
     if (!/^\d{1,3}$/.test(f.to) || Number(f.to) > 100) throw new UsageError(`--to ${JSON.stringify(f.to.slice(0, 20))} is not a percentage.`, 'Give a whole number from 0 to 100, e.g. --to 10.');
     to = Number(f.to);
   }
-  const out = await runFlagRollout(
+  const out = await loadFlags().runFlagRollout(
     { flags, provider, flag: f.flag, environment: f.env, ...(to !== undefined ? { to } : {}), yes: f.yes, store, session: newSession('cli'), decisionLog, onEvent: progress(io), ...(signal ? { signal } : {}) },
     prompter,
   );

@@ -16,7 +16,7 @@ import { stripUnsafe } from '../core/sanitize';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import { FileDeployJournalStore } from '../node/deployJournal';
-import { envSecretSource } from '../node/flags';
+import { loadFlags } from '../node/loadFlags';
 import { createGateContext } from '../node/gateContext';
 import { suggestPackages, suggestionText } from '../node/packageSuggestion';
 import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusCommand } from './deploy';
@@ -371,7 +371,7 @@ async function runGatesCommand(repo: LocalGitRepo, config: ReleaseConfig, flags:
     signal: reads.signal,
     github: flags.github,
     // Flag gates read the flag provider with the token of the variable flags.provider.tokenEnv names.
-    flagSecrets: envSecretSource(io.env),
+    flagSecrets: loadFlags().envSecretSource(io.env),
   });
   let results: GateResult[];
   try {

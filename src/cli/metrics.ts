@@ -10,7 +10,7 @@ import { metricsText } from '../core/metrics/text';
 import type { GitHubRepoRef } from '../core/remote';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
-import { collectMetrics } from '../node/metrics';
+import { loadMetrics } from '../node/loadMetrics';
 import { cliGitHubApi, cliGitHubRepo } from './publish';
 
 /** The options metrics takes. */
@@ -52,7 +52,7 @@ export async function runMetricsCommand(flags: MetricsFlags, io: MetricsIo): Pro
   }
   const hasToken = Boolean(io.env.GITHUB_TOKEN?.trim() || io.env.GH_TOKEN?.trim());
   const github: GitHubApi | null = ref !== null && hasToken ? cliGitHubApi(ref, { err: io.err, env: io.env }) : null;
-  const report = await collectMetrics({ repoRoot: repo.root, config, environment: flags.env, since: flags.since, until: flags.until, github, repo: ref, now: io.now, signal: io.signal });
+  const report = await loadMetrics().collectMetrics({ repoRoot: repo.root, config, environment: flags.env, since: flags.since, until: flags.until, github, repo: ref, now: io.now, signal: io.signal });
   if (format === 'json') io.out(JSON.stringify(report, null, 2) + '\n');
   else if (format === 'markdown') io.out(metricsMarkdown(report));
   else {

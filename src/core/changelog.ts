@@ -1,4 +1,4 @@
-import * as semver from 'semver';
+import * as semver from './semver';
 import { cancelReverts, collectPrepared, prepareCommit, type PreparedCommit, type RangeChanges } from './changes';
 import type { Change, RawCommit } from './commits';
 import type { ReleaseConfig } from './config';

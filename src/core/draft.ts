@@ -1,4 +1,4 @@
-import * as semver from 'semver';
+import * as semver from './semver';
 import { collectChanges } from './changes';
 import type { RawCommit } from './commits';
 import type { ReleaseConfig, PackageConfig } from './config';

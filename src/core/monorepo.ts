@@ -2,7 +2,7 @@
  * Monorepos without a config: tag families (`create-vite@5.0.0`, `plugin-legacy@5.1.0`) matched to
  * package folders, proposed as the config's `packages`, and merged into the config file's text. Pure.
  */
-import * as semver from 'semver';
+import * as semver from './semver';
 import { packageSchema, type PackageConfig } from './config';
 
 /** A folder that may be a package: its repository-relative path (with "/") and its package.json "name", if any. */

@@ -1,4 +1,4 @@
-import * as semver from 'semver';
+import * as semver from './semver';
 
 /** A release tag whose name follows the tag format and holds a valid semver version. */
 export interface ReleaseTag {

@@ -1,4 +1,4 @@
-import * as semver from 'semver';
+import * as semver from './semver';
 import { isReleaseCommit, type Change } from './commits';
 import type { NotesRules } from './notesRules';
 

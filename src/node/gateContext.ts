@@ -9,9 +9,9 @@ import type { GitHubApi } from '../core/githubApi';
 import type { ReleaseNotes } from '../core/notes';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { readWorkingTree } from '../git/workingTree';
-import { noticeFacts } from './announce';
 import type { NoticeFacts } from '../core/announce/types';
-import { flagProviderFor } from './flags';
+import { loadAnnounce } from './loadAnnounce';
+import { loadFlags } from './loadFlags';
 import { searchLines } from './regexSearch';
 import { signOffsFor } from './signOffFile';
 import { resolveInside, runProcess } from './runner';
@@ -73,7 +73,7 @@ export function createGateContext(options: GateContextOptions): GateContext {
   let github: Promise<GitHubApi> | undefined;
   let flagProvider: Promise<FlagProvider> | undefined;
   const flagsConfig = options.config.flags;
-  const connectFlags = options.flagProvider ?? (flagsConfig && options.flagSecrets ? () => flagProviderFor(flagsConfig, options.flagSecrets!) : undefined);
+  const connectFlags = options.flagProvider ?? (flagsConfig && options.flagSecrets ? () => loadFlags().flagProviderFor(flagsConfig, options.flagSecrets!) : undefined);
   const getRelease = () =>
     (release ??= draftNotes(repo, options.config, { ...options.draft, signal: options.signal, firstTimeContributors: false }));
   return {
@@ -103,7 +103,8 @@ export function createGateContext(options: GateContextOptions): GateContext {
         : Promise.reject(new UsageError(`Not run: commands are not allowed here (${options.commandsBlockedReason ?? 'requires trust'}).`, 'Trust the workspace (CLI: --allow-commands).')),
     signOffs: options.signOffs ?? ((version) => signOffsFor(repo.root, version)),
     ...(options.environment !== undefined ? { environment: options.environment } : {}),
-    notices: options.notices ?? noticeFacts({ repo, config: options.config, ...(options.noticeVersion !== undefined ? { version: options.noticeVersion } : {}), ...(options.now ? { now: options.now } : {}), ...(options.github ? { githubApi: options.github } : {}) }),
+    // The announce bundle loads when the notice gate asks, not when the context is built.
+    notices: options.notices ?? (() => loadAnnounce().noticeFacts({ repo, config: options.config, ...(options.noticeVersion !== undefined ? { version: options.noticeVersion } : {}), ...(options.now ? { now: options.now } : {}), ...(options.github ? { githubApi: options.github } : {}) })()),
     github: () =>
       (github ??= options.github
         ? options.github()

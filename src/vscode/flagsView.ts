@@ -9,7 +9,7 @@ import type { FlagProvider, SecretSource } from '../core/flags/ports';
 import type { FlagsConfig } from '../core/flags/schema';
 import type { Logger } from '../core/ports';
 import { redactSecrets } from '../core/secrets';
-import { flagProviderFor } from '../node/flags';
+import { loadFlags } from '../node/loadFlags';
 import { FLAG_SECRET_PREFIX, flagSecretKey, flagsSection, loadEnvironment, type EnvironmentLoad, type FlagsSection } from './flagsModel';
 import type { ReleaseModel } from './releaseModel';
 
@@ -66,7 +66,7 @@ export class FlagsView implements vscode.Disposable {
 
   /** The provider of a repository's config, with its token; throws naming the fix (no config, no token, Restricted Mode). */
   async provider(flags: FlagsConfig): Promise<FlagProvider> {
-    return flagProviderFor(flags, this.secretSource(flags), this.fetchImpl ? { fetch: this.fetchImpl } : {});
+    return loadFlags().flagProviderFor(flags, this.secretSource(flags), this.fetchImpl ? { fetch: this.fetchImpl } : {});
   }
 
   /** An environment's flags, read on first look and cached. */

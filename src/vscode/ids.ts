@@ -130,3 +130,6 @@ export const ITEM = {
 } as const;
 
 export const OUTPUT_CHANNEL = 'Release Manager';
+
+/** Scheme of the read-only compare documents (Release: Compare with…). */
+export const COMPARE_SCHEME = 'release-manager-compare';

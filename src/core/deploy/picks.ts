@@ -4,7 +4,7 @@
  * the repository's own tags (`v0.2.0`) before a package's (`web@0.2.0`). Environments: the version
  * each runs and how its last deployment went.
  */
-import * as semver from 'semver';
+import * as semver from '../semver';
 import { deploymentOutcome, versionFromRef, type DeploymentRecord } from './rollback';
 
 /** A version tag as the release picker lists it. */

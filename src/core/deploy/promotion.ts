@@ -4,7 +4,7 @@
  * environment's own gates must pass; its code freezes block everything but hotfixes. The answer is
  * a value that explains every reason it is no, and the confirmation to ask when it is yes.
  */
-import * as semver from 'semver';
+import * as semver from '../semver';
 import { parseInstant } from '../gates/calendar';
 import { localClock } from '../../shared/time';
 import { clip } from '../gates/kind';

@@ -4,7 +4,7 @@
  * pre-release gates but always confirm, and are timed against a five-minute target. Tags are never
  * deleted or moved: a target whose ref is gone or now points elsewhere blocks.
  */
-import * as semver from 'semver';
+import * as semver from '../semver';
 import { clip } from '../gates/kind';
 import { refNameProblem } from '../tags';
 import type { DeployRelease } from './plan';

@@ -1,4 +1,4 @@
-import * as semver from 'semver';
+import * as semver from '../semver';
 import * as z from 'zod';
 import type { GateContext } from './context';
 import { clip, gateBase, repoPathSchema, type GateKind } from './kind';

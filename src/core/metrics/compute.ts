@@ -2,7 +2,7 @@
  * The release and DORA metrics of one environment over one window, from plain records (inputs.ts);
  * the definitions are those of docs/metrics.md. Pure: no I/O, no clock.
  */
-import * as semver from 'semver';
+import * as semver from '../semver';
 import { hours, percent, minutes as minutesText, round } from './format';
 import type { MetricIncident, MetricRelease, MetricTargets, MetricsInput } from './inputs';
 import type { FrequencyBand, MetricsDeploymentRow, MetricsReport, TargetVerdict } from './report';

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { servedAudiences } from '../../core/announce/schema';
 import { AUDIENCES, STAGES, type Audience, type DeliveryResult, type Stage } from '../../core/announce/types';
 import { TrustError, UsageError } from '../../core/errors';
-import { announceConfigOf, parsePlannedAt } from '../../node/announce';
+import { loadAnnounce } from '../../node/loadAnnounce';
 import { githubAnnouncer } from '../../node/githubAnnouncer';
 import { localInputValue, readPlannedTime, suggestedPlannedTime } from '../../shared/plannedTime';
 import type { CommandContext } from '../commandContext';
@@ -87,7 +87,7 @@ async function announce(ctx: AnnounceContext, args: AnnounceArgs): Promise<Annou
   const repo = ctx.model.repo(state.root);
   if (!state.config || !repo) throw new UsageError(`${state.name} is not ready to announce (no commits or no configuration read yet).`, 'Refresh the Release view, then try again.');
   const config = state.config;
-  const announceConfig = announceConfigOf(config);
+  const announceConfig = loadAnnounce().announceConfigOf(config);
 
   const stage = args.stage ?? (await pickStage());
   if (!stage) return undefined;
@@ -95,7 +95,7 @@ async function announce(ctx: AnnounceContext, args: AnnounceArgs): Promise<Annou
   if (!audiences || audiences.length === 0) return undefined;
   let plannedAt: string | null = null;
   if (stage === 'notice') {
-    if (args.plannedAt !== undefined) plannedAt = parsePlannedAt(args.plannedAt);
+    if (args.plannedAt !== undefined) plannedAt = loadAnnounce().parsePlannedAt(args.plannedAt);
     else {
       const asked = await askPlannedTime(announceConfig.noticeHours, announceConfig.timeZone);
       if (asked === undefined) return undefined;

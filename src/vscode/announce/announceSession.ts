@@ -14,7 +14,8 @@ import { ConfigError, TrustError, UsageError } from '../../core/errors';
 import type { GitHubApi } from '../../core/githubApi';
 import type { Logger } from '../../core/ports';
 import type { LocalGitRepo } from '../../git/gitRepo';
-import { announceConfigOf, previewAnnouncements, sendAnnouncements, type AnnounceInput, type GitHubAnnouncer, type SecretSource } from '../../node/announce';
+import type { AnnounceInput, GitHubAnnouncer, SecretSource } from '../../node/announce';
+import { loadAnnounce } from '../../node/loadAnnounce';
 import { resolveInside } from '../../node/runner';
 import type { AnnounceState, AudienceView, ResultView } from '../../shared/announceProtocol';
 import { formatIn } from '../../shared/plannedTime';
@@ -99,7 +100,7 @@ export class AnnounceSession {
   async render(): Promise<void> {
     const input = this.input();
     try {
-      this.previews = await previewAnnouncements(input);
+      this.previews = await loadAnnounce().previewAnnouncements(input);
       this.errors.clear();
     } catch (e) {
       if (!(e instanceof ConfigError) && !(e instanceof UsageError)) throw e;
@@ -108,7 +109,7 @@ export class AnnounceSession {
       this.errors.clear();
       for (const a of this.target.audiences) {
         try {
-          ok.push(...(await previewAnnouncements({ ...input, audiences: [a] })));
+          ok.push(...(await loadAnnounce().previewAnnouncements({ ...input, audiences: [a] })));
         } catch (inner) {
           if (!(inner instanceof ConfigError) && !(inner instanceof UsageError)) throw inner;
           this.errors.set(a, clip(inner instanceof Error ? inner.message : String(inner), 1900));
@@ -152,7 +153,7 @@ export class AnnounceSession {
   /** What the preview shows. */
   state(): AnnounceState {
     const t = this.target;
-    const zone = announceConfigOf(t.config).timeZone;
+    const zone = loadAnnounce().announceConfigOf(t.config).timeZone;
     const audiences: AudienceView[] = t.audiences.map((a) => {
       const p = this.previews.find((x) => x.audience === a);
       const template = this.edits.get(a) ?? this.templates.get(a)?.text ?? '';
@@ -239,7 +240,7 @@ export class AnnounceSession {
           const ctl = new AbortController();
           const sub = token.onCancellationRequested(() => ctl.abort());
           try {
-            return await sendAnnouncements(
+            return await loadAnnounce().sendAnnouncements(
               { ...this.input(), signal: ctl.signal, ...(github ? { github } : {}) },
               {
                 onResult: (r) => {

@@ -13,7 +13,8 @@ import type { FlagJournal } from '../../core/flags/journal';
 import { flagStagesAfter, type FlagsConfig } from '../../core/flags/schema';
 import { decisionLogTarget, type DecisionLogTarget } from '../../node/deployFlow';
 import { FileFlagJournalStore } from '../../node/flagJournal';
-import { killFlag, requireFlagsConfig, runFlagRollout, type FlagRolloutResult, type KillResult } from '../../node/flags';
+import type { FlagRolloutResult, KillResult } from '../../node/flags';
+import { loadFlags } from '../../node/loadFlags';
 import type { LocalGitRepo } from '../../git/gitRepo';
 import type { CommandContext } from '../commandContext';
 import { editorPrompter } from '../deploy/prompter';
@@ -39,7 +40,7 @@ async function flagsTarget(ctx: FlagContext, root: string | undefined): Promise<
   if (state.configError) throw state.configError;
   const config = state.config;
   if (!config) throw new UsageError(`The config of ${state.name} could not be read.`, 'Open the config and fix it.');
-  const flags = requireFlagsConfig(config.flags);
+  const flags = loadFlags().requireFlagsConfig(config.flags);
   const repo = ctx.model.repo(state.root);
   if (!repo) throw new UsageError(`${state.root} is no longer a repository.`, 'Refresh the Release view.');
   return { root: state.root, config, flags, repo };
@@ -111,7 +112,7 @@ async function rampFlag(ctx: FlagContext, args: FlagArgs & { ramp?: boolean }): 
   const title = to !== undefined ? `${which.flag} → ${to}% in ${which.environment}` : `Ramping ${which.flag} in ${which.environment}`;
   const live = new LiveProgress(title);
   try {
-    const result = await runFlagRollout(
+    const result = await loadFlags().runFlagRollout(
       {
         flags: t.flags,
         provider,
@@ -176,7 +177,7 @@ export function killFlagCommand(ctx: FlagContext) {
     if (!which) return undefined;
     const provider = await ctx.flagsView.provider(t.flags);
     const prompter = editorPrompter(ctx.log, { interactive: args.confirm !== false });
-    const result = await killFlag(
+    const result = await loadFlags().killFlag(
       {
         flags: t.flags,
         provider,
@@ -227,7 +228,7 @@ export function setFlagTokenCommand(ctx: Pick<CommandContext, 'model' | 'flagsVi
     const state = await pickRepository(ctx.model, args.root);
     if (!state) return false;
     if (state.configError) throw state.configError;
-    const flags = requireFlagsConfig(state.config?.flags);
+    const flags = loadFlags().requireFlagsConfig(state.config?.flags);
     const server = serverOf(flags.provider.url);
     const token = await vscode.window.showInputBox({
       title: `Unleash token for ${server}`,

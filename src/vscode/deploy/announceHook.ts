@@ -4,7 +4,7 @@
  * the channel secrets from VS Code's SecretStorage and the window's GitHub sign-in. Best effort: the
  * shared sequence turns a failed send into a warning, never a failed deploy.
  */
-import { deployAnnouncer } from '../../node/announce';
+import { loadAnnounce } from '../../node/loadAnnounce';
 import type { AnnounceStage } from '../../node/deploySequence';
 import { editorSecrets } from '../announce/secrets';
 import type { DeployContext } from './target';
@@ -14,5 +14,5 @@ export function editorAnnouncer(ctx: DeployContext, root: string): AnnounceStage
   const config = ctx.model.find(root)?.config;
   const repo = ctx.model.repo(root);
   if (!config || !repo || !ctx.secrets || !config.announce?.onDeploy) return undefined;
-  return deployAnnouncer({ repo, config, secrets: editorSecrets(ctx.secrets), githubApi: () => ctx.github.connect(root, { interactive: false }) });
+  return loadAnnounce().deployAnnouncer({ repo, config, secrets: editorSecrets(ctx.secrets), githubApi: () => ctx.github.connect(root, { interactive: false }) });
 }

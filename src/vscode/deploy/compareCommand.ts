@@ -11,9 +11,9 @@ import { githubLinks } from '../../core/render';
 import type { CommandContext } from '../commandContext';
 import { stringField } from '../commandArgs';
 import { rootOf, rowEnvironment, envNodeOf } from './target';
+import { COMPARE_SCHEME } from '../ids';
 
-/** Scheme of the read-only compare documents. */
-export const COMPARE_SCHEME = 'release-manager-compare';
+export { COMPARE_SCHEME };
 
 /** The compares this window made, by document URI (as the Draft command keeps its documents). */
 const texts = new Map<string, string>();
