@@ -13,6 +13,7 @@ const LAZY = [
   ['announce', 'src/node/announce.ts'],
   ['flags', 'src/node/flags.ts'],
   ['metrics', 'src/node/metrics.ts'],
+  ['calendar', 'src/node/calendar.ts'],
   ['commands', 'src/vscode/commandsBundle.ts'],
 ];
 
@@ -89,6 +90,7 @@ if (!schemaOnly) {
     webview('checklist', ['webview/checklist.css', 'node_modules/@vscode/codicons/dist/codicon.css', 'node_modules/@vscode/codicons/dist/codicon.ttf']),
     webview('metrics', ['webview/metrics.css', 'node_modules/uplot/dist/uPlot.min.css']),
     webview('announce', ['webview/announce.css']),
+    webview('calendar', ['webview/calendar.css']),
     // In-host test suites (mocha inside the extension host): one bundle per file, vscode external.
     build({
       ...common,

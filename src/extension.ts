@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from './core/config';
+import { loadCalendar } from './node/loadCalendar';
 import { loadMetrics } from './node/loadMetrics';
 import { newSession } from './node/session';
 import { checklistActions } from './vscode/checklist/actions';
@@ -20,6 +21,9 @@ import { refreshGitHubCommand } from './vscode/commands/refreshGitHub';
 import { showLogCommand } from './vscode/commands/showLog';
 import { signInCommand } from './vscode/commands/signIn';
 import { copyMetricsMarkdownCommand, refreshMetricsCommand, showMetricsCommand } from './vscode/commands/metrics';
+import { showCalendarCommand } from './vscode/commands/calendar';
+import { CalendarPanel } from './vscode/calendar/calendarPanel';
+import { CalendarService } from './vscode/calendar/calendarService';
 import { ConfigDiagnostics } from './vscode/configDiagnostics';
 import { trackControlContext } from './vscode/controlContext';
 import { DeployView } from './vscode/deployView';
@@ -68,6 +72,8 @@ export interface ReleaseManagerApi {
   metrics: MetricsService;
   /** The Release Metrics webview panel. */
   metricsPanel: MetricsPanel;
+  /** The Release Calendar webview panel. */
+  calendarPanel: CalendarPanel;
   /** How long activate() took, in milliseconds (the benchmark reports it). */
   activationMs: number;
 }
@@ -86,6 +92,8 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const deployView = new DeployView(model, github, log);
   const metrics = new MetricsService(model, github, (input) => loadMetrics().collectMetrics(input), log);
   const metricsPanel = new MetricsPanel(context.extensionUri, model, metrics, log, (source, e) => reportError(source, e, log));
+  const calendar = new CalendarService(model, github, (input) => loadCalendar().collectCalendar(input), log);
+  const calendarPanel = new CalendarPanel(context.extensionUri, model, calendar, log, (source, e) => reportError(source, e, log), (root) => Promise.resolve(vscode.commands.executeCommand(COMMANDS.exportCalendar, { root })));
   const announcements = new AnnounceHistory(model, log);
   const tree = new ReleaseTreeProvider(model, gates, githubView, deployView, metrics, announcements, flagsView);
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
@@ -93,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const diagnostics = new ConfigDiagnostics(model);
   const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log, (source, e) => reportError(source, e, log));
   const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, discovery, model, github, githubView, deployView, metrics, metricsPanel, gates, announcements, flagsView, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
+  context.subscriptions.push(log, discovery, model, github, githubView, deployView, metrics, metricsPanel, calendarPanel, gates, announcements, flagsView, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEWS.checklist, checklist, { webviewOptions: { retainContextWhenHidden: false } }),
     gates.onDidChange(() => statusBar.update()),
@@ -112,7 +120,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     trackControlContext(model, deployView, githubView, log),
   );
 
-  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, metrics, metricsPanel, flagsView, log, session: newSession('editor'), settings, secrets: context.secrets, announcements };
+  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, metrics, metricsPanel, calendar, calendarPanel, flagsView, log, session: newSession('editor'), settings, secrets: context.secrets, announcements };
   for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
   context.subscriptions.push(trackDraftedNotes());
 
@@ -139,7 +147,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   if (vscode.workspace.isTrusted) setTimeout(() => void model.settled().then(() => loadCommands().reportUnfinishedDeploys(ctx)).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, flagsView, activationMs };
+  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, calendarPanel, flagsView, activationMs };
 }
 
 /** Every command of the extension and the factory of its handler (registered in one loop behind the error funnel). */
@@ -178,6 +186,8 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.showMetrics, showMetricsCommand],
     [COMMANDS.copyMetricsMarkdown, copyMetricsMarkdownCommand],
     [COMMANDS.refreshMetrics, refreshMetricsCommand],
+    [COMMANDS.showCalendar, showCalendarCommand],
+    [COMMANDS.exportCalendar, lazyCommand((b) => b.exportCalendarCommand)],
     [COMMANDS.announce, lazyCommand((b) => b.announceCommand)],
     [COMMANDS.setChannelSecret, lazyCommand((b) => b.setChannelSecretCommand)],
     [COMMANDS.clearChannelSecret, lazyCommand((b) => b.clearChannelSecretCommand)],

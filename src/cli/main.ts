@@ -23,6 +23,7 @@ import { runAnswerCommand, runDeployCommand, runRollbackCommand, runStatusComman
 import { cliGitHubApi, cliGitHubRepo, cliLinkNotes, cliNotesLinks, runPublishCommand } from './publish';
 import { checkFlagCommand, runFlagCommand } from './flags';
 import { METRICS_FLAGS, runMetricsCommand } from './metrics';
+import { CALENDAR_FLAGS, runCalendarCommand } from './calendar';
 import { runSignOffCommand } from './signoff';
 import { ANNOUNCE_OPTIONS, runAnnounceCli } from './announce';
 
@@ -58,6 +59,8 @@ Commands:
   signoff     Sign a manual gate off for the next version as your git identity (in .release-manager/signoffs.json)
   metrics     Release metrics of an environment: DORA keys and the release targets (deployments, lead time,
               change failure rate, recovery, rollbacks, incidents, cadence), from GitHub, the local history and git
+  calendar    The release calendar: past releases (tags), planned release days (cadence), code freezes,
+              milestones' due dates and deploys per environment, as iCalendar (.ics) or JSON
   announce    Preview or send the release announcement of each audience (internal, external, support)
               through the configured channels (Slack, e-mail, GitHub, file); journaled, never sent twice
               (release-manager announce --help for its options: --version X, --audience, --stage, --at, --send)
@@ -72,7 +75,7 @@ Options:
   --path DIR            Only commits touching DIR; uses that package's tag format (monorepos)
   --prerelease ID       Prerelease channel, e.g. rc gives 1.3.0-rc.0, rc.1, ...   [notes, version, gates, signoff]
   --format FORMAT       notes, changelog: markdown (default) or json; version, gates: text (default) or json;
-                        metrics: text (default), json or markdown
+                        metrics: text (default), json or markdown; calendar: ics (default) or json
   --allow-commands      Run command gates and command deploy providers (only with this flag)   [gates, deploy, rollback]
   --only ID             Run only the gate with this id; repeatable                                             [gates]
   --tag TAG             Tag to create (default: the tag format with the next version)                        [publish]
@@ -84,6 +87,8 @@ Options:
   --env ENV             Environment of the deploy config (or a GitHub environment)   [deploy, rollback, status, metrics]
   --since WHEN          Start of the metrics window: an ISO date or a span back from now (30d, 12w; default 90d)  [metrics]
   --until WHEN          End of the metrics window: an ISO date (its whole day) or a span (default now)            [metrics]
+  --from DATE, --to DATE  The calendar's window, UTC dates inclusive (default 90 days back, 90 ahead)     [calendar]
+  --out FILE            Write the calendar to FILE (replaced atomically) instead of stdout                  [calendar]
   --ref REF             What to deploy (default: the release tag at HEAD)                                    [deploy]
   --strategy NAME       canary, blue-green or rolling (default: the environment's)                          [deploy]
   --hotfix              The release is a hotfix: may deploy to production inside a code freeze            [deploy]
@@ -103,7 +108,7 @@ https://api.github.com); GITHUB_REPOSITORY=OWNER/REPO overrides the remote.
 
 Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error, 130 cancelled.`;
 
-const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics', 'announce', 'flag']);
+const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics', 'calendar', 'announce', 'flag']);
 const DEPLOY_COMMANDS = new Set(['deploy', 'rollback', 'status']);
 /** The options each deploy command takes: any other is refused, never silently ignored (a rollback --ref would not choose the target). */
 const DEPLOY_FLAGS: Record<string, readonly string[]> = {
@@ -138,6 +143,7 @@ const OPTIONS = {
   note: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
+  out: { type: 'string' },
   flag: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -192,7 +198,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...extra] = positionals;
-  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, metrics, announce, flag.');
+  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, metrics, calendar, announce, flag.');
   if (command === 'flag') {
     const sub = checkFlagCommand(extra, (Object.keys(values) as Array<keyof typeof values>).filter((k) => values[k] !== undefined));
     const repo = await LocalGitRepo.open(values.repo ?? io.cwd);
@@ -217,6 +223,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     if (stray !== undefined) throw new UsageError(`--${stray} does not apply to metrics.`, `metrics takes ${METRICS_FLAGS.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`);
     return runMetricsCommand({ repo: values.repo, env: values.env, since: values.since, until: values.until, format: values.format, remote: values.remote }, { ...io, env: io.env ?? process.env });
   }
+  if (command === 'calendar') {
+    const stray = (Object.keys(values) as Array<keyof typeof values>).find((k) => values[k] !== undefined && !CALENDAR_FLAGS.includes(k));
+    if (stray !== undefined) throw new UsageError(`--${stray} does not apply to calendar.`, `calendar takes ${CALENDAR_FLAGS.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`);
+    return runCalendarCommand({ repo: values.repo, format: values.format, from: values.from, to: values.to, out: values.out, remote: values.remote }, { ...io, env: io.env ?? process.env });
+  }
+  if (values.out !== undefined) throw new UsageError('--out applies to calendar only.', 'Use release-manager calendar --out releases.ics.');
   if (values.since !== undefined || values.until !== undefined) throw new UsageError(`--${values.since !== undefined ? 'since' : 'until'} applies to metrics only.`, 'Use release-manager metrics --since 30d.');
   const signOffOnly = (['gate', 'note'] as const).find((k) => values[k] !== undefined);
   if (command !== 'signoff' && signOffOnly !== undefined) throw new UsageError(`--${signOffOnly} applies to signoff only.`, 'Use release-manager signoff --gate ID [--note TEXT].');

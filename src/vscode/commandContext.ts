@@ -11,6 +11,8 @@ import type { DeployView } from './deployView';
 import type { FlagsView } from './flagsView';
 import type { GitHubConnector } from './github';
 import type { GitHubView } from './githubView';
+import type { CalendarPanel } from './calendar/calendarPanel';
+import type { CalendarService } from './calendar/calendarService';
 import type { MetricsPanel } from './metrics/metricsPanel';
 import type { MetricsService } from './metrics/metricsService';
 import type { ReleaseModel } from './releaseModel';
@@ -34,6 +36,10 @@ export interface CommandContext {
   metrics: MetricsService;
   /** The Release Metrics webview panel. */
   metricsPanel: MetricsPanel;
+  /** The release calendar (read on demand). */
+  calendar: CalendarService;
+  /** The Release Calendar webview panel. */
+  calendarPanel: CalendarPanel;
   /** Feature flags: the Unleash token (SecretStorage), the provider, what the Flags section shows. */
   flagsView: FlagsView;
   /** The one LogOutputChannel. */

@@ -5,6 +5,7 @@ export { announceCommand } from './announce/announceCommand';
 export { clearChannelSecretCommand, setChannelSecretCommand } from './announce/secrets';
 export { inspectPublishCommand, publishReleaseCommand, resumePublishCommand } from './commands/publish';
 export { addFlagsConfigCommand, killFlagCommand, openFlagInUnleashCommand, rampFlagCommand, setFlagTokenCommand } from './commands/flags';
+export { exportCalendarCommand } from './commands/exportCalendar';
 export { CompareDocumentProvider, compareEnvironmentsCommand } from './deploy/compareCommand';
 export { abortDeployCommand, approveDeployCommand, inspectDeployCommand, promoteDeployCommand, rejectDeployCommand, reportUnfinishedDeploys, resumeDeployCommand } from './deploy/controlCommands';
 export { deployCommand } from './deploy/deployCommand';

@@ -33,6 +33,8 @@ export const COMMANDS = {
   showMetrics: 'releaseManager.showMetrics',
   copyMetricsMarkdown: 'releaseManager.copyMetricsMarkdown',
   refreshMetrics: 'releaseManager.refreshMetrics',
+  showCalendar: 'releaseManager.showCalendar',
+  exportCalendar: 'releaseManager.exportCalendar',
   announce: 'releaseManager.announce',
   setChannelSecret: 'releaseManager.setChannelSecret',
   clearChannelSecret: 'releaseManager.clearChannelSecret',
@@ -54,6 +56,8 @@ export const VIEWS = {
 
 /** The view type of the Release Metrics webview panel (an editor panel, not a contributed view). */
 export const METRICS_PANEL = 'releaseManager.metrics';
+/** The view type of the Release Calendar webview panel. */
+export const CALENDAR_PANEL = 'releaseManager.calendar';
 
 /** Context keys set by the extension (for `when` clauses). */
 export const CONTEXT = {

@@ -65,6 +65,37 @@ export const calendarGateSchema = z.strictObject({
 });
 /** A parsed release-calendar gate. */
 export type CalendarGate = z.infer<typeof calendarGateSchema>;
+/** A release cadence as configured (an anchor day, repeated every N weeks). */
+export type Cadence = Pick<NonNullable<CalendarGate['cadence']>, 'anchor' | 'everyWeeks'>;
+/** A configured code freeze with its bounds in milliseconds (`end` exclusive). */
+export type FreezeWindow = z.infer<typeof freezeSchema> & { start: number; end: number };
+
+/** The freezes of a gate with their bounds (the gate's own reading: a date alone is a whole UTC day). */
+export function freezeWindows(freezes: readonly z.infer<typeof freezeSchema>[]): FreezeWindow[] {
+  return freezes.map((f) => ({ ...f, start: parseInstant(f.from)!, end: parseInstant(f.to, true)! }));
+}
+
+/** The first release day (start of its UTC day, ms) at or after the UTC day of `at`. */
+export function nextReleaseDay(cadence: Cadence, at: number): number {
+  const period = cadence.everyWeeks * 7;
+  const anchorDay = Math.floor(parseInstant(cadence.anchor)! / DAY);
+  const day = Math.floor(at / DAY);
+  const offset = (((day - anchorDay) % period) + period) % period;
+  return (offset === 0 ? day : day + period - offset) * DAY;
+}
+
+/** Every release day (start of its UTC day, ms) from the UTC day of `from` up to `to` (exclusive), at most `max`. */
+export function releaseDays(cadence: Cadence, from: number, to: number, max = 1000): number[] {
+  const days: number[] = [];
+  for (let d = nextReleaseDay(cadence, from); d < to && days.length < max; d += cadence.everyWeeks * 7 * DAY) days.push(d);
+  return days;
+}
+
+/** "every Tuesday", "every 2 weeks on Tuesday". */
+export function cadenceText(cadence: Cadence): string {
+  const weekday = WEEKDAYS[new Date(parseInstant(cadence.anchor)!).getUTCDay()];
+  return cadence.everyWeeks === 1 ? `every ${weekday}` : `every ${cadence.everyWeeks} weeks on ${weekday}`;
+}
 
 const RANK: Record<GateStatus, number> = { pass: 0, skipped: 0, warn: 1, pending: 2, unknown: 3, fail: 4 };
 
@@ -76,7 +107,7 @@ export const calendarKind: GateKind<CalendarGate> = {
     const parts: { status: GateStatus; text: string }[] = [];
     let hotfix: boolean | undefined;
     const isHotfix = async () => (hotfix ??= (await ctx.release()).version.hotfix);
-    const freezes = gate.freezes.map((f) => ({ ...f, start: parseInstant(f.from)!, end: parseInstant(f.to, true)! }));
+    const freezes = freezeWindows(gate.freezes);
     const active = freezes.filter((f) => f.start <= now && now < f.end).sort((a, b) => b.end - a.end)[0];
     if (active) {
       const what = `inside the code freeze "${clip(active.reason)}" until ${untilText(active.to)}`;
@@ -86,14 +117,10 @@ export const calendarKind: GateKind<CalendarGate> = {
     const coming = freezes.filter((f) => f.start > now && f.start - now <= gate.warnDays * DAY && f !== active).sort((a, b) => a.start - b.start)[0];
     if (coming) parts.push({ status: 'warn', text: `code freeze "${clip(coming.reason)}" starts ${inText(now, coming.start)} (${coming.from})` });
     if (gate.cadence) {
-      const period = gate.cadence.everyWeeks * 7;
-      const anchorDay = Math.floor(parseInstant(gate.cadence.anchor)! / DAY);
-      const today = Math.floor(now / DAY);
-      const offset = (((today - anchorDay) % period) + period) % period;
-      const every = gate.cadence.everyWeeks === 1 ? `every ${WEEKDAYS[new Date(anchorDay * DAY).getUTCDay()]}` : `every ${gate.cadence.everyWeeks} weeks on ${WEEKDAYS[new Date(anchorDay * DAY).getUTCDay()]}`;
-      if (offset === 0) parts.push({ status: 'pass', text: `today is a release day (${every})` });
+      const every = cadenceText(gate.cadence);
+      const nextDay = nextReleaseDay(gate.cadence, now);
+      if (nextDay === Math.floor(now / DAY) * DAY) parts.push({ status: 'pass', text: `today is a release day (${every})` });
       else {
-        const nextDay = (today + period - offset) * DAY;
         const when = `${WEEKDAYS[new Date(nextDay).getUTCDay()]!.slice(0, 3)} ${new Date(nextDay).toISOString().slice(0, 10)}, ${inText(now, nextDay)}`;
         if (await isHotfix()) parts.push({ status: 'pass', text: `not a release day (next: ${when}), allowed for a hotfix` });
         else parts.push({ status: gate.cadence.offCadence, text: `not a release day (${every}); the next one is ${when}` });

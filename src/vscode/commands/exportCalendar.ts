@@ -1,0 +1,45 @@
+/**
+ * Release: Export Release Calendar (.ics)…. Writes only the file the user picks in the save dialog,
+ * atomically (a calendar app reading it sees the old or the new file). In dist/commands.js with ical.js.
+ */
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+import { UsageError } from '../../core/errors';
+import { writeFileAtomic } from '../../node/atomicFile';
+import { loadCalendar } from '../../node/loadCalendar';
+import type { CommandContext } from '../commandContext';
+import { calendarRoot } from './calendar';
+
+/** Export Release Calendar (.ics)…: the calendar shown (else read now) written where the user says; returns the file's path (undefined when cancelled). */
+export function exportCalendarCommand(ctx: Pick<CommandContext, 'model' | 'calendar' | 'calendarPanel'>) {
+  return async (arg?: unknown): Promise<string | undefined> => {
+    const root = await calendarRoot(ctx, arg);
+    if (!root) return undefined;
+    const shown = ctx.calendarPanel.shown;
+    let calendar = shown && shown.root === root ? shown.calendar : null;
+    if (!calendar) {
+      const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Release calendar', cancellable: true }, async (progress, token) => {
+        const ctl = new AbortController();
+        const sub = token.onCancellationRequested(() => ctl.abort());
+        try {
+          return await ctx.calendar.compute(root, { signal: ctl.signal, onProgress: (message) => progress.report({ message }) });
+        } finally {
+          sub.dispose();
+        }
+      });
+      if (outcome.kind === 'error') throw new UsageError(outcome.message, outcome.fix ?? 'Show the log (Release: Show Log).');
+      calendar = outcome.calendar;
+    }
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export Release Calendar',
+      saveLabel: 'Export',
+      defaultUri: vscode.Uri.file(join(root, `${basename(root)}-releases.ics`)),
+      filters: { iCalendar: ['ics'] },
+    });
+    if (!target) return undefined;
+    if (target.scheme !== 'file') throw new UsageError(`${target.toString()} is not a local file.`, 'Pick a file on this machine.');
+    await writeFileAtomic(target.fsPath, loadCalendar().calendarIcs(calendar));
+    void vscode.window.showInformationMessage(`Exported ${calendar.events.length} event${calendar.events.length === 1 ? '' : 's'} (${calendar.window.from} to ${calendar.window.to}) to ${basename(target.fsPath)}. Subscribe to it or import it in your calendar app.`);
+    return target.fsPath;
+  };
+}

@@ -1,0 +1,83 @@
+// The Release Calendar inside the real extension host: a calendar gate (weekly cadence, a freeze) and a
+// command environment with a seeded local deploy history, the view opened from its command, what it
+// shows (the state posted to the webview) checked against collectCalendar itself, the protocol refusing
+// what is not one of its messages, and revealing a freeze (the config opens).
+import * as assert from 'node:assert/strict';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CalendarReport } from '../../../src/core/calendar/model';
+import { collectCalendar } from '../../../src/node/calendar';
+import { snapshotFiles } from '../../helpers/deployFixtures';
+import { DEMO_STORY, dropDeployHistory, seedDeployHistory } from '../../helpers/metricsHistory';
+import { poll } from '../../helpers/poll';
+import { api, workspaceRoot } from './helpers';
+
+const DAY = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+describe('Release Calendar (view, reveal, protocol)', function () {
+  this.timeout(120_000);
+  let root: string;
+  let files: { restore(): void };
+  const freezeFrom = isoDay(Date.now() + 10 * DAY);
+
+  before(async () => {
+    const a = await api();
+    // The model keys repositories by their real path (the run folder may sit behind a symlink).
+    root = realpathSync(workspaceRoot());
+    files = snapshotFiles(root, ['.release-manager.json']);
+    const config = JSON.parse(readFileSync(join(root, '.release-manager.json'), 'utf8')) as { gates: unknown[]; deploy?: unknown };
+    config.gates.push({ id: 'cal-calendar', kind: 'calendar', required: false, cadence: { anchor: isoDay(Date.now()), everyWeeks: 1 }, freezes: [{ from: freezeFrom, to: isoDay(Date.now() + 11 * DAY), reason: 'Freeze, in-host; test' }] });
+    config.deploy = { environments: [{ name: 'cal-production', provider: { kind: 'command', argv: [process.execPath, '-e', '0'] }, protection: { gates: [] } }] };
+    writeFileSync(join(root, '.release-manager.json'), JSON.stringify(config, null, 2) + '\n');
+    await seedDeployHistory(root, 'cal-production', DEMO_STORY);
+    await poll('the config with the calendar gate is read', async () => {
+      // The file watcher refreshes too; a refresh asked for does not wait on it.
+      await a.model.refresh();
+      return a.model.find(root)?.config?.gates.some((g) => g.id === 'cal-calendar') === true;
+    }).catch((e: unknown) => {
+      const state = a.model.find(root);
+      throw new Error(`${String(e)}; config error: ${state?.configError?.message ?? 'none'}; gates: ${state?.config?.gates.map((g) => g.id).join(', ') ?? 'no config'}; roots: ${a.model.repositories.map((r) => `${r.root} ${r.error?.message ?? ''}`).join(' | ')} vs ${root}`);
+    });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    files.restore();
+    dropDeployHistory(root);
+  });
+
+  it('opens from its command and shows the events collectCalendar reads: release days, the freeze, the deploys', async () => {
+    const a = await api();
+    const calendar = (await vscode.commands.executeCommand('releaseManager.showCalendar', { root })) as CalendarReport;
+    assert.ok(calendar, 'the command returns the calendar it shows');
+    assert.equal(a.calendarPanel.open, true);
+    const shown = a.calendarPanel.lastState;
+    assert.ok(shown?.calendar, JSON.stringify(shown?.error));
+    assert.equal(shown.loading, false);
+    assert.equal(shown.hasCadence, true);
+    const kinds = new Set(shown.calendar.events.map((e) => e.kind));
+    for (const k of ['planned', 'freeze', 'deploy'] as const) assert.ok(kinds.has(k), `${k} in ${[...kinds].join(', ')}`);
+    assert.equal(shown.calendar.events.filter((e) => e.kind === 'deploy' && e.environment === 'cal-production').length, DEMO_STORY.length);
+    // The same events as the CLI's flow (signed out here: the local ones).
+    const direct = await collectCalendar({ repoRoot: root, github: null, repo: await a.github.repoFor(root, false) });
+    assert.deepEqual(shown.calendar.events.map((e) => e.id), direct.events.map((e) => e.id));
+    assert.ok(shown.calendar.notes.length > 0, 'says what is missing');
+  });
+
+  it('refuses messages that are not its own, and reveals a freeze in the config', async () => {
+    const a = await api();
+    const panel = a.calendarPanel;
+    const before = panel.rejected;
+    for (const bad of [{ type: 'runCommand', id: 'workbench.action.terminal.new' }, { type: 'reveal' }, { type: 'reveal', id: 'x'.repeat(5000) }, { type: 'export', path: '/etc/passwd' }, null, 'ready', { ['__proto__']: { type: 'ready' } }]) await panel.receive(bad);
+    assert.equal(panel.rejected - before, 7);
+    await panel.receive({ type: 'reveal', id: 'freeze-unknown@nowhere' });
+    assert.equal(panel.lastReveal, null, 'an unknown id reveals nothing');
+    const freeze = panel.lastState!.calendar!.events.find((e) => e.kind === 'freeze')!;
+    assert.equal(freeze.start, freezeFrom);
+    await panel.receive({ type: 'reveal', id: freeze.id });
+    assert.deepEqual(panel.lastReveal, { event: freeze.id, action: 'releaseManager.openConfig' });
+    await poll('the config open in an editor', async () => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('.release-manager.json') === true, { timeoutMs: 20_000 });
+  });
+});
