@@ -60,6 +60,16 @@ for (const { name, m } of rows) {
   const p = t.firstPaintPhasesOfMedian;
   console.log(`  Release tree first paint ${t.firstPaintMsMedian.toFixed(0)} ms (load ${p.loadMs.toFixed(0)} + activate() ${p.activateMs.toFixed(0)} + first load and ${t.visibleRows} rows ${p.rowsMs.toFixed(0)}; the first of ${t.freshRuns} fresh instances: ${t.firstPaintMsFirst.toFixed(0)} ms)`);
   console.log(`  new commit → tree: Refresh command ${t.refreshAfterCommitCommandMsMedian.toFixed(0)} ms, file watcher ${t.refreshAfterCommitWatcherMsMedian.toFixed(0)} ms (its ${t.debounceMs} ms debounce included)`);
+  for (const [what, g] of [['first paint', t.firstPaintGitOfMedian], ['Refresh', t.refreshGitOfMedian]]) {
+    if (!g) continue;
+    const by = new Map();
+    const sub = (s) => s.what.split(' ').find((a) => !a.startsWith('-')) ?? s.what;
+    for (const s of g.spans.filter((x) => x.ours)) by.set(sub(s), (by.get(sub(s)) ?? 0) + 1);
+    console.log(
+      `  ${what}: ${g.spawns} git processes of ours, ${g.coveredMs.toFixed(0)} of ${g.wallMs.toFixed(0)} ms with one running (sum ${g.sumMs.toFixed(0)} ms): ${[...by].map(([k, n]) => `${k} ×${n}`).join(', ')}` +
+        `${g.others ? `; ${g.others} of other extensions (the git extension)` : ''}`,
+    );
+  }
   console.log(`  memory: extension heap after its first load ${t.extensionHeapAfterFirstLoadMbMedian ?? 'n/a'} MB; host heap ${t.hostHeapAfterFirstLoadMb} MB; host peak RSS ${t.hostPeakRssMb} MB`);
 }
 const worst = (k) => Math.max(...rows.map((r) => r.m[k]));

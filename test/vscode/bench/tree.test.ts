@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ReleaseManagerApi } from '../../../src/extension';
 import { EXTENSION_ID } from '../../helpers/extensionId';
 import { RESULTS_ENV } from '../runMocha';
-import { activateFresh, gcFunction, git, median, rowsWhen, type VisibleRows } from './treeRows';
+import { activateFresh, gcFunction, git, median, rowsWhen, traceSpawns, type VisibleRows } from './treeRows';
 
 const FRESH_RUNS = 7;
 const REFRESH_RUNS = 5;
@@ -30,19 +30,23 @@ describe('in-host tree measurements', () => {
     // The host after the running instance's first load (other extensions included: the git extension, …).
     const hostHeapMb = process.memoryUsage().heapUsed / MB;
     const gc = gcFunction();
+    const dist = join(ext.extensionPath, 'dist');
 
     // First paint: fresh activations, one after the other (load + activate() + first load + the visible rows).
     const paint: number[] = [];
     const phases: { loadMs: number; activateMs: number; rowsMs: number }[] = [];
     const shares: number[] = [];
+    const paintTraces: ReturnType<ReturnType<typeof traceSpawns>['stop']>[] = [];
     for (let i = 0; i < FRESH_RUNS; i++) {
       gc?.();
       const heapBefore = process.memoryUsage().heapUsed;
+      const trace = traceSpawns(dist);
       const t0 = performance.now();
       const fresh = activateFresh(ext);
       try {
         const rows = await rowsWhen(fresh.api.tree, hasRows);
         const t = performance.now() - t0;
+        paintTraces.push(trace.stop());
         paint.push(t);
         phases.push({ loadMs: fresh.loadMs, activateMs: fresh.activateMs, rowsMs: t - fresh.loadMs - fresh.activateMs });
         assert.equal(rows.rows, first.rows, 'a fresh instance shows the rows the running one shows');
@@ -60,6 +64,7 @@ describe('in-host tree measurements', () => {
     const head = (await git(root, 'rev-parse', 'HEAD')).trim();
     const watcher: number[] = [];
     const command: number[] = [];
+    const refreshTraces: typeof paintTraces = [];
     const commit = async (n: number, via: string) => {
       const subject = `bench ${via} marker ${n} ${Date.now()}`;
       writeFileSync(join(root, 'bench-refresh.txt'), `${subject}\n`);
@@ -81,9 +86,11 @@ describe('in-host tree measurements', () => {
         await quiet();
         // Through the Refresh command (the view's button), right after the commit.
         c = await commit(i, 'command');
+        const trace = traceSpawns(dist);
         await vscode.commands.executeCommand('releaseManager.refresh');
         await rowsWhen(api.tree, (r) => r.subjects.includes(c.subject));
         command.push(performance.now() - c.at);
+        refreshTraces.push(trace.stop());
         await quiet();
       }
     } finally {
@@ -99,6 +106,9 @@ describe('in-host tree measurements', () => {
       firstPaintMsFirst: paint[0],
       firstPaintMs: paint,
       firstPaintPhasesOfMedian: mid,
+      // The git processes of the median first paint and of the median Refresh: what ran and when.
+      firstPaintGitOfMedian: paintTraces[paint.indexOf(median(paint))],
+      refreshGitOfMedian: refreshTraces[command.indexOf(median(command))],
       refreshAfterCommitWatcherMsMedian: median(watcher),
       refreshAfterCommitCommandMsMedian: median(command),
       refreshAfterCommitWatcherMs: watcher,

@@ -166,3 +166,58 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
+
+/** One git process: what it was (subcommand and its first arguments) and when it ran, in ms from the trace's start. */
+export interface Span {
+  what: string;
+  /** Started by Release Manager (its bundle is on the stack), not by another extension of the host such as the git extension. */
+  ours: boolean;
+  startMs: number;
+  endMs: number;
+}
+
+/** The child processes started while a trace is on: what ran, when, and how much of the wall time some git process was running. */
+export interface SpawnTrace {
+  spans: Span[];
+  /** Stops recording; returns the summary of ours (count, sum of their times, the time covered by at least one), and every span. */
+  stop(): { spawns: number; others: number; sumMs: number; coveredMs: number; wallMs: number; spans: Span[] };
+}
+
+/** Records every execFile/spawn of the host (the bundle calls them through the module object, so wrapping it sees them). */
+export function traceSpawns(distDir: string): SpawnTrace {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself is wrapped, not a binding
+  const cp = require('node:child_process') as Record<'execFile' | 'spawn', (...a: unknown[]) => import('node:child_process').ChildProcess>;
+  const originals = { execFile: cp.execFile, spawn: cp.spawn };
+  const t0 = performance.now();
+  const spans: Span[] = [];
+  for (const name of ['execFile', 'spawn'] as const) {
+    const original = originals[name];
+    cp[name] = function (this: unknown, ...a: unknown[]) {
+      const args = (Array.isArray(a[1]) ? (a[1] as unknown[]).map(String) : []).filter((x, i, all) => x !== '-c' && all[i - 1] !== '-c');
+      const what = args.slice(0, 4).map((x) => (x.length > 40 ? `${x.slice(0, 37)}…` : x)).join(' ');
+      const span: Span = { what, ours: new Error().stack?.includes(distDir) ?? false, startMs: performance.now() - t0, endMs: Number.NaN };
+      spans.push(span);
+      const child = original.apply(this, a);
+      child.once('close', () => (span.endMs = performance.now() - t0));
+      return child;
+    };
+  }
+  return {
+    spans,
+    stop() {
+      cp.execFile = originals.execFile;
+      cp.spawn = originals.spawn;
+      const wallMs = performance.now() - t0;
+      const all = spans.map((s) => ({ ...s, endMs: Number.isNaN(s.endMs) ? wallMs : s.endMs }));
+      const done = all.filter((s) => s.ours);
+      let covered = 0;
+      let reach = 0;
+      for (const s of [...done].sort((x, y) => x.startMs - y.startMs)) {
+        const from = Math.max(s.startMs, reach);
+        if (s.endMs > from) covered += s.endMs - from;
+        reach = Math.max(reach, s.endMs);
+      }
+      return { spawns: done.length, others: all.length - done.length, sumMs: done.reduce((k, s) => k + s.endMs - s.startMs, 0), coveredMs: covered, wallMs, spans: all };
+    },
+  };
+}
