@@ -1,6 +1,10 @@
 // In-host benchmark (`npm run bench` runs it after bench/notes.mjs): starts code-server on each synthetic repository,
-// runs the measuring suite in the real extension host, and prints bundle size, activation and drafting times.
-import { existsSync, readFileSync } from 'node:fs';
+// runs the measuring suite in the real extension host (test/vscode/bench), and prints bundle size, activation,
+// drafting, the Release tree's first paint and its refresh after a new commit, and memory; then the one ratio table
+// (bench/notes.mjs's rows from its last run, and these). Saves this run's metrics and rows in bench/.cache/host.json.
+// BENCH_REPOS=monorepo,big measures only those repositories (default: every one of bench/makeRepo.mjs).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createRun, startCodeServer } from '../scripts/vscode-test/codeServer.mjs';
 import { ROOT } from '../scripts/vscode-test/config.mjs';
@@ -9,16 +13,19 @@ import { runSuite } from '../scripts/vscode-test/runSuite.mjs';
 import { ensureRepo, REPOS } from './makeRepo.mjs';
 import { printRatioTable, RATIOS_FILE } from './notes.mjs';
 
-const TARGETS = { activationMs: 50, bundleKb: 500, draftMs: 50 };
+const TARGETS = { activationMs: 50, bundleKb: 500, draftMs: 50, firstPaintMs: 300, refreshMs: 100 };
+/** This run's in-host metrics and ratio rows (bench/notes.mjs saves its own rows in ratios.json). */
+const HOST_FILE = join(ROOT, 'bench', '.cache', 'host.json');
 
-/** Runs the in-host measuring suite on one repository and returns its metrics. */
+/** Runs the in-host measuring suite on one repository and returns its metrics (bench.metrics.json, and the tree's in .tree). */
 async function measure(cs, name, folder) {
   const run = createRun(`bench-${name}`);
   const server = await startCodeServer(cs, run, { trusted: true });
   try {
-    const result = await runSuite({ server, run, suiteDir: join(ROOT, 'out/test/vscode/bench'), folder, label: `benchmark on ${name}`, timeoutMs: 600_000 });
+    const result = await runSuite({ server, run, suiteDir: join(ROOT, 'out/test/vscode/bench'), folder, label: `benchmark on ${name}`, timeoutMs: 900_000 });
     if (!result.ok) throw new Error(`the in-host benchmark failed on ${name}: ${result.summary}`);
-    return JSON.parse(readFileSync(join(run.results, 'bench.metrics.json'), 'utf8'));
+    const read = (file) => JSON.parse(readFileSync(join(run.results, file), 'utf8'));
+    return { ...read('bench.metrics.json'), tree: read('bench.tree.json') };
   } finally {
     await server.stop();
     run.dispose(false);
@@ -26,9 +33,13 @@ async function measure(cs, name, folder) {
 }
 
 const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+const started = Date.now();
+const loadAtStart = loadavg()[0];
 const cs = await ensureCodeServer();
 const rows = [];
-for (const name of Object.keys(REPOS)) {
+const names = process.env.BENCH_REPOS ? process.env.BENCH_REPOS.split(',') : Object.keys(REPOS);
+for (const name of names) {
+  if (!REPOS[name]) throw new Error(`BENCH_REPOS: no repository "${name}" (known: ${Object.keys(REPOS).join(', ')}).`);
   const folder = await ensureRepo(join(ROOT, 'bench', '.cache'), name, (m) => console.log(m));
   rows.push({ name, m: await measure(cs, name, folder) });
 }
@@ -45,8 +56,24 @@ for (const { name, m } of rows) {
     ` ${m.unreleasedChanges} since ${m.from}`,
   );
   console.log(`  (one \`git --version\` spawned from this extension host: ${m.gitVersionSpawnMsMedian.toFixed(1)} ms; host RSS ${m.hostRssMb} MB)`);
+  const t = m.tree;
+  const p = t.firstPaintPhasesOfMedian;
+  console.log(`  Release tree first paint ${t.firstPaintMsMedian.toFixed(0)} ms (load ${p.loadMs.toFixed(0)} + activate() ${p.activateMs.toFixed(0)} + first load and ${t.visibleRows} rows ${p.rowsMs.toFixed(0)}; the first of ${t.freshRuns} fresh instances: ${t.firstPaintMsFirst.toFixed(0)} ms)`);
+  console.log(`  new commit → tree: Refresh command ${t.refreshAfterCommitCommandMsMedian.toFixed(0)} ms, file watcher ${t.refreshAfterCommitWatcherMsMedian.toFixed(0)} ms (its ${t.debounceMs} ms debounce included)`);
+  for (const [what, g] of [['first paint', t.firstPaintGitOfMedian], ['Refresh', t.refreshGitOfMedian]]) {
+    if (!g) continue;
+    const by = new Map();
+    const sub = (s) => s.what.split(' ').find((a) => !a.startsWith('-')) ?? s.what;
+    for (const s of g.spans.filter((x) => x.ours)) by.set(sub(s), (by.get(sub(s)) ?? 0) + 1);
+    console.log(
+      `  ${what}: ${g.spawns} git processes of ours, ${g.coveredMs.toFixed(0)} of ${g.wallMs.toFixed(0)} ms with one running (sum ${g.sumMs.toFixed(0)} ms): ${[...by].map(([k, n]) => `${k} ×${n}`).join(', ')}` +
+        `${g.others ? `; ${g.others} of other extensions (the git extension)` : ''}`,
+    );
+  }
+  console.log(`  memory: extension heap after its first load ${t.extensionHeapAfterFirstLoadMbMedian ?? 'n/a'} MB; host heap ${t.hostHeapAfterFirstLoadMb} MB; host peak RSS ${t.hostPeakRssMb} MB`);
 }
 const worst = (k) => Math.max(...rows.map((r) => r.m[k]));
+const worstTree = (k) => rows.reduce((w, r) => (r.m.tree[k] > w.m.tree[k] ? r : w));
 console.log(`\nbundle < ${TARGETS.bundleKb} KB: ${verdict(rows[0].m.bundleBytes / 1024 < TARGETS.bundleKb)}`);
 console.log(`activation (load + activate) < ${TARGETS.activationMs} ms: ${verdict(worst('loadMsMedian') + worst('activateMs') < TARGETS.activationMs)} (${(worst('loadMsMedian') + worst('activateMs')).toFixed(1)} ms)`);
 console.log(`drafting the unreleased range < ${TARGETS.draftMs} ms: ${verdict(worst('draftUnreleasedMsMedian') < TARGETS.draftMs)} (${worst('draftUnreleasedMsMedian').toFixed(1)} ms)`);
@@ -56,13 +83,31 @@ const row = (what, ours, anchor, fmt) => {
   const x = ours / anchor;
   return { what, ours: fmt(ours), anchor: fmt(anchor), ratio: `${x.toFixed(2)}×`, target: '≤ 1×', verdict: x <= 1 ? 'PASS' : 'MISS' };
 };
+const info = (r) => ({ ...r, target: '—', verdict: 'n/a' });
 const ms = (v) => `${v.toFixed(1)} ms`;
+const mb = (v) => `${v.toFixed(0)} MB`;
+/** A repository as the table names it: "monorepo, 10k commits / 1,200 tags". */
+const label = (name) => `${name}, ${REPOS[name].commits / 1000}k commits / ${REPOS[name].tags.toLocaleString('en')} tags`;
+const command = worstTree('refreshAfterCommitCommandMsMedian');
+const watcher = worstTree('refreshAfterCommitWatcherMsMedian');
+const big = rows.find((r) => r.name === 'big')?.m.tree;
 const hostRows = [
   row('extension bundle (dist/extension.js) ÷ 500 KB', rows[0].m.bundleBytes / 1024, TARGETS.bundleKb, (v) => `${v.toFixed(0)} KB`),
   row('activation (load + activate()) ÷ 50 ms', worst('loadMsMedian') + worst('activateMs'), TARGETS.activationMs, ms),
   row('drafting the unreleased range in the host ÷ 50 ms', worst('draftUnreleasedMsMedian'), TARGETS.draftMs, ms),
-  row('tree refresh after a change ÷ 100 ms', worst('refreshMsMedian'), 100, ms),
+  row('model refresh, nothing changed ÷ 100 ms', worst('refreshMsMedian'), TARGETS.refreshMs, ms),
+  ...rows.map(({ name, m }) => row(`Release tree first paint, ${label(name)} ÷ 300 ms`, m.tree.firstPaintMsMedian, TARGETS.firstPaintMs, ms)),
+  row(`new commit → tree, Refresh command (worst: ${command.name}) ÷ 100 ms`, command.m.tree.refreshAfterCommitCommandMsMedian, TARGETS.refreshMs, ms),
+  row(`new commit → tree, file watcher (worst: ${watcher.name}) ÷ debounce + 100 ms`, watcher.m.tree.refreshAfterCommitWatcherMsMedian, watcher.m.tree.debounceMs + TARGETS.refreshMs, ms),
+  ...(big && big.extensionHeapAfterFirstLoadMbMedian !== null ? [info(row('extension heap after first load, 100k commits ÷ host heap', big.extensionHeapAfterFirstLoadMbMedian, big.hostHeapAfterFirstLoadMb, mb))] : []),
+  ...(big ? [info(row('extension host peak RSS, 100k commits ÷ host heap', big.hostPeakRssMb, big.hostHeapAfterFirstLoadMb, mb))] : []),
 ];
+const loadAtEnd = loadavg()[0];
+writeFileSync(HOST_FILE, JSON.stringify({ date: new Date().toISOString(), load: { start: loadAtStart, end: loadAtEnd }, repositories: Object.fromEntries(rows.map((r) => [r.name, r.m])), rows: hostRows }, null, 2) + '\n');
 const saved = existsSync(RATIOS_FILE) ? JSON.parse(readFileSync(RATIOS_FILE, 'utf8')) : { rows: [] };
 console.log(`\nEvery ratio against its anchor (CLI rows from the last bench/notes.mjs run${saved.load !== undefined ? `, load ${saved.load.toFixed(2)} at its end` : ': none saved'}; in-host rows from this run):`);
 printRatioTable([...saved.rows, ...hostRows]);
+console.log(
+  `In-host runs: ${((Date.now() - started) / 1000).toFixed(0)} s; load average ${loadAtStart.toFixed(2)} at their start, ${loadAtEnd.toFixed(2)} at their end` +
+    `${Math.max(loadAtStart, loadAtEnd) > 2 ? ' — the machine was busy: these timings are pessimistic' : ''}. Saved in ${HOST_FILE}.`,
+);

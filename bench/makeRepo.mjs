@@ -11,6 +11,10 @@ export const GENERATOR_VERSION = 4;
 export const REPOS = {
   big: { commits: 100_000, tags: 1_000, unreleased: 50, seed: 0x5eed01 },
   manyTags: { commits: 20_000, tags: 12_000, unreleased: 30, seed: 0x5eed02 },
+  // A vite-sized monorepo (see monorepoStream): 7 packages under packages/*, per-package tags (`v5.1.0` for vite itself,
+  // `create-vite@5.2.0`, `plugin-legacy@5.3.1`, … with betas), a .release-manager.json declaring them. `generator` is
+  // its own version: bump it to rebuild this repository alone.
+  monorepo: { kind: 'monorepo', generator: 1, commits: 10_000, tags: 1_200, unreleased: 40, seed: 0x5eed03 },
 };
 
 /** Branch holding one extra commit by a first-time contributor on top of main (for the first-contribution lookup). */
@@ -172,6 +176,107 @@ function* fastImportStream(spec) {
   yield chunk;
 }
 
+/** The packages of the synthetic monorepo: folder, tag name of a version, share of commits and of releases, first version, scopes and source files. */
+export const MONOREPO_PACKAGES = [
+  { name: 'vite', tag: (v) => `v${v}`, weight: 52, releases: 40, first: [2, 0, 0], betas: 0.25, scopes: ['hmr', 'css', 'ssr', 'optimizer', 'config', 'build', 'dev', 'deps', 'preview', 'html'], files: ['src/node/server/hmr.ts', 'src/node/plugins/css.ts', 'src/node/ssr/ssrTransform.ts', 'src/node/optimizer/index.ts', 'src/node/config.ts', 'src/node/build.ts', 'src/node/server/index.ts', 'src/node/plugins/importAnalysis.ts', 'src/client/client.ts', 'src/node/preview.ts', 'src/node/plugins/html.ts', 'src/node/utils.ts'] },
+  { name: 'create-vite', tag: (v) => `create-vite@${v}`, weight: 12, releases: 16, first: [2, 0, 0], betas: 0.1, scopes: ['create-vite'], files: ['src/index.ts', 'template-react-ts/src/App.tsx', 'template-vue-ts/src/App.vue', 'template-svelte/src/App.svelte', 'template-vanilla/main.js'] },
+  { name: 'plugin-legacy', tag: (v) => `plugin-legacy@${v}`, weight: 8, releases: 12, first: [1, 0, 0], betas: 0.1, scopes: ['legacy', 'plugin-legacy'], files: ['src/index.ts', 'src/snippets.ts'] },
+  { name: 'plugin-react', tag: (v) => `plugin-react@${v}`, weight: 9, releases: 12, first: [1, 0, 0], betas: 0.1, scopes: ['react', 'plugin-react'], files: ['src/index.ts', 'src/fast-refresh.ts', 'src/babel.ts'] },
+  { name: 'plugin-vue', tag: (v) => `plugin-vue@${v}`, weight: 8, releases: 10, first: [1, 0, 0], betas: 0.1, scopes: ['vue', 'plugin-vue'], files: ['src/index.ts', 'src/main.ts', 'src/template.ts', 'src/style.ts'] },
+  { name: 'plugin-vue-jsx', tag: (v) => `plugin-vue-jsx@${v}`, weight: 4, releases: 6, first: [1, 0, 0], betas: 0, scopes: ['vue-jsx'], files: ['src/index.ts'] },
+  { name: 'plugin-basic-ssl', tag: (v) => `plugin-basic-ssl@${v}`, weight: 2, releases: 4, first: [1, 0, 0], betas: 0, scopes: ['basic-ssl'], files: ['src/index.ts', 'src/certificate.ts'] },
+];
+/** Commits outside the packages (docs, playground, CI, scripts): their share and paths. */
+const MONO_OTHER = { weight: 15, scopes: ['docs', 'deps', 'ci', 'playground'], files: ['docs/guide/index.md', 'docs/config/shared-options.md', 'docs/guide/api-plugin.md', 'playground/css/vite.config.js', 'playground/ssr/src/app.js', '.github/workflows/ci.yml', 'scripts/release.ts', 'pnpm-lock.yaml'] };
+const MONO_TYPES = [['feat', 22], ['fix', 40], ['perf', 4], ['docs', 9], ['chore', 12], ['refactor', 6], ['test', 3], ['ci', 2], ['build', 2]];
+const MONO_SUBJECTS = ['handle query params in import urls', 'respect base in dev', 'avoid duplicate css injection', 'support ssr.external for linked deps', 'preserve sourcemaps of virtual modules', 'do not crash on empty entry', 'resolve symlinks of workspace packages', 'cache transformed files in memory', 'update dependency esbuild to 0.19', 'warn when the port is taken', 'allow array in build.rollupOptions.input', 'typo in the plugin api guide', 'normalize windows paths', 'skip pre-bundling of linked packages', 'support import.meta.glob with query', 'reload the page on html change', 'make HMR work behind a proxy', 'keep the original error stack'];
+
+/** The synthetic monorepo's fast-import stream: package commits with realistic paths and scopes, release commits tagged per package. */
+function* monorepoStream(spec) {
+  const rng = prng(spec.seed);
+  const pkgs = MONOREPO_PACKAGES.map((p) => ({ ...p, version: null, pre: null, pending: 'patch' }));
+  const t0 = BASE_TIME;
+  const files = [];
+  files.push(['.release-manager.json', JSON.stringify({ tagFormat: 'v{version}', packages: pkgs.map((p) => (p.name === 'vite' ? { name: p.name, path: `packages/${p.name}`, tagFormat: 'v{version}' } : { name: p.name, path: `packages/${p.name}` })) }, null, 2) + '\n']);
+  files.push(['package.json', JSON.stringify({ name: 'vite-monorepo', private: true, workspaces: ['packages/*'] }, null, 2) + '\n']);
+  files.push(['README.md', '# Vite-sized monorepo (synthetic benchmark repository)\n']);
+  for (const p of pkgs) files.push([`packages/${p.name}/package.json`, JSON.stringify({ name: p.name, version: p.first.join('.') }, null, 2) + '\n']);
+  const root = AUTHORS[0];
+  let chunk = `commit refs/heads/main\nmark :1\nauthor ${root.name} <${root.email}> ${t0} +0000\ncommitter ${root.name} <${root.email}> ${t0} +0000\n${data('chore: initial commit\n')}`;
+  for (const [path, content] of files) chunk += `M 100644 inline ${path}\n${data(content)}`;
+  chunk += '\n';
+  // Release slots: evenly spread over the released part, each for a package drawn by its release weight; the last one is vite's (stable).
+  const released = spec.commits - spec.unreleased;
+  const slots = new Map();
+  for (let t = 0; t < spec.tags; t++) slots.set(Math.round(((t + 1) * (released - 1)) / spec.tags), t === spec.tags - 1 ? pkgs[0] : weighted(rng, pkgs, (p) => p.releases));
+  const tags = [];
+  for (let i = 1; i < spec.commits; i++) {
+    const mark = i + 1;
+    const author = weighted(rng, AUTHORS, (a) => a.weight);
+    const time = t0 + i * 1800 + Math.floor(rng() * 900);
+    const who = `${author.name} <${author.email}> ${time} ${author.tz}`;
+    const pkg = slots.get(i);
+    if (pkg) {
+      const last = i === released - 1;
+      const name = releaseName(rng, pkg, last);
+      const message = `release: ${pkg.tag(name)}\n`;
+      chunk += `commit refs/heads/main\nmark :${mark}\nauthor ${who}\ncommitter ${who}\n${data(message)}`;
+      chunk += `M 100644 inline packages/${pkg.name}/package.json\n${data(JSON.stringify({ name: pkg.name, version: name }, null, 2) + '\n')}`;
+      chunk += `M 100644 inline packages/${pkg.name}/CHANGELOG.md\n${data(`## ${name}\n\nRelease ${i}.\n`)}\n`;
+      tags.push({ name: pkg.tag(name), mark, time: time + 60, annotated: rng() < 0.5 });
+    } else {
+      const area = rng() * 100 < MONO_OTHER.weight ? null : weighted(rng, pkgs, (p) => p.weight);
+      const type = weighted(rng, MONO_TYPES, (t) => t[1])[0];
+      const scope = pick(rng, area ? area.scopes : MONO_OTHER.scopes);
+      const breaking = (type === 'feat' || type === 'fix') && rng() < 0.002;
+      let message = `${type}(${scope})${breaking ? '!' : ''}: ${pick(rng, MONO_SUBJECTS)} (#${2000 + Math.floor(i * 1.6)})`;
+      if (rng() < 0.25) message += `\n\n${pick(rng, BODY)}`;
+      if (rng() < 0.03) {
+        const co = pick(rng, AUTHORS);
+        if (co !== author) message += `\n\nCo-authored-by: ${co.name} <${co.email}>`;
+      }
+      const path = area ? `packages/${area.name}/${pick(rng, area.files)}` : pick(rng, MONO_OTHER.files);
+      if (area) {
+        const bump = breaking ? 'major' : type === 'feat' ? 'minor' : 'patch';
+        if (RANK[bump] > RANK[area.pending]) area.pending = bump;
+      }
+      chunk += `commit refs/heads/main\nmark :${mark}\nauthor ${who}\ncommitter ${who}\n${data(message + '\n')}M 100644 inline ${path}\n${data(`export const revision = ${i};\n`)}\n`;
+    }
+    if (chunk.length > 1 << 20) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  const maintainer = AUTHORS[0];
+  for (const t of tags) {
+    if (t.annotated) chunk += `tag ${t.name}\nfrom :${t.mark}\ntagger ${maintainer.name} <${maintainer.email}> ${t.time} +0000\n${data(`Release ${t.name}\n`)}`;
+    else chunk += `reset refs/tags/${t.name}\nfrom :${t.mark}\n\n`;
+  }
+  yield chunk;
+}
+
+/** The version a package's next release is tagged with: the next one by its pending bump, sometimes a run of betas before it. */
+function releaseName(rng, pkg, stable) {
+  if (pkg.version === null) {
+    pkg.version = pkg.first;
+    pkg.pending = 'patch';
+    return pkg.version.join('.');
+  }
+  if (pkg.pre && (stable || rng() < 0.4)) {
+    pkg.version = pkg.pre.base;
+    pkg.pre = null;
+  } else if (pkg.pre) {
+    pkg.pre.n += 1;
+  } else {
+    // Like real projects, most releases are patches even when a feature slipped in (one in ten takes the minor).
+    const next = nextVersion(pkg.version, pkg.pending === 'minor' && rng() < 0.9 ? 'patch' : pkg.pending);
+    pkg.pending = 'patch';
+    if (!stable && next[2] === 0 && rng() < pkg.betas) pkg.pre = { base: next, n: 0 };
+    else pkg.version = next;
+  }
+  return pkg.pre ? `${pkg.pre.base.join('.')}-beta.${pkg.pre.n}` : pkg.version.join('.');
+}
+
 /** Our environment without GIT_* variables (a GIT_DIR from a hook must not redirect the build), and no system config. */
 function gitEnv() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
@@ -190,7 +295,7 @@ async function fastImport(dir, spec) {
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited with ${code}`))));
   });
-  for (const chunk of fastImportStream(spec)) {
+  for (const chunk of spec.kind === 'monorepo' ? monorepoStream(spec) : fastImportStream(spec)) {
     if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once('drain', r));
   }
   child.stdin.end();

@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { buildChangelog } from '../core/changelog';
 import { CONFIG_FILE, type ReleaseConfig } from '../core/config';
@@ -54,9 +55,15 @@ export class ReleaseModel implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private inflight: AbortController | undefined;
   private current: Promise<void> | undefined;
+  /** A refresh is in flight; events that came meanwhile ask for another once it ends (see schedule()). */
+  private running = false;
+  private rerun = false;
+  private disposed = false;
   /** Past releases by root, with the signature they were read under (the whole history is read for them). */
   private readonly releaseCache = new Map<string, { signature: string; list: Promise<ReleaseSummary[]> }>();
   private readonly repos = new Map<string, LocalGitRepo>();
+  /** Repositories opened by an earlier refresh, by the root they were found at (reused while still valid: one git process less per refresh). */
+  private readonly openedAt = new Map<string, { gitPath: string; repo: LocalGitRepo }>();
 
   constructor(
     private readonly discovery: RepositoryDiscovery,
@@ -84,19 +91,30 @@ export class ReleaseModel implements vscode.Disposable {
     return this.repos.get(root);
   }
 
-  /** Asks for a refresh after the debounce delay (events come in bursts). */
+  /**
+   * Asks for a refresh after the debounce delay (events come in bursts). A refresh in flight then is not cancelled:
+   * it finishes (what it read is shown at once) and another follows. Cancelling it would restart from zero, and on a
+   * busy machine, where a refresh outlasts the debounce, a commit's late events (the git extension's) would push the
+   * new rows back by a whole refresh each time.
+   */
   schedule(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), this.settings().debounceMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.running) this.rerun = true;
+      else void this.refresh();
+    }, this.settings().debounceMs);
   }
 
   /** Refreshes now, cancelling a refresh in flight; resolves when the state is current. */
   refresh(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.rerun = false;
     this.inflight?.abort();
     const ctl = new AbortController();
     this.inflight = ctl;
+    this.running = true;
     const run = this.load(ctl.signal).then(
       (states) => {
         if (ctl.signal.aborted) return;
@@ -107,7 +125,12 @@ export class ReleaseModel implements vscode.Disposable {
       (e: unknown) => {
         if (!ctl.signal.aborted) (isExpected(e) ? this.log.warn : this.log.error).call(this.log, `refresh failed: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
       },
-    );
+    ).then(() => {
+      if (this.inflight !== ctl) return; // a newer refresh took over
+      this.running = false;
+      // Events came while this one ran: the next refresh starts before this one's promise settles, so settled() waits for it too.
+      if (this.rerun && !this.disposed) void this.refresh();
+    });
     this.current = run;
     return run;
   }
@@ -131,19 +154,36 @@ export class ReleaseModel implements vscode.Disposable {
     await Promise.all(
       roots.map(async (root) => {
         try {
-          const repo = await LocalGitRepo.open(root, gitPath);
+          const repo = await this.open(root, gitPath);
           opened.set(repo.root, repo);
         } catch (e) {
+          this.openedAt.delete(root);
           if (e instanceof GitError && e.code === 'not-a-repo') return; // a folder that is not a repository: nothing to show
           failures.push(this.failed(root, e));
         }
       }),
     );
+    for (const root of this.openedAt.keys()) if (!roots.includes(root)) this.openedAt.delete(root);
     const states = await Promise.all([...opened.values()].map((repo) => this.loadOne(repo, signal)));
     this.repos.clear();
     for (const [root, repo] of opened) this.repos.set(root, repo);
     this.log.debug(`refreshed ${states.length} repositories in ${Date.now() - started} ms`);
     return [...states, ...failures].sort((a, b) => a.root.localeCompare(b.root));
+  }
+
+  /**
+   * The repository at `root`: the one an earlier refresh opened while its git directory is still there and its
+   * shallow state unchanged (a `shallow` file in the common git dir: a fetch with --depth or --unshallow re-opens it,
+   * so a shallow clone is never drafted as a whole one), else opened now (git's version and the top level checked).
+   */
+  private async open(root: string, gitPath: string): Promise<LocalGitRepo> {
+    const known = this.openedAt.get(root);
+    if (known && known.gitPath === gitPath && existsSync(known.repo.root) && existsSync(known.repo.gitCommonDir)) {
+      if (existsSync(join(known.repo.gitCommonDir, 'shallow')) === (await known.repo.isShallow())) return known.repo;
+    }
+    const repo = await LocalGitRepo.open(root, gitPath);
+    this.openedAt.set(root, { gitPath, repo });
+    return repo;
   }
 
   private failed(root: string, e: unknown): RepoState {
@@ -206,6 +246,7 @@ export class ReleaseModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     this.inflight?.abort();
     this.changed.dispose();
