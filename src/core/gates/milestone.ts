@@ -58,7 +58,7 @@ export const milestoneKind: GateKind<MilestoneGate> = {
     if (blocking.length > 0) {
       return {
         status: 'fail',
-        reason: `${plural(blocking.length, 'open item')} in milestone ${title} (${due}): ${listSome(blocking.map((i) => `#${i.number} ${clip(i.title, 40)}`))}${mayslip}`,
+        reason: `${plural(blocking.length, 'open item')} in milestone ${title}, ${due}: ${listSome(blocking.map((i) => `#${i.number} ${clip(i.title, 40)}`))}${mayslip}`,
         fix,
         ...(details ? { details } : {}),
       };
