@@ -13,6 +13,7 @@ import type { GitHubConnector } from './github';
 import type { GitHubView } from './githubView';
 import type { MetricsPanel } from './metrics/metricsPanel';
 import type { MetricsService } from './metrics/metricsService';
+import type { PlanService } from './plan/planService';
 import type { ReleaseModel } from './releaseModel';
 import type { Settings } from './settings';
 
@@ -34,6 +35,8 @@ export interface CommandContext {
   metrics: MetricsService;
   /** The Release Metrics webview panel. */
   metricsPanel: MetricsPanel;
+  /** The release plans (the tree's Plan rows; Refresh GitHub reads them again). */
+  plans: PlanService;
   /** Feature flags: the Unleash token (SecretStorage), the provider, what the Flags section shows. */
   flagsView: FlagsView;
   /** The one LogOutputChannel. */
