@@ -107,7 +107,7 @@ https://api.github.com); GITHUB_REPOSITORY=OWNER/REPO overrides the remote.
 
 Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error, 130 cancelled.`;
 
-const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics', 'announce', 'flag']);
+const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics', 'announce', 'plan', 'flag']);
 const DEPLOY_COMMANDS = new Set(['deploy', 'rollback', 'status']);
 /** The options each deploy command takes: any other is refused, never silently ignored (a rollback --ref would not choose the target). */
 const DEPLOY_FLAGS: Record<string, readonly string[]> = {
