@@ -51,7 +51,9 @@ export const milestoneKind: GateKind<MilestoneGate> = {
     const blocking = open.filter((i) => !slipping.includes(i));
     const title = clip(m.title, 40);
     const due = dueText(m, ctx.now());
-    const fix = { label: `Close, merge or move them out of the milestone: ${m.url}`, action: { kind: 'openUrl' as const, url: m.url } };
+    // The link is GitHub's answer: offered as an action only when it is a web address (the host opens http(s) only, too).
+    const link = (label: string) => ({ label: `${label}: ${m.url}`, ...(/^https?:\/\//.test(m.url) ? { action: { kind: 'openUrl' as const, url: m.url } } : {}) });
+    const fix = link('Close, merge or move them out of the milestone');
     const line = (i: GhMilestoneItem) => `#${i.number} ${i.isPull ? '(pull request) ' : ''}${clip(i.title, 200)}${i.labels.length ? ` [${i.labels.map((l) => clip(l, 40)).join(', ')}]` : ''}  ${i.url}`;
     const details = [...blocking.map(line), ...(slipping.length ? ['may slip:', ...slipping.map(line)] : [])].join('\n') || undefined;
     const mayslip = slipping.length ? `; ${plural(slipping.length, 'open item')} may slip (${listSome(slipping.map((i) => `#${i.number}`))})` : '';
@@ -68,7 +70,7 @@ export const milestoneKind: GateKind<MilestoneGate> = {
     return {
       status,
       reason: slipping.length > 0 ? `nothing blocks milestone ${title}${mayslip}` : `milestone ${title}: all ${plural(closed, 'item')} closed`,
-      ...(slipping.length > 0 ? { fix: { label: `Move the items that slip to a later milestone: ${m.url}`, action: { kind: 'openUrl' as const, url: m.url } } } : {}),
+      ...(slipping.length > 0 ? { fix: link('Move the items that slip to a later milestone') } : {}),
       ...(details ? { details } : {}),
     };
   },

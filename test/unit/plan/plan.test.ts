@@ -17,6 +17,7 @@ import type { GhMilestone } from '../../../src/core/githubApi';
 import { findMilestone, patternList } from '../../../src/core/plan/milestone';
 import { computePlan, dueText, type ReleasePlan } from '../../../src/core/plan/plan';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
+import { fixOf } from '../../../src/shared/checklistRows';
 import { OctokitGitHubApi } from '../../../src/github/api';
 import { createGateContext } from '../../../src/node/gateContext';
 import { collectPlan } from '../../../src/node/plan';
@@ -168,6 +169,8 @@ describe('release plan from the milestone', function () {
       assert.match(ms.reason, /^81 open items in milestone v1\.3\.0, due Dec 18 \(in 11 days\): #106 feat: import, #201 issue 1, #202 issue 2, … \(78 more\)$/);
       assert.deepEqual(ms.fix, { label: `Close, merge or move them out of the milestone: ${milestoneUrl}`, action: { kind: 'openUrl', url: milestoneUrl } });
       assert.equal(ms.details?.split('\n').length, 81);
+      // The checklist offers it as a button (the host opens http(s) links only).
+      assert.deepEqual(fixOf({ id: 'ms', title: ms.title, kind: 'milestone', required: true, status: 'fail', reason: ms.reason, fixLabel: ms.fix!.label, canFix: true, fixAction: 'openUrl', manual: false }), { text: ms.fix!.label, button: 'Open on GitHub' });
       const slip = r.by['ms-slip']!;
       assert.equal(slip.status, 'fail');
       assert.match(slip.reason, /^78 open items in milestone v1\.3\.0, due Dec 18 \(in 11 days\): #204 issue 4, #205 issue 5, #207 issue 7, … \(75 more\); 3 open items may slip \(#106, #201, #202\)$/);
