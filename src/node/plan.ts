@@ -8,7 +8,7 @@ import * as semver from 'semver';
 import { toChanges } from '../core/commits';
 import type { ReleaseConfig } from '../core/config';
 import { draftNotes } from '../core/draft';
-import { UsageError } from '../core/errors';
+import { GitHubError, UsageError } from '../core/errors';
 import type { GhPull, GitHubApi } from '../core/githubApi';
 import type { NoteEntry, ReleaseNotes } from '../core/notes';
 import { findMilestone, patternList } from '../core/plan/milestone';
@@ -53,6 +53,8 @@ export async function collectPlan(input: CollectPlanInput): Promise<ReleasePlan>
   input.onProgress?.('reading the milestones');
   const [milestones, entries] = await Promise.all([api.listMilestones(signal), rangeEntries(input, notes)]);
   range.commits = entries.length;
+  // Cancelled meanwhile: stop before asking for more (the CLI exits 130 on this error).
+  if (signal?.aborted) throw new GitHubError('cancelled', 'Cancelled while reading the release plan.', 'Run the command again to continue.');
   const found = findMilestone(milestones, patterns, version);
   if (found === null) return computePlan({ version, patterns, milestones, items: [], range, rangePulls: [], rangeRead: 'not-read', now });
   input.onProgress?.(`reading milestone ${found.title} and the pull requests of ${entries.length} commit${entries.length === 1 ? '' : 's'}`);

@@ -135,6 +135,23 @@ describe('release plan from the milestone', function () {
       }
     });
 
+    it('cancelled while reading: rejects, and the milestone\'s items are never asked for', async () => {
+      const abort = new AbortController();
+      const real = api();
+      const github = Object.assign(Object.create(real) as OctokitGitHubApi, {
+        listMilestones: async (signal?: AbortSignal) => {
+          const list = await real.listMilestones(signal);
+          abort.abort();
+          return list;
+        },
+      });
+      const asked = server.requests.length;
+      const progress: string[] = [];
+      await assert.rejects(collectPlan({ repo: await LocalGitRepo.open(repo.dir), config: releaseConfigSchema.parse({}), github, now: NOW, signal: abort.signal, onProgress: (m) => progress.push(m) }), { name: 'GitHubError', code: 'cancelled' });
+      assert.ok(!server.requests.slice(asked).some((r) => r.operationId === 'issues/list-for-repo'), 'no item was read after the cancel');
+      assert.deepEqual(progress.slice(0, 2), ['reading the unreleased range', 'reading the milestones']);
+    });
+
     it('--version and plan.milestone choose the milestone; none found says which titles were tried', async () => {
       const open = await LocalGitRepo.open(repo.dir);
       const none = await collectPlan({ repo: open, config: releaseConfigSchema.parse({}), github: api(), now: NOW, version: '1.4.0-rc.1' });
