@@ -14,6 +14,7 @@ const LAZY = [
   ['flags', 'src/node/flags.ts'],
   ['metrics', 'src/node/metrics.ts'],
   ['calendar', 'src/node/calendar.ts'],
+  ['plan', 'src/node/plan.ts'],
   ['commands', 'src/vscode/commandsBundle.ts'],
 ];
 

@@ -35,6 +35,8 @@ import { lazyCommand, lazyCompareDocuments, loadCommands } from './vscode/loadCo
 import { createLog } from './vscode/log';
 import { MetricsPanel } from './vscode/metrics/metricsPanel';
 import { MetricsService } from './vscode/metrics/metricsService';
+import { loadPlan } from './node/loadPlan';
+import { PlanService } from './vscode/plan/planService';
 import { ReleaseModel } from './vscode/releaseModel';
 import { RepositoryDiscovery } from './vscode/repositories';
 import { registerCommand, reportError } from './vscode/runCommand';
@@ -74,6 +76,8 @@ export interface ReleaseManagerApi {
   metricsPanel: MetricsPanel;
   /** The Release Calendar webview panel. */
   calendarPanel: CalendarPanel;
+  /** The release plans (the tree's Plan rows read them). */
+  plans: PlanService;
   /** How long activate() took, in milliseconds (the benchmark reports it). */
   activationMs: number;
 }
@@ -95,13 +99,14 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   const calendar = new CalendarService(model, github, (input) => loadCalendar().collectCalendar(input), log);
   const calendarPanel = new CalendarPanel(context.extensionUri, model, calendar, log, (source, e) => reportError(source, e, log), (root) => Promise.resolve(vscode.commands.executeCommand(COMMANDS.exportCalendar, { root })));
   const announcements = new AnnounceHistory(model, log);
-  const tree = new ReleaseTreeProvider(model, gates, githubView, deployView, metrics, announcements, flagsView);
+  const plans = new PlanService(model, github, (input) => loadPlan().collectPlan(input), log);
+  const tree = new ReleaseTreeProvider(model, gates, githubView, deployView, metrics, announcements, flagsView, plans);
   const statusBar = new ReleaseStatusBar(model, settings, () => gates.verdict);
   const deployStatusBar = new DeployStatusBar(deployView);
   const diagnostics = new ConfigDiagnostics(model);
   const checklist = new ChecklistViewProvider(context.extensionUri, gates, checklistActions(model, gates, log), log, (source, e) => reportError(source, e, log));
   const view = vscode.window.createTreeView(VIEWS.tree, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, discovery, model, github, githubView, deployView, metrics, metricsPanel, calendarPanel, gates, announcements, flagsView, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
+  context.subscriptions.push(log, discovery, model, github, githubView, deployView, metrics, metricsPanel, calendarPanel, gates, announcements, flagsView, plans, tree, statusBar, deployStatusBar, diagnostics, checklist, view);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEWS.checklist, checklist, { webviewOptions: { retainContextWhenHidden: false } }),
     gates.onDidChange(() => statusBar.update()),
@@ -120,7 +125,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     trackControlContext(model, deployView, githubView, log),
   );
 
-  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, metrics, metricsPanel, calendar, calendarPanel, flagsView, log, session: newSession('editor'), settings, secrets: context.secrets, announcements };
+  const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, metrics, metricsPanel, calendar, calendarPanel, flagsView, plans, log, session: newSession('editor'), settings, secrets: context.secrets, announcements };
   for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
   context.subscriptions.push(trackDraftedNotes());
 
@@ -147,7 +152,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   if (vscode.workspace.isTrusted) setTimeout(() => void model.settled().then(() => loadCommands().reportUnfinishedDeploys(ctx)).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, calendarPanel, flagsView, activationMs };
+  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, calendarPanel, flagsView, plans, activationMs };
 }
 
 /** Every command of the extension and the factory of its handler (registered in one loop behind the error funnel). */

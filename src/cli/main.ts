@@ -26,6 +26,7 @@ import { METRICS_FLAGS, runMetricsCommand } from './metrics';
 import { CALENDAR_FLAGS, runCalendarCommand } from './calendar';
 import { runSignOffCommand } from './signoff';
 import { ANNOUNCE_OPTIONS, runAnnounceCli } from './announce';
+import { PLAN_OPTIONS, runPlanCli } from './plan';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIo {
@@ -64,6 +65,9 @@ Commands:
   announce    Preview or send the release announcement of each audience (internal, external, support)
               through the configured channels (Slack, e-mail, GitHub, file); journaled, never sent twice
               (release-manager announce --help for its options: --version X, --audience, --stage, --at, --send)
+  plan        The release's scope from its GitHub milestone: due date, open and closed items, the gap
+              (in the milestone, not merged) and the drift (merged, not in the milestone)
+              (release-manager plan --help for its options: --version X, --format text|json)
   flag status   Feature flags (Unleash): on/off and rollout % per environment
   flag rollout  Ramp a flag up through its configured steps with health checks (--to PERCENT: set it now)
   flag kill     The emergency switch: a flag off in an environment now (no gates; recorded)
@@ -108,7 +112,7 @@ https://api.github.com); GITHUB_REPOSITORY=OWNER/REPO overrides the remote.
 
 Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error, 130 cancelled.`;
 
-const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics', 'calendar', 'announce', 'flag']);
+const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics', 'calendar', 'announce', 'plan', 'flag']);
 const DEPLOY_COMMANDS = new Set(['deploy', 'rollback', 'status']);
 /** The options each deploy command takes: any other is refused, never silently ignored (a rollback --ref would not choose the target). */
 const DEPLOY_FLAGS: Record<string, readonly string[]> = {
@@ -158,12 +162,12 @@ export function commandOf(argv: string[]): string | undefined {
   }
 }
 
-/** Where the command `announce` is in the arguments (its first positional), or null. */
-function announceIndex(argv: string[]): number | null {
+/** Where the command `name` (announce, plan: their --version takes a value) is in the arguments (its first positional), or null. */
+function announceIndex(argv: string[], name = 'announce', options: typeof ANNOUNCE_OPTIONS | typeof PLAN_OPTIONS = ANNOUNCE_OPTIONS): number | null {
   try {
-    const { tokens } = parseArgs({ args: argv, allowPositionals: true, strict: false, tokens: true, options: ANNOUNCE_OPTIONS });
+    const { tokens } = parseArgs({ args: argv, allowPositionals: true, strict: false, tokens: true, options });
     const first = tokens.find((t) => t.kind === 'positional');
-    return first && first.kind === 'positional' && first.value === 'announce' ? first.index : null;
+    return first && first.kind === 'positional' && first.value === name ? first.index : null;
   } catch {
     return null;
   }
@@ -182,6 +186,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   // announce has its own options (its --version takes a value).
   const at = announceIndex(argv);
   if (at !== null) return runAnnounceCli([...argv.slice(0, at), ...argv.slice(at + 1)], io);
+  const planAt = announceIndex(argv, 'plan', PLAN_OPTIONS);
+  if (planAt !== null) return runPlanCli([...argv.slice(0, planAt), ...argv.slice(planAt + 1)], io);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
@@ -198,7 +204,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...extra] = positionals;
-  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, metrics, calendar, announce, flag.');
+  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, metrics, calendar, announce, plan, flag.');
   if (command === 'flag') {
     const sub = checkFlagCommand(extra, (Object.keys(values) as Array<keyof typeof values>).filter((k) => values[k] !== undefined));
     const repo = await LocalGitRepo.open(values.repo ?? io.cwd);

@@ -8,6 +8,7 @@ import { repoPathSchema } from './gates/kind';
 import { gateSchema, gatesSchema } from './gates/schema';
 import { metricsConfigSchema } from './metrics/schema';
 import { notesRulesShape } from './notesRules';
+import { planConfigSchema } from './plan/milestone';
 
 /** Name of the release configuration file at the repository root. */
 export const CONFIG_FILE = '.release-manager.json';
@@ -61,6 +62,9 @@ export const releaseConfigSchema = z.strictObject({
   announce: announceConfigSchema
     .optional()
     .describe('Stakeholder announcements: channels per audience (Slack, e-mail, GitHub, file), the notice lead time and what the templates say. Omitted: files under release-announcements/.'),
+  plan: planConfigSchema
+    .prefault(() => ({}))
+    .describe('Release planning: which GitHub milestone is the release\'s scope (the Plan, release-manager plan, the milestone gate).'),
   flags: flagsConfigSchema
     .optional()
     .describe('Feature flags: the provider (Unleash) and the progressive rollouts of flags (steps, hold, health checks, rollback). Omitted: no flag commands.'),

@@ -6,6 +6,7 @@ import type { FlagProvider, SecretSource } from '../core/flags/ports';
 import type { GateContext, RangeCommit, SignOff, WorkingTreeState } from '../core/gates/context';
 import { SIGNOFF_FILE } from '../core/gates/manual';
 import type { GitHubApi } from '../core/githubApi';
+import { patternList } from '../core/plan/milestone';
 import type { ReleaseNotes } from '../core/notes';
 import type { LocalGitRepo } from '../git/gitRepo';
 import { readWorkingTree } from '../git/workingTree';
@@ -102,6 +103,7 @@ export function createGateContext(options: GateContextOptions): GateContext {
         ? runProcess(argv, { root: repo.root, killGraceMs: options.killGraceMs, ...run })
         : Promise.reject(new UsageError(`Not run: commands are not allowed here (${options.commandsBlockedReason ?? 'requires trust'}).`, 'Trust the workspace (CLI: --allow-commands).')),
     signOffs: options.signOffs ?? ((version) => signOffsFor(repo.root, version)),
+    milestonePatterns: patternList(options.config.plan?.milestone),
     ...(options.environment !== undefined ? { environment: options.environment } : {}),
     // The announce bundle loads when the notice gate asks, not when the context is built.
     notices: options.notices ?? (() => loadAnnounce().noticeFacts({ repo, config: options.config, ...(options.noticeVersion !== undefined ? { version: options.noticeVersion } : {}), ...(options.now ? { now: options.now } : {}), ...(options.github ? { githubApi: options.github } : {}) })()),

@@ -10,6 +10,7 @@ const BUTTON: Record<NonNullable<GateView['fixAction']>, string> = {
   showOutput: 'Show the output',
   signOff: 'Sign off',
   sendNotice: 'Send notice now',
+  openUrl: 'Open on GitHub',
 };
 
 /**

@@ -36,7 +36,7 @@ export const gateView = z.strictObject({
   fixLabel: text(200).optional(),
   canFix: z.boolean(),
   /** What the fix button does, when there is one (the host decides what it means; no command id crosses). */
-  fixAction: z.enum(['openFile', 'openConfig', 'showOutput', 'signOff', 'sendNotice']).optional(),
+  fixAction: z.enum(['openFile', 'openConfig', 'showOutput', 'signOff', 'sendNotice', 'openUrl']).optional(),
   details: text(64 * 1024).optional(),
   manual: z.boolean(),
   signOff: z.strictObject({ who: text(200), when: text(40), note: text(500) }).optional(),

@@ -15,6 +15,7 @@ import type { CalendarPanel } from './calendar/calendarPanel';
 import type { CalendarService } from './calendar/calendarService';
 import type { MetricsPanel } from './metrics/metricsPanel';
 import type { MetricsService } from './metrics/metricsService';
+import type { PlanService } from './plan/planService';
 import type { ReleaseModel } from './releaseModel';
 import type { Settings } from './settings';
 
@@ -40,6 +41,8 @@ export interface CommandContext {
   calendar: CalendarService;
   /** The Release Calendar webview panel. */
   calendarPanel: CalendarPanel;
+  /** The release plans (the tree's Plan rows; Refresh GitHub reads them again). */
+  plans: PlanService;
   /** Feature flags: the Unleash token (SecretStorage), the provider, what the Flags section shows. */
   flagsView: FlagsView;
   /** The one LogOutputChannel. */

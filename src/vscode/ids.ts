@@ -121,6 +121,8 @@ export const ITEM = {
   announcedVersion: 'announcedVersion',
   /** One journaled delivery (audience, stage, channel, when). */
   announcement: 'announcement',
+  /** The Plan section of a repository (the release milestone; Refresh GitHub reads it again). */
+  plan: 'plan',
   /** The Flags section of a repository (Set Unleash Token). */
   flags: 'flags',
   /** An environment of the flag provider. */

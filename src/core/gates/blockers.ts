@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { GhIssue } from '../githubApi';
+import { milestoneTitle } from '../plan/milestone';
 import { clip, gateBase, listSome, plural, type GateKind } from './kind';
 import type { GateOutcome } from './types';
 
@@ -33,16 +34,15 @@ export const blockersKind: GateKind<BlockersGate> = {
     const api = await ctx.github();
     const { next, current } = (await ctx.release()).version;
     const version = next ?? current ?? '0.0.0';
-    // A prerelease (1.3.0-rc.1) belongs to the milestone of its release (v1.3.0).
-    const release = version.split('+')[0]!.split('-')[0]!;
-    const milestoneTitle = gate.milestone === null ? null : gate.milestone.replaceAll('{version}', release);
+    // A prerelease (1.3.0-rc.1) belongs to the milestone of its release (v1.3.0), as in the Plan and the milestone gate.
+    const title = gate.milestone === null ? null : milestoneTitle(gate.milestone, version);
     const [labelled, inMilestone] = await Promise.all([
       gate.label !== null ? api.openWithLabel(gate.label, signal) : Promise.resolve([]),
-      milestoneTitle !== null ? api.openInMilestone(milestoneTitle, signal) : Promise.resolve(null),
+      title !== null ? api.openInMilestone(title, signal) : Promise.resolve(null),
     ]);
     const blocking = new Map<number, GhIssue>();
     for (const i of [...labelled, ...(inMilestone ?? [])]) blocking.set(i.number, i);
-    const checked = [gate.label !== null ? `label "${clip(gate.label, 40)}"` : '', milestoneTitle !== null ? `milestone "${clip(milestoneTitle, 40)}"${inMilestone === null ? ' (no such milestone)' : ''}` : '']
+    const checked = [gate.label !== null ? `label "${clip(gate.label, 40)}"` : '', title !== null ? `milestone "${clip(title, 40)}"${inMilestone === null ? ' (no such milestone)' : ''}` : '']
       .filter(Boolean)
       .join(' and ');
     if (blocking.size === 0) return { status: 'pass', reason: checked ? `nothing open with ${checked}` : 'no label or milestone configured' };

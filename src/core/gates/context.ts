@@ -135,6 +135,8 @@ export interface GateContext {
    * fix when there is none: GitHub gates are then unknown, and unknown blocks.
    */
   github(): Promise<GitHubApi>;
+  /** The milestone title patterns of the config's `plan.milestone` (the milestone gate's default); absent = `v{version}`, `{version}`. */
+  milestonePatterns?: readonly string[];
   /** The environment a deploy checks the gates for; absent when the release itself is judged (checklist, CLI gates). */
   environment?: string;
   /** The announcement journal and what the notices would say now (the notice gate); absent where it cannot be read. */

@@ -8,6 +8,7 @@ import { flagGateSchema, flagKind } from './flag';
 import { githubChecksGateSchema, githubChecksKind } from './githubChecks';
 import type { GateKind } from './kind';
 import { manualGateSchema, manualKind } from './manual';
+import { milestoneGateSchema, milestoneKind } from './milestone';
 import { noFixupsGateSchema, noFixupsKind } from './noFixups';
 import { noticeGateSchema, noticeKind } from './notice';
 import { pushedGateSchema, pushedKind } from './pushed';
@@ -28,6 +29,7 @@ const members = [
   githubChecksGateSchema,
   pushedGateSchema,
   blockersGateSchema,
+  milestoneGateSchema,
   noticeGateSchema,
   flagGateSchema,
 ] as const;
@@ -64,6 +66,7 @@ export const GATE_KIND_REGISTRY: { [K in GateKindName]: GateKind<Extract<GateCon
   githubChecks: githubChecksKind,
   pushed: pushedKind,
   blockers: blockersKind,
+  milestone: milestoneKind,
   notice: noticeKind,
   flag: flagKind,
 };

@@ -14,7 +14,9 @@ export type GateFixAction =
   | { kind: 'showOutput'; gateId: string }
   | { kind: 'signOff'; gateId: string }
   /** Send the stakeholder notice of `version` to these audiences (the notice gate). */
-  | { kind: 'sendNotice'; version: string; audiences: string[] };
+  | { kind: 'sendNotice'; version: string; audiences: string[] }
+  /** Open a web page on GitHub (the milestone gate: the release milestone); the host opens only http(s) links. */
+  | { kind: 'openUrl'; url: string };
 
 /** The fix of a gate result: a label for people, and optionally an action for the UI. */
 export interface GateFix {

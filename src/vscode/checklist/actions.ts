@@ -44,6 +44,10 @@ export function checklistActions(model: ReleaseModel, gates: GateController, log
           // Send notice now: the announce flow, pre-set to the notice of this version for the audiences still missing it.
           await vscode.commands.executeCommand(COMMANDS.announce, { root, stage: 'notice', version: action.version, audiences: action.audiences });
           return;
+        case 'openUrl':
+          // The link came from GitHub's answer (the milestone's html_url): only http(s) is opened, like the tree's links.
+          await vscode.commands.executeCommand(COMMANDS.openOnGitHub, action.url);
+          return;
       }
     },
     async signOff(gateId, note) {

@@ -10,6 +10,7 @@ import { messageItem } from './messageNode';
 import { isMetricsNode, metricsChildren, metricsItem, type MetricsSource } from './metricsNodes';
 import type { Node, RepoNode } from './nodes';
 import { isNotesNode, notesChildren, notesItem } from './notesNodes';
+import { isPlanNode, planChildren, planItem, type PlanSource } from './planNodes';
 
 /** The release tree: verdict, version and why, unreleased changes by section, past releases, warnings. */
 export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -25,6 +26,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     private readonly metrics?: MetricsSource,
     private readonly announcements?: AnnounceSource,
     private readonly flags?: FlagSource,
+    private readonly plans?: PlanSource,
   ) {
     this.subs = [model.onDidChange(() => this.emitter.fire(undefined))];
     if (deploys) this.subs.push(deploys.onDidChange(() => this.emitter.fire(undefined)));
@@ -33,6 +35,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (metrics) this.subs.push(metrics.onDidChange(() => this.emitter.fire(undefined)));
     if (announcements) this.subs.push(announcements.onDidChange(() => this.emitter.fire(undefined)));
     if (flags) this.subs.push(flags.onDidChange(() => this.emitter.fire(undefined)));
+    if (plans) this.subs.push(plans.onDidChange(() => this.emitter.fire(undefined)));
   }
 
   getChildren(node?: Node): vscode.ProviderResult<Node[]> {
@@ -51,6 +54,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isMetricsNode(node)) return metricsChildren(node, this.metrics);
     if (isAnnounceNode(node)) return announceChildren(node, this.announcements);
     if (isFlagNode(node)) return flagChildren(node, this.flags);
+    if (isPlanNode(node)) return planChildren(node, this.plans);
     return [];
   }
 
@@ -61,6 +65,8 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     out.push(...(this.github?.unfinished(state.root) ?? []).map((entry): Node => ({ kind: 'journal', root: state.root, entry })));
     if (state.notes) {
       out.push({ kind: 'version', root: state.root }, { kind: 'unreleased', root: state.root }, { kind: 'releases', root: state.root });
+      // The scope of the next release (its milestone), read from GitHub only when expanded.
+      if (this.plans) out.push({ kind: 'plan', root: state.root });
       if (this.deploys) out.push({ kind: 'environments', root: state.root });
       if (this.metrics) out.push({ kind: 'metrics', root: state.root });
       if (this.github) out.push({ kind: 'github', root: state.root });
@@ -79,6 +85,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     if (isMetricsNode(node)) return metricsItem(node, this.metrics);
     if (isAnnounceNode(node)) return announceItem(node);
     if (isFlagNode(node)) return flagItem(node);
+    if (isPlanNode(node)) return planItem(node, this.plans);
     return deployItem(node);
   }
 
