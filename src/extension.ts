@@ -10,6 +10,7 @@ import { announceCommand } from './vscode/announce/announceCommand';
 import { AnnounceHistory } from './vscode/announce/history';
 import { clearChannelSecretCommand, setChannelSecretCommand } from './vscode/announce/secrets';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
+import { createConfigCommand } from './vscode/commands/createConfig';
 import { draftNotesCommand, draftReleaseNotesForCommand, trackDraftedNotes } from './vscode/commands/draftNotes';
 import { saveNotesToChangelogCommand } from './vscode/commands/saveToChangelog';
 import { COMPARE_SCHEME, CompareDocumentProvider, compareEnvironmentsCommand } from './vscode/deploy/compareCommand';
@@ -47,6 +48,7 @@ import { COMMIT_SCHEME, CommitDocumentProvider } from './vscode/views/commitDocu
 import { DeployStatusBar } from './vscode/views/deployStatusBar';
 import { ReleaseTreeProvider } from './vscode/views/tree/provider';
 import { ReleaseStatusBar } from './vscode/views/statusBar';
+import { WalkthroughContext } from './vscode/walkthroughContext';
 
 /** What activate returns: a small API for tests and other extensions (read-only). */
 export interface ReleaseManagerApi {
@@ -76,6 +78,8 @@ export interface ReleaseManagerApi {
   metrics: MetricsService;
   /** The Release Metrics webview panel. */
   metricsPanel: MetricsPanel;
+  /** The context keys the Get Started walkthrough completes on (config, sign-in, environment, deploy). */
+  walkthrough: WalkthroughContext;
   /** How long activate() took, in milliseconds (the benchmark reports it). */
   activationMs: number;
 }
@@ -119,6 +123,8 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocumentProvider()),
     trackControlContext(model, deployView, githubView, log),
   );
+  const walkthrough = new WalkthroughContext(model, githubView, deployView, log);
+  context.subscriptions.push(walkthrough);
 
   const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, metrics, metricsPanel, flagsView, log, session: newSession('editor'), settings, secrets: context.secrets, announcements };
   for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
@@ -147,7 +153,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   if (vscode.workspace.isTrusted) setTimeout(() => void reportUnfinishedDeploys(ctx).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, flagsView, activationMs };
+  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, flagsView, walkthrough, activationMs };
 }
 
 /** Every command of the extension and the factory of its handler (registered in one loop behind the error funnel). */
@@ -159,6 +165,7 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.refresh, refreshCommand],
     [COMMANDS.showLog, showLogCommand],
     [COMMANDS.openConfig, openConfigCommand],
+    [COMMANDS.createConfig, createConfigCommand],
     [COMMANDS.openCommit, openCommitCommand],
     [COMMANDS.validateGates, validateGatesCommand],
     [COMMANDS.recordDecision, recordDecisionCommand],
