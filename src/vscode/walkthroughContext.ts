@@ -25,8 +25,8 @@ export interface WalkthroughKeys {
 /** The keys this file sets (the in-host test checks each `onContext` of the walkthrough is one of them). */
 export const WALKTHROUGH_CONTEXT_KEYS: readonly string[] = [CONTEXT.hasConfig, CONTEXT.signedIn, CONTEXT.hasEnvironment, CONTEXT.deployed];
 
-/** How long a silent session lookup may take (VS Code waits for a provider that may never register). */
-const SILENT_MS = 1500;
+/** How long a silent session lookup may take (VS Code itself waits about 5 s for a provider that may never register). */
+const SILENT_MS = 6000;
 
 async function hasSession(provider: string): Promise<boolean> {
   const lookup = Promise.resolve(vscode.authentication.getSession(provider, GITHUB_SCOPES, { silent: true })).then(
@@ -39,8 +39,9 @@ async function hasSession(provider: string): Promise<boolean> {
 /** Keeps the walkthrough's context keys current; `current()` is what was set last. */
 export class WalkthroughContext implements vscode.Disposable {
   private values: WalkthroughKeys = { hasConfig: false, signedIn: false, hasEnvironment: false, deployed: false };
-  private last = '';
+  private readonly known = new Set<keyof WalkthroughKeys>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<void> = Promise.resolve();
   private readonly subs: vscode.Disposable[];
 
   constructor(
@@ -63,7 +64,8 @@ export class WalkthroughContext implements vscode.Disposable {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.update().catch((e: unknown) => this.log.warn(`walkthrough context not updated: ${e instanceof Error ? e.message : String(e)}`));
+      // One update at a time, in order: a slow session lookup never overwrites a newer answer.
+      this.running = this.running.then(() => this.update()).catch((e: unknown) => this.log.warn(`walkthrough context not updated: ${e instanceof Error ? e.message : String(e)}`));
     }, 150);
   }
 
@@ -74,28 +76,26 @@ export class WalkthroughContext implements vscode.Disposable {
         () => true,
         () => false,
       );
-    const [configs, journals, github, enterprise] = await Promise.all([
-      Promise.all(repos.map((r) => exists(r.root))),
-      Promise.all(repos.map((r) => this.deployView.journals(r.root))),
-      hasSession('github'),
-      githubSettings().enterpriseUrl ? hasSession('github-enterprise') : Promise.resolve(false),
-    ]);
-    const next: WalkthroughKeys = {
+    const [configs, journals] = await Promise.all([Promise.all(repos.map((r) => exists(r.root))), Promise.all(repos.map((r) => this.deployView.journals(r.root)))]);
+    await this.set({
       hasConfig: configs.some(Boolean),
-      signedIn: github || enterprise,
       hasEnvironment: repos.some((r) => (r.config?.deploy?.environments.length ?? 0) > 0),
       deployed: journals.flat().some((j) => j.plan.operation === 'deploy' && j.state === 'healthy'),
-    };
-    const text = JSON.stringify(next);
-    if (text === this.last) return;
-    this.last = text;
-    await Promise.all([
-      vscode.commands.executeCommand('setContext', CONTEXT.hasConfig, next.hasConfig),
-      vscode.commands.executeCommand('setContext', CONTEXT.signedIn, next.signedIn),
-      vscode.commands.executeCommand('setContext', CONTEXT.hasEnvironment, next.hasEnvironment),
-      vscode.commands.executeCommand('setContext', CONTEXT.deployed, next.deployed),
-    ]);
-    this.values = next;
+    });
+    // Last: a session lookup may wait for an account provider that registers late (or never).
+    const [github, enterprise] = await Promise.all([hasSession('github'), githubSettings().enterpriseUrl ? hasSession('github-enterprise') : Promise.resolve(false)]);
+    await this.set({ signedIn: github || enterprise });
+  }
+
+  /** Sets the keys whose value changed. */
+  private async set(values: Partial<WalkthroughKeys>): Promise<void> {
+    const keys = { hasConfig: CONTEXT.hasConfig, signedIn: CONTEXT.signedIn, hasEnvironment: CONTEXT.hasEnvironment, deployed: CONTEXT.deployed } as const;
+    const changed = (Object.entries(values) as [keyof WalkthroughKeys, boolean][]).filter(([k, v]) => !this.known.has(k) || this.values[k] !== v);
+    await Promise.all(changed.map(([k, v]) => vscode.commands.executeCommand('setContext', keys[k], v)));
+    for (const [k, v] of changed) {
+      this.values[k] = v;
+      this.known.add(k);
+    }
   }
 
   dispose(): void {

@@ -2,9 +2,9 @@
 // button names a command the host has, every picture ships, every completion event names something real — and
 // the completion wiring itself: creating the config through the command flips the context keys the config and
 // environment steps complete on, an existing file is opened and never overwritten, the file gets completion
-// from the contributed JSON Schema, and a GitHub account flips the sign-in key. Puts the config back after.
+// from the contributed JSON Schema, and signing in through a GitHub account provider flips the sign-in key. Puts the config back after.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE, parseConfig } from '../../../src/core/config';
@@ -12,7 +12,7 @@ import { COMMANDS, VIEWS, WALKTHROUGH } from '../../../src/vscode/ids';
 import { WALKTHROUGH_CONTEXT_KEYS } from '../../../src/vscode/walkthroughContext';
 import { poll } from '../../helpers/poll';
 import { extensionUnderTest } from '../manifest';
-import { api, registerGitHubAccount, workspaceRoot } from './helpers';
+import { api, workspaceRoot } from './helpers';
 
 interface Step {
   id: string;
@@ -91,7 +91,7 @@ describe('Get Started walkthrough', function () {
     assert.deepEqual(created && { created: created.created, template: created.template }, { created: true, template: 'environments' });
     const text = readFileSync(configFile, 'utf8');
     assert.deepEqual(parseConfig(text).deploy?.environments.map((e) => e.name), ['staging', 'production']);
-    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, configFile, 'the new file is open');
+    assert.equal(realpathSync(vscode.window.activeTextEditor?.document.uri.fsPath ?? ''), realpathSync(configFile), 'the new file is open');
     await poll('the config and environment keys true', () => a.walkthrough.current().hasConfig && a.walkthrough.current().hasEnvironment, { timeoutMs: 20_000 });
 
     // Completion in the new file comes from the contributed JSON Schema (keys not in the file yet, with their docs).
@@ -112,14 +112,24 @@ describe('Get Started walkthrough', function () {
     assert.equal(await vscode.commands.executeCommand(COMMANDS.createConfig, { root, template: 'kubernetes' }), undefined);
   });
 
-  it('sets the sign-in key when a GitHub account appears', async () => {
+  it('sets the sign-in key when the user signs in to GitHub by any route (here: the account provider)', async () => {
     const a = await api();
-    assert.equal(a.walkthrough.current().signedIn, false, 'signed out to begin with');
-    const account = registerGitHubAccount('walkthrough-token', 'walkthrough');
+    // A GitHub account provider with no session yet, then a sign-in through it (as from the Accounts menu).
+    const emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+    let sessions: vscode.AuthenticationSession[] = [];
+    const session: vscode.AuthenticationSession = { id: 'walkthrough', accessToken: 'walkthrough-token', account: { id: 'octocat', label: 'octocat' }, scopes: ['repo'] };
+    const provider: vscode.AuthenticationProvider = { onDidChangeSessions: emitter.event, getSessions: async () => sessions, createSession: async () => session, removeSession: async () => {} };
+    const registration = vscode.authentication.registerAuthenticationProvider('github', 'GitHub (walkthrough)', provider, { supportsMultipleAccounts: false });
     try {
-      await poll('the sign-in key true', () => a.walkthrough.current().signedIn, { timeoutMs: 20_000 });
+      a.model.schedule();
+      await a.settled();
+      await poll('the sign-in key false while signed out', () => !a.walkthrough.current().signedIn, { timeoutMs: 20_000 });
+      sessions = [session];
+      emitter.fire({ added: [session], removed: [], changed: [] });
+      await poll('the sign-in key true after signing in', () => a.walkthrough.current().signedIn, { timeoutMs: 20_000 });
     } finally {
-      account.dispose();
+      registration.dispose();
+      emitter.dispose();
     }
   });
 });
