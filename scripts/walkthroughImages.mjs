@@ -101,22 +101,23 @@ try {
   const side = await box(page, SIDEBAR);
   await save(page, 'checklist', { ...side, y: header.y, height: Math.min(560, side.y + side.height - header.y) });
 
-  // The environments, then the deploy of staging the CLI ran (its canary steps and health verdict).
+  // The environments: staging runs the release the CLI deployed, production none yet.
   await page.locator(`${SIDEBAR} .pane-header`).filter({ hasText: /Readiness Checklist/ }).click();
   await pane.getByRole('treeitem', { name: /^Unreleased changes/ }).first().click();
   await page.keyboard.press('ArrowLeft');
   const environments = pane.getByRole('treeitem').filter({ hasText: /^Environments/ }).first();
   await environments.click();
   await page.keyboard.press('ArrowRight');
-  const staging = pane.getByRole('treeitem').filter({ hasText: /^staging/ }).first();
-  await staging.waitFor({ timeout: 30_000 });
+  await pane.getByRole('treeitem').filter({ hasText: /^staging/ }).first().waitFor({ timeout: 30_000 });
   await page.waitForTimeout(1500);
-  await environments.scrollIntoViewIfNeeded();
-  await save(page, 'environments', await box(page, SIDEBAR, { maxHeight: 560 }));
-  await staging.click();
-  await page.keyboard.press('ArrowRight');
-  await page.waitForTimeout(2500);
-  await save(page, 'deploy', await box(page, SIDEBAR, { maxHeight: 560 }));
+  await save(page, 'environments', await box(page, SIDEBAR, { maxHeight: 320 }));
+
+  // A first deploy starts with the environment to deploy to (the picker of Deploy…).
+  await runCommand(page, 'Release: Deploy…');
+  await poll('the Deploy… picker', async () => (await quickInputTitle(page)) && (await quickInput(page).locator('.quick-input-list .monaco-list-row').count()) > 0, { timeoutMs: 60_000 });
+  await page.waitForTimeout(1000);
+  await save(page, 'deploy', await box(page, '.quick-input-widget', { pad: 16, maxHeight: 260 }));
+  await page.keyboard.press('Escape');
   ok = true;
 } finally {
   if (!ok && browser) await browser.page.screenshot({ path: join(SCREENSHOTS_DIR, 'walkthrough-images-failed.png') }).catch(() => {});
