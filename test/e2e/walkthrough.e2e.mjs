@@ -54,7 +54,7 @@ describe('Get Started walkthrough', function () {
     // The first step is open: the picture the extension ships (loaded, not a broken image) and its button.
     const img = page.locator('.getting-started-media img').first();
     const src = await poll('the step picture to load', async () => img.evaluate((i) => (i.complete && i.naturalWidth > 0 ? i.currentSrc : '')).catch(() => ''), { timeoutMs: 15_000 });
-    assert.match(src, /media\/walkthrough\/release-view\.png/);
+    assert.match(decodeURIComponent(src), /media\/walkthrough\/release-view\.png/);
     await step('openReleaseView').getByRole('button', { name: 'Open the Release View' }).waitFor({ timeout: 5_000 });
     await session.screenshot('e2e-walkthrough');
   });
