@@ -2,48 +2,20 @@
 // realistic unreleased tail (the demo's own tail carries hostile test strings for the tests), deploys its last
 // release to staging as `npm run demo` does, opens it in code-server with the packaged extension, opens the
 // Release view, drafts the notes, signs off QA in the readiness checklist and saves the window at 1440x900.
-import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { makeDemoRepo } from './demoRepo.mjs';
+import { buildShowcaseRepository } from './showcaseRepo.mjs';
 import { launchBrowser, screenshot } from './vscode-test/browser.mjs';
 import { createRun, installExtension, startCodeServer } from './vscode-test/codeServer.mjs';
 import { ROOT, VSIX_PATH, say } from './vscode-test/config.mjs';
 import { ensureCodeServer } from './vscode-test/ensureCodeServer.mjs';
-import { activityTab, escapeRegExp, pickQuickItem, poll, quickInputTitle, quickItems, typeInCommandPalette, waitForWorkbench } from '../test/e2e/workbench.mjs';
+import { poll } from '../test/helpers/poll.ts';
+import { activityTab, escapeRegExp, pickQuickItem, quickInputTitle, quickItems, typeInCommandPalette, waitForWorkbench } from '../test/e2e/workbench.mjs';
 
 const OUT = join(ROOT, 'docs', 'screenshot.png');
-
-/** The unreleased work after v0.2.0 that the picture shows: a breaking change, features, fixes, a plain commit. */
-const TAIL = [
-  ['Grace Hopper', 'grace@example.com', 'packages/api/money.ts', 'feat(api)!: amounts are integers in cents\n\nBREAKING CHANGE: `amount` is now an integer number of cents instead of a float.'],
-  ['Linus Tor', 'linus@example.com', 'packages/api/export.ts', 'feat(api): export invoices as PDF (#21)'],
-  ['Ken Thompson', 'ken@example.com', 'packages/web/filters.tsx', 'feat(web): filter invoices by customer (#22)'],
-  ['Ken Thompson', 'ken@example.com', 'packages/web/names.tsx', 'fix(web): long customer names wrap in the invoice header (#24)'],
-  ['Ada Lovelace', 'ada@example.com', 'packages/api/rates.ts', 'fix(api): round currency conversions half to even'],
-  ['Margaret Hamilton', 'margaret@example.com', 'packages/web/footer.tsx', 'Fix typo in footer'],
-];
-
-/** The demo repository at v0.2.0 plus TAIL, with an upstream that has every commit (the picture shows GO). */
-function buildRepository(dir, healthUrl) {
-  makeDemoRepo(dir, { healthUrl });
-  const git = (args, env = {}) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } }).trim();
-  git(['reset', '-q', '--hard', 'v0.2.0']);
-  TAIL.forEach(([name, email, file, message], i) => {
-    const date = `${1_760_200_000 + i * 5400} +0000`;
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), `// ${message.split('\n')[0]}\n`);
-    git(['add', '--', file]);
-    git(['commit', '-q', '-m', message], { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
-  });
-  // As if pushed: origin/main is HEAD (the up-to-date gate never fetches, so nothing is contacted).
-  git(['update-ref', 'refs/remotes/origin/main', 'HEAD']);
-  git(['config', 'branch.main.remote', 'origin']);
-  git(['config', 'branch.main.merge', 'refs/heads/main']);
-  return dir;
-}
 
 const health = createServer((req, res) => {
   res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'application/json' });
@@ -52,7 +24,7 @@ const health = createServer((req, res) => {
 await new Promise((ok) => health.listen(0, '127.0.0.1', ok));
 const cs = await ensureCodeServer();
 const run = createRun('screenshot');
-const folder = buildRepository(join(run.workspace, 'invoicing'), `http://127.0.0.1:${health.address().port}/health`);
+const folder = buildShowcaseRepository(join(run.workspace, 'invoicing'), `http://127.0.0.1:${health.address().port}/health`);
 say(`demo repository: ${folder}`);
 // Asynchronously: the health endpoint the canary is judged by answers from this process.
 const deployed = await promisify(execFile)(process.execPath, [join(ROOT, 'dist/cli.js'), 'deploy', '--env', 'staging', '--ref', 'v0.2.0', '--allow-commands', '--yes', '--repo', folder]);
@@ -87,7 +59,7 @@ try {
     if (/package/i.test(title ?? '')) await pickQuickItem(page, /Whole repository/);
     else if (/range/i.test(title ?? '')) await pickQuickItem(page, /unreleased changes|→ HEAD/);
     return notes.isVisible();
-  }, 60_000);
+  }, { timeoutMs: 60_000 });
   await page.waitForTimeout(4000); // the preview renders
   await page.keyboard.press('Escape');
   await page.locator('#workbench\\.parts\\.sidebar .composite.title').click();
@@ -95,8 +67,8 @@ try {
   const frame = page.frameLocator('iframe[src*="extensionId=release-manager.release-manager"]').frameLocator('#active-frame');
   await frame.locator('li[data-gate-id="qa"] vscode-checkbox').click({ timeout: 30_000 });
   await frame.locator('.toolbar vscode-button').first().click();
-  await poll('the smoke gate to pass', async () => /^passed:/m.test(await frame.locator('li[data-gate-id="smoke"] .reason').innerText()), 60_000);
-  await poll('the verdict GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'GO', 60_000);
+  await poll('the smoke gate to pass', async () => /^passed:/m.test(await frame.locator('li[data-gate-id="smoke"] .reason').innerText()), { timeoutMs: 60_000 });
+  await poll('the verdict GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'GO', { timeoutMs: 60_000 });
   await page.waitForTimeout(1500);
   await page.mouse.move(1100, 850);
   const file = await screenshot(page, 'readme-hero');

@@ -9,6 +9,7 @@ import { GateController } from './vscode/checklist/gateController';
 import type { CommandContext, CommandFactory } from './vscode/commandContext';
 import { AnnounceHistory } from './vscode/announce/history';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
+import { createConfigCommand } from './vscode/commands/createConfig';
 import { draftNotesCommand, draftReleaseNotesForCommand, trackDraftedNotes } from './vscode/commands/draftNotes';
 import { saveNotesToChangelogCommand } from './vscode/commands/saveToChangelog';
 import { fixWarningCommand } from './vscode/commands/fixWarning';
@@ -45,6 +46,7 @@ import { COMMIT_SCHEME, CommitDocumentProvider } from './vscode/views/commitDocu
 import { DeployStatusBar } from './vscode/views/deployStatusBar';
 import { ReleaseTreeProvider } from './vscode/views/tree/provider';
 import { ReleaseStatusBar } from './vscode/views/statusBar';
+import { WalkthroughContext } from './vscode/walkthroughContext';
 
 /** What activate returns: a small API for tests and other extensions (read-only). */
 export interface ReleaseManagerApi {
@@ -78,6 +80,8 @@ export interface ReleaseManagerApi {
   calendarPanel: CalendarPanel;
   /** The release plans (the tree's Plan rows read them). */
   plans: PlanService;
+  /** The context keys the Get Started walkthrough completes on (config, sign-in, environment, deploy). */
+  walkthrough: WalkthroughContext;
   /** How long activate() took, in milliseconds (the benchmark reports it). */
   activationMs: number;
 }
@@ -124,6 +128,8 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
     vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, lazyCompareDocuments()),
     trackControlContext(model, deployView, githubView, log),
   );
+  const walkthrough = new WalkthroughContext(model, githubView, deployView, log);
+  context.subscriptions.push(walkthrough);
 
   const ctx: CommandContext = { extensionUri: context.extensionUri, model, gates, github, githubView, deployView, metrics, metricsPanel, calendar, calendarPanel, flagsView, plans, log, session: newSession('editor'), settings, secrets: context.secrets, announcements };
   for (const [id, factory] of commandTable()) context.subscriptions.push(registerCommand(id, factory(ctx), log));
@@ -152,7 +158,7 @@ export function activate(context: vscode.ExtensionContext): ReleaseManagerApi {
   if (vscode.workspace.isTrusted) setTimeout(() => void model.settled().then(() => loadCommands().reportUnfinishedDeploys(ctx)).catch((e: unknown) => log.warn(`unfinished deploys not checked: ${e instanceof Error ? e.message : String(e)}`)), 0);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
-  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, calendarPanel, flagsView, plans, activationMs };
+  return { settled: () => model.settled(), model, tree, gates, checklist, github, githubView, deployView, statusBar, deployStatusBar, metrics, metricsPanel, calendarPanel, flagsView, plans, walkthrough, activationMs };
 }
 
 /** Every command of the extension and the factory of its handler (registered in one loop behind the error funnel). */
@@ -164,6 +170,7 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.refresh, refreshCommand],
     [COMMANDS.showLog, showLogCommand],
     [COMMANDS.openConfig, openConfigCommand],
+    [COMMANDS.createConfig, createConfigCommand],
     [COMMANDS.openCommit, openCommitCommand],
     [COMMANDS.validateGates, validateGatesCommand],
     [COMMANDS.recordDecision, recordDecisionCommand],

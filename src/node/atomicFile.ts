@@ -1,6 +1,6 @@
 /** Small files written so that a reader sees the old or the new content, never half of one. */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** Where the journals live: the repository's git directory, shared by the CLI and every editor window. */
@@ -34,6 +34,35 @@ export async function writeFileAtomic(path: string, text: string, mode?: number)
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
     throw e;
+  }
+}
+
+/**
+ * Creates `path` with `text` only when it does not exist, in one step (a temporary file beside it, then a
+ * hard link that fails when `path` exists): resolves to false, writing nothing, when it exists already.
+ */
+export async function createFileExclusive(path: string, text: string): Promise<boolean> {
+  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, text, { flag: 'wx' });
+    return await link(tmp, path).then(
+      () => true,
+      async (e: unknown) => {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') return false;
+        // A file system without hard links: an exclusive create (still never overwrites).
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw e;
+        return writeFile(path, text, { flag: 'wx' }).then(
+          () => true,
+          (e2: unknown) => {
+            if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') return false;
+            throw e2;
+          },
+        );
+      },
+    );
+  } finally {
+    await unlink(tmp).catch(() => undefined);
   }
 }
 

@@ -5,6 +5,7 @@ export const COMMANDS = {
   refresh: 'releaseManager.refresh',
   showLog: 'releaseManager.showLog',
   openConfig: 'releaseManager.openConfig',
+  createConfig: 'releaseManager.createConfig',
   openCommit: 'releaseManager.openCommit',
   fixWarning: 'releaseManager.fixWarning',
   draftReleaseNotesFor: 'releaseManager.draftReleaseNotesFor',
@@ -74,7 +75,18 @@ export const CONTEXT = {
   canResumeDeploy: 'releaseManager.canResumeDeploy',
   /** A publish stopped before it finished. */
   canResumePublish: 'releaseManager.canResumePublish',
+  /** A repository of the workspace has a `.release-manager.json` (the Get Started walkthrough's config step). */
+  hasConfig: 'releaseManager.hasConfig',
+  /** A GitHub (or GitHub Enterprise Server) session with the extension's scopes exists (walkthrough: sign in). */
+  signedIn: 'releaseManager.signedIn',
+  /** A repository's config names at least one deploy environment (walkthrough: configure an environment). */
+  hasEnvironment: 'releaseManager.hasEnvironment',
+  /** A deploy of a repository of the workspace finished healthy (walkthrough: first deploy). */
+  deployed: 'releaseManager.deployed',
 } as const;
+
+/** The Get Started walkthrough (`contributes.walkthroughs`; opened as `<publisher>.<name>#<id>`). */
+export const WALKTHROUGH = 'getStarted';
 
 /** Values of `releaseManager.state`, which drives the welcome views. */
 export type ViewState = 'loading' | 'noFolder' | 'noRepo' | 'noCommits' | 'ready';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS, CONTEXT, TREE_ONLY_COMMANDS, VIEW_CONTAINER, VIEWS } from '../../src/vscode/ids';
+import { COMMANDS, CONTEXT, TREE_ONLY_COMMANDS, VIEW_CONTAINER, VIEWS, WALKTHROUGH } from '../../src/vscode/ids';
 import { configJsonSchema } from '../../src/core/config';
 
 const root = join(__dirname, '../..');
@@ -56,6 +56,20 @@ describe('package.json contributions', () => {
     }
     for (const w of contributes.viewsWelcome) {
       for (const m of (w.contents as string).matchAll(/\(command:(releaseManager\.[A-Za-z]+)\)/g)) assert.ok(known.has(m[1]!), m[1]);
+    }
+  });
+
+  it('has one walkthrough whose buttons and completion events name commands, views and context keys of ids.ts', () => {
+    assert.deepEqual(contributes.walkthroughs.map((w: { id: string }) => w.id), [WALKTHROUGH]);
+    const commands = new Set<string>([...Object.values(COMMANDS), `workbench.view.extension.${VIEW_CONTAINER}`]);
+    const keys = new Set<string>(Object.values(CONTEXT));
+    for (const step of contributes.walkthroughs[0].steps as { id: string; description: string; completionEvents: string[] }[]) {
+      for (const m of step.description.matchAll(/\]\(command:([^)]+)\)/g)) assert.ok(commands.has(m[1]!), `${step.id}: ${m[1]}`);
+      for (const e of step.completionEvents) {
+        const [kind, value] = [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)];
+        const known = kind === 'onCommand' ? commands.has(value) : kind === 'onView' ? (Object.values(VIEWS) as string[]).includes(value) : kind === 'onContext' && keys.has(value);
+        assert.ok(known, `${step.id}: ${e}`);
+      }
     }
   });
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../../core/config';
 import type { CommandContext } from '../commandContext';
 import { stringField } from '../commandArgs';
+import { COMMANDS } from '../ids';
 import { MANAGE_TRUST } from '../runCommand';
 import type { ReleaseModel } from '../releaseModel';
 
@@ -32,7 +33,9 @@ async function openConfig(model: ReleaseModel, root: string | undefined): Promis
     }
     const create = await vscode.window.showInformationMessage(`${state.name} has no ${CONFIG_FILE}: it uses the defaults. Create one?`, { modal: true }, 'Create');
     if (create !== 'Create') return undefined;
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{\n  "tagFormat": "v{version}"\n}\n'));
+    // From a template, never over a file that appeared meanwhile (Release: Create Configuration…).
+    await vscode.commands.executeCommand(COMMANDS.createConfig, { root: state.root });
+    return vscode.window.activeTextEditor?.document.uri.fsPath === uri.fsPath ? vscode.window.activeTextEditor : undefined;
   }
   return vscode.window.showTextDocument(uri);
 }

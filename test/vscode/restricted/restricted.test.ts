@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { poll } from '../../helpers/poll';
@@ -51,5 +51,22 @@ describe('Release: Announce… in Restricted Mode', () => {
     assert.ok(preview?.previewOpen, 'the preview is read-only and opens');
     assert.equal(preview.results, null);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
+
+describe('Release: Create Configuration… in Restricted Mode', () => {
+  it('refuses to write .release-manager.json, even where there is none', async () => {
+    await extensionUnderTest().activate();
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const file = join(root, '.release-manager.json');
+    const before = readFileSync(file, 'utf8');
+    rmSync(file);
+    try {
+      const created = await vscode.commands.executeCommand('releaseManager.createConfig', { root, template: 'single' });
+      assert.equal(created, undefined, 'refused (reported as a message)');
+      assert.equal(existsSync(file), false, 'nothing written');
+    } finally {
+      writeFileSync(file, before);
+    }
   });
 });
