@@ -1,5 +1,5 @@
-// Tier 2: the in-host mocha suites in a real VS Code (code-server), the trusted suite then the Restricted
-// Mode suite, each on a fresh demo repository. `node scripts/vscode-test/inHost.mjs [suite|restricted]`.
+// Tier 2: the in-host mocha suites in a real VS Code (code-server), the Restricted Mode suite then the
+// trusted suite, each on a fresh demo repository. `node scripts/vscode-test/inHost.mjs [suite|restricted]`.
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDemoRepo } from '../demoRepo.mjs';
@@ -8,21 +8,24 @@ import { ROOT, isMain, say, secondsSince } from './config.mjs';
 import { ensureCodeServer } from './ensureCodeServer.mjs';
 import { runSuite } from './runSuite.mjs';
 
+// Restricted Mode first: it needs no Unleash, so the trusted suite's server starts meanwhile.
 const SUITES = [
-  { name: 'suite', trusted: true, label: 'trusted workspace' },
   { name: 'restricted', trusted: false, label: 'Restricted Mode' },
+  { name: 'suite', trusted: true, label: 'trusted workspace' },
 ];
 
 /** Runs the chosen suites (all by default), one code-server each; resolves to true when all pass. */
 export async function runInHostSuites(names = SUITES.map((s) => s.name)) {
   const cs = await ensureCodeServer();
-  // A real Unleash for the Flags suite (test/vscode/suite/flags.test.ts), passed to the extension host through the environment.
-  const unleash = names.includes('suite') ? await startTestUnleash() : null;
+  // A real Unleash for the Flags suite (test/vscode/suite/flags.test.ts), passed to the extension host through the
+  // environment. Its start (about 20 s) overlaps the Restricted Mode suite; only the trusted suite waits for it.
+  const unleash = names.includes('suite') ? startTestUnleash() : Promise.resolve(null);
+  unleash.catch(() => {}); // awaited (and thrown) before the trusted suite starts
   let ok = true;
   try {
-    ok = await runSelected(cs, names);
+    ok = await runSelected(cs, names, unleash);
   } finally {
-    await unleash?.stop();
+    await (await unleash.catch(() => null))?.stop();
   }
   return ok;
 }
@@ -42,9 +45,12 @@ async function startTestUnleash() {
   const { startUnleash } = await import('../unleash.mjs');
   const u = await startUnleash();
   say(`Unleash ${u.url} ready for the in-host suite (${u.seconds.toFixed(1)} s)`);
-  process.env.RELEASE_MANAGER_TEST_UNLEASH_URL = u.url;
-  process.env.RELEASE_MANAGER_TEST_UNLEASH_TOKEN = u.adminToken;
   return {
+    /** Puts its URL and token into the environment of the code-server started next. */
+    expose: () => {
+      process.env.RELEASE_MANAGER_TEST_UNLEASH_URL = u.url;
+      process.env.RELEASE_MANAGER_TEST_UNLEASH_TOKEN = u.adminToken;
+    },
     stop: async () => {
       delete process.env.RELEASE_MANAGER_TEST_UNLEASH_URL;
       delete process.env.RELEASE_MANAGER_TEST_UNLEASH_TOKEN;
@@ -53,11 +59,12 @@ async function startTestUnleash() {
   };
 }
 
-async function runSelected(cs, names) {
+async function runSelected(cs, names, unleash) {
   let ok = true;
   for (const { name, trusted, label } of SUITES.filter((s) => names.includes(s.name))) {
     const suiteDir = join(ROOT, 'out/test/vscode', name);
     if (!existsSync(join(suiteDir, 'index.js'))) throw new Error(`${suiteDir}/index.js is missing: run \`npm run build\` first`);
+    if (trusted) (await unleash)?.expose();
     const run = createRun(`vscode-${name}`);
     const folder = makeDemoRepo(join(run.workspace, 'demo'));
     if (!trusted) plantHostileWorkspaceSettings(folder);

@@ -5,11 +5,21 @@
  * `UNLEASH_ADMIN_TOKEN` (and `UNLEASH_CLIENT_TOKEN`) reuse a server started elsewhere
  * (`node scripts/unleash.mjs start`).
  *
+ * `npm run test:unit:parallel` (mocha in worker processes) starts it once for all workers instead:
+ * test/helpers/unleashGlobal.ts, whose hand-off file (RELEASE_MANAGER_UNLEASH_HANDOFF) is read here.
+ *
  * The tests that need it skip only when explicitly run without it: `RELEASE_MANAGER_NO_UNLEASH=1`
  * outside CI. In CI (`CI=true`) that variable is refused and a server that cannot start fails them.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { poll } from './poll';
+
+/** Names the file through which test/helpers/unleashGlobal.ts tells the mocha workers where its server is. */
+export const HANDOFF_ENV = 'RELEASE_MANAGER_UNLEASH_HANDOFF';
+/** What that file holds: the started server, or why it did not start. */
+export type Handoff = { url: string; adminToken: string; clientToken: string; dir: string } | { error: string };
 
 /** A running Unleash. */
 export interface TestUnleash {
@@ -56,11 +66,22 @@ async function start(): Promise<TestUnleash | null> {
   const url = process.env.UNLEASH_URL;
   const adminToken = process.env.UNLEASH_ADMIN_TOKEN;
   if (url && adminToken) return { url, adminToken, ...(process.env.UNLEASH_CLIENT_TOKEN ? { clientToken: process.env.UNLEASH_CLIENT_TOKEN } : {}), logs: () => '' };
+  const handoff = process.env[HANDOFF_ENV];
+  if (handoff) return fromHandoff(handoff);
   const script = pathToFileURL(join(__dirname, '../../scripts/unleash.mjs')).href;
   const { startUnleash } = (await import(script)) as { startUnleash: (o?: { timeoutMs?: number }) => Promise<Started> };
   const u = await startUnleash({ timeoutMs: 180_000 });
   process.stderr.write(`[unleash] test server at ${u.url} (started in ${u.seconds.toFixed(1)} s)\n`);
   return { url: u.url, adminToken: u.adminToken, clientToken: u.clientToken, logs: () => u.logs() };
+}
+
+/** The server the run's global setup is starting (test/helpers/unleashGlobal.ts), once it is up. */
+async function fromHandoff(file: string): Promise<TestUnleash> {
+  const text = await poll(`the test Unleash (hand-off file ${file})`, () => existsSync(file) && readFileSync(file, 'utf8'), { timeoutMs: 14 * 60_000, intervalMs: 250 });
+  const h = JSON.parse(text) as Handoff;
+  if ('error' in h) throw new Error(`the test Unleash did not start: ${h.error}`);
+  const logs = () => ['unleash.log', 'postgres.log'].map((f) => { try { return readFileSync(join(h.dir, f), 'utf8').slice(-12000); } catch { return ''; } }).join('\n---\n');
+  return { url: h.url, adminToken: h.adminToken, clientToken: h.clientToken, logs };
 }
 
 /** Creates a flag in the default project (a fresh name per test keeps tests apart); returns its name. */
