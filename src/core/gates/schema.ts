@@ -12,6 +12,7 @@ import { noFixupsGateSchema, noFixupsKind } from './noFixups';
 import { noticeGateSchema, noticeKind } from './notice';
 import { pushedGateSchema, pushedKind } from './pushed';
 import { releaseBranchGateSchema, releaseBranchKind } from './releaseBranch';
+import { riskGateSchema, riskKind } from './risk';
 import { upToDateGateSchema, upToDateKind } from './upToDate';
 import { versionBumpedGateSchema, versionBumpedKind } from './versionBumped';
 
@@ -30,6 +31,7 @@ const members = [
   blockersGateSchema,
   noticeGateSchema,
   flagGateSchema,
+  riskGateSchema,
 ] as const;
 
 /** Every gate kind's name. */
@@ -66,6 +68,7 @@ export const GATE_KIND_REGISTRY: { [K in GateKindName]: GateKind<Extract<GateCon
   blockers: blockersKind,
   notice: noticeKind,
   flag: flagKind,
+  risk: riskKind,
 };
 
 /** The gates that run when the config has none: they pass on a healthy repository. */
