@@ -1,7 +1,7 @@
 import type { GitHubApi } from '../githubApi';
 import type { NoticeFacts } from '../announce/types';
 import type { ReleaseNotes } from '../notes';
-import type { RiskGateFacts } from '../risk/assess';
+import type { RiskGateFacts } from '../risk/types';
 
 /** An operation in progress in the repository that makes a release from it a bad idea. */
 export type InProgressOperation = 'merge' | 'rebase' | 'cherry-pick' | 'revert' | 'bisect';

@@ -1,34 +1,15 @@
 /** The risk score of a release: the sum of its factors' points, a level from the thresholds, explained. */
-import { allFactors, type RiskFactor } from './factors';
+import { allFactors } from './factors';
+import type { RiskAssessment, RiskFactor, RiskLevel } from './types';
+
+export type { RiskAssessment, RiskFactor, RiskGateFacts, RiskLevel } from './types';
 import type { RiskAnswer, RiskInputs } from './inputs';
 import type { RiskConfig } from './schema';
 
 /** Version of the `release-manager risk --format json` document. */
 export const RISK_JSON_VERSION = 1;
 
-/** A risk level. */
-export type RiskLevel = 'low' | 'medium' | 'high';
 
-/** One release's risk assessment. */
-export interface RiskAssessment {
-  /** The release version judged; null when nothing is pending. */
-  release: string | null;
-  range: { from: string | null; to: string };
-  /** When the deploy is planned (ISO): what the timing factor judged. */
-  deployAt: string;
-  /** Sum of the measured factors' points (unknown factors add nothing and are listed in `unknown`). */
-  score: number;
-  level: RiskLevel;
-  thresholds: { medium: number; high: number };
-  /** Every factor, in the documented order, 0 points included. */
-  factors: RiskFactor[];
-  /** Factor ids with points, highest contribution first (ties: documented order). */
-  explanation: { id: string; label: string; points: number; share: number }[];
-  /** Ids of the factors that could not be measured (or questions not answered). */
-  unknown: string[];
-  /** Score if every unknown factor came out at its full weight: the level could reach this. */
-  worstCase: { score: number; level: RiskLevel };
-}
 
 /** Sign-off gate id under which the answer to a question is recorded (`:` never appears in a gate id). */
 export function answerGateId(questionId: string): string {
@@ -88,12 +69,4 @@ export function topFactors(a: RiskAssessment, n = 3): RiskFactor[] {
   return a.explanation.slice(0, n).map((e) => byId.get(e.id)!);
 }
 
-/** What the risk gate judges: the assessment and, when the config asks for a canary, the target environment's strategy. */
-export interface RiskGateFacts {
-  assessment: RiskAssessment;
-  /** `risk.requireCanary` of the config. */
-  requireCanary: boolean;
-  /** The environment deployed to (the deploy's, else production) and its strategy kind; null when there is no such environment. */
-  environment: { name: string; strategy: string } | null;
-}
 

@@ -7,25 +7,8 @@ import { parseInstant } from '../gates/calendar';
 import { clip, listSome, plural } from '../gates/kind';
 import type { Measured, RiskAnswer, RiskFreeze, RiskInputs } from './inputs';
 import type { FactorId, RiskConfig, RiskQuestion } from './schema';
+import type { RiskFactor } from './types';
 import { weightOf } from './schema';
-
-/** One factor of the score, explained. */
-export interface RiskFactor {
-  /** A measured factor's id, or `question.<id>` for a business-risk question. */
-  id: string;
-  label: string;
-  /** What was measured, as people read it ("42 commits", "unknown"). */
-  value: string;
-  /** Points contributed (weight × intensity, rounded to 0.1); null when unknown. */
-  points: number | null;
-  /** The most points this factor can contribute. */
-  weight: number;
-  /** How the points follow from the value (the rule), plus specifics (files, runs). */
-  detail: string;
-  status: 'measured' | 'unknown';
-  /** How to get an unknown factor measured. */
-  howTo?: string;
-}
 
 const DAY = 86_400_000;
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
