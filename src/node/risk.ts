@@ -87,6 +87,30 @@ export async function collectRisk(o: CollectRiskOptions): Promise<RiskGateFacts 
   const envName = o.environment ?? defaultMetricsEnvironment(config);
   const env = findEnvironment(config.deploy, envName)?.env ?? null;
 
+  // GitHub, once: failed CI attempts and the deployments of the change failure rate.
+  let gh: GitHubApi | null = null;
+  let ghProblem: { why: string; howTo: string } | null = null;
+  if (o.github) {
+    try {
+      gh = await o.github();
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      ghProblem = { why: `GitHub is not connected: ${why(e)}`, howTo: fixOf(e, 'Sign in to GitHub (CLI: set GITHUB_TOKEN).') };
+    }
+  } else ghProblem = { why: 'GitHub is not connected', howTo: 'Sign in to GitHub (CLI: set GITHUB_TOKEN) in a repository with a GitHub remote.' };
+
+  // The change failure rate reads the deployments on its own: it runs beside the range's reads.
+  progress(`Reading the change failure rate of ${envName}…`);
+  const cfrSince = o.cfrSince ?? '30d';
+  const cfr = measure(
+    signal,
+    async () => {
+      const report = await collectMetrics({ repoRoot: repo.root, environment: envName, since: cfrSince, github: gh, config, now, ...(signal ? { signal } : {}) });
+      return { environment: report.environment, ratio: report.changeFailureRate.ratio, failed: report.changeFailureRate.failed, total: report.changeFailureRate.total, since: report.window.since };
+    },
+    `Run release-manager metrics --env ${envName} to see why.`,
+  );
+
   progress('Reading the release range…');
   let range: RangeChanges | null = null;
   const notes = await draftNotes(repo, config, { ...o.draft, signal, firstTimeContributors: true, onChanges: (r) => (range = r) });
@@ -108,18 +132,6 @@ export async function collectRisk(o: CollectRiskOptions): Promise<RiskGateFacts 
   const lastDate = measure(signal, async () => ({ tag: notes.range.from, date: notes.range.from === null ? null : (await repo.tagDate(notes.range.from)) || null }), 'Fetch the release tags (git fetch --tags).');
   const signOffs = version === null ? Promise.resolve([]) : (o.signOffs ?? ((v: string) => signOffsFor(repo.root, v)))(version);
 
-  // GitHub, once: failed CI attempts and the deployments of the change failure rate.
-  let gh: GitHubApi | null = null;
-  let ghProblem: { why: string; howTo: string } | null = null;
-  if (o.github) {
-    try {
-      gh = await o.github();
-    } catch (e) {
-      if (signal?.aborted) throw e;
-      ghProblem = { why: `GitHub is not connected: ${why(e)}`, howTo: fixOf(e, 'Sign in to GitHub (CLI: set GITHUB_TOKEN).') };
-    }
-  } else ghProblem = { why: 'GitHub is not connected', howTo: 'Sign in to GitHub (CLI: set GITHUB_TOKEN) in a repository with a GitHub remote.' };
-
   progress('Reading CI runs…');
   const failedCi: Promise<RiskInputs['failedCi']> = (async () => {
     if (gh === null) return { ok: false as const, why: ghProblem!.why, howTo: ghProblem!.howTo };
@@ -138,17 +150,6 @@ export async function collectRisk(o: CollectRiskOptions): Promise<RiskGateFacts 
       };
     }, 'Check that the token may read Actions (actions: read).');
   })();
-
-  progress(`Reading the change failure rate of ${envName}…`);
-  const cfrSince = o.cfrSince ?? '30d';
-  const cfr = measure(
-    signal,
-    async () => {
-      const report = await collectMetrics({ repoRoot: repo.root, environment: envName, since: cfrSince, github: gh, config, now, ...(signal ? { signal } : {}) });
-      return { environment: report.environment, ratio: report.changeFailureRate.ratio, failed: report.changeFailureRate.failed, total: report.changeFailureRate.total, since: report.window.since };
-    },
-    `Run release-manager metrics --env ${envName} to see why.`,
-  );
 
   const firstTime: RiskInputs['firstTime'] = { ok: true, value: { names: from === null ? [] : notes.firstTimeContributors.map((c) => c.name) } };
   const breakingSubjects = notes.sections.flatMap((s) => s.entries).filter((e) => e.breaking).map((e) => e.subject);

@@ -72,7 +72,7 @@ describe('risk: measured on a repository and the local GitHub server', function 
   });
 
   const api = () => new OctokitGitHubApi({ owner: 'acme', repo: 'widgets', host: 'github.com', apiUrl: server.url, provider: 'github' }, { token: TOKEN, writeSpacingMs: 0, retryBaseMs: 5, timeoutMs: 5000 });
-  const byId = (factors: { id: string }[]) => Object.fromEntries(factors.map((f) => [f.id, f])) as Record<string, { value: string; points: number | null; status: string; detail: string; howTo?: string }>;
+  const byId = (factors: { id: string }[]) => Object.fromEntries(factors.map((f) => [f.id, f])) as unknown as Record<string, { value: string; points: number | null; status: string; detail: string; howTo?: string }>;
 
   it('measures every factor from git, the notes engine, GitHub Actions, the deployments and the calendar', async () => {
     const local = await LocalGitRepo.open(repo.dir);
