@@ -185,8 +185,7 @@ export class GateController implements vscode.Disposable {
         ...(vscode.workspace.isTrusted ? {} : { flagsBlockedReason: 'requires trust: the flag server and its token come from this workspace\'s config' }),
       });
       // The risk panel: computed with every run, shared with the risk gate (the context computes it once).
-      // Not awaited: the verdict does not wait for the panel (a risk gate waits for the same computation itself).
-      void ctx.risk?.(ctl.signal).then(
+      const riskRead = ctx.risk?.(ctl.signal).then(
         async (facts) => {
           if (ctl.signal.aborted) return;
           const answers = answersFrom(version ? await this.signOffsFor(state.root, version) : []);
@@ -211,6 +210,7 @@ export class GateController implements vscode.Disposable {
           this.changed.fire();
         },
       });
+      await riskRead;
       // A run of every gate but command gates judges the new state; one gate (a sign-off, Re-run Gate) does not.
       if (!ctl.signal.aborted && (options.auto || !options.only)) run.basis = basis;
     } catch (e) {
