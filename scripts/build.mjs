@@ -15,6 +15,7 @@ const LAZY = [
   ['metrics', 'src/node/metrics.ts'],
   ['calendar', 'src/node/calendar.ts'],
   ['plan', 'src/node/plan.ts'],
+  ['risk', 'src/node/risk.ts'],
   ['commands', 'src/vscode/commandsBundle.ts'],
 ];
 

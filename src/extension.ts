@@ -9,9 +9,7 @@ import { GateController } from './vscode/checklist/gateController';
 import type { CommandContext, CommandFactory } from './vscode/commandContext';
 import { AnnounceHistory } from './vscode/announce/history';
 import { copyNextVersionCommand } from './vscode/commands/copyNextVersion';
-import { createConfigCommand } from './vscode/commands/createConfig';
 import { draftNotesCommand, draftReleaseNotesForCommand, trackDraftedNotes } from './vscode/commands/draftNotes';
-import { saveNotesToChangelogCommand } from './vscode/commands/saveToChangelog';
 import { fixWarningCommand } from './vscode/commands/fixWarning';
 import { recordDecisionCommand, rerunGateCommand, showChecklistCommand, validateGatesCommand } from './vscode/commands/gates';
 import { openCommitCommand } from './vscode/commands/openCommit';
@@ -170,7 +168,7 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.refresh, refreshCommand],
     [COMMANDS.showLog, showLogCommand],
     [COMMANDS.openConfig, openConfigCommand],
-    [COMMANDS.createConfig, createConfigCommand],
+    [COMMANDS.createConfig, lazyCommand((b) => b.createConfigCommand)],
     [COMMANDS.openCommit, openCommitCommand],
     [COMMANDS.validateGates, validateGatesCommand],
     [COMMANDS.recordDecision, recordDecisionCommand],
@@ -193,7 +191,7 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.inspectDeploy, lazyCommand((b) => b.inspectDeployCommand)],
     [COMMANDS.openRunLogs, lazyCommand((b) => b.openRunLogsCommand)],
     [COMMANDS.rerunFailedJobs, lazyCommand((b) => b.rerunFailedJobsCommand)],
-    [COMMANDS.saveNotesToChangelog, saveNotesToChangelogCommand],
+    [COMMANDS.saveNotesToChangelog, lazyCommand((b) => b.saveNotesToChangelogCommand)],
     [COMMANDS.compareEnvironments, lazyCommand((b) => b.compareEnvironmentsCommand)],
     [COMMANDS.showMetrics, showMetricsCommand],
     [COMMANDS.copyMetricsMarkdown, copyMetricsMarkdownCommand],

@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import { fixOf, recordDecisionState, restrictedNote } from '../src/shared/checklistRows';
-import { toWebview, type ChecklistState, type FromWebview, type GateView } from '../src/shared/protocol';
+import { toWebview, type ChecklistState, type FromWebview, type GateView, type RiskView } from '../src/shared/protocol';
 import { statusLine } from '../src/shared/statusLine';
 import { whenText } from '../src/shared/time';
 
@@ -20,6 +20,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('app')!;
 const notes = new Map<string, string>(); // sign-off notes being typed survive a re-render
+let allFactors = false; // the risk panel shows every factor (survives a re-render)
 
 const ICON: Record<GateView['status'], { name: string; label: string }> = {
   pass: { name: 'pass-filled', label: 'passed' },
@@ -105,6 +106,8 @@ function render(state: ChecklistState): void {
   if (!state.trusted && can.reason) bar.append(el('span', 'disabled-reason', can.reason));
   root.append(bar);
 
+  if (state.risk !== undefined) root.append(riskPanel(state.risk, state));
+
   const list = el('ul', 'gates');
   list.setAttribute('aria-label', 'Readiness gates');
   for (const g of state.gates) list.append(gateRow(g, state));
@@ -148,6 +151,76 @@ function gateRow(g: GateView, state: ChecklistState): HTMLElement {
     li.append(more);
   }
   return li;
+}
+
+const LEVEL_ICON: Record<RiskView['level'], string> = { low: 'pass-filled', medium: 'warning', high: 'error' };
+
+/** The risk panel: score and level, the top factors (a button shows every factor), the business-risk questions. */
+function riskPanel(risk: RiskView | string, state: ChecklistState): HTMLElement {
+  const panel = el('section', 'risk');
+  panel.setAttribute('aria-labelledby', 'risk-heading');
+  const head = el('h3', 'risk-heading', 'Release risk');
+  head.id = 'risk-heading';
+  panel.append(head);
+  if (typeof risk === 'string') {
+    panel.append(el('p', 'notice', risk));
+    return panel;
+  }
+  const summary = el('div', `risk-summary level-${risk.level}`);
+  summary.setAttribute('role', 'status');
+  summary.append(icon(LEVEL_ICON[risk.level], `${risk.level} risk`));
+  summary.append(el('strong', 'risk-level', `${risk.level.toUpperCase()} risk`));
+  summary.append(el('span', 'risk-score', `score ${risk.score} (medium from ${risk.thresholds.medium}, high from ${risk.thresholds.high})`));
+  panel.append(summary);
+  const unknown = risk.factors.filter((f) => f.status === 'unknown');
+  if (unknown.length > 0) panel.append(el('p', 'risk-unknown', `${unknown.length} not measured: worst case ${risk.worstCase.score} (${risk.worstCase.level})`));
+  const top = risk.top.map((id) => risk.factors.find((f) => f.id === id)).filter((f): f is RiskView['factors'][number] => f !== undefined);
+  const shown = allFactors ? risk.factors : top;
+  const list = el('ul', 'risk-factors');
+  list.setAttribute('aria-label', allFactors ? 'Every risk factor' : 'Top risk factors');
+  for (const f of shown) {
+    const li = el('li', `risk-factor ${f.status}`);
+    li.dataset.factorId = f.id;
+    li.append(el('span', 'points', f.points === null ? `? / ${f.weight}` : `${f.points} / ${f.weight}`));
+    li.append(el('span', 'label', `${f.label}: `));
+    li.append(el('span', 'value', f.value));
+    li.append(el('div', 'rule', f.status === 'unknown' && f.howTo ? `${f.detail} — ${f.howTo}` : f.detail));
+    list.append(li);
+  }
+  if (shown.length === 0) list.append(el('li', 'empty', 'No factor adds points.'));
+  panel.append(list);
+  const toggle = button(allFactors ? 'Show top factors' : `Show all ${risk.factors.length} factors`, () => {
+    allFactors = !allFactors;
+    render(state);
+  }, { secondary: true });
+  toggle.setAttribute('aria-expanded', String(allFactors));
+  toggle.dataset.focusKey = 'risk:toggle';
+  panel.append(toggle);
+  if (risk.questions.length > 0) {
+    const qs = el('ul', 'risk-questions');
+    qs.setAttribute('aria-label', 'Business-risk questions');
+    const disabled = !state.trusted ? 'Restricted Mode: answering writes to the repository.' : !state.version?.next ? 'There is no next version to answer for.' : null;
+    for (const q of risk.questions) {
+      const li = el('li', 'risk-question');
+      li.dataset.questionId = q.id;
+      li.append(el('span', 'text', q.text));
+      li.append(el('span', 'answer', q.answer === null ? `not answered (yes adds ${q.weight})` : `${q.answer}${q.who ? `, by ${q.who}` : ''}${q.when ? `, ${whenText(q.when)}` : ''}`));
+      for (const a of ['yes', 'no'] as const) {
+        const b = button(a === 'yes' ? 'Yes' : 'No', () => vscode.postMessage({ type: 'answerRisk', questionId: q.id, answer: a }), { secondary: q.answer !== a });
+        b.setAttribute('aria-label', `${a === 'yes' ? 'Yes' : 'No'}: ${q.text}`);
+        b.setAttribute('aria-pressed', String(q.answer === a));
+        b.dataset.focusKey = `risk:${q.id}:${a}`;
+        if (disabled) {
+          b.setAttribute('disabled', '');
+          b.setAttribute('title', disabled);
+        }
+        li.append(b);
+      }
+      qs.append(li);
+    }
+    panel.append(qs);
+  }
+  return panel;
 }
 
 function signOffControls(g: GateView, state: ChecklistState): HTMLElement {

@@ -25,6 +25,7 @@ import { checkFlagCommand, runFlagCommand } from './flags';
 import { METRICS_FLAGS, runMetricsCommand } from './metrics';
 import { CALENDAR_FLAGS, runCalendarCommand } from './calendar';
 import { runSignOffCommand } from './signoff';
+import { RISK_FLAGS, runRiskCommand } from './risk';
 import { ANNOUNCE_OPTIONS, runAnnounceCli } from './announce';
 import { PLAN_OPTIONS, runPlanCli } from './plan';
 
@@ -57,6 +58,8 @@ Commands:
               canary, blue-green, rolling; journaled: a second run resumes, never repeats)
   rollback    Roll an environment back to its last successful deployment (skips the gates; asks first)
   status      Deploys and rollbacks in this repository's journal: done, running, paused or failed
+  risk        The release's risk score: every factor with its points and weight, the level (low, medium,
+              high) and the top factors; --answer ID=yes|no records a business-risk answer
   signoff     Sign a manual gate off for the next version as your git identity (in .release-manager/signoffs.json)
   metrics     Release metrics of an environment: DORA keys and the release targets (deployments, lead time,
               change failure rate, recovery, rollbacks, incidents, cadence), from GitHub, the local history and git
@@ -96,9 +99,11 @@ Options:
   --ref REF             What to deploy (default: the release tag at HEAD)                                    [deploy]
   --strategy NAME       canary, blue-green or rolling (default: the environment's)                          [deploy]
   --hotfix              The release is a hotfix: may deploy to production inside a code freeze            [deploy]
+  --answer ID=yes|no    risk: answer a business-risk question (recorded as your sign-off)                     [risk]
   --answer CHOICE       Answer the question of the operation on --env: retry, abort, resume, mark-sent,
                         mark-done, mark-failed or wait-longer (the CLI names the ones that apply)  [deploy, rollback]
-  --gate ID             The manual gate to sign off                                                        [signoff]
+  --gate ID             The manual (or risk) gate to sign off                                              [signoff]
+  --at TIME             Planned deploy time, ISO with Z or an offset (default now)                              [risk]
   --note TEXT           A note kept with the sign-off (at most 500 characters); why, for a kill   [signoff, flag kill]
   --flag NAME           The feature flag                                                 [flag status, rollout, kill]
   -h, --help            Show this help
@@ -112,7 +117,7 @@ https://api.github.com); GITHUB_REPOSITORY=OWNER/REPO overrides the remote.
 
 Exit codes: 0 success (gates: GO), 1 other failure (gates: NO-GO), 2 usage or config error, 130 cancelled.`;
 
-const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics', 'calendar', 'announce', 'plan', 'flag']);
+const COMMANDS = new Set(['notes', 'version', 'changelog', 'gates', 'publish', 'deploy', 'rollback', 'status', 'signoff', 'metrics', 'risk', 'calendar', 'announce', 'plan', 'flag']);
 const DEPLOY_COMMANDS = new Set(['deploy', 'rollback', 'status']);
 /** The options each deploy command takes: any other is refused, never silently ignored (a rollback --ref would not choose the target). */
 const DEPLOY_FLAGS: Record<string, readonly string[]> = {
@@ -148,6 +153,7 @@ const OPTIONS = {
   since: { type: 'string' },
   until: { type: 'string' },
   out: { type: 'string' },
+  at: { type: 'string' },
   flag: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -204,7 +210,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, ...extra] = positionals;
-  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, metrics, calendar, announce, plan, flag.');
+  if (!COMMANDS.has(command!)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`, 'Use one of: notes, version, changelog, gates, publish, deploy, rollback, status, signoff, metrics, risk, calendar, announce, plan, flag.');
   if (command === 'flag') {
     const sub = checkFlagCommand(extra, (Object.keys(values) as Array<keyof typeof values>).filter((k) => values[k] !== undefined));
     const repo = await LocalGitRepo.open(values.repo ?? io.cwd);
@@ -229,6 +235,15 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     if (stray !== undefined) throw new UsageError(`--${stray} does not apply to metrics.`, `metrics takes ${METRICS_FLAGS.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`);
     return runMetricsCommand({ repo: values.repo, env: values.env, since: values.since, until: values.until, format: values.format, remote: values.remote }, { ...io, env: io.env ?? process.env });
   }
+  if (command === 'risk') {
+    const stray = (Object.keys(values) as Array<keyof typeof values>).find((k) => values[k] !== undefined && !RISK_FLAGS.includes(k));
+    if (stray !== undefined) throw new UsageError(`--${stray} does not apply to risk.`, `risk takes ${RISK_FLAGS.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`);
+    return runRiskCommand(
+      { repo: values.repo, env: values.env, at: values.at, format: values.format, remote: values.remote, answer: values.answer, note: values.note, path: values.path, prerelease: values.prerelease },
+      { ...io, env: io.env ?? process.env },
+    );
+  }
+  if (values.at !== undefined) throw new UsageError('--at applies to risk only.', 'Use release-manager risk --at 2026-12-11T17:00:00Z.');
   if (command === 'calendar') {
     const stray = (Object.keys(values) as Array<keyof typeof values>).find((k) => values[k] !== undefined && !CALENDAR_FLAGS.includes(k));
     if (stray !== undefined) throw new UsageError(`--${stray} does not apply to calendar.`, `calendar takes ${CALENDAR_FLAGS.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`);

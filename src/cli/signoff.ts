@@ -29,11 +29,11 @@ function shellWord(word: string): string {
  */
 export async function runSignOffCommand(repo: LocalGitRepo, config: ReleaseConfig, flags: SignOffFlags, io: { out: (text: string) => void; err: (text: string) => void }): Promise<number> {
   if (flags.gate === undefined) throw new UsageError('signoff needs --gate ID.', `Name the manual gate, e.g. release-manager signoff --gate ${config.gates.find((g) => g.kind === 'manual')?.id ?? 'qa'}.`);
-  const manual = config.gates.filter((g) => g.kind === 'manual').map((g) => g.id);
+  const manual = config.gates.filter((g) => g.kind === 'manual' || g.kind === 'risk').map((g) => g.id);
   const gate = config.gates.find((g) => g.id === flags.gate);
   const ids = manual.length > 0 ? `Use one of the manual gates: ${manual.join(', ')}.` : 'The configuration has no manual gate: add one ({"kind": "manual", …}) to .release-manager.json.';
   if (!gate) throw new UsageError(`No gate with id ${JSON.stringify(oneLine(flags.gate).slice(0, 64))}.`, ids);
-  if (gate.kind !== 'manual') throw new UsageError(`Gate ${gate.id} is a ${gate.kind} gate: only manual gates are signed off.`, ids);
+  if (gate.kind !== 'manual' && gate.kind !== 'risk') throw new UsageError(`Gate ${gate.id} is a ${gate.kind} gate: only manual and risk gates are signed off.`, ids);
   const note = flags.note?.trim();
   if (note !== undefined && note.length > MAX_NOTE) throw new UsageError(`--note is ${note.length} characters long (limit ${MAX_NOTE}).`, 'Shorten the note; link to a longer text instead.');
   const notes = await draftNotes(repo, config, { path: flags.path, prerelease: flags.prerelease, firstTimeContributors: false });

@@ -9,6 +9,7 @@ import { gateSchema, gatesSchema } from './gates/schema';
 import { metricsConfigSchema } from './metrics/schema';
 import { notesRulesShape } from './notesRules';
 import { planConfigSchema } from './plan/milestone';
+import { riskConfigSchema } from './risk/schema';
 
 /** Name of the release configuration file at the repository root. */
 export const CONFIG_FILE = '.release-manager.json';
@@ -68,6 +69,9 @@ export const releaseConfigSchema = z.strictObject({
   flags: flagsConfigSchema
     .optional()
     .describe('Feature flags: the provider (Unleash) and the progressive rollouts of flags (steps, hold, health checks, rollback). Omitted: no flag commands.'),
+  risk: riskConfigSchema
+    .optional()
+    .describe('Release risk score (release-manager risk, the risk gate and the checklist\'s risk panel): critical paths, lockfiles, weights, thresholds, business-risk questions. Omitted: the defaults of docs/risk.md.'),
 });
 
 /** The parsed, defaulted release configuration (the whole .release-manager.json). */

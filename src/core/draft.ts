@@ -1,5 +1,5 @@
 import * as semver from './semver';
-import { collectChanges } from './changes';
+import { collectChanges, type RangeChanges } from './changes';
 import type { RawCommit } from './commits';
 import type { ReleaseConfig, PackageConfig } from './config';
 import { GitError, UsageError } from './errors';
@@ -18,6 +18,8 @@ export interface DraftOptions {
   signal?: AbortSignal;
   /** Look up first-time contributors (walks the history before the range); default true. */
   firstTimeContributors?: boolean;
+  /** Given the range's parsed changes (every commit's, reverts included): for the risk score, which must not parse again. */
+  onChanges?: (range: RangeChanges) => void;
 }
 
 /** A release tag located in the repository. */
@@ -213,7 +215,9 @@ export async function draftNotes(repo: GitRepo, config: ReleaseConfig, options: 
     current = last.tag?.version ?? null;
   }
   const raw = fastHit ? fastRaw : fromHash === toHash ? [] : await readRange(repo, fromHash, toHash, path ? [path] : [], options.signal);
-  const { changes, commits } = collectChanges(raw, config);
+  const collected = collectChanges(raw, config);
+  options.onChanges?.(collected);
+  const { changes, commits } = collected;
   let version = decideVersion({
     current,
     changes,

@@ -132,6 +132,20 @@ export interface GhMilestoneItem {
 }
 
 /** How a commit relates to a branch on GitHub. */
+/** One GitHub Actions workflow run (the latest attempt), for the risk score's failed CI attempts. */
+export interface GhWorkflowRun {
+  id: number;
+  name: string;
+  headSha: string;
+  status: string;
+  /** success, failure, cancelled, timed_out…; null while it runs. */
+  conclusion: string | null;
+  /** 1 for the first attempt; more after a re-run. */
+  attempt: number;
+  createdAt: string;
+  url: string;
+}
+
 export type BranchRelation = 'contained' | 'not-contained' | 'unknown-commit';
 
 export interface GitHubApi {
@@ -176,4 +190,6 @@ export interface GitHubApi {
   issuesWithLabel(label: string, since: string | null, signal?: AbortSignal): Promise<GhLabeledIssue[]>;
   /** GitHub logins of the commits between two commits (keyed by full SHA); commits whose author has no account are absent. */
   commitLogins(base: string | null, head: string, signal?: AbortSignal): Promise<Map<string, string>>;
+  /** Workflow runs created at or after `since` (ISO-8601), every page, newest first. */
+  workflowRunsSince(since: string, signal?: AbortSignal): Promise<GhWorkflowRun[]>;
 }

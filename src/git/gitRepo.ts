@@ -6,6 +6,7 @@ import type { CommitGraph } from '../core/metrics/graph';
 import { GitError } from '../core/errors';
 import type { GitRepo, HeadState, LogQuery, TagRef } from '../core/ports';
 import { readCommitGraph } from './commitGraph';
+import { diffNamesMatching, diffNumstat, rangeHashes, type FileChange } from './diffStat';
 import { readContributorCache, writeContributorCache } from './contributorCache';
 import { GIT_CONFIG_ARGS, execGit, gitEnv, mapGitFailure } from './gitProcess';
 import { logFormat, markedLogFormat, SIZED_LOG_ARGS, sizedRecord, streamRecordBytes, streamRecords } from './logStream';
@@ -239,6 +240,21 @@ export class LocalGitRepo implements GitRepo {
       onRecord: (r) => void out.add(r.trim()),
     });
     return out;
+  }
+
+  /** Every file the range changes (from null: everything up to `to`), with lines added and removed. */
+  diffFiles(from: string | null, to: string, signal?: AbortSignal): Promise<FileChange[]> {
+    return diffNumstat(this.gitPath, this.root, from, to, signal);
+  }
+
+  /** The files the range changes that match any of the path globs (git `:(glob)` pathspecs). */
+  diffFilesMatching(from: string | null, to: string, globs: readonly string[], signal?: AbortSignal): Promise<string[]> {
+    return diffNamesMatching(this.gitPath, this.root, from, to, globs, signal);
+  }
+
+  /** Every commit of the range, merges included (from null: the whole history up to `to`). */
+  rangeHashes(from: string | null, to: string, signal?: AbortSignal): Promise<string[]> {
+    return rangeHashes(this.gitPath, this.root, from, to, signal);
   }
 
   /** Who the user is to git here (`Name <email>`), null when git has no identity configured. */

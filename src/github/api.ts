@@ -1,5 +1,5 @@
 /** The GitHubApi port over Octokit: plain values out, GitHubError for every fault (mapped in client.ts). */
-import type { BranchRelation, GhCheck, GhComment, GhDeployment, GhDeploymentStatus, GhIssue, GhLabeledIssue, GhMilestone, GhMilestoneItem, GhPull, GhRelease, GitHubApi, NewRelease } from '../core/githubApi';
+import type { BranchRelation, GhCheck, GhComment, GhDeployment, GhDeploymentStatus, GhIssue, GhLabeledIssue, GhMilestone, GhMilestoneItem, GhPull, GhRelease, GhWorkflowRun, GitHubApi, NewRelease } from '../core/githubApi';
 import type { GitHubRepoRef } from '../core/remote';
 import { GitHubError } from '../core/errors';
 import { createOctokit, isAlreadyExists, toGitHubError, type GitHubClientOptions, type RmOctokitInstance } from './client';
@@ -316,6 +316,23 @@ export class OctokitGitHubApi implements GitHubApi {
       if (c.author?.login) logins.set(c.sha, c.author.login);
     }
     return logins;
+  }
+
+
+  async workflowRunsSince(since: string, signal?: AbortSignal): Promise<GhWorkflowRun[]> {
+    const data = await this.call(`reading the workflow runs of ${this.slug} since ${since.slice(0, 25)}`, signal, () =>
+      this.octokit.paginate(this.octokit.rest.actions.listWorkflowRunsForRepo, { owner: this.owner, repo: this.name, created: `>=${since}`, per_page: 100, request: { signal } }),
+    );
+    return (data as unknown as Json[]).map((r) => ({
+      id: Number(r.id),
+      name: str(r.name) || str(r.display_title) || `run ${String(r.id)}`,
+      headSha: str(r.head_sha),
+      status: str(r.status),
+      conclusion: typeof r.conclusion === 'string' ? r.conclusion : null,
+      attempt: typeof r.run_attempt === 'number' ? r.run_attempt : 1,
+      createdAt: str(r.created_at),
+      url: str(r.html_url),
+    }));
   }
 }
 

@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import type { ReleaseConfig } from '../core/config';
 import { draftNotes, validatePath, type DraftOptions } from '../core/draft';
 import { GitHubError, UsageError } from '../core/errors';
@@ -15,10 +14,13 @@ import { loadAnnounce } from './loadAnnounce';
 import { loadFlags } from './loadFlags';
 import { searchLines } from './regexSearch';
 import { signOffsFor } from './signOffFile';
-import { resolveInside, runProcess } from './runner';
+import { runProcess } from './runner';
+import { loadRisk } from './loadRisk';
+import type { collectRisk } from './risk';
 
-/** Largest repository file a gate may read. */
-export const MAX_GATE_FILE_BYTES = 4 * 1024 * 1024;
+import { MAX_GATE_FILE_BYTES, readRepoFile } from './repoFile';
+
+export { MAX_GATE_FILE_BYTES, readRepoFile };
 const MAX_SUBJECT = 300;
 
 /** What a gate context is built from. */
@@ -73,6 +75,7 @@ export function createGateContext(options: GateContextOptions): GateContext {
   let commits: Promise<RangeCommit[]> | undefined;
   let github: Promise<GitHubApi> | undefined;
   let flagProvider: Promise<FlagProvider> | undefined;
+  let risk: ReturnType<typeof collectRisk> | undefined;
   const flagsConfig = options.config.flags;
   const connectFlags = options.flagProvider ?? (flagsConfig && options.flagSecrets ? () => loadFlags().flagProviderFor(flagsConfig, options.flagSecrets!) : undefined);
   const getRelease = () =>
@@ -112,6 +115,18 @@ export function createGateContext(options: GateContextOptions): GateContext {
         ? options.github()
         : Promise.reject(new GitHubError('no-token', 'GitHub is not connected for this check.', 'Sign in to GitHub (CLI: set GITHUB_TOKEN) in a repository with a GitHub remote.'))),
     ...(options.flagsBlockedReason !== undefined ? { flagsBlockedReason: options.flagsBlockedReason } : {}),
+    // The risk score, computed once per run when the risk gate first asks (the gate's own signal cancels it).
+    risk: (signal) =>
+      (risk ??= loadRisk().collectRisk({
+        repo,
+        config: options.config,
+        ...(options.environment !== undefined ? { environment: options.environment } : {}),
+        ...(options.now ? { now: options.now() } : {}),
+        ...(options.github ? { github: options.github } : {}),
+        ...(options.signOffs ? { signOffs: options.signOffs } : {}),
+        draft: { path: options.draft?.path, prerelease: options.draft?.prerelease },
+        signal,
+      })),
     // The provider is connected once per run, when a flag gate first needs it; in Restricted Mode never.
     ...(connectFlags && options.flagsBlockedReason === undefined
       ? { flagState: async (flag: string, environment: string, signal: AbortSignal) => (await (flagProvider ??= connectFlags())).getState(flag, environment, { signal }) }
@@ -119,17 +134,3 @@ export function createGateContext(options: GateContextOptions): GateContext {
   };
 }
 
-/** Reads a repository-relative file (refusing escapes and links outside); null when missing. */
-export async function readRepoFile(root: string, path: string, maxBytes = MAX_GATE_FILE_BYTES): Promise<string | null> {
-  const real = await resolveInside(root, path, 'The file');
-  if (real === null) return null;
-  const handle = await open(real, 'r');
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new UsageError(`${path} is not a regular file.`, 'Point the gate at a file.');
-    if (info.size > maxBytes) throw new UsageError(`${path} is too large to check (${info.size} bytes, limit ${maxBytes}).`, 'Point the gate at a smaller file.');
-    return (await handle.readFile()).toString('utf8');
-  } finally {
-    await handle.close();
-  }
-}

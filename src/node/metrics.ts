@@ -18,7 +18,7 @@ import { metricsWindow } from '../core/metrics/window';
 import type { GitHubRepoRef } from '../core/remote';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from './configFile';
-import { readRepoFile } from './gateContext';
+import { readRepoFile } from './repoFile';
 import { HISTORY_LIMIT, LocalDeployHistory } from './localDeployHistory';
 
 /** What a metrics report is collected from. */

@@ -19,6 +19,8 @@ export const fromWebview = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('signOff'), gateId, note: text(500) }),
   z.strictObject({ type: z.literal('revokeSignOff'), gateId }),
   z.strictObject({ type: z.literal('recordDecision') }),
+  /** Answers a business-risk question of the risk panel (recorded by the host as the user's sign-off). */
+  z.strictObject({ type: z.literal('answerRisk'), questionId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/), answer: z.enum(['yes', 'no']) }),
 ]);
 /** A message from the webview, validated. */
 export type FromWebview = z.infer<typeof fromWebview>;
@@ -44,6 +46,37 @@ export const gateView = z.strictObject({
 /** One gate row. */
 export type GateView = z.infer<typeof gateView>;
 
+const riskLevel = z.enum(['low', 'medium', 'high']);
+
+/** The risk panel: score, level, every factor (plain text), the top ones, and the business-risk questions. */
+export const riskView = z.strictObject({
+  score: z.number(),
+  level: riskLevel,
+  thresholds: z.strictObject({ medium: z.number(), high: z.number() }),
+  worstCase: z.strictObject({ score: z.number(), level: riskLevel }),
+  factors: z
+    .array(
+      z.strictObject({
+        id: text(60),
+        label: text(200),
+        value: text(300),
+        points: z.number().nullable(),
+        weight: z.number(),
+        detail: text(),
+        status: z.enum(['measured', 'unknown']),
+        howTo: text(500).optional(),
+      }),
+    )
+    .max(60),
+  /** Ids of the factors with the most points, highest first. */
+  top: z.array(text(60)).max(5),
+  questions: z
+    .array(z.strictObject({ id: text(40), text: text(200), weight: z.number(), answer: z.enum(['yes', 'no']).nullable(), who: text(200).optional(), when: text(40).optional() }))
+    .max(20),
+});
+/** The risk panel's state. */
+export type RiskView = z.infer<typeof riskView>;
+
 /** The whole checklist state; the host is its owner and resends it whole. */
 export const checklistState = z.strictObject({
   repo: text(200).nullable(),
@@ -55,6 +88,8 @@ export const checklistState = z.strictObject({
   notice: text().nullable(),
   /** Nothing to judge yet (no folder, no repository, no commits): the notice is guidance, and nothing can run. */
   empty: z.enum(['noFolder', 'noRepo', 'noCommits']).optional(),
+  /** The release's risk (computed with every gate run); a string when it could not be computed; absent before the first run. */
+  risk: z.union([riskView, text()]).optional(),
 });
 /** The checklist state. */
 export type ChecklistState = z.infer<typeof checklistState>;

@@ -1,6 +1,7 @@
 /* global document, window -- evaluated inside the webview frame */
 // The readiness checklist as a user meets it: open the webview, see NO-GO, tick the manual QA sign-off,
-// see GO. Hostile commit text shown in the webview stays text. Screenshots: test-results/screenshots/.
+// see GO. Hostile commit text shown in the webview stays text. The risk panel: score, level, top factors (all on
+// demand, from the keyboard), and a business-risk question answered there. Screenshots: test-results/screenshots/.
 // Its own fresh demo repository (no sign-off given yet), signed out of GitHub: nothing depends on the specs run before.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -128,5 +129,29 @@ describe('the readiness checklist webview', function () {
     // "Re-run all" also runs the command gate (trusted workspace), which the automatic check leaves for the user.
     await poll('the smoke command gate to pass', async () => /^passed:/m.test(await frame.locator('li[data-gate-id="smoke"] .reason').innerText()), { timeoutMs: 30_000 });
     await poll('the re-run to finish with NO-GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'NO-GO', { timeoutMs: 30_000 });
+  });
+
+  it('shows the release risk with its top factors, every factor on demand, and records a business-risk answer', async () => {
+    const { page } = session;
+    const frame = checklistFrame(page);
+    const panel = frame.locator('section.risk');
+    await poll('the risk panel', async () => /(LOW|MEDIUM|HIGH) risk/.test((await panel.innerText().catch(() => '')) ?? ''), { timeoutMs: 60_000 });
+    assert.match((await panel.locator('.risk-summary').innerText()).replace(/\s+/g, ' '), /(LOW|MEDIUM|HIGH) risk score [\d.]+ \(medium from 30, high from 60\)/);
+    const top = await panel.locator('.risk-factor').count();
+    assert.ok(top >= 1 && top <= 3, `${top} top factors`);
+    // Every factor, from the keyboard: signed out of GitHub, the CI factor is unknown and says how to measure it.
+    await panel.locator('vscode-button[data-focus-key="risk:toggle"]').focus();
+    await page.keyboard.press('Enter');
+    await poll('every factor listed', async () => (await panel.locator('.risk-factor').count()) === 15, { timeoutMs: 10_000 });
+    assert.match((await panel.locator('li[data-factor-id="failedCi"]').innerText()).replace(/\s+/g, ' '), /^\? \/ 10\s*Failed CI attempts: unknown .*GitHub/);
+    await panel.locator('li[data-question-id="data-migration"] vscode-button').first().click();
+    await poll('the answer shown', async () => /^yes, by Tess Ter/.test(await panel.locator('li[data-question-id="data-migration"] .answer').innerText()), { timeoutMs: 60_000 });
+    assert.match((await panel.locator('li[data-factor-id="question.data-migration"]').innerText()).replace(/\s+/g, ' '), /^15 \/ 15\s*Does this release migrate or rewrite data\?: yes/);
+    const recorded = JSON.parse(readFileSync(join(session.folder, '.release-manager', 'signoffs.json'), 'utf8'));
+    assert.ok(
+      recorded.signOffs.some((/** @type {{ gateId: string, who: string, note?: string }} */ s) => s.gateId === 'risk:data-migration' && s.who === 'Tess Ter <tess@example.com>' && s.note === 'yes'),
+      JSON.stringify(recorded.signOffs),
+    );
+    await session.screenshot('e2e-checklist-risk');
   });
 });

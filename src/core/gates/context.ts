@@ -1,6 +1,7 @@
 import type { GitHubApi } from '../githubApi';
 import type { NoticeFacts } from '../announce/types';
 import type { ReleaseNotes } from '../notes';
+import type { RiskGateFacts } from '../risk/types';
 
 /** An operation in progress in the repository that makes a release from it a bad idea. */
 export type InProgressOperation = 'merge' | 'rebase' | 'cherry-pick' | 'revert' | 'bisect';
@@ -149,4 +150,6 @@ export interface GateContext {
   flagState?(flag: string, environment: string, signal: AbortSignal): Promise<GateFlagState>;
   /** Why flag states may not be read here (Restricted Mode: the server and token come from the workspace); flag gates are then unknown. */
   flagsBlockedReason?: string;
+  /** The release's risk assessment (src/node/risk.ts); absent where it cannot be computed (risk gates are then unknown). */
+  risk?(signal: AbortSignal): Promise<RiskGateFacts>;
 }

@@ -13,6 +13,7 @@ import { noFixupsGateSchema, noFixupsKind } from './noFixups';
 import { noticeGateSchema, noticeKind } from './notice';
 import { pushedGateSchema, pushedKind } from './pushed';
 import { releaseBranchGateSchema, releaseBranchKind } from './releaseBranch';
+import { riskGateSchema, riskKind } from './risk';
 import { upToDateGateSchema, upToDateKind } from './upToDate';
 import { versionBumpedGateSchema, versionBumpedKind } from './versionBumped';
 
@@ -32,6 +33,7 @@ const members = [
   milestoneGateSchema,
   noticeGateSchema,
   flagGateSchema,
+  riskGateSchema,
 ] as const;
 
 /** Every gate kind's name. */
@@ -69,6 +71,7 @@ export const GATE_KIND_REGISTRY: { [K in GateKindName]: GateKind<Extract<GateCon
   milestone: milestoneKind,
   notice: noticeKind,
   flag: flagKind,
+  risk: riskKind,
 };
 
 /** The gates that run when the config has none: they pass on a healthy repository. */

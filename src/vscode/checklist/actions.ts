@@ -73,6 +73,12 @@ export function checklistActions(model: ReleaseModel, gates: GateController, log
       await gates.revokeSignOff(gateId, await whoAmI(model.repo(root)));
       log.info(`sign-off revoked: ${gateId}`);
     },
+    async answerRisk(questionId, answer) {
+      const root = gates.target()?.root;
+      if (!root) return;
+      const version = await gates.answerRisk(questionId, answer, await whoAmI(model.repo(root)));
+      void vscode.window.showInformationMessage(`Answered ${questionId}: ${answer} for ${version} in ${SIGNOFF_FILE}. Commit it so the team and CI see it (nothing is pushed).`);
+    },
     async recordDecision() {
       await vscode.commands.executeCommand(COMMANDS.recordDecision);
     },

@@ -11,6 +11,7 @@ export interface ChecklistActions {
   signOff(gateId: string, note: string): Promise<void>;
   revokeSignOff(gateId: string): Promise<void>;
   recordDecision(): Promise<void>;
+  answerRisk(questionId: string, answer: 'yes' | 'no'): Promise<void>;
 }
 
 /** The checklist webview view: strict CSP, nonce script, bundle-only resources, zod-validated messages both ways. */
@@ -132,6 +133,9 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider, vscode
         return;
       case 'recordDecision':
         await this.actions.recordDecision();
+        return;
+      case 'answerRisk':
+        await this.actions.answerRisk(m.questionId, m.answer);
         return;
     }
   }

@@ -13,7 +13,10 @@ import { execGit } from '../../git/gitProcess';
 import { createGateContext } from '../../node/gateContext';
 import { recordSignOff, revokeSignOff as revokeRecordedSignOff, signOffCommitArgs, signOffsFor as readSignOffs } from '../../node/signOffFile';
 import { changeBetween, Coalescer, EMPTY_GUIDANCE, emptyStateOf, rejudgePlan, staleReason, type EmptyState, type JudgeBasis } from '../../core/gates/freshness';
-import type { ChecklistState, GateView } from '../../shared/protocol';
+import type { ChecklistState, GateView, RiskView } from '../../shared/protocol';
+import { answerGateId, answersFrom } from '../../core/risk/assess';
+import { riskConfigOf } from '../../core/risk/schema';
+import { riskPanelOf } from './riskPanel';
 import { redactSecrets } from '../../core/secrets';
 import { isExpected } from '../errorReport';
 import type { ReleaseModel, RepoState } from '../releaseModel';
@@ -52,6 +55,8 @@ export class GateController implements vscode.Disposable {
   private notice: string | null = null;
   /** The sign-offs last read from the repository's sign-off file, per root (for the checklist rows and the decision log). */
   private readonly signOffCache = new Map<string, { version: string; signOffs: SignOff[] }>();
+  /** The risk panel of each repository's version, from the last run (a string: why it could not be computed). */
+  private readonly riskPanels = new Map<string, { version: string | null; view: RiskView | string }>();
   /** Set once gates were asked for (checklist opened, validate, re-run): from then on every change re-judges them. */
   private judged = false;
   private readonly rejudge: Coalescer;
@@ -179,6 +184,20 @@ export class GateController implements vscode.Disposable {
         ...(this.flagSecrets && state.config.flags ? { flagSecrets: this.flagSecrets(state.config.flags) } : {}),
         ...(vscode.workspace.isTrusted ? {} : { flagsBlockedReason: 'requires trust: the flag server and its token come from this workspace\'s config' }),
       });
+      // The risk panel: computed with every run, shared with the risk gate (the context computes it once).
+      const riskRead = ctx.risk?.(ctl.signal).then(
+        async (facts) => {
+          if (ctl.signal.aborted) return;
+          const answers = answersFrom(version ? await this.signOffsFor(state.root, version) : []);
+          this.riskPanels.set(state.root, { version, view: riskPanelOf(facts.assessment, riskConfigOf(state.config!), answers) });
+          this.changed.fire();
+        },
+        (e: unknown) => {
+          if (ctl.signal.aborted) return;
+          this.riskPanels.set(state.root, { version, view: `The risk could not be computed: ${redactSecrets(e instanceof Error ? e.message : String(e)).slice(0, 500)}` });
+          this.changed.fire();
+        },
+      );
       await runGates(selected, ctx, {
         concurrency: state.config.gateConcurrency,
         signal: ctl.signal,
@@ -191,6 +210,7 @@ export class GateController implements vscode.Disposable {
           this.changed.fire();
         },
       });
+      await riskRead;
       // A run of every gate but command gates judges the new state; one gate (a sign-off, Re-run Gate) does not.
       if (!ctl.signal.aborted && (options.auto || !options.only)) run.basis = basis;
     } catch (e) {
@@ -277,7 +297,7 @@ export class GateController implements vscode.Disposable {
     const version = state?.notes?.version.next;
     if (!state || !version) throw new UsageError('There is no next version to sign off.', 'Open a repository with unreleased changes and a readable release configuration, then sign off.');
     const gate = this.gates(state).find((g) => g.id === gateId);
-    if (!gate || gate.kind !== 'manual') throw new UsageError(`No manual gate "${gateId}".`, 'Refresh the checklist: the gates come from the release configuration.');
+    if (!gate || (gate.kind !== 'manual' && gate.kind !== 'risk')) throw new UsageError(`No manual gate "${gateId}".`, 'Refresh the checklist: the gates come from the release configuration.');
     if (!vscode.workspace.isTrusted) throw new UsageError(`Signing off writes ${SIGNOFF_FILE} in the repository and is disabled in Restricted Mode.`, 'Trust this workspace (Manage Workspace Trust), then sign off.');
     return { state, version };
   }
@@ -292,6 +312,20 @@ export class GateController implements vscode.Disposable {
     await recordSignOff(state.root, { version, gateId, who, when: new Date().toISOString(), ...(note.trim() ? { note: note.trim() } : {}), ...(head?.hash ? { commit: head.hash } : {}) });
     this.log.info(`sign-off recorded in ${SIGNOFF_FILE}: ${gateId} for ${version} by ${who}`);
     await this.run({ only: [gateId] });
+    return version;
+  }
+
+  /** Records `who`'s answer to a business-risk question for the next version (a sign-off `risk:<id>`), then re-scores the risk. */
+  async answerRisk(questionId: string, answer: 'yes' | 'no', who: string): Promise<string> {
+    const state = this.target();
+    const version = state?.notes?.version.next;
+    if (!state?.config || !version) throw new UsageError('There is no next version to answer for.', 'Open a repository with unreleased changes and a readable release configuration.');
+    if (!riskConfigOf(state.config).questions.some((q) => q.id === questionId)) throw new UsageError(`No business-risk question "${questionId}".`, 'Refresh the checklist: the questions come from risk.questions in the release configuration.');
+    if (!vscode.workspace.isTrusted) throw new UsageError(`Answering writes ${SIGNOFF_FILE} in the repository and is disabled in Restricted Mode.`, 'Trust this workspace (Manage Workspace Trust), then answer.');
+    const head = await this.model.repo(state.root)?.head().catch(() => undefined);
+    await recordSignOff(state.root, { version, gateId: answerGateId(questionId), who, when: new Date().toISOString(), note: answer, ...(head?.hash ? { commit: head.hash } : {}) });
+    this.log.info(`risk answer recorded in ${SIGNOFF_FILE}: ${questionId}=${answer} for ${version} by ${who}`);
+    await this.run({ only: this.gates(state).filter((g) => g.kind === 'risk').map((g) => g.id) });
     return version;
   }
 
@@ -365,7 +399,7 @@ export class GateController implements vscode.Disposable {
         canFix: Boolean(r?.fix?.action),
         ...(r?.fix?.action ? { fixAction: r.fix.action.kind } : {}),
         details: r?.details ? clip(r.details, 64 * 1024) : undefined,
-        manual: g.kind === 'manual',
+        manual: g.kind === 'manual' || g.kind === 'risk',
         signOff: s ? { who: clip(s.who, 200), when: s.when.slice(0, 40), note: clip(s.note ?? '', 500) } : undefined,
       };
     });
@@ -378,6 +412,7 @@ export class GateController implements vscode.Disposable {
       gates,
       verdict: v ? { decision: v.decision, summary: clip(v.summary, 2000) } : null,
       notice: this.notice ?? (state.configError ? `Config problem: ${clip(state.configError.problems[0] ?? '', 500)}` : null),
+      ...(this.riskPanels.get(state.root)?.version === version ? { risk: this.riskPanels.get(state.root)!.view } : {}),
     };
   }
 

@@ -90,7 +90,7 @@ describe('release-manager signoff', () => {
     const cases: [string[], RegExp][] = [
       [['signoff', '--repo', r.dir], /error: signoff needs --gate ID\.\nfix: /],
       [['signoff', '--repo', r.dir, '--gate', 'nope'], /error: No gate with id "nope"\.\nfix: Use one of the manual gates: qa, two\./],
-      [['signoff', '--repo', r.dir, '--gate', 'clean'], /error: Gate clean is a cleanTree gate: only manual gates are signed off\./],
+      [['signoff', '--repo', r.dir, '--gate', 'clean'], /error: Gate clean is a cleanTree gate: only manual and risk gates are signed off\./],
       [['signoff', '--repo', r.dir, '--gate', 'qa', '--yes'], /error: --yes does not apply to signoff\./],
       [['gates', '--repo', r.dir, '--gate', 'qa'], /error: --gate applies to signoff only\./],
       [['signoff', '--repo', r.dir, '--gate', 'qa', '--note', 'x'.repeat(501)], /error: --note is 501 characters long \(limit 500\)/],

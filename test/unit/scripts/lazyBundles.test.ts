@@ -38,6 +38,7 @@ const LAZY: { name: string; exports: string[]; holds: RegExp[]; vscode?: boolean
   { name: 'announce', exports: ['previewAnnouncements', 'sendAnnouncements', 'noticeFacts', 'deployAnnouncer', 'envSecrets'], holds: [/node_modules\/nodemailer\//, /node_modules\/mustache\//, /src\/node\/announce\.ts$/, /src\/node\/announceChannels\.ts$/] },
   { name: 'flags', exports: ['flagProviderFor', 'flagStatus', 'runFlagRollout', 'killFlag', 'requireFlagsConfig'], holds: [/src\/node\/flags\.ts$/, /src\/node\/unleashProvider\.ts$/, /src\/core\/flags\/stage\.ts$/] },
   { name: 'metrics', exports: ['collectMetrics'], holds: [/src\/node\/metrics\.ts$/, /src\/core\/metrics\/compute\.ts$/] },
+  { name: 'risk', exports: ['collectRisk'], holds: [/src\/node\/risk\.ts$/] },
   { name: 'plan', exports: ['collectPlan', 'parsePlanVersion'], holds: [/src\/node\/plan\.ts$/] },
   { name: 'calendar', exports: ['collectCalendar', 'calendarIcs'], holds: [/node_modules\/ical\.js\//, /src\/node\/calendar\.ts$/, /src\/core\/calendar\/ics\.ts$/] },
   {

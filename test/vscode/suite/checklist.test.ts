@@ -153,6 +153,7 @@ describe('readiness gates and the checklist (trusted workspace)', () => {
         throw new TypeError('a fault in the host');
       },
       revokeSignOff: async () => {},
+      answerRisk: async () => {},
       recordDecision: async () => {},
     };
     const provider = new ChecklistViewProvider(vscode.Uri.file('/ext'), a.gates, actions, log, (source, e) => reportError(source, e, log));
