@@ -17,6 +17,7 @@ import { openConfigCommand } from './vscode/commands/openConfig';
 import { openOnGitHubCommand } from './vscode/commands/openOnGitHub';
 import { refreshCommand } from './vscode/commands/refresh';
 import { refreshGitHubCommand } from './vscode/commands/refreshGitHub';
+import { saveNotesToChangelogCommand } from './vscode/commands/saveToChangelog';
 import { showLogCommand } from './vscode/commands/showLog';
 import { signInCommand } from './vscode/commands/signIn';
 import { copyMetricsMarkdownCommand, refreshMetricsCommand, showMetricsCommand } from './vscode/commands/metrics';
@@ -191,7 +192,7 @@ function commandTable(): [string, CommandFactory][] {
     [COMMANDS.inspectDeploy, lazyCommand((b) => b.inspectDeployCommand)],
     [COMMANDS.openRunLogs, lazyCommand((b) => b.openRunLogsCommand)],
     [COMMANDS.rerunFailedJobs, lazyCommand((b) => b.rerunFailedJobsCommand)],
-    [COMMANDS.saveNotesToChangelog, lazyCommand((b) => b.saveNotesToChangelogCommand)],
+    [COMMANDS.saveNotesToChangelog, saveNotesToChangelogCommand],
     [COMMANDS.compareEnvironments, lazyCommand((b) => b.compareEnvironmentsCommand)],
     [COMMANDS.showMetrics, showMetricsCommand],
     [COMMANDS.copyMetricsMarkdown, copyMetricsMarkdownCommand],
