@@ -5,12 +5,12 @@
  * its GitHub page (release, milestone, deployments), else the tag's commit, else the config (freezes,
  * release days) or the Release view (a local deploy).
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { CalendarEvent, CalendarReport } from '../../core/calendar/model';
 import type { Logger } from '../../core/ports';
 import { MAX_VIEW_EVENTS, parseFromCalendarWebview, toCalendarWebview, type CalendarViewState, type FromCalendarWebview } from '../../shared/calendarProtocol';
 import { CALENDAR_PANEL, COMMANDS, VIEWS } from '../ids';
+import { openReportPanel, postChecked, receiveChecked, withCancellableProgress } from '../panelHost';
 import type { ReleaseModel } from '../releaseModel';
 import type { ErrorReporter } from '../runCommand';
 import { calendarHtml } from './calendarHtml';
@@ -72,29 +72,16 @@ export class CalendarPanel implements vscode.Disposable {
   }
 
   private create(): void {
-    const bundle = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    const panel = vscode.window.createWebviewPanel(CALENDAR_PANEL, 'Release Calendar', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      enableCommandUris: false,
-      enableForms: false,
-      localResourceRoots: [bundle],
-      retainContextWhenHidden: false,
-    });
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'release.svg');
-    const nonce = randomBytes(18).toString('base64');
-    panel.webview.html = calendarHtml({ cspSource: panel.webview.cspSource, nonce, src: (f) => panel.webview.asWebviewUri(vscode.Uri.joinPath(bundle, f)).toString() });
-    this.panel = panel;
-    this.subs.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      panel.onDidDispose(() => {
+    const panel = openReportPanel(this.extensionUri, CALENDAR_PANEL, 'Release Calendar', calendarHtml, this.subs, {
+      message: (raw) => void this.receive(raw),
+      disposed: () => {
         if (this.panel !== panel) return;
         this.panel = undefined;
         this.running?.abort();
-      }),
-      panel.onDidChangeViewState(() => {
-        if (panel.visible) this.post();
-      }),
-    );
+      },
+      visible: () => this.post(),
+    });
+    this.panel = panel;
   }
 
   /** Reads the calendar with a cancellable progress notification; a newer read supersedes this one. */
@@ -105,14 +92,7 @@ export class CalendarPanel implements vscode.Disposable {
     const root = this.root;
     this.post();
     const run = async () => {
-      const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Release calendar', cancellable: true }, async (progress, token) => {
-        const sub = token.onCancellationRequested(() => ctl.abort());
-        try {
-          return await this.service.compute(root, { signal: ctl.signal, onProgress: (message) => progress.report({ message }) });
-        } finally {
-          sub.dispose();
-        }
-      });
+      const outcome = await withCancellableProgress('Release calendar', ctl, (signal, onProgress) => this.service.compute(root, { signal, onProgress }));
       if (this.running !== ctl) return;
       this.running = undefined;
       if (outcome.kind === 'ok') {
@@ -144,28 +124,12 @@ export class CalendarPanel implements vscode.Disposable {
   private post(): void {
     const state = this.state();
     this.lastState = state;
-    if (!this.panel) return;
-    const parsed = toCalendarWebview.safeParse({ type: 'state', state });
-    if (!parsed.success) {
-      this.log.error(`calendar view: the state does not fit the protocol: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 500)}`);
-      return;
-    }
-    void this.panel.webview.postMessage(parsed.data);
+    postChecked(this.panel, toCalendarWebview, { type: 'state', state }, this.log, 'calendar view');
   }
 
   /** Handles one message from the webview: parse, dispatch, never trust. */
-  async receive(raw: unknown): Promise<void> {
-    const parsed = parseFromCalendarWebview(raw);
-    if (!parsed.ok) {
-      this.rejected++;
-      this.log.warn(`calendar view: rejected a message: ${parsed.error.slice(0, 300)}`);
-      return;
-    }
-    try {
-      await this.dispatch(parsed.message);
-    } catch (e) {
-      void this.reportError(`calendar.${parsed.message.type}`, e);
-    }
+  receive(raw: unknown): Promise<void> {
+    return receiveChecked(raw, parseFromCalendarWebview, (m) => this.dispatch(m), { log: this.log, what: 'calendar view', source: 'calendar', rejected: () => this.rejected++, reportError: this.reportError });
   }
 
   private async dispatch(m: FromCalendarWebview): Promise<void> {

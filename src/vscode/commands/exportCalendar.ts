@@ -8,6 +8,7 @@ import { UsageError } from '../../core/errors';
 import { writeFileAtomic } from '../../node/atomicFile';
 import { loadCalendar } from '../../node/loadCalendar';
 import type { CommandContext } from '../commandContext';
+import { withCancellableProgress } from '../panelHost';
 import { calendarRoot } from './calendar';
 
 /** Export Release Calendar (.ics)…: the calendar shown (else read now) written where the user says; returns the file's path (undefined when cancelled). */
@@ -18,15 +19,7 @@ export function exportCalendarCommand(ctx: Pick<CommandContext, 'model' | 'calen
     const shown = ctx.calendarPanel.shown;
     let calendar = shown && shown.root === root ? shown.calendar : null;
     if (!calendar) {
-      const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Release calendar', cancellable: true }, async (progress, token) => {
-        const ctl = new AbortController();
-        const sub = token.onCancellationRequested(() => ctl.abort());
-        try {
-          return await ctx.calendar.compute(root, { signal: ctl.signal, onProgress: (message) => progress.report({ message }) });
-        } finally {
-          sub.dispose();
-        }
-      });
+      const outcome = await withCancellableProgress('Release calendar', new AbortController(), (signal, onProgress) => ctx.calendar.compute(root, { signal, onProgress }));
       if (outcome.kind === 'error') throw new UsageError(outcome.message, outcome.fix ?? 'Show the log (Release: Show Log).');
       calendar = outcome.calendar;
     }

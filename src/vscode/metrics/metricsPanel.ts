@@ -3,13 +3,13 @@
  * only, zod-validated messages both ways, state owned here. Computing shows a cancellable progress
  * notification; the view's Cancel, a new choice and closing the panel abort it (AbortSignal).
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { metricsMarkdown } from '../../core/metrics/markdown';
 import type { MetricsReport } from '../../core/metrics/report';
 import type { Logger } from '../../core/ports';
 import { boundedReport, DEFAULT_WINDOW, parseFromMetricsWebview, toMetricsWebview, type FromMetricsWebview, type MetricsViewState, type MetricsWindow } from '../../shared/metricsProtocol';
 import { COMMANDS, METRICS_PANEL } from '../ids';
+import { openReportPanel, postChecked, receiveChecked, shellHtml, withCancellableProgress } from '../panelHost';
 import type { ReleaseModel } from '../releaseModel';
 import type { ErrorReporter } from '../runCommand';
 import { metricsHtml } from './metricsHtml';
@@ -76,34 +76,21 @@ export class MetricsPanel implements vscode.Disposable {
   }
 
   private create(): void {
-    const bundle = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    const panel = vscode.window.createWebviewPanel(METRICS_PANEL, 'Release Metrics', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      enableCommandUris: false,
-      enableForms: false,
-      localResourceRoots: [bundle],
-      retainContextWhenHidden: false,
-    });
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'release.svg');
-    panel.webview.html = this.html(panel.webview, bundle);
-    this.panel = panel;
-    this.subs.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      panel.onDidDispose(() => {
+    const panel = openReportPanel(this.extensionUri, METRICS_PANEL, 'Release Metrics', metricsHtml, this.subs, {
+      message: (raw) => void this.receive(raw),
+      disposed: () => {
         if (this.panel !== panel) return;
         this.panel = undefined;
         this.running?.abort();
-      }),
-      panel.onDidChangeViewState(() => {
-        if (panel.visible) this.post();
-      }),
-    );
+      },
+      visible: () => this.post(),
+    });
+    this.panel = panel;
   }
 
   /** The HTML shell (src/vscode/metrics/metricsHtml.ts) with a fresh nonce per render. */
   html(webview: vscode.Webview, bundle: vscode.Uri): string {
-    const nonce = randomBytes(18).toString('base64');
-    return metricsHtml({ cspSource: webview.cspSource, nonce, src: (f) => webview.asWebviewUri(vscode.Uri.joinPath(bundle, f)).toString() });
+    return shellHtml(webview, bundle, metricsHtml);
   }
 
   /** Computes the current query with a cancellable progress notification; a newer computation supersedes this one. */
@@ -115,16 +102,8 @@ export class MetricsPanel implements vscode.Disposable {
     const query = { ...this.query };
     this.post();
     const run = async () => {
-      const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Release metrics of ${query.environment ?? 'the default environment'}`, cancellable: true },
-        async (progress, token) => {
-          const sub = token.onCancellationRequested(() => ctl.abort());
-          try {
-            return await this.metrics.compute(root, query, { signal: ctl.signal, onProgress: (message) => progress.report({ message }) });
-          } finally {
-            sub.dispose();
-          }
-        },
+      const outcome = await withCancellableProgress(`Release metrics of ${query.environment ?? 'the default environment'}`, ctl, (signal, onProgress) =>
+        this.metrics.compute(root, query, { signal, onProgress }),
       );
       if (this.running !== ctl) return; // superseded: the newer one posts
       this.running = undefined;
@@ -164,28 +143,12 @@ export class MetricsPanel implements vscode.Disposable {
   private post(): void {
     const state = this.state();
     this.lastState = state;
-    if (!this.panel) return;
-    const parsed = toMetricsWebview.safeParse({ type: 'state', state });
-    if (!parsed.success) {
-      this.log.error(`metrics view: the state does not fit the protocol: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 500)}`);
-      return;
-    }
-    void this.panel.webview.postMessage(parsed.data);
+    postChecked(this.panel, toMetricsWebview, { type: 'state', state }, this.log, 'metrics view');
   }
 
   /** Handles one message from the webview: parse, dispatch, never trust. */
-  async receive(raw: unknown): Promise<void> {
-    const parsed = parseFromMetricsWebview(raw);
-    if (!parsed.ok) {
-      this.rejected++;
-      this.log.warn(`metrics view: rejected a message: ${parsed.error.slice(0, 300)}`);
-      return;
-    }
-    try {
-      await this.dispatch(parsed.message);
-    } catch (e) {
-      void this.reportError(`metrics.${parsed.message.type}`, e);
-    }
+  receive(raw: unknown): Promise<void> {
+    return receiveChecked(raw, parseFromMetricsWebview, (m) => this.dispatch(m), { log: this.log, what: 'metrics view', source: 'metrics', rejected: () => this.rejected++, reportError: this.reportError });
   }
 
   private async dispatch(m: FromMetricsWebview): Promise<void> {
