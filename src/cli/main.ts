@@ -188,6 +188,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** Refuses an option the command does not take (never silently ignored), naming the ones it takes (or a better fix). */
+function refuseStrayOptions(command: string, values: Record<string, unknown>, allowed: readonly string[], fixFor?: (stray: string) => string | null): void {
+  const stray = Object.keys(values).find((k) => values[k] !== undefined && !allowed.includes(k));
+  if (stray === undefined) return;
+  const fix = fixFor?.(stray) ?? `${command} takes ${allowed.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`;
+  throw new UsageError(`--${stray} does not apply to ${command}.`, fix);
+}
+
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
   // announce has its own options (its --version takes a value).
   const at = announceIndex(argv);
@@ -220,24 +228,16 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (values.flag !== undefined) throw new UsageError('--flag applies to flag status, flag rollout and flag kill only.', 'Use release-manager flag status --flag NAME.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}.`, 'Options take the form --name value; see --help.');
   if (DEPLOY_COMMANDS.has(command!)) {
-    const allowed = DEPLOY_FLAGS[command!]!;
-    const stray = (Object.keys(values) as Array<keyof typeof values>).find((k) => values[k] !== undefined && !allowed.includes(k));
-    if (stray !== undefined) {
-      const fix =
-        command === 'rollback' && stray === 'ref'
-          ? 'A rollback goes back to the last successful deployment of the environment; to deploy a given release, run release-manager deploy --env ENV --ref REF.'
-          : `${command} takes ${allowed.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`;
-      throw new UsageError(`--${stray} does not apply to ${command}.`, fix);
-    }
+    refuseStrayOptions(command!, values, DEPLOY_FLAGS[command!]!, (stray) =>
+      command === 'rollback' && stray === 'ref' ? 'A rollback goes back to the last successful deployment of the environment; to deploy a given release, run release-manager deploy --env ENV --ref REF.' : null,
+    );
   }
   if (command === 'metrics') {
-    const stray = (Object.keys(values) as Array<keyof typeof values>).find((k) => values[k] !== undefined && !METRICS_FLAGS.includes(k));
-    if (stray !== undefined) throw new UsageError(`--${stray} does not apply to metrics.`, `metrics takes ${METRICS_FLAGS.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`);
+    refuseStrayOptions('metrics', values, METRICS_FLAGS);
     return runMetricsCommand({ repo: values.repo, env: values.env, since: values.since, until: values.until, format: values.format, remote: values.remote }, { ...io, env: io.env ?? process.env });
   }
   if (command === 'risk') {
-    const stray = (Object.keys(values) as Array<keyof typeof values>).find((k) => values[k] !== undefined && !RISK_FLAGS.includes(k));
-    if (stray !== undefined) throw new UsageError(`--${stray} does not apply to risk.`, `risk takes ${RISK_FLAGS.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`);
+    refuseStrayOptions('risk', values, RISK_FLAGS);
     return runRiskCommand(
       { repo: values.repo, env: values.env, at: values.at, format: values.format, remote: values.remote, answer: values.answer, note: values.note, path: values.path, prerelease: values.prerelease },
       { ...io, env: io.env ?? process.env },
@@ -245,8 +245,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
   if (values.at !== undefined) throw new UsageError('--at applies to risk only.', 'Use release-manager risk --at 2026-12-11T17:00:00Z.');
   if (command === 'calendar') {
-    const stray = (Object.keys(values) as Array<keyof typeof values>).find((k) => values[k] !== undefined && !CALENDAR_FLAGS.includes(k));
-    if (stray !== undefined) throw new UsageError(`--${stray} does not apply to calendar.`, `calendar takes ${CALENDAR_FLAGS.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`);
+    refuseStrayOptions('calendar', values, CALENDAR_FLAGS);
     return runCalendarCommand({ repo: values.repo, format: values.format, from: values.from, to: values.to, out: values.out, remote: values.remote }, { ...io, env: io.env ?? process.env });
   }
   if (values.out !== undefined) throw new UsageError('--out applies to calendar only.', 'Use release-manager calendar --out releases.ics.');
@@ -254,8 +253,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const signOffOnly = (['gate', 'note'] as const).find((k) => values[k] !== undefined);
   if (command !== 'signoff' && signOffOnly !== undefined) throw new UsageError(`--${signOffOnly} applies to signoff only.`, 'Use release-manager signoff --gate ID [--note TEXT].');
   if (command === 'signoff') {
-    const stray = (Object.keys(values) as Array<keyof typeof values>).find((k) => values[k] !== undefined && !SIGNOFF_FLAGS.includes(k));
-    if (stray !== undefined) throw new UsageError(`--${stray} does not apply to signoff.`, `signoff takes ${SIGNOFF_FLAGS.filter((f) => f !== 'help').map((f) => `--${f}`).join(', ')}.`);
+    refuseStrayOptions('signoff', values, SIGNOFF_FLAGS);
     if (values.gate === undefined) throw new UsageError('signoff needs --gate ID.', 'Name the manual gate to sign off, e.g. release-manager signoff --gate qa.');
   }
   const publishOnly = (['tag', 'notes-file', 'draft', 'bump', 'yes'] as const).filter((k) => values[k] !== undefined && !(k === 'yes' && (command === 'deploy' || command === 'rollback')));
