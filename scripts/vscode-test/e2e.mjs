@@ -48,8 +48,10 @@ export async function runE2e() {
       runDir: run.dir,
       extensions,
       screenshot: (name) => screenshotWithoutHover(page, name),
-      openDemo: async (name) => {
+      openDemo: async (name, prepare) => {
         const folder = makeDemoRepo(join(run.workspace, name, 'demo'));
+        // What the spec changes in the repository before the window opens, so the extension's first read sees it.
+        if (prepare) await prepare(folder);
         const opened = performance.now();
         Object.assign(session, { folder, expectedVersion: nextVersion(folder) });
         await page.goto(server.workbenchUrl(folder), { waitUntil: 'domcontentloaded', timeout: 60_000 });

@@ -14,7 +14,9 @@ import { DEMO_REPO, DEPLOY_YML, serveGitHubCopy } from '../helpers/deployFixture
 import { poll } from '../helpers/poll.ts';
 import { signIn, signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
-import { activityTab, quickInput, quickInputTitle, treeRowTexts, typeInCommandPalette, viewContainer, visibleError, waitForNotification } from './workbench.mjs';
+import {
+  activityTab, quickInput, quickInputTitle, runFromPalette, treeRowTexts, viewContainer, visibleError, waitForNotification,
+} from './workbench.mjs';
 
 const { owner: OWNER, repo: REPO } = DEMO_REPO;
 const TOKEN = 'ghp_RmE2eDeploy0123456789ABCDEFGHIJKLMNOP';
@@ -264,9 +266,7 @@ async function closeAllEditors() {
   const tabs = page.locator('.tabs-container [role="tab"]');
   if ((await tabs.count()) === 0) return;
   await focusWorkbench();
-  await typeInCommandPalette(page, 'View: Close All Editors');
-  await quickInput(page).getByRole('option', { name: /^View: Close All Editors/ }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  await runFromPalette(page, 'View: Close All Editors');
   await poll('every editor closed', async () => {
     const dontSave = page.locator('.monaco-dialog-box').getByRole('button', { name: /^Don't Save$/ });
     if (await dontSave.isVisible()) await dontSave.click();
@@ -308,9 +308,7 @@ async function widenSideBar(width) {
 async function deployFromPalette(environment, tag, confirmLabel) {
   const { page } = session;
   await focusWorkbench();
-  await typeInCommandPalette(page, 'Release: Deploy…');
-  await quickInput(page).getByRole('option', { name: /^Release: Deploy…/ }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  await runFromPalette(page, 'Release: Deploy…');
   await poll('the environment quick pick', async () => /deploy to which environment/.test((await quickInputTitle(page)) ?? ''), { timeoutMs: 20_000 });
   const options = await quickInput(page).getByRole('option').allInnerTexts();
   assert.ok(!options.some((o) => /Another environment/.test(o)), `the config's environments only: ${options.join(' / ')}`);

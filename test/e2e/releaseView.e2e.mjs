@@ -7,8 +7,7 @@ import { poll } from '../helpers/poll.ts';
 import { signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
 import {
-  activityTab, editorTab, editorTextOfTab, escapeRegExp, pickQuickItem, quickInputTitle, quickItems, statusBarLanguage, treeRowTexts,
-  typeInCommandPalette, viewContainer, visibleError,
+  activityTab, editorTab, editorTextOfTab, escapeRegExp, pickQuickItem, quickInputTitle, runFromPalette, statusBarLanguage, treeRowTexts, viewContainer, visibleError,
 } from './workbench.mjs';
 
 const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -74,10 +73,7 @@ describe('Release Manager installed from its .vsix', function () {
   it(`runs "${DRAFT.category}: ${DRAFT.title}" from the command palette and opens the notes as untitled markdown`, async () => {
     const { page, expectedVersion } = session;
     const label = `${DRAFT.category}: ${DRAFT.title}`;
-    await typeInCommandPalette(page, label);
-    await quickItems(page, new RegExp(escapeRegExp(label))).first().waitFor({ timeout: 15_000 });
-    await session.screenshot('e2e-command-palette');
-    await page.keyboard.press('Enter');
+    await runFromPalette(page, label, { beforeEnter: () => session.screenshot('e2e-command-palette') });
     // The command may ask which package and which range; answer like a user drafting the next release.
     const heading = `## ${expectedVersion}`;
     const answered = [];

@@ -15,8 +15,11 @@ export const session = {
   /**
    * Makes a fresh demo repository for the spec `name` (run folder/workspace/<name>/demo) and loads the workbench
    * on it: every spec starts from its own repository and a new window, whatever ran before. Resolves to the folder.
+   * `prepare(folder)` changes the repository before the window opens (config, history, settings): a file written
+   * while the window starts may reach the extension before its file watcher is listening.
    */
-  openDemo: async (/** @type {string} */ name) => {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  openDemo: async (/** @type {string} */ name, /** @type {((folder: string) => unknown) | undefined} */ prepare) => {
     throw new Error(`not run by scripts/vscode-test/e2e.mjs: cannot open a demo for ${name}`);
   },
   /** Loads the workbench on a folder the spec made itself (under `runDir`/workspace): not a demo, no expected version. */

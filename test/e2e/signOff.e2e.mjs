@@ -11,7 +11,7 @@ import { EXTENSION_ID } from '../helpers/extensionId.ts';
 import { poll } from '../helpers/poll.ts';
 import { signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
-import { escapeRegExp, quickItems, typeInCommandPalette } from './workbench.mjs';
+import { runFromPalette } from './workbench.mjs';
 
 /** The checklist webview's document: the webview iframe of our extension, then VS Code's inner active frame. */
 function checklistFrame(page) {
@@ -37,13 +37,7 @@ describe('the readiness checklist webview', function () {
   it('opens from the palette and shows NO-GO while the QA sign-off is pending', async () => {
     const { page } = session;
     const label = 'Release: Show Readiness Checklist';
-    // An editor or preview may hold the keyboard focus inside its iframe, where F1 does not reach the
-    // workbench: give the focus back to the workbench first, as a user would by clicking.
-    await page.keyboard.press('Escape');
-    await page.locator('#workbench\\.parts\\.sidebar .composite.title').click();
-    await typeInCommandPalette(page, label);
-    await quickItems(page, new RegExp(escapeRegExp(label))).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
+    await runFromPalette(page, label);
     const frame = checklistFrame(page);
     await frame.locator('li[data-gate-id="qa"]').waitFor({ timeout: 30_000 });
     await poll('the verdict NO-GO', async () => (await frame.locator('.verdict .decision').textContent()) === 'NO-GO', { timeoutMs: 30_000 });

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { poll } from '../helpers/poll.ts';
 import { session } from './session.mjs';
-import { activityTab, editorTab, escapeRegExp, quickInputTitle, quickItems, typeInCommandPalette, visibleError, waitForWorkbench } from './workbench.mjs';
+import {
+  activityTab, editorTab, escapeRegExp, quickInputTitle, quickItems, runFromPalette, visibleError, waitForWorkbench,
+} from './workbench.mjs';
 
 const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 const WALKTHROUGH = manifest.contributes.walkthroughs[0];
@@ -19,10 +21,8 @@ function step(id) {
 
 /** Runs a palette command by its label. */
 async function runCommand(label) {
-  const { page } = session;
-  await typeInCommandPalette(page, label);
-  await quickItems(page, new RegExp(escapeRegExp(label))).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  // Escape on the walkthrough page would go back to the list of walkthroughs.
+  await runFromPalette(session.page, label, { refocus: false });
 }
 
 describe('Get Started walkthrough', function () {

@@ -26,9 +26,40 @@ export async function treeRowTexts(scope) {
 export async function typeInCommandPalette(page, text) {
   await page.keyboard.press('F1');
   const widget = quickInput(page);
-  await widget.locator('.quick-input-box input').waitFor();
+  await widget.locator('.quick-input-box input').waitFor({ timeout: 10_000 });
   await page.keyboard.type(text);
   return widget;
+}
+
+/**
+ * Runs the palette command `label` the way a user does: gives the keyboard back to the workbench, opens the
+ * palette, types the label, waits for its row and presses Enter (`beforeEnter(page)` runs just before).
+ * Tries three times: a palette opened while the window still starts lists only the commands known then and
+ * does not refresh, and keys typed while the workbench moves the focus can land elsewhere (the input then
+ * does not hold the label). `refocus: false` leaves the focus where it is on the first try (Escape on a
+ * walkthrough page leaves the walkthrough).
+ */
+export async function runFromPalette(page, label, { beforeEnter, refocus = true, timeouts = [10_000, 20_000, 30_000] } = {}) {
+  const row = quickItems(page, new RegExp(escapeRegExp(label))).first();
+  let lastInput = '';
+  for (const [attempt, timeout] of timeouts.entries()) {
+    if (refocus || attempt > 0) {
+      // An editor or webview may hold the keyboard inside its iframe, where F1 does not reach the workbench.
+      await page.keyboard.press('Escape');
+      const sidebarTitle = page.locator('#workbench\\.parts\\.sidebar .composite.title');
+      if (await sidebarTitle.isVisible()) await sidebarTitle.click().catch(() => undefined);
+    }
+    const widget = await typeInCommandPalette(page, label).catch(() => null);
+    if (!widget) continue;
+    lastInput = await widget.locator('.quick-input-box input').inputValue().catch(() => '');
+    if (!lastInput.includes(label)) continue;
+    if (await row.waitFor({ timeout }).then(() => true, () => false)) {
+      if (beforeEnter) await beforeEnter(page);
+      await page.keyboard.press('Enter');
+      return;
+    }
+  }
+  throw new Error(`the command palette never listed "${label}" (${timeouts.length} tries; the input last held "${lastInput}")`);
 }
 
 /** The quick input widget (command palette and quick picks). */

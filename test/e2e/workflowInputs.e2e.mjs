@@ -14,7 +14,7 @@ import { startFakeGitHub } from '../helpers/fakeGitHub/server.ts';
 import { poll } from '../helpers/poll.ts';
 import { signIn, signOut } from './githubAccount.mjs';
 import { session } from './session.mjs';
-import { quickInput, quickInputTitle, typeInCommandPalette, visibleError, waitForNotification } from './workbench.mjs';
+import { quickInput, quickInputTitle, runFromPalette, visibleError, waitForNotification } from './workbench.mjs';
 
 const { owner: OWNER, repo: REPO } = DEMO_REPO;
 const TOKEN = 'ghp_RmE2eInputs0123456789ABCDEFGHIJKLMNOP';
@@ -330,17 +330,7 @@ async function holds(what, probe, ms) {
 /** Gives the keyboard back to the workbench, then runs Release: Deploy… from the palette up to the environment pick. */
 async function openDeploy() {
   const { page } = session;
-  await page.keyboard.press('Escape');
-  await page.locator('#workbench\\.parts\\.sidebar .composite.title').click();
-  await typeInCommandPalette(page, 'Release: Deploy…');
-  const option = quickInput(page).getByRole('option', { name: /^Release: Deploy…/ }).first();
-  // A palette opened while the window still starts lists the commands known then, and does not refresh: open it again.
-  if (!(await option.waitFor({ timeout: 15_000 }).then(() => true, () => false))) {
-    await page.keyboard.press('Escape');
-    await typeInCommandPalette(page, 'Release: Deploy…');
-    await option.waitFor({ timeout: 30_000 });
-  }
-  await page.keyboard.press('Enter');
+  await runFromPalette(page, 'Release: Deploy…');
   await poll('the environment quick pick', async () => /deploy to which environment/.test((await quickInputTitle(page)) ?? ''), { timeoutMs: 40_000 });
 }
 
