@@ -11,6 +11,7 @@ import { readContributorCache, writeContributorCache } from './contributorCache'
 import { GIT_CONFIG_ARGS, execGit, gitEnv, mapGitFailure } from './gitProcess';
 import { logFormat, markedLogFormat, SIZED_LOG_ARGS, sizedRecord, streamRecordBytes, streamRecords } from './logStream';
 import { RawMessageCheck } from './rawMessages';
+import { headFromFiles, tagsFromFiles } from './refFiles';
 
 /** Oldest git we support: `--end-of-options` arrived in 2.24. */
 const MIN_GIT: [number, number] = [2, 24];
@@ -29,6 +30,8 @@ export class LocalGitRepo implements GitRepo {
   private readonly shallow: boolean;
   /** The repository's common git dir (where refs live), for the tag cache's fingerprint. */
   private commonDir: string | null = null;
+  /** The worktree's own git dir (where its HEAD is). */
+  private gitDir: string | null = null;
 
   private constructor(root: string, git: SimpleGit, gitPath: string, shallow: boolean) {
     this.root = root;
@@ -47,11 +50,12 @@ export class LocalGitRepo implements GitRepo {
     }
     if (!statSync(real).isDirectory()) throw new GitError('not-a-repo', `${dir} is a file, not a folder.`, 'Pass the folder of the repository with --repo DIR.');
     const git = makeGit(real, gitPath);
-    const [, where] = await Promise.all([checkVersion(git, gitPath, real), run(git, ['rev-parse', '--show-toplevel', '--is-shallow-repository', '--git-common-dir'], real)]);
-    const [top, shallow, common] = where.trim().split('\n') as [string, string | undefined, string | undefined];
+    const [, where] = await Promise.all([checkVersion(git, gitPath, real), run(git, ['rev-parse', '--show-toplevel', '--is-shallow-repository', '--git-common-dir', '--absolute-git-dir'], real)]);
+    const [top, shallow, common, gitDir] = where.trim().split('\n') as [string, string | undefined, string | undefined, string | undefined];
     if (top === '' || shallow === undefined) throw new GitError('not-a-repo', `${real} is not inside a git work tree (bare repository?).`, 'Open a checked-out repository.');
     const repo = new LocalGitRepo(top, makeGit(top, gitPath), gitPath, shallow.trim() === 'true');
     repo.commonDir = common ? resolve(real, common.trim()) : null;
+    repo.gitDir = gitDir ? gitDir.trim() : null;
     return repo;
   }
 
@@ -86,6 +90,9 @@ export class LocalGitRepo implements GitRepo {
   }
 
   async head(): Promise<HeadState> {
+    // Read from the files when their layout is the plain one (no process: this runs on every refresh).
+    const fromFiles = this.gitDir && this.commonDir ? headFromFiles(this.gitDir, this.commonDir) : null;
+    if (fromFiles) return fromFiles;
     // Commands that print nothing cost simple-git an extra 50 ms wait, so ask for output-bearing forms.
     try {
       const [hash, full] = (await this.run(['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'])).trim().split('\n');
@@ -136,6 +143,9 @@ export class LocalGitRepo implements GitRepo {
    * already holds: no tag object is read, so 12,000 tags cost a few milliseconds.
    */
   private async peeledTags(): Promise<TagRef[]> {
+    // All tags packed with their peeled values (a fresh clone, a packed repository): read the file, no process.
+    const fromFiles = this.commonDir ? tagsFromFiles(this.commonDir) : null;
+    if (fromFiles) return fromFiles;
     const out = await execGit(this.gitPath, this.root, ['show-ref', '--tags', '-d'], { okCodes: [0, 1] });
     const commits = new Map<string, string>();
     const PREFIX = ' refs/tags/';
