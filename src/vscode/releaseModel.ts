@@ -151,11 +151,17 @@ export class ReleaseModel implements vscode.Disposable {
     const gitPath = this.settings().gitPath;
     const opened = new Map<string, LocalGitRepo>();
     const failures: RepoState[] = [];
+    // The config file is read while git opens the repository (both wait on processes and the disk); used when the
+    // folder is the repository's top level, as discovery finds them.
+    const configs = new Map<string, Promise<ReleaseConfig>>();
     await Promise.all(
       roots.map(async (root) => {
+        const config = loadConfig(root);
+        config.catch(() => undefined); // settled in loadOne, or dropped when the folder is not the top level
         try {
           const repo = await this.open(root, gitPath);
           opened.set(repo.root, repo);
+          if (repo.root === root) configs.set(root, config);
         } catch (e) {
           this.openedAt.delete(root);
           if (e instanceof GitError && e.code === 'not-a-repo') return; // a folder that is not a repository: nothing to show
@@ -164,7 +170,7 @@ export class ReleaseModel implements vscode.Disposable {
       }),
     );
     for (const root of this.openedAt.keys()) if (!roots.includes(root)) this.openedAt.delete(root);
-    const states = await Promise.all([...opened.values()].map((repo) => this.loadOne(repo, signal)));
+    const states = await Promise.all([...opened.values()].map((repo) => this.loadOne(repo, signal, configs.get(repo.root))));
     this.repos.clear();
     for (const [root, repo] of opened) this.repos.set(root, repo);
     this.log.debug(`refreshed ${states.length} repositories in ${Date.now() - started} ms`);
@@ -191,10 +197,10 @@ export class ReleaseModel implements vscode.Disposable {
     return { root, name: basename(root), config: null, configError: null, notes: null, error, warnings: [] };
   }
 
-  private async loadOne(repo: LocalGitRepo, signal: AbortSignal): Promise<RepoState> {
+  private async loadOne(repo: LocalGitRepo, signal: AbortSignal, config = loadConfig(repo.root)): Promise<RepoState> {
     const state: RepoState = { root: repo.root, name: basename(repo.root), config: null, configError: null, notes: null, error: null, warnings: [] };
     try {
-      state.config = await loadConfig(repo.root);
+      state.config = await config;
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       state.configError = e;
