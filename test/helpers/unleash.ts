@@ -5,7 +5,7 @@
  * `UNLEASH_ADMIN_TOKEN` (and `UNLEASH_CLIENT_TOKEN`) reuse a server started elsewhere
  * (`node scripts/unleash.mjs start`).
  *
- * `npm run test:unit:parallel` (mocha in worker processes) starts it once for all workers instead:
+ * `npm run test:unit` (mocha in worker processes) starts it once for all workers instead:
  * test/helpers/unleashGlobal.ts, whose hand-off file (RELEASE_MANAGER_UNLEASH_HANDOFF) is read here.
  *
  * The tests that need it skip only when explicitly run without it: `RELEASE_MANAGER_NO_UNLEASH=1`

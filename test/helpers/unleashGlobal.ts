@@ -1,5 +1,5 @@
 /**
- * One real Unleash for a whole mocha run, parallel mode included (`npm run test:unit:parallel` runs the files in
+ * One real Unleash for a whole mocha run, parallel mode included (`npm run test:unit` runs the files in
  * worker processes: a server per worker would cost a start each). Loaded with `--require`, mocha runs
  * these global fixtures once, in the main process, before the workers are forked.
  *

@@ -257,7 +257,8 @@ describe('gates on real repositories', () => {
       r.write('VERSION', `${'='.repeat(400)}\n`);
       const t0 = Date.now();
       const res = await runOne(r, { kind: 'versionBumped', files: [{ path: 'VERSION', regex: '.*=.*=.*=.*=.*=(x)' }] });
-      assert.ok(Date.now() - t0 < 3000);
+      // Unguarded, this regex runs for hours: a generous bound that a busy machine still meets.
+      assert.ok(Date.now() - t0 < 15_000, `took ${Date.now() - t0} ms`);
       assert.equal(res.status, 'unknown');
       assert.match(res.reason, /took longer than 500 ms/);
     });
