@@ -95,7 +95,7 @@ const hostRows = [
   row('extension bundle (dist/extension.js) ÷ 500 KB', rows[0].m.bundleBytes / 1024, TARGETS.bundleKb, (v) => `${v.toFixed(0)} KB`),
   row('activation (load + activate()) ÷ 50 ms', worst('loadMsMedian') + worst('activateMs'), TARGETS.activationMs, ms),
   row('drafting the unreleased range in the host ÷ 50 ms', worst('draftUnreleasedMsMedian'), TARGETS.draftMs, ms),
-  row('model refresh, nothing changed ÷ 100 ms', worst('refreshMsMedian'), TARGETS.refreshMs, ms),
+  row('model refresh after an event, nothing changed ÷ 100 ms', worst('refreshMsMedian'), TARGETS.refreshMs, ms),
   ...rows.map(({ name, m }) => row(`Release tree first paint, ${label(name)} ÷ 300 ms`, m.tree.firstPaintMsMedian, TARGETS.firstPaintMs, ms)),
   row(`new commit → tree, Refresh command (worst: ${command.name}) ÷ 100 ms`, command.m.tree.refreshAfterCommitCommandMsMedian, TARGETS.refreshMs, ms),
   row(`new commit → tree, file watcher (worst: ${watcher.name}) ÷ debounce + 100 ms`, watcher.m.tree.refreshAfterCommitWatcherMsMedian, watcher.m.tree.debounceMs + TARGETS.refreshMs, ms),

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { buildChangelog } from '../core/changelog';
@@ -48,8 +48,17 @@ export interface RepoState {
 /** Holds the release state of every repository and refreshes it on events, debounced and cancellable. */
 export class ReleaseModel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires after a refresh changed the state. */
+  /**
+   * Fires after a refresh changed the state, and after every refresh asked for by a call to refresh() (the Refresh
+   * command, a fix): the views re-read what they cache (GitHub, deploys, flags) on it. A refresh that an event
+   * scheduled (the file watcher: git touches its index on every `git status`) and that found nothing new does not fire.
+   */
   readonly onDidChange = this.changed.event;
+  private readonly refreshed = new vscode.EventEmitter<void>();
+  /** Fires after every refresh, changed or not (the gates re-judge on it: the working tree may have changed). */
+  readonly onDidRefresh = this.refreshed.event;
+  /** What the last refresh found (see signatureOf); '' before the first. */
+  private signature = '';
   private states: RepoState[] = [];
   private state: ViewState = 'loading';
   private timer: NodeJS.Timeout | undefined;
@@ -102,12 +111,15 @@ export class ReleaseModel implements vscode.Disposable {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.running) this.rerun = true;
-      else void this.refresh();
+      else void this.refresh({ quiet: true });
     }, this.settings().debounceMs);
   }
 
-  /** Refreshes now, cancelling a refresh in flight; resolves when the state is current. */
-  refresh(): Promise<void> {
+  /**
+   * Refreshes now, cancelling a refresh in flight; resolves when the state is current. `quiet`: fire onDidChange only
+   * when the state differs from the last (event-driven refreshes); otherwise always (an explicit refresh re-reads all).
+   */
+  refresh(options: { quiet?: boolean } = {}): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.rerun = false;
@@ -120,7 +132,11 @@ export class ReleaseModel implements vscode.Disposable {
         if (ctl.signal.aborted) return;
         this.states = states;
         this.state = states.length === 0 ? (vscode.workspace.workspaceFolders?.length ? 'noRepo' : 'noFolder') : states.every((s) => s.error instanceof GitError && s.error.code === 'no-commits') ? 'noCommits' : 'ready';
-        this.changed.fire();
+        const signature = this.signatureOf(states);
+        const same = signature !== '' && signature === this.signature;
+        this.signature = signature;
+        this.refreshed.fire();
+        if (!(same && options.quiet)) this.changed.fire();
       },
       (e: unknown) => {
         if (!ctl.signal.aborted) (isExpected(e) ? this.log.warn : this.log.error).call(this.log, `refresh failed: ${redactSecrets(e instanceof Error ? e.message : String(e))}`);
@@ -129,7 +145,7 @@ export class ReleaseModel implements vscode.Disposable {
       if (this.inflight !== ctl) return; // a newer refresh took over
       this.running = false;
       // Events came while this one ran: the next refresh starts before this one's promise settles, so settled() waits for it too.
-      if (this.rerun && !this.disposed) void this.refresh();
+      if (this.rerun && !this.disposed) void this.refresh(options);
     });
     this.current = run;
     return run;
@@ -190,6 +206,30 @@ export class ReleaseModel implements vscode.Disposable {
     const repo = await LocalGitRepo.open(root, gitPath);
     this.openedAt.set(root, { gitPath, repo });
     return repo;
+  }
+
+  /**
+   * What the views show and cache by, as one string: the state of each repository (config, notes of the range,
+   * warnings, errors), the view state, trust and settings, and each repository's git config file (remotes live
+   * there: the GitHub rows follow it). '' when it cannot be computed (then every refresh counts as a change).
+   */
+  private signatureOf(states: RepoState[]): string {
+    try {
+      const gitConfigs = states.map((s) => {
+        const repo = this.openedAt.get(s.root)?.repo ?? this.repos.get(s.root);
+        if (!repo) return null;
+        try {
+          const st = statSync(join(repo.gitCommonDir, 'config'));
+          return `${st.ino}:${st.size}:${st.mtimeMs}`;
+        } catch {
+          return null;
+        }
+      });
+      const errors = states.map((s) => [s.error?.message ?? null, s.configError ? [s.configError.message, s.configError.problems] : null]);
+      return JSON.stringify([this.state, vscode.workspace.isTrusted, this.settings(), states, errors, gitConfigs]);
+    } catch {
+      return '';
+    }
   }
 
   private failed(root: string, e: unknown): RepoState {
@@ -256,5 +296,6 @@ export class ReleaseModel implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.inflight?.abort();
     this.changed.dispose();
+    this.refreshed.dispose();
   }
 }

@@ -81,7 +81,8 @@ export class GateController implements vscode.Disposable {
       void this.memento.update(LEGACY_STORE_KEY, undefined);
     }
     this.rejudge = new Coalescer(() => this.autoRun(), REJUDGE_DELAY_MS, (e) => this.log.error(`gates not re-judged: ${redactSecrets(e instanceof Error ? e.message : String(e))}`));
-    this.modelSub = model.onDidChange(() => {
+    // Every refresh, changed or not: a gate may read what the model does not (the working tree, the index).
+    this.modelSub = model.onDidRefresh(() => {
       this.changed.fire(); // the empty state and the version show at once; the verdict follows the re-judge
       if (this.judged) this.rejudge.request();
     });

@@ -19,6 +19,43 @@ describe('event-driven refresh', () => {
     await poll('the tree forgets it again', async () => !(await treeRows(a, 4)).some((r) => labelOf(r.item) === 'web: live refresh works'));
   });
 
+  it('tells the views only what changed: an event-driven refresh that finds nothing new fires no change, the gates still re-judge', async () => {
+    const a = await api();
+    const root = workspaceRoot();
+    await a.settled();
+    let changes = 0;
+    let refreshes = 0;
+    let gateEvents = 0;
+    const subs = [a.model.onDidChange(() => changes++), a.model.onDidRefresh(() => refreshes++), a.gates.onDidChange(() => gateEvents++)];
+    try {
+      await a.model.refresh({ quiet: true });
+      assert.deepEqual({ changes, refreshes }, { changes: 0, refreshes: 1 }, 'nothing new: no change event (GitHub, deploys and flags keep what they read)');
+      // The index and the working tree are not the model's: a quiet refresh still lets the gates look again.
+      writeFileSync(join(root, 'untracked-by-the-quiet-test.txt'), 'x\n');
+      const before = gateEvents;
+      await a.model.refresh({ quiet: true });
+      assert.deepEqual({ changes, refreshes }, { changes: 0, refreshes: 2 });
+      assert.ok(gateEvents > before, 'the gate controller heard the refresh (it re-judges what it judged before)');
+      // A remote changes in .git/config (the GitHub rows follow the remote): a change.
+      git(root, 'config', 'releaseManager.quietTest', 'yes');
+      await a.model.refresh({ quiet: true });
+      assert.equal(changes, 1, 'the repository config changed');
+      // A new commit: a change.
+      git(root, 'commit', '-q', '--allow-empty', '-m', 'fix(web): quiet refresh sees this');
+      await a.model.refresh({ quiet: true });
+      assert.equal(changes, 2, 'a new commit changed the state');
+      // An explicit refresh (the Refresh command) always tells the views to re-read.
+      await a.model.refresh();
+      assert.equal(changes, 3);
+    } finally {
+      for (const sub of subs) sub.dispose();
+      rmSync(join(root, 'untracked-by-the-quiet-test.txt'), { force: true });
+      git(root, 'config', '--unset', 'releaseManager.quietTest');
+      git(root, 'reset', '-q', '--hard', 'HEAD~1');
+      await a.model.refresh();
+    }
+  });
+
   it('shows config problems as diagnostics in the file and as a warning node with a fix', async () => {
     const a = await api();
     const root = workspaceRoot();
