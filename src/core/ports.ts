@@ -32,7 +32,7 @@ export interface Cancellable {
   signal?: AbortSignal;
 }
 
-/** The git operations the notes engine needs; implemented over simple-git and a streaming reader. */
+/** The git operations the notes engine needs; implemented over git processes (src/git/gitRepo.ts) and a streaming reader. */
 export interface GitRepo {
   /** Throws GitError('shallow') style errors are the caller's choice: this only answers. */
   isShallow(): Promise<boolean>;

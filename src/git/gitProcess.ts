@@ -72,7 +72,9 @@ export function execGit(
       const code = error ? ((error as NodeJS.ErrnoException & { code?: unknown }).code as unknown) : 0;
       if (!error || (typeof code === 'number' && ok.includes(code))) return resolve(stdout);
       if (options.signal?.aborted) return reject(new GitError('cancelled', 'Cancelled.', 'Run the command again when ready.'));
-      reject(mapGitFailure(code === 'ENOENT' ? 'spawn git ENOENT' : stderr || error.message, cwd));
+      const failure: GitError & { exitCode?: number } = mapGitFailure(code === 'ENOENT' ? 'spawn git ENOENT' : stderr || (typeof code === 'number' ? `git exited with code ${code}` : error.message), cwd);
+      if (typeof code === 'number') failure.exitCode = code; // callers tell "no" (exit 1) from a failure
+      reject(failure);
     });
   });
 }

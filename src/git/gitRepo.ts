@@ -1,6 +1,5 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import type { RawCommit } from '../core/commits';
 import type { CommitGraph } from '../core/metrics/graph';
 import { GitError } from '../core/errors';
@@ -8,7 +7,7 @@ import type { GitRepo, HeadState, LogQuery, TagRef } from '../core/ports';
 import { readCommitGraph } from './commitGraph';
 import { diffNamesMatching, diffNumstat, rangeHashes, type FileChange } from './diffStat';
 import { readContributorCache, writeContributorCache } from './contributorCache';
-import { GIT_CONFIG_ARGS, execGit, gitEnv, mapGitFailure } from './gitProcess';
+import { GIT_CONFIG_ARGS, execGit } from './gitProcess';
 import { logFormat, markedLogFormat, SIZED_LOG_ARGS, sizedRecord, streamRecordBytes, streamRecords } from './logStream';
 import { RawMessageCheck } from './rawMessages';
 import { headFromFiles, tagsFromFiles } from './refFiles';
@@ -20,11 +19,12 @@ interface ExitError extends Error {
   exitCode?: number;
 }
 
-/** The GitRepo port over simple-git (short commands) and a streaming reader (`git log`). */
+/** The GitRepo port over git processes: short commands (at most four at a time per repository) and a streaming reader (`git log`). */
 export class LocalGitRepo implements GitRepo {
   /** Absolute, real path of the working tree's top level. */
   readonly root: string;
-  private readonly git: SimpleGit;
+  /** At most this many short git commands run at once for one repository; the others wait their turn. */
+  private readonly slots = new Slots(4);
   private readonly gitPath: string;
 
   private readonly shallow: boolean;
@@ -33,10 +33,9 @@ export class LocalGitRepo implements GitRepo {
   /** The worktree's own git dir (where its HEAD is). */
   private gitDir: string | null = null;
 
-  private constructor(root: string, git: SimpleGit, gitPath: string, shallow: boolean) {
+  private constructor(root: string, gitPath: string, shallow: boolean) {
     this.root = root;
     this.shallow = shallow;
-    this.git = git;
     this.gitPath = gitPath;
   }
 
@@ -49,11 +48,10 @@ export class LocalGitRepo implements GitRepo {
       throw new GitError('not-a-repo', `Folder ${dir} does not exist.`, 'Pass an existing folder with --repo DIR.');
     }
     if (!statSync(real).isDirectory()) throw new GitError('not-a-repo', `${dir} is a file, not a folder.`, 'Pass the folder of the repository with --repo DIR.');
-    const git = makeGit(real, gitPath);
-    const [, where] = await Promise.all([checkVersion(git, gitPath, real), run(git, ['rev-parse', '--show-toplevel', '--is-shallow-repository', '--git-common-dir', '--absolute-git-dir'], real)]);
+    const [, where] = await Promise.all([checkVersion(gitPath, real), execGit(gitPath, real, ['rev-parse', '--show-toplevel', '--is-shallow-repository', '--git-common-dir', '--absolute-git-dir'])]);
     const [top, shallow, common, gitDir] = where.trim().split('\n') as [string, string | undefined, string | undefined, string | undefined];
     if (top === '' || shallow === undefined) throw new GitError('not-a-repo', `${real} is not inside a git work tree (bare repository?).`, 'Open a checked-out repository.');
-    const repo = new LocalGitRepo(top, makeGit(top, gitPath), gitPath, shallow.trim() === 'true');
+    const repo = new LocalGitRepo(top, gitPath, shallow.trim() === 'true');
     repo.commonDir = common ? resolve(real, common.trim()) : null;
     repo.gitDir = gitDir ? gitDir.trim() : null;
     return repo;
@@ -82,7 +80,7 @@ export class LocalGitRepo implements GitRepo {
   }
 
   private run(args: string[]): Promise<string> {
-    return run(this.git, args, this.root);
+    return this.slots.run(() => execGit(this.gitPath, this.root, args));
   }
 
   async isShallow(): Promise<boolean> {
@@ -409,10 +407,10 @@ function refsFingerprint(commonDir: string): string | null {
 }
 
 /** Checks once per git executable that it is recent enough (`--end-of-options` arrived in 2.24). */
-function checkVersion(git: SimpleGit, gitPath: string, cwd: string): Promise<void> {
+function checkVersion(gitPath: string, cwd: string): Promise<void> {
   let checked = VERSION_CHECKED.get(gitPath);
   if (!checked) {
-    checked = run(git, ['--version'], cwd).then((version) => {
+    checked = execGit(gitPath, cwd, ['--version']).then((version) => {
       const m = /git version (\d+)\.(\d+)/.exec(version);
       if (!m || Number(m[1]) < MIN_GIT[0] || (Number(m[1]) === MIN_GIT[0] && Number(m[2]) < MIN_GIT[1])) {
         throw new GitError('git-too-old', `Git ${m ? `${m[1]}.${m[2]}` : '(unknown version)'} is too old.`, `Install git ${MIN_GIT.join('.')} or newer.`);
@@ -429,36 +427,21 @@ function pathspecs(paths: readonly string[]): string[] {
   return paths.map((p) => `:(literal)${p}`);
 }
 
-function makeGit(dir: string, gitPath: string): SimpleGit {
-  const git = simpleGit({
-    baseDir: dir,
-    binary: gitPath,
-    maxConcurrentProcesses: 4,
-    trimmed: false,
-    config: [],
-    allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_OPTIONAL_LOCKS'],
-    // We only ever set core.fsmonitor=false (to disable it); simple-git's guard cannot tell that apart.
-    unsafe: { allowUnsafeFsMonitor: true },
-    errors(error, result) {
-      if (!error && result.exitCode === 0) return;
-      // simple-git re-wraps this error as text, so the exit code travels in the message.
-      const stderr = Buffer.concat(result.stdErr).toString('utf8');
-      return new Error(`[exit ${result.exitCode}] ${stderr || (error instanceof Error ? error.message : '')}`);
-    },
-  } as Parameters<typeof simpleGit>[0]);
-  git.env(gitEnv());
-  return git;
-}
+/** A counting semaphore: `run` starts the task when fewer than `size` run, else when one ends. */
+class Slots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
-async function run(git: SimpleGit, args: string[], cwd: string): Promise<string> {
-  try {
-    return await git.raw([...GIT_CONFIG_ARGS, ...args]);
-  } catch (e) {
-    const text = e instanceof Error ? e.message : String(e);
-    const m = /\[exit (\d+)\] ([\s\S]*)$/.exec(text);
-    const stderr = m ? m[2]! : text;
-    const mapped: ExitError = mapGitFailure(/ENOENT/.test(stderr) && !m ? 'spawn git ENOENT' : stderr || `git exited with code ${m?.[1]}`, cwd);
-    if (m) mapped.exitCode = Number(m[1]);
-    throw mapped;
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((go) => this.waiting.push(go));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
   }
 }
