@@ -435,13 +435,15 @@ class Slots {
   constructor(private readonly size: number) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
+    // A waiter is handed the slot of the task that ends (never counted twice, never overtaken by a newcomer).
     if (this.running >= this.size) await new Promise<void>((go) => this.waiting.push(go));
-    this.running++;
+    else this.running++;
     try {
       return await task();
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 }
