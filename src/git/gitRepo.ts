@@ -69,7 +69,7 @@ export class LocalGitRepo implements GitRepo {
 
   /** The configured remotes and their fetch URLs (as written in the config: may carry credentials, never show them raw). */
   async remotes(): Promise<{ name: string; url: string }[]> {
-    // Our own runner: simple-git waits 50 ms after a process that prints nothing (no remotes: exit 1, no output).
+    // No remotes: git exits 1 and prints nothing, which is an answer here, not a failure.
     const out = await execGit(this.gitPath, this.root, ['config', '--get-regexp', '^remote\\..*\\.url$'], { okCodes: [0, 1] });
     const remotes: { name: string; url: string }[] = [];
     for (const line of out.split('\n')) {
@@ -91,7 +91,7 @@ export class LocalGitRepo implements GitRepo {
     // Read from the files when their layout is the plain one (no process: this runs on every refresh).
     const fromFiles = this.gitDir && this.commonDir ? headFromFiles(this.gitDir, this.commonDir) : null;
     if (fromFiles) return fromFiles;
-    // Commands that print nothing cost simple-git an extra 50 ms wait, so ask for output-bearing forms.
+    // Otherwise git answers: HEAD's commit and its full ref name in one process.
     try {
       const [hash, full] = (await this.run(['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'])).trim().split('\n');
       const branch = full?.startsWith('refs/heads/') ? full.slice('refs/heads/'.length) : null;
