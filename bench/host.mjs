@@ -59,7 +59,10 @@ for (const { name, m } of rows) {
   const t = m.tree;
   const p = t.firstPaintPhasesOfMedian;
   console.log(`  Release tree first paint ${t.firstPaintMsMedian.toFixed(0)} ms (load ${p.loadMs.toFixed(0)} + activate() ${p.activateMs.toFixed(0)} + first load and ${t.visibleRows} rows ${p.rowsMs.toFixed(0)}; the first of ${t.freshRuns} fresh instances: ${t.firstPaintMsFirst.toFixed(0)} ms)`);
-  console.log(`  new commit → tree: Refresh command ${t.refreshAfterCommitCommandMsMedian.toFixed(0)} ms, file watcher ${t.refreshAfterCommitWatcherMsMedian.toFixed(0)} ms (its ${t.debounceMs} ms debounce included)`);
+  console.log(
+    `  new commit → tree: Refresh command ${t.refreshAfterCommitCommandMsMedian.toFixed(0)} ms, file watcher ${t.refreshAfterCommitWatcherMsMedian.toFixed(0)} ms` +
+      (t.watcherEventMsMedian != null ? ` (VS Code's first event ${t.watcherEventMsMedian.toFixed(0)} ms after the commit, the tree ${t.watcherEventToTreeMsMedian.toFixed(0)} ms after that event)` : ''),
+  );
   for (const [what, g] of [['first paint', t.firstPaintGitOfMedian], ['Refresh', t.refreshGitOfMedian]]) {
     if (!g) continue;
     const by = new Map();
@@ -90,6 +93,7 @@ const mb = (v) => `${v.toFixed(0)} MB`;
 const label = (name) => `${name}, ${REPOS[name].commits / 1000}k commits / ${REPOS[name].tags.toLocaleString('en')} tags`;
 const command = worstTree('refreshAfterCommitCommandMsMedian');
 const watcher = worstTree('refreshAfterCommitWatcherMsMedian');
+const afterEvent = rows.filter((r) => r.m.tree.watcherEventToTreeMsMedian != null).reduce((w, r) => (w === null || r.m.tree.watcherEventToTreeMsMedian > w.m.tree.watcherEventToTreeMsMedian ? r : w), null);
 const big = rows.find((r) => r.name === 'big')?.m.tree;
 const hostRows = [
   row('extension bundle (dist/extension.js) ÷ 500 KB', rows[0].m.bundleBytes / 1024, TARGETS.bundleKb, (v) => `${v.toFixed(0)} KB`),
@@ -98,7 +102,10 @@ const hostRows = [
   row('model refresh after an event, nothing changed ÷ 100 ms', worst('refreshMsMedian'), TARGETS.refreshMs, ms),
   ...rows.map(({ name, m }) => row(`Release tree first paint, ${label(name)} ÷ 300 ms`, m.tree.firstPaintMsMedian, TARGETS.firstPaintMs, ms)),
   row(`new commit → tree, Refresh command (worst: ${command.name}) ÷ 100 ms`, command.m.tree.refreshAfterCommitCommandMsMedian, TARGETS.refreshMs, ms),
-  row(`new commit → tree, file watcher (worst: ${watcher.name}) ÷ debounce + 100 ms`, watcher.m.tree.refreshAfterCommitWatcherMsMedian, watcher.m.tree.debounceMs + TARGETS.refreshMs, ms),
+  // The first change after a quiet spell refreshes at once (the debounce holds only the rest of a burst): from VS Code's
+  // file-watcher event on, the time is ours; before it, VS Code's watcher (its delay is printed apart).
+  ...(afterEvent ? [row(`file watcher's event → tree (worst: ${afterEvent.name}) ÷ 100 ms`, afterEvent.m.tree.watcherEventToTreeMsMedian, TARGETS.refreshMs, ms)] : []),
+  info(row(`new commit → tree through the file watcher, VS Code's delay included (worst: ${watcher.name}) ÷ 100 ms`, watcher.m.tree.refreshAfterCommitWatcherMsMedian, TARGETS.refreshMs, ms)),
   ...(big && big.extensionHeapAfterFirstLoadMbMedian !== null ? [info(row('extension heap after first load, 100k commits ÷ host heap', big.extensionHeapAfterFirstLoadMbMedian, big.hostHeapAfterFirstLoadMb, mb))] : []),
   ...(big ? [info(row('extension host peak RSS, 100k commits ÷ host heap', big.hostPeakRssMb, big.hostHeapAfterFirstLoadMb, mb))] : []),
 ];

@@ -62,6 +62,8 @@ export class ReleaseModel implements vscode.Disposable {
   private states: RepoState[] = [];
   private state: ViewState = 'loading';
   private timer: NodeJS.Timeout | undefined;
+  /** When schedule() was last called (an event): a quiet spell before an event lets it refresh at once. */
+  private lastEventAt = 0;
   private inflight: AbortController | undefined;
   private current: Promise<void> | undefined;
   /** A refresh is in flight; events that came meanwhile ask for another once it ends (see schedule()). */
@@ -101,12 +103,22 @@ export class ReleaseModel implements vscode.Disposable {
   }
 
   /**
-   * Asks for a refresh after the debounce delay (events come in bursts). A refresh in flight then is not cancelled:
-   * it finishes (what it read is shown at once) and another follows. Cancelling it would restart from zero, and on a
-   * busy machine, where a refresh outlasts the debounce, a commit's late events (the git extension's) would push the
-   * new rows back by a whole refresh each time.
+   * Asks for a refresh: the first event after a quiet spell (none for the debounce delay, no refresh running or
+   * waiting) refreshes at once, so a commit made in a terminal shows as soon as the file watcher reports it; the
+   * rest of its burst (events come in bursts: a commit touches the index, its ref, the reflog; a rebase many) waits
+   * for the debounce delay after the last event, and that one refresh reads the state the burst left. A refresh in
+   * flight is not cancelled: it finishes (what it read is shown at once) and another follows. Cancelling it would
+   * restart from zero, and on a busy machine, where a refresh outlasts the debounce, a commit's late events (the git
+   * extension's) would push the new rows back by a whole refresh each time.
    */
   schedule(): void {
+    const now = Date.now();
+    const quietSpell = now - this.lastEventAt >= this.settings().debounceMs;
+    this.lastEventAt = now;
+    if (quietSpell && !this.timer && !this.running) {
+      void this.refresh({ quiet: true });
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;

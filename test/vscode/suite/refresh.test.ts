@@ -19,6 +19,30 @@ describe('event-driven refresh', () => {
     await poll('the tree forgets it again', async () => !(await treeRows(a, 4)).some((r) => labelOf(r.item) === 'web: live refresh works'));
   });
 
+  it('refreshes at once on the first event after a quiet spell, and once more after the rest of a burst', async () => {
+    const a = await api();
+    await a.settled();
+    // A quiet spell: no watcher event for longer than the debounce delay (400 ms; the tests before may leave late events).
+    await new Promise((r) => setTimeout(r, 1500));
+    await a.settled();
+    let refreshes = 0;
+    const sub = a.model.onDidRefresh(() => refreshes++);
+    try {
+      a.model.schedule(); // an event after the quiet spell: the refresh starts now, not after the debounce
+      await a.settled();
+      assert.equal(refreshes, 1, 'the first event refreshed at once (settled() waited for it)');
+      a.model.schedule(); // the same burst: waits for the debounce delay after its last event
+      a.model.schedule();
+      await a.settled();
+      assert.equal(refreshes, 1, 'the rest of the burst did not refresh at once');
+      await poll('one refresh for the rest of the burst', () => refreshes === 2);
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal(refreshes, 2, 'one, not one per event');
+    } finally {
+      sub.dispose();
+    }
+  });
+
   it('tells the views only what changed: an event-driven refresh that finds nothing new fires no change, the gates still re-judge', async () => {
     const a = await api();
     const root = workspaceRoot();
