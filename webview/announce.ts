@@ -201,7 +201,7 @@ function render(state: AnnounceState): void {
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
-  const parsed = announceToWebview.safeParse(event.data);
+  const parsed = announceToWebview().safeParse(event.data);
   if (!parsed.success) return; // anything not ours is ignored
   render(parsed.data.state);
 });

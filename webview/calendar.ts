@@ -288,7 +288,7 @@ window.addEventListener('keydown', (ev) => {
 });
 
 window.addEventListener('message', (event: MessageEvent) => {
-  const parsed = toCalendarWebview.safeParse(event.data);
+  const parsed = toCalendarWebview().safeParse(event.data);
   if (!parsed.success) return;
   render(parsed.data.state);
 });

@@ -248,7 +248,7 @@ function signOffControls(g: GateView, state: ChecklistState): HTMLElement {
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
-  const parsed = toWebview.safeParse(event.data);
+  const parsed = toWebview().safeParse(event.data);
   if (!parsed.success) return; // anything not ours is ignored
   render(parsed.data.state);
 });

@@ -295,7 +295,7 @@ function showCopied(): void {
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
-  const parsed = toMetricsWebview.safeParse(event.data);
+  const parsed = toMetricsWebview().safeParse(event.data);
   if (!parsed.success) return; // anything not ours is ignored
   if (parsed.data.type === 'copied') showCopied();
   else render(parsed.data.state);

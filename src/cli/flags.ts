@@ -54,7 +54,7 @@ export function checkFlagCommand(extra: readonly string[], given: readonly strin
 /** Runs `flag <sub>`; resolves to the exit code. */
 export async function runFlagCommand(sub: (typeof FLAG_SUBCOMMANDS)[number], repo: LocalGitRepo, config: ReleaseConfig, f: FlagFlags, io: PublishIo): Promise<number> {
   const flags = loadFlags().requireFlagsConfig(config.flags);
-  if (f.flag !== undefined && !flagNameSchema.safeParse(f.flag).success) throw new UsageError(`--flag ${JSON.stringify(f.flag.slice(0, 100))} is not a flag name.`, 'Flag names are 1-100 letters, digits, ".", "_", "~" or "-".');
+  if (f.flag !== undefined && !flagNameSchema().safeParse(f.flag).success) throw new UsageError(`--flag ${JSON.stringify(f.flag.slice(0, 100))} is not a flag name.`, 'Flag names are 1-100 letters, digits, ".", "_", "~" or "-".');
   if (f.env !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(f.env)) throw new UsageError(`--env ${JSON.stringify(f.env.slice(0, 100))} is not an environment name.`, 'Name an Unleash environment, e.g. --env production.');
   const provider = await loadFlags().flagProviderFor(flags, loadFlags().envSecretSource(io.env));
   const signal = io.signal;

@@ -1,3 +1,4 @@
+import { once } from './lazy';
 import * as z from 'zod';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { announceConfigSchema } from './announce/schema';
@@ -16,20 +17,20 @@ export const CONFIG_FILE = '.release-manager.json';
 /** Largest config file we accept; anything bigger is almost certainly not a config. */
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
-const semverText = z
+const semverText = once(() => z
   .string()
-  .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, 'must be a plain version such as 1.0.0');
-const tagFormat = z
+  .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, 'must be a plain version such as 1.0.0'));
+const tagFormat = once(() => z
   .string()
   .min(1)
   .max(200)
   .refine((s) => s.split('{version}').length === 2, 'must contain {version} exactly once')
   // eslint-disable-next-line no-control-regex
   .refine((s) => !/[\s~^:?*[\\\u0000-\u001f\u007f]|\.\.|@\{/.test(s.replace('{version}', '').replace('{name}', '')), 'must only contain characters allowed in git tag names')
-  .refine((s) => !s.startsWith('-'), 'must not start with "-" (git refuses such tag names; they would read as options)');
+  .refine((s) => !s.startsWith('-'), 'must not start with "-" (git refuses such tag names; they would read as options)'));
 
 /** One package of a monorepo: its folder and how its tags are named. */
-export const packageSchema = z.strictObject({
+export const packageSchema = once(() => z.strictObject({
   name: z.string().min(1).max(214).regex(/^[^\s~^:?*[\\]+$/, 'must be usable in a git tag name').describe('Package name, used in its tags.'),
   path: z
     .string()
@@ -38,50 +39,101 @@ export const packageSchema = z.strictObject({
     .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p), 'must be relative to the repository root')
     .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not leave the repository (no "..")')
     .describe('Folder of the package, relative to the repository root.'),
-  tagFormat: tagFormat.default('{name}@{version}').describe('Tag name of a release of this package.'),
-  initialVersion: semverText.optional().describe('Version of the first release of this package.'),
+  tagFormat: tagFormat().default('{name}@{version}').describe('Tag name of a release of this package.'),
+  initialVersion: semverText().optional().describe('Version of the first release of this package.'),
+}));
+
+/**
+ * The whole release configuration: the contract between the config file and the engine, and the source of the JSON
+ * Schema for editors. Parsing uses parseSchema() instead, which builds the optional sections' schemas only for a file
+ * that has them.
+ */
+export const releaseConfigSchema = once(() => {
+  const { plan, ...rest } = releaseConfigShape().shape;
+  const { deploy, metrics, announce, flags, risk } = sectionShape();
+  // The keys in the order the JSON Schema has always listed them.
+  return z.strictObject({ ...rest, deploy, metrics, announce, plan, flags, risk });
 });
 
-/** The notes part of the release configuration: the contract between the config file and the engine. */
-export const releaseConfigSchema = z.strictObject({
-  $schema: z.string().optional(),
-  tagFormat: tagFormat.default('v{version}').describe('Tag name of a release; {version} is replaced by the version.'),
-  initialVersion: semverText.default('0.1.0').describe('Version of the first release when no release tag exists yet.'),
-  ...notesRulesShape,
-  packages: z.array(packageSchema).default(() => []).describe('Packages of a monorepo, each released on its own.'),
-  gates: gatesSchema,
-  gateConcurrency: z.number().int().min(1).max(32).default(4).describe('How many gates run at the same time.'),
-  decisionLog: repoPathSchema
-    .default('RELEASE-DECISIONS.md')
-    .describe('Repository-relative markdown file that Record Go/No-Go Decision appends to.'),
-  deploy: deployConfigSchema
+/** The optional sections, each parsed (its schema built) only when the file has it: most files have none of them. */
+const SECTION_SCHEMAS = {
+  deploy: () => deployConfigSchema(),
+  metrics: () => metricsConfigSchema(),
+  announce: () => announceConfigSchema(),
+  flags: () => flagsConfigSchema(),
+  risk: () => riskConfigSchema(),
+};
+
+/** The optional sections as releaseConfigSchema declares them (described for the JSON Schema). */
+const sectionShape = once(() => ({
+  deploy: deployConfigSchema()
     .optional()
     .describe('Environments to deploy to (staging → production), their providers, strategies, health checks and protection. Omitted: the GitHub Deployments API, one environment at a time.'),
-  metrics: metricsConfigSchema
+  metrics: metricsConfigSchema()
     .optional()
     .describe('Release metrics: the default environment, the incident labels and the targets. Omitted: production, label incident, severity P1, the default targets.'),
-  announce: announceConfigSchema
+  announce: announceConfigSchema()
     .optional()
     .describe('Stakeholder announcements: channels per audience (Slack, e-mail, GitHub, file), the notice lead time and what the templates say. Omitted: files under release-announcements/.'),
-  plan: planConfigSchema
-    .prefault(() => ({}))
-    .describe('Release planning: which GitHub milestone is the release\'s scope (the Plan, release-manager plan, the milestone gate).'),
-  flags: flagsConfigSchema
+  flags: flagsConfigSchema()
     .optional()
     .describe('Feature flags: the provider (Unleash) and the progressive rollouts of flags (steps, hold, health checks, rollback). Omitted: no flag commands.'),
-  risk: riskConfigSchema
+  risk: riskConfigSchema()
     .optional()
     .describe('Release risk score (release-manager risk, the risk gate and the checklist\'s risk panel): critical paths, lockfiles, weights, thresholds, business-risk questions. Omitted: the defaults of docs/risk.md.'),
-});
+}));
+
+/** Everything but the optional sections. */
+const releaseConfigShape = once(() => z.strictObject({
+  $schema: z.string().optional(),
+  tagFormat: tagFormat().default('v{version}').describe('Tag name of a release; {version} is replaced by the version.'),
+  initialVersion: semverText().default('0.1.0').describe('Version of the first release when no release tag exists yet.'),
+  ...notesRulesShape(),
+  packages: z.array(packageSchema()).default(() => []).describe('Packages of a monorepo, each released on its own.'),
+  gates: gatesSchema(),
+  gateConcurrency: z.number().int().min(1).max(32).default(4).describe('How many gates run at the same time.'),
+  decisionLog: repoPathSchema()
+    .default('RELEASE-DECISIONS.md')
+    .describe('Repository-relative markdown file that Record Go/No-Go Decision appends to.'),
+  plan: planConfigSchema()
+    .prefault(() => ({}))
+    .describe('Release planning: which GitHub milestone is the release\'s scope (the Plan, release-manager plan, the milestone gate).'),
+}));
+
+/** What parsing checks first: every key but the optional sections' contents (each section parsed after, if present). */
+const parseShape = once(() => releaseConfigShape().extend(Object.fromEntries(Object.keys(SECTION_SCHEMAS).map((k) => [k, z.unknown().optional()])) as Record<keyof typeof SECTION_SCHEMAS, z.ZodOptional<z.ZodUnknown>>));
+
+/**
+ * releaseConfigSchema().safeParse, building the schemas of only the sections the file has: the same data and the same
+ * issues (paths from the root), the rest of the file's first, then each section's.
+ */
+function parseSchema(raw: unknown): { success: true; data: ReleaseConfig } | { success: false; issues: z.core.$ZodIssue[] } {
+  const base = parseShape().safeParse(raw);
+  const issues: z.core.$ZodIssue[] = base.success ? [] : [...base.error.issues];
+  const data: Record<string, unknown> = base.success ? { ...base.data } : {};
+  const input = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  for (const [key, schema] of Object.entries(SECTION_SCHEMAS)) {
+    if (!Object.prototype.hasOwnProperty.call(input, key) || input[key] === undefined) {
+      delete data[key];
+      continue;
+    }
+    const section = schema().safeParse(input[key]);
+    if (section.success) data[key] = section.data;
+    else issues.push(...section.error.issues.map((i) => ({ ...i, path: [key, ...i.path] })));
+  }
+  return issues.length === 0 ? { success: true, data: data as ReleaseConfig } : { success: false, issues };
+}
 
 /** The parsed, defaulted release configuration (the whole .release-manager.json). */
-export type ReleaseConfig = z.infer<typeof releaseConfigSchema>;
+export type ReleaseConfig = z.infer<ReturnType<typeof releaseConfigSchema>>;
 /** One configured monorepo package. */
-export type PackageConfig = z.infer<typeof packageSchema>;
+export type PackageConfig = z.infer<ReturnType<typeof packageSchema>>;
 
 /** The configuration used when the repository has no config file. */
 export function defaultConfig(): ReleaseConfig {
-  return releaseConfigSchema.parse({});
+  const parsed = parseSchema({});
+  if (!parsed.success) throw new Error('the default configuration does not parse');
+  return parsed.data;
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -124,10 +176,10 @@ export function parseConfig(text: string, file = CONFIG_FILE): ReleaseConfig {
     const issues = duplicates.map((d) => ({ path: d.path, message: `duplicate key "${d.key}"` }));
     throw new ConfigError(`${file} has duplicate keys:\n  ${problems.join('\n  ')}`, problems, `Keep one of each key in ${file}.`, file, issues);
   }
-  const result = releaseConfigSchema.safeParse(raw);
+  const result = parseSchema(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
-    const issues = result.error.issues.flatMap((i) => {
+    const problems = result.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+    const issues = result.issues.flatMap((i) => {
       const path = i.path.filter((k): k is string | number => typeof k !== 'symbol');
       // An unknown key is placed at the key itself, so an editor can underline it.
       if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: [...path, k], message: `unknown key "${k}"` }));
@@ -145,7 +197,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): ReleaseConfig {
  */
 export function withNoticeGate(config: ReleaseConfig): ReleaseConfig {
   if ((config.announce?.channels.length ?? 0) === 0 || config.gates.some((g) => g.kind === 'notice' || g.id === 'notice')) return config;
-  return { ...config, gates: [...config.gates, gateSchema.parse({ id: 'notice', kind: 'notice' })] };
+  return { ...config, gates: [...config.gates, gateSchema().parse({ id: 'notice', kind: 'notice' })] };
 }
 
 /** Keys written twice in one object (JSON.parse silently keeps the last), with the path of the second. */
@@ -208,6 +260,6 @@ export { formatPath };
 
 /** The JSON Schema of the config file, generated from the zod schema for editors. */
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(releaseConfigSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(releaseConfigSchema(), { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
   return { ...schema, title: 'Release Manager configuration', description: `Configuration of ${CONFIG_FILE}.` };
 }

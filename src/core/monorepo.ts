@@ -49,7 +49,7 @@ export function proposePackages(families: ReadonlyMap<string, number>, folders: 
     if (byBase.length !== 1) continue;
     const path = byBase[0]!.path;
     if (configured.some((p) => p.path === path)) continue;
-    if (!packageSchema.safeParse({ name, path }).success) continue;
+    if (!packageSchema().safeParse({ name, path }).success) continue;
     out.push({ name, path, tags });
   }
   return out;

@@ -1,17 +1,18 @@
+import { once } from './lazy';
 import * as z from 'zod';
 
-const bumpLevel = z.enum(['major', 'minor', 'patch', 'none']);
+const bumpLevel = once(() => z.enum(['major', 'minor', 'patch', 'none']));
 
 /** A section of the notes: its title and the commit types that land in it, in display order. */
-export const sectionSchema = z.strictObject({
+export const sectionSchema = once(() => z.strictObject({
   title: z.string().min(1).max(200).describe('Heading of the section in the notes.'),
   types: z.array(z.string().min(1).max(50)).min(1).describe('Conventional Commit types listed in this section.'),
-});
+}));
 
 /** The fields of the release configuration that decide what the notes hold and which version they bump to. */
-export const notesRulesShape = {
+export const notesRulesShape = once(() => ({
   sections: z
-    .array(sectionSchema)
+    .array(sectionSchema())
     .default(() => [
       { title: 'Features', types: ['feat'] },
       { title: 'Bug Fixes', types: ['fix'] },
@@ -34,10 +35,10 @@ export const notesRulesShape = {
     .default(() => ({ title: 'Other changes', hidden: false }))
     .describe('Commits that do not follow Conventional Commits, and types without a section.'),
   bump: z
-    .record(z.string().min(1).max(50), bumpLevel)
+    .record(z.string().min(1).max(50), bumpLevel())
     .default(() => ({ feat: 'minor', fix: 'patch', perf: 'patch', revert: 'patch' }) as Record<string, 'major' | 'minor' | 'patch' | 'none'>)
     .describe('Version bump each commit type causes.'),
-  otherBump: bumpLevel.default('patch').describe('Bump caused by a commit that does not follow Conventional Commits.'),
+  otherBump: bumpLevel().default('patch').describe('Bump caused by a commit that does not follow Conventional Commits.'),
   breakingBelow1: z.enum(['major', 'minor']).default('minor').describe('Bump caused by a breaking change while the version is below 1.0.0.'),
   maintenanceBranches: z
     .array(z.string().min(1).max(200))
@@ -58,10 +59,10 @@ export const notesRulesShape = {
       'Release commits (chore(release): …, release: v1.2.3, chore: release 1.2.3, a subject that is only a version such as 1.2.3): "hide" leaves them out of the notes and the change counts; "show" lists them like other commits (hiddenTypes and excludeScopes still apply). They never bump the version.',
     ),
   mentions: z.enum(['neutralize', 'allow']).default('neutralize').describe('Whether @mentions in commit text may ping people.'),
-};
+}));
 
 /** The notes rules on their own (sections, hidden types, bumps, skip markers…), as commits, changes, notes and version read them. */
-export const notesRulesSchema = z.strictObject(notesRulesShape);
+export const notesRulesSchema = once(() => z.strictObject(notesRulesShape()));
 
 /** The parsed, defaulted notes rules; every ReleaseConfig is one. */
-export type NotesRules = z.infer<typeof notesRulesSchema>;
+export type NotesRules = z.infer<ReturnType<typeof notesRulesSchema>>;

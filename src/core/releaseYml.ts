@@ -3,6 +3,7 @@
  * schema and the parser of an already-parsed YAML value. Reading and YAML parsing live in
  * src/node/releaseYml.ts. Format: https://docs.github.com/en/repositories/releasing-projects-on-github/automatically-generated-release-notes
  */
+import { once } from './lazy';
 import * as z from 'zod';
 import { formatPath } from './config';
 import { ConfigError } from './errors';
@@ -17,36 +18,36 @@ export const MAX_RELEASE_YML_BYTES = 64 * 1024;
 export const CATCH_ALL = '*';
 
 // YAML turns `- 1.0` into a number: GitHub reads labels as text, so do we.
-const text = z.union([z.string(), z.number()]).transform((v) => oneLine(String(v)));
-const name = text.pipe(z.string().min(1, 'must not be empty').max(200));
-const list = z.array(name).max(500);
-const exclusions = z
+const text = once(() => z.union([z.string(), z.number()]).transform((v) => oneLine(String(v))));
+const name = once(() => text().pipe(z.string().min(1, 'must not be empty').max(200)));
+const list = once(() => z.array(name()).max(500));
+const exclusions = once(() => z
   .object({
-    labels: list.nullish().transform((v) => v ?? []),
-    authors: list.nullish().transform((v) => v ?? []),
+    labels: list().nullish().transform((v) => v ?? []),
+    authors: list().nullish().transform((v) => v ?? []),
   })
   .nullish()
-  .transform((v) => v ?? { labels: [], authors: [] });
+  .transform((v) => v ?? { labels: [], authors: [] }));
 
-const categorySchema = z.object({
-  title: name,
-  labels: z.array(name).min(1, 'must list at least one label ("*" for every other pull request)').max(500),
-  exclude: exclusions,
-});
+const categorySchema = once(() => z.object({
+  title: name(),
+  labels: z.array(name()).min(1, 'must list at least one label ("*" for every other pull request)').max(500),
+  exclude: exclusions(),
+}));
 
 /** The schema of the file (unknown keys are ignored, as GitHub does). */
-export const releaseYmlSchema = z
+export const releaseYmlSchema = once(() => z
   .object({
     changelog: z
       .object({
-        exclude: exclusions,
-        categories: z.array(categorySchema).max(100).nullish().transform((v) => v ?? []),
+        exclude: exclusions(),
+        categories: z.array(categorySchema()).max(100).nullish().transform((v) => v ?? []),
       })
       .nullish()
       .transform((v) => v ?? { exclude: { labels: [], authors: [] }, categories: [] }),
   })
   .nullish()
-  .transform((v) => v ?? { changelog: { exclude: { labels: [], authors: [] }, categories: [] } });
+  .transform((v) => v ?? { changelog: { exclude: { labels: [], authors: [] }, categories: [] } }));
 
 /** Labels and authors a rule leaves out. */
 export interface ReleaseYmlExclusions {
@@ -73,7 +74,7 @@ export interface ReleaseYml {
 
 /** Parses the YAML value of a release.yml into its typed form, or throws a ConfigError naming each problem by path. */
 export function parseReleaseYml(value: unknown, file: string = RELEASE_YML_FILES[0]): ReleaseYml {
-  const result = releaseYmlSchema.safeParse(value);
+  const result = releaseYmlSchema().safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.map((i) => ({ path: i.path.filter((k): k is string | number => typeof k !== 'symbol'), message: i.message }));
     const problems = issues.map((i) => `${formatPath(i.path)}: ${i.message}`);

@@ -56,7 +56,7 @@ export class LocalDeployHistory {
 
   /** The file of an environment (names are checked: they are file names here). */
   file(environment: string): string {
-    if (!environmentNameSchema.safeParse(environment).success) throw new UsageError(`Environment ${JSON.stringify(environment.slice(0, 64))} is not a valid environment name.`, 'Use letters, digits, ".", "_" or "-".');
+    if (!environmentNameSchema().safeParse(environment).success) throw new UsageError(`Environment ${JSON.stringify(environment.slice(0, 64))} is not a valid environment name.`, 'Use letters, digits, ".", "_" or "-".');
     return join(this.dir, `${environment.toLowerCase()}.json`);
   }
 

@@ -1,4 +1,5 @@
 /** The team's sign-offs, in a tracked file of the repository: every clone and CI read the same record after a pull. */
+import { once } from '../core/lazy';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
@@ -13,7 +14,7 @@ const MAX_FILE_BYTES = 1024 * 1024;
 /** How long a writer waits for another writer of the same file. */
 const LOCK_WAIT_MS = 5_000;
 
-const entrySchema = z.strictObject({
+const entrySchema = once(() => z.strictObject({
   version: z.string().min(1).max(100),
   /** HEAD when it was signed off (for the record; the sign-off belongs to the version). */
   commit: z.string().regex(/^[0-9a-f]{7,64}$/).optional(),
@@ -21,11 +22,11 @@ const entrySchema = z.strictObject({
   who: z.string().min(1).max(320),
   when: z.string().min(1).max(40),
   note: z.string().max(500).optional(),
-});
-const fileSchema = z.strictObject({ signOffs: z.array(entrySchema).max(10_000) });
+}));
+const fileSchema = once(() => z.strictObject({ signOffs: z.array(entrySchema()).max(10_000) }));
 
 /** One recorded sign-off: of a gate, for a version. */
-export type SignOffEntry = z.infer<typeof entrySchema>;
+export type SignOffEntry = z.infer<ReturnType<typeof entrySchema>>;
 
 /** Every sign-off in the repository's file; empty when there is none. Throws a UsageError naming the file and the fix when it is malformed. */
 export async function readSignOffFile(root: string): Promise<SignOffEntry[]> {
@@ -41,7 +42,7 @@ export async function readSignOffFile(root: string): Promise<SignOffEntry[]> {
   } catch (e) {
     throw broken(`invalid JSON: ${(e as Error).message.slice(0, 200)}`);
   }
-  const parsed = fileSchema.safeParse(json);
+  const parsed = fileSchema().safeParse(json);
   if (!parsed.success) throw broken(parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '));
   return parsed.data.signOffs;
 }
@@ -72,7 +73,7 @@ async function update(root: string, change: (entries: SignOffEntry[]) => SignOff
 /** Records a sign-off (replacing the same person's (by e-mail) earlier one of that gate and version); returns the file written. */
 export async function recordSignOff(root: string, entry: SignOffEntry): Promise<string> {
   const note = entry.note?.trim();
-  const clean = entrySchema.parse({ ...entry, note: note ? note : undefined });
+  const clean = entrySchema().parse({ ...entry, note: note ? note : undefined });
   const same = (e: SignOffEntry) => e.version === clean.version && e.gateId === clean.gateId && signerKey(e.who) === signerKey(clean.who);
   return update(root, (entries) => [...entries.filter((e) => !same(e)), clean]);
 }

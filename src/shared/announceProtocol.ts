@@ -1,3 +1,4 @@
+import { once } from '../core/lazy';
 import * as z from 'zod';
 
 /**
@@ -6,37 +7,37 @@ import * as z from 'zod';
  * natively and sends. No message names a command, a path, a channel secret or a shell string.
  */
 
-const audience = z.enum(['internal', 'external', 'support']);
-const stage = z.enum(['notice', 'started', 'completed', 'rolled-back']);
+const audience = once(() => z.enum(['internal', 'external', 'support']));
+const stage = once(() => z.enum(['notice', 'started', 'completed', 'rolled-back']));
 const text = (max = 2000) => z.string().max(max);
 /** Largest template or rendered text the preview carries. */
 export const MAX_TEMPLATE_CHARS = 64 * 1024;
 
 /** Messages the preview may send. */
-export const announceFromWebview = z.discriminatedUnion('type', [
+export const announceFromWebview = once(() => z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready') }),
   /** The template of an audience as edited in the preview: rendered again, and what a send uses. */
-  z.strictObject({ type: z.literal('edit'), audience, template: text(MAX_TEMPLATE_CHARS) }),
+  z.strictObject({ type: z.literal('edit'), audience: audience(), template: text(MAX_TEMPLATE_CHARS) }),
   /** Back to the repository's (or the built-in) template. */
-  z.strictObject({ type: z.literal('reset'), audience }),
+  z.strictObject({ type: z.literal('reset'), audience: audience() }),
   /** Send what the preview shows (the host asks a native confirmation first). */
   z.strictObject({ type: z.literal('send') }),
-]);
+]));
 /** A message from the preview, validated. */
-export type AnnounceFromWebview = z.infer<typeof announceFromWebview>;
+export type AnnounceFromWebview = z.infer<ReturnType<typeof announceFromWebview>>;
 
-const slackBlock = z.discriminatedUnion('type', [
+const slackBlock = once(() => z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('header'), text: text(3000) }),
   z.strictObject({ type: z.literal('section'), text: text(3100) }),
   z.strictObject({ type: z.literal('context'), text: text(3000) }),
-]);
+]));
 
 /** One channel an audience's announcement goes to (never a secret). */
-export const channelView = z.strictObject({ id: text(64), kind: z.enum(['slack', 'email', 'github', 'file']), label: text(300) });
+export const channelView = once(() => z.strictObject({ id: text(64), kind: z.enum(['slack', 'email', 'github', 'file']), label: text(300) }));
 
 /** One audience's announcement as the preview shows it (all text is shown as text). */
-export const audienceView = z.strictObject({
-  audience,
+export const audienceView = once(() => z.strictObject({
+  audience: audience(),
   /** The template text being used (editable). */
   template: text(MAX_TEMPLATE_CHARS),
   /** Where it comes from: built-in, the repository's override, or edited here. */
@@ -44,47 +45,47 @@ export const audienceView = z.strictObject({
   edited: z.boolean(),
   /** The rendered markdown (the host rendered it; the preview draws it as text blocks). */
   markdown: text(MAX_TEMPLATE_CHARS * 2),
-  slack: z.strictObject({ text: text(4000), blocks: z.array(slackBlock).max(50) }),
+  slack: z.strictObject({ text: text(4000), blocks: z.array(slackBlock()).max(50) }),
   email: z.strictObject({ subject: text(500), text: text(MAX_TEMPLATE_CHARS * 2) }),
-  channels: z.array(channelView).max(20),
+  channels: z.array(channelView()).max(20),
   /** A template error (unknown variable, syntax) naming file, line and variable; nothing renders then. */
   error: text().nullable(),
-});
+}));
 /** One audience's view. */
-export type AudienceView = z.infer<typeof audienceView>;
+export type AudienceView = z.infer<ReturnType<typeof audienceView>>;
 
 /** What a send did for one audience and channel. */
-export const resultView = z.strictObject({
-  audience,
+export const resultView = once(() => z.strictObject({
+  audience: audience(),
   channel: text(64),
   channelKind: z.enum(['slack', 'email', 'github', 'file']),
   status: z.enum(['sent', 'already-sent', 'failed', 'unconfirmed']),
   message: text(),
-});
+}));
 /** One result row. */
-export type ResultView = z.infer<typeof resultView>;
+export type ResultView = z.infer<ReturnType<typeof resultView>>;
 
 /** The whole preview state; the host owns it and resends it whole. */
-export const announceState = z.strictObject({
+export const announceState = once(() => z.strictObject({
   repo: text(200),
   version: text(100),
-  stage,
+  stage: stage(),
   /** The planned deploy time, in UTC and in the config's named time zone, when one was given. */
   planned: z.strictObject({ utc: text(100), zoned: text(100) }).nullable(),
   trusted: z.boolean(),
   busy: z.boolean(),
-  audiences: z.array(audienceView).max(3),
-  results: z.array(resultView).max(200).nullable(),
+  audiences: z.array(audienceView()).max(3),
+  results: z.array(resultView()).max(200).nullable(),
   /** A note for the person (why Send is disabled, what the last send did). */
   notice: text().nullable(),
-});
+}));
 /** The preview state. */
-export type AnnounceState = z.infer<typeof announceState>;
+export type AnnounceState = z.infer<ReturnType<typeof announceState>>;
 
 /** Messages the host may send. */
-export const announceToWebview = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('state'), state: announceState })]);
+export const announceToWebview = once(() => z.discriminatedUnion('type', [z.strictObject({ type: z.literal('state'), state: announceState() })]));
 /** A message from the host, validated. */
-export type AnnounceToWebview = z.infer<typeof announceToWebview>;
+export type AnnounceToWebview = z.infer<ReturnType<typeof announceToWebview>>;
 
 /** Largest message (serialized) the host accepts from the preview. */
 export const MAX_ANNOUNCE_MESSAGE_CHARS = 256 * 1024;
@@ -98,7 +99,7 @@ export function parseAnnounceFromWebview(raw: unknown): { ok: true; message: Ann
     return { ok: false, error: 'unserializable message' };
   }
   if (size > MAX_ANNOUNCE_MESSAGE_CHARS) return { ok: false, error: `message too large (${size} chars)` };
-  const r = announceFromWebview.safeParse(raw);
+  const r = announceFromWebview().safeParse(raw);
   return r.success ? { ok: true, message: r.data } : { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
 }
 

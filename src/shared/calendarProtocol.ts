@@ -1,3 +1,4 @@
+import { once } from '../core/lazy';
 import * as z from 'zod';
 
 /**
@@ -7,19 +8,19 @@ import * as z from 'zod';
  */
 
 const text = (max = 2000) => z.string().max(max);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const instant = z.string().max(40);
+const day = once(() => z.string().regex(/^\d{4}-\d{2}-\d{2}$/));
+const instant = once(() => z.string().max(40));
 
 /** Most events a view shows (the calendar's window is bounded; this bounds the message). */
 export const MAX_VIEW_EVENTS = 5000;
 
 /** One event as the view receives it (the contract of src/core/calendar/model.ts, bounded). */
-export const calendarEventSchema = z.object({
+export const calendarEventSchema = once(() => z.object({
   id: text(300),
   kind: z.enum(['release', 'planned', 'freeze', 'milestone', 'deploy']),
   title: text(300),
-  start: instant,
-  end: instant.optional(),
+  start: instant(),
+  end: instant().optional(),
   allDay: z.boolean(),
   environment: text(64).optional(),
   version: text(100).optional(),
@@ -29,22 +30,22 @@ export const calendarEventSchema = z.object({
   ref: text(300).optional(),
   sha: text(64).optional(),
   number: z.number().int().optional(),
-});
+}));
 /** An event of the view. */
-export type CalendarViewEvent = z.infer<typeof calendarEventSchema>;
+export type CalendarViewEvent = z.infer<ReturnType<typeof calendarEventSchema>>;
 
 /** What the view shows: the host owns it and resends it whole. */
-export const calendarViewState = z.strictObject({
+export const calendarViewState = once(() => z.strictObject({
   /** The repository's display name (not its path). */
   repo: text(200).nullable(),
   /** Today as a UTC date: the month the view opens on. */
-  today: day,
+  today: day(),
   loading: z.boolean(),
   calendar: z
     .strictObject({
-      window: z.strictObject({ from: day, to: day }),
-      generatedAt: instant,
-      events: z.array(calendarEventSchema).max(MAX_VIEW_EVENTS),
+      window: z.strictObject({ from: day(), to: day() }),
+      generatedAt: instant(),
+      events: z.array(calendarEventSchema()).max(MAX_VIEW_EVENTS),
       notes: z.array(text()).max(50),
     })
     .nullable(),
@@ -54,17 +55,17 @@ export const calendarViewState = z.strictObject({
   signedOut: z.boolean(),
   /** Whether a cadence is configured (the empty state says how to add one). */
   hasCadence: z.boolean(),
-});
+}));
 /** The view's state. */
-export type CalendarViewState = z.infer<typeof calendarViewState>;
+export type CalendarViewState = z.infer<ReturnType<typeof calendarViewState>>;
 
 /** Messages the host may send. */
-export const toCalendarWebview = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('state'), state: calendarViewState })]);
+export const toCalendarWebview = once(() => z.discriminatedUnion('type', [z.strictObject({ type: z.literal('state'), state: calendarViewState() })]));
 /** A message from the host, validated. */
-export type ToCalendarWebview = z.infer<typeof toCalendarWebview>;
+export type ToCalendarWebview = z.infer<ReturnType<typeof toCalendarWebview>>;
 
 /** Messages the webview may send. */
-export const fromCalendarWebview = z.discriminatedUnion('type', [
+export const fromCalendarWebview = once(() => z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready') }),
   z.strictObject({ type: z.literal('refresh') }),
   z.strictObject({ type: z.literal('cancel') }),
@@ -75,9 +76,9 @@ export const fromCalendarWebview = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('signIn') }),
   /** Open the release config (the empty state's "configure a cadence"). */
   z.strictObject({ type: z.literal('openConfig') }),
-]);
+]));
 /** A message from the webview, validated. */
-export type FromCalendarWebview = z.infer<typeof fromCalendarWebview>;
+export type FromCalendarWebview = z.infer<ReturnType<typeof fromCalendarWebview>>;
 
 /** Largest message (serialized) the host accepts from the webview. */
 export const MAX_CALENDAR_MESSAGE_CHARS = 2 * 1024;
@@ -91,7 +92,7 @@ export function parseFromCalendarWebview(raw: unknown): { ok: true; message: Fro
     return { ok: false, error: 'unserializable message' };
   }
   if (size > MAX_CALENDAR_MESSAGE_CHARS) return { ok: false, error: `message of ${size} characters is too large` };
-  const parsed = fromCalendarWebview.safeParse(raw);
+  const parsed = fromCalendarWebview().safeParse(raw);
   if (!parsed.success) return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
   return { ok: true, message: parsed.data };
 }

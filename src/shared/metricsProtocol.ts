@@ -1,3 +1,4 @@
+import { once } from '../core/lazy';
 import * as z from 'zod';
 import type { MetricsReport } from '../core/metrics/report';
 
@@ -9,11 +10,11 @@ import type { MetricsReport } from '../core/metrics/report';
 
 const MAX_TEXT = 2000;
 const text = (max = MAX_TEXT) => z.string().max(max);
-const count = z.number().int().min(0);
-const maybe = z.number().finite().nullable();
+const count = once(() => z.number().int().min(0));
+const maybe = once(() => z.number().finite().nullable());
 
 /** An environment name as the release config allows it (also a file name of the local history). */
-export const environmentName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
+export const environmentName = once(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/));
 
 /** The windows the view offers (passed to the core as `since`, as the CLI's `--since` takes them). */
 export const METRICS_WINDOWS = ['30d', '90d', '12w'] as const;
@@ -29,26 +30,26 @@ export const MAX_SERIES_POINTS = 2000;
  * The report as the webview receives it: the contract of src/core/metrics/report.ts, bounded. Objects
  * are not strict on purpose: the contract lets the core add fields, which are dropped here, not refused.
  */
-export const metricsReportSchema = z.object({
+export const metricsReportSchema = once(() => z.object({
   environment: text(64),
   window: z.object({ since: text(40), until: text(40) }),
-  deployments: z.object({ total: count, succeeded: count, failed: count, rolledBack: count, inProgress: count }),
-  frequency: z.object({ perWeek: maybe, band: z.enum(['daily', 'weekly', 'monthly', 'fewer']).nullable(), succeeded: count.optional(), weeks: z.number().finite().optional() }),
-  leadTime: z.object({ medianHours: maybe, p90Hours: maybe, commits: count, deployments: count.optional() }),
-  changeFailureRate: z.object({ ratio: maybe, failed: count, total: count }),
-  recovery: z.object({ medianMinutes: maybe, count, unrecovered: count.optional() }),
-  successRate: maybe,
-  rollbackRate: z.object({ ratio: maybe, rolledBack: count, releases: count }),
-  deployTime: z.object({ medianMinutes: maybe, count: count.optional() }),
-  rollbackTime: z.object({ medianMinutes: maybe, count: count.optional() }),
-  incidents: z.object({ total: count, p1: count, mttrMinutes: maybe, p1PerTenReleases: maybe, closed: count.optional(), releases: count.optional() }),
+  deployments: z.object({ total: count(), succeeded: count(), failed: count(), rolledBack: count(), inProgress: count() }),
+  frequency: z.object({ perWeek: maybe(), band: z.enum(['daily', 'weekly', 'monthly', 'fewer']).nullable(), succeeded: count().optional(), weeks: z.number().finite().optional() }),
+  leadTime: z.object({ medianHours: maybe(), p90Hours: maybe(), commits: count(), deployments: count().optional() }),
+  changeFailureRate: z.object({ ratio: maybe(), failed: count(), total: count() }),
+  recovery: z.object({ medianMinutes: maybe(), count: count(), unrecovered: count().optional() }),
+  successRate: maybe(),
+  rollbackRate: z.object({ ratio: maybe(), rolledBack: count(), releases: count() }),
+  deployTime: z.object({ medianMinutes: maybe(), count: count().optional() }),
+  rollbackTime: z.object({ medianMinutes: maybe(), count: count().optional() }),
+  incidents: z.object({ total: count(), p1: count(), mttrMinutes: maybe(), p1PerTenReleases: maybe(), closed: count().optional(), releases: count().optional() }),
   cadence: z.object({ expected: z.number().finite(), actual: z.number().finite(), met: z.boolean(), everyWeeks: z.number().finite().optional() }).nullable(),
   targets: z
     .array(
       z.object({
         id: text(64),
         target: text(64),
-        actual: maybe,
+        actual: maybe(),
         met: z.boolean().nullable(),
         label: text(200).optional(),
         unit: z.enum(['ratio', 'hours', 'minutes', 'perTen', 'perWeek', 'count']).optional(),
@@ -58,7 +59,7 @@ export const metricsReportSchema = z.object({
     )
     .max(50),
   warnings: z.array(text()).max(50),
-  interventions: z.object({ flagKills: count }).optional(),
+  interventions: z.object({ flagKills: count() }).optional(),
   list: z
     .array(
       z.object({
@@ -72,70 +73,70 @@ export const metricsReportSchema = z.object({
         rollback: z.boolean(),
         rolledBack: z.boolean(),
         failureReasons: z.array(text(300)).max(20),
-        steps: count,
+        steps: count(),
       }),
     )
     .max(MAX_SERIES_POINTS)
     .optional(),
   series: z
     .object({
-      weekly: z.array(z.object({ week: text(16), succeeded: count, failed: count, rolledBack: count })).max(MAX_SERIES_POINTS),
+      weekly: z.array(z.object({ week: text(16), succeeded: count(), failed: count(), rolledBack: count() })).max(MAX_SERIES_POINTS),
       leadTimes: z.array(z.object({ at: text(40), medianHours: z.number().finite() })).max(MAX_SERIES_POINTS),
       recoveries: z.array(z.object({ at: text(40), minutes: z.number().finite() })).max(MAX_SERIES_POINTS),
     })
     .optional(),
-});
+}));
 
 // The schema and the contract agree both ways, optional fields included (a compile error here means report.ts changed: follow it).
-type Parsed = z.infer<typeof metricsReportSchema>;
+type Parsed = z.infer<ReturnType<typeof metricsReportSchema>>;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Keys<T> = T extends object ? { [K in keyof T]-?: Keys<NonNullable<T[K]>> } : T;
 const agree: Same<Keys<Parsed>, Keys<MetricsReport>> = true;
 void agree;
 
 /** What the view shows: the host owns it and resends it whole. */
-export const metricsViewState = z.strictObject({
+export const metricsViewState = once(() => z.strictObject({
   /** The repository's display name (not its path). */
   repo: text(200).nullable(),
   /** Environments to pick from (the release config's ladder, then any the report names). */
-  environments: z.array(environmentName).max(100),
+  environments: z.array(environmentName()).max(100),
   /** The environment asked for; null = the default (production, else the last of the ladder). */
-  environment: environmentName.nullable(),
+  environment: environmentName().nullable(),
   window: z.enum(METRICS_WINDOWS),
   /** Computing now (the last report, if any, stays on screen). */
   loading: z.boolean(),
-  report: metricsReportSchema.nullable(),
+  report: metricsReportSchema().nullable(),
   /** Why there is no report: a short message and its fix. */
   error: z.strictObject({ message: text(), fix: text().nullable() }).nullable(),
   /** No GitHub sign-in: the view offers "Sign in to GitHub". */
   signedOut: z.boolean(),
   /** Read-only in Restricted Mode (nothing is run either way): said, not refused. */
   trusted: z.boolean(),
-});
+}));
 /** The view's state. */
-export type MetricsViewState = z.infer<typeof metricsViewState>;
+export type MetricsViewState = z.infer<ReturnType<typeof metricsViewState>>;
 
 /** Messages the host may send. */
-export const toMetricsWebview = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('state'), state: metricsViewState }),
+export const toMetricsWebview = once(() => z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('state'), state: metricsViewState() }),
   /** The markdown report is on the clipboard (the webview says so briefly). */
   z.strictObject({ type: z.literal('copied') }),
-]);
+]));
 /** A message from the host, validated. */
-export type ToMetricsWebview = z.infer<typeof toMetricsWebview>;
+export type ToMetricsWebview = z.infer<ReturnType<typeof toMetricsWebview>>;
 
 /** Messages the webview may send. */
-export const fromMetricsWebview = z.discriminatedUnion('type', [
+export const fromMetricsWebview = once(() => z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready') }),
   /** The user picked an environment (null: the default) and a window; the host computes again. */
-  z.strictObject({ type: z.literal('select'), environment: environmentName.nullable(), window: z.enum(METRICS_WINDOWS) }),
+  z.strictObject({ type: z.literal('select'), environment: environmentName().nullable(), window: z.enum(METRICS_WINDOWS) }),
   z.strictObject({ type: z.literal('refresh') }),
   z.strictObject({ type: z.literal('cancel') }),
   z.strictObject({ type: z.literal('copyMarkdown') }),
   z.strictObject({ type: z.literal('signIn') }),
-]);
+]));
 /** A message from the webview, validated. */
-export type FromMetricsWebview = z.infer<typeof fromMetricsWebview>;
+export type FromMetricsWebview = z.infer<ReturnType<typeof fromMetricsWebview>>;
 
 /** Largest message (serialized) the host accepts from the webview. */
 export const MAX_METRICS_MESSAGE_CHARS = 4 * 1024;
@@ -149,7 +150,7 @@ export function parseFromMetricsWebview(raw: unknown): { ok: true; message: From
     return { ok: false, error: 'unserializable message' };
   }
   if (size > MAX_METRICS_MESSAGE_CHARS) return { ok: false, error: `message too large (${size} chars)` };
-  const r = fromMetricsWebview.safeParse(raw);
+  const r = fromMetricsWebview().safeParse(raw);
   return r.success ? { ok: true, message: r.data } : { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
 }
 

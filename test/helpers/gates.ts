@@ -12,11 +12,11 @@ import type { TestRepo } from './testRepo';
 
 /** Parses one gate config (fills defaults) from its raw form. */
 export function gate(raw: Record<string, unknown>): GateConfig {
-  return gateSchema.parse(raw);
+  return gateSchema().parse(raw);
 }
 
 /** A context over a real repository; commands are not allowed unless asked. */
-export async function contextFor(r: TestRepo, over: Partial<GateContextOptions> = {}, config: ReleaseConfig = releaseConfigSchema.parse({})): Promise<GateContext> {
+export async function contextFor(r: TestRepo, over: Partial<GateContextOptions> = {}, config: ReleaseConfig = releaseConfigSchema().parse({})): Promise<GateContext> {
   return createGateContext({ repo: await LocalGitRepo.open(r.dir), config, commandsAllowed: false, killGraceMs: 300, ...over });
 }
 

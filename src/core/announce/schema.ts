@@ -1,76 +1,77 @@
 /** The `announce` key of the config file: channels per audience, the notice lead time and what the templates say. */
+import { once } from '../lazy';
 import * as z from 'zod';
 import { environmentNameSchema } from '../deploy/schema';
 import { AUDIENCES, type Audience } from './types';
 
-const audienceSchema = z.enum(['internal', 'external', 'support']);
-const audiencesSchema = z
-  .array(audienceSchema)
+const audienceSchema = once(() => z.enum(['internal', 'external', 'support']));
+const audiencesSchema = once(() => z
+  .array(audienceSchema())
   .min(1)
   .max(3)
   .refine((a) => new Set(a).size === a.length, 'must not name an audience twice')
-  .describe('Audiences this channel receives (internal, external, support).');
+  .describe('Audiences this channel receives (internal, external, support).'));
 
 /** The name of an environment variable (also the key of the editor's secret): letters, digits, "_". */
-export const secretNameSchema = z
+export const secretNameSchema = once(() => z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name (letters, digits, "_")');
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name (letters, digits, "_")'));
 
-const channelIdSchema = z
+const channelIdSchema = once(() => z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
-  .describe('Id of the channel in the journal (default: its kind; give one when two channels share a kind).');
+  .describe('Id of the channel in the journal (default: its kind; give one when two channels share a kind).'));
 
-const slackChannelSchema = z.strictObject({
+const slackChannelSchema = once(() => z.strictObject({
   kind: z.literal('slack'),
-  id: channelIdSchema.optional(),
-  webhookEnv: secretNameSchema.describe('Environment variable (CLI) or channel secret (editor: Release: Set Channel Secret) holding the incoming-webhook URL. Never put the URL in this file.'),
-  audiences: audiencesSchema.default(() => [...AUDIENCES]),
+  id: channelIdSchema().optional(),
+  webhookEnv: secretNameSchema().describe('Environment variable (CLI) or channel secret (editor: Release: Set Channel Secret) holding the incoming-webhook URL. Never put the URL in this file.'),
+  audiences: audiencesSchema().default(() => [...AUDIENCES]),
   notesUrl: z.string().url().max(2000).refine((u) => /^https:\/\//i.test(u), 'must be an https URL').optional().describe('Link to the full notes, shown when a message is cut at Slack\'s limit ({version} is replaced).'),
-});
+}));
 
-const emailChannelSchema = z.strictObject({
+const emailChannelSchema = once(() => z.strictObject({
   kind: z.literal('email'),
-  id: channelIdSchema.optional(),
+  id: channelIdSchema().optional(),
   host: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or address').describe('SMTP server.'),
   port: z.number().int().min(1).max(65535).default(587).describe('SMTP port (465: TLS from the start; others: STARTTLS when offered).'),
   secure: z.boolean().optional().describe('TLS from the start (default: true on port 465).'),
   from: z.email().max(320).describe('Sender address.'),
   to: z.array(z.email().max(320)).min(1).max(100).describe('Recipients.'),
-  userEnv: secretNameSchema.optional().describe('Environment variable / channel secret holding the SMTP user name.'),
-  passwordEnv: secretNameSchema.optional().describe('Environment variable / channel secret holding the SMTP password.'),
-  audiences: audiencesSchema.default(() => [...AUDIENCES]),
-});
+  userEnv: secretNameSchema().optional().describe('Environment variable / channel secret holding the SMTP user name.'),
+  passwordEnv: secretNameSchema().optional().describe('Environment variable / channel secret holding the SMTP password.'),
+  audiences: audiencesSchema().default(() => [...AUDIENCES]),
+}));
 
-const githubChannelSchema = z.strictObject({
+const githubChannelSchema = once(() => z.strictObject({
   kind: z.literal('github'),
-  id: channelIdSchema.optional(),
+  id: channelIdSchema().optional(),
   discussionCategory: z.string().min(1).max(100).optional().describe('Create a Discussion for the release in this category (the releases API\'s discussion_category_name).'),
   issue: z.number().int().min(1).optional().describe('Comment on this tracking issue instead.'),
-  audiences: audiencesSchema.default(() => ['external'] as Audience[]),
-});
+  audiences: audiencesSchema().default(() => ['external'] as Audience[]),
+}));
 
-const fileChannelSchema = z.strictObject({
+const fileChannelSchema = once(() => z.strictObject({
   kind: z.literal('file'),
-  id: channelIdSchema.optional(),
-  audiences: audiencesSchema.default(() => [...AUDIENCES]),
-});
+  id: channelIdSchema().optional(),
+  audiences: audiencesSchema().default(() => [...AUDIENCES]),
+}));
 
 /** One configured channel. */
-export const channelSchema = z.discriminatedUnion('kind', [slackChannelSchema, emailChannelSchema, githubChannelSchema, fileChannelSchema]);
+export const channelSchema = once(() => z.discriminatedUnion('kind', [slackChannelSchema(), emailChannelSchema(), githubChannelSchema(), fileChannelSchema()]));
 /** A parsed channel. */
-export type ChannelConfig = z.infer<typeof channelSchema>;
+export type ChannelConfig = z.infer<ReturnType<typeof channelSchema>>;
 
-const knownIssueSchema = z.strictObject({
+const knownIssueSchema = once(() => z.strictObject({
   title: z.string().min(1).max(300),
   workaround: z.string().max(1000).optional(),
-});
+}));
 
 /** The `announce` key. */
-export const announceConfigSchema = z
+export const announceConfigSchema = once(() => z
   .strictObject({
     channels: z
-      .array(channelSchema)
+      .array(channelSchema())
       .max(20)
       .default(() => [])
       .describe('Where announcements go. Omitted or empty: every audience is written to release-announcements/<version>/<audience>.md.'),
@@ -85,13 +86,13 @@ export const announceConfigSchema = z
     flags: z.array(z.string().min(1).max(200)).max(100).default(() => []).describe('Feature flags that matter for this release (internal announcement).'),
     escalation: z.string().max(300).optional().describe('Escalation contact (support announcement).'),
     onCall: z.string().max(300).optional().describe('Who is on call (support announcement).'),
-    knownIssues: z.array(knownIssueSchema).max(100).default(() => []).describe('Known issues with workarounds (support announcement).'),
+    knownIssues: z.array(knownIssueSchema()).max(100).default(() => []).describe('Known issues with workarounds (support announcement).'),
     knownIssueLabel: z.string().min(1).max(100).default('known-issue').describe('Open GitHub issues with this label are listed as known issues.'),
     internalLabels: z.array(z.string().min(1).max(100)).max(20).default(() => ['internal']).describe('Pull requests with one of these labels never reach external or support announcements.'),
     onDeploy: z
       .strictObject({
-        environments: z.array(environmentNameSchema).min(1).max(20).default(() => ['production']).describe('Environments whose deploys and rollbacks are announced.'),
-        audiences: z.array(audienceSchema).min(1).max(3).optional().describe('Audiences told (default: every audience with a channel).'),
+        environments: z.array(environmentNameSchema()).min(1).max(20).default(() => ['production']).describe('Environments whose deploys and rollbacks are announced.'),
+        audiences: z.array(audienceSchema()).min(1).max(3).optional().describe('Audiences told (default: every audience with a channel).'),
       })
       .optional()
       .describe('Send started / completed / rolled-back automatically on deploy and rollback (best effort: a failed send is a warning).'),
@@ -107,13 +108,13 @@ export const announceConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['channels', i], message: 'set exactly one of discussionCategory and issue' });
       }
     });
-  });
+  }));
 /** The parsed `announce` key. */
-export type AnnounceConfig = z.infer<typeof announceConfigSchema>;
+export type AnnounceConfig = z.infer<ReturnType<typeof announceConfigSchema>>;
 
 /** The config used without an `announce` key. */
 export function defaultAnnounceConfig(): AnnounceConfig {
-  return announceConfigSchema.parse({});
+  return announceConfigSchema().parse({});
 }
 
 /** A channel's id in the journal. */

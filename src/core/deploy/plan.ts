@@ -85,7 +85,7 @@ const DEFAULT_BATCH_PERCENT = 25;
 /** The strategy used: the override's kind with the environment's settings when they are of that kind, else that kind's defaults. */
 export function resolveStrategy(env: EnvironmentConfig, override?: StrategyKind): StrategyConfig {
   if (override === undefined || override === env.strategy.kind) return env.strategy;
-  return strategySchema.parse({ kind: override });
+  return strategySchema().parse({ kind: override });
 }
 
 /** Checks a release before it is planned; throws a UsageError naming the bad field. */

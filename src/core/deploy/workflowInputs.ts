@@ -5,6 +5,7 @@
  * values are checked before dispatch: refs as git refs, versions as semver, choices against their
  * options, and text as one bounded line without shell metacharacters unless declared free text.
  */
+import { once } from '../lazy';
 import * as z from 'zod';
 import { formatPath } from '../errors';
 import { ConfigError } from '../errors';
@@ -43,15 +44,15 @@ export interface WorkflowDispatch {
 }
 
 // YAML turns `- 1.0` into a number and `- yes` may become a boolean: GitHub reads options as text, so do we.
-const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const scalarText = once(() => z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
-const declaredInputSchema = z
+const declaredInputSchema = once(() => z
   .object({
-    description: scalarText.optional(),
+    description: scalarText().optional(),
     required: z.boolean().default(false),
     type: z.enum(['string', 'boolean', 'choice', 'number', 'environment']).default('string'),
     default: z.union([z.string(), z.number(), z.boolean()]).optional(),
-    options: z.array(scalarText).min(1).max(1000).optional(),
+    options: z.array(scalarText()).min(1).max(1000).optional(),
   })
   .superRefine((i, ctx) => {
     if (i.type === 'choice') {
@@ -62,15 +63,15 @@ const declaredInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'a boolean input\'s default must be true or false' });
     }
     if (i.type === 'number' && i.default !== undefined && !NUMBER.test(String(i.default))) ctx.addIssue({ code: 'custom', path: ['default'], message: 'a number input\'s default must be a number' });
-  });
+  }));
 
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const NUMBER = /^-?(?:0|[1-9]\d{0,14})(?:\.\d{1,15})?$/;
 
 /** Schema of `on.workflow_dispatch.inputs` (null when the trigger has no inputs). */
-export const dispatchInputsSchema = z
-  .record(z.string().regex(INPUT_NAME, 'input names start with a letter or "_" and contain only letters, digits, "-" or "_"'), declaredInputSchema.nullable())
-  .nullish();
+export const dispatchInputsSchema = once(() => z
+  .record(z.string().regex(INPUT_NAME, 'input names start with a letter or "_" and contain only letters, digits, "-" or "_"'), declaredInputSchema().nullable())
+  .nullish());
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -93,7 +94,7 @@ export function parseWorkflowDispatch(workflow: unknown, file: string): Workflow
   } else if (isRecord(on) && Object.prototype.hasOwnProperty.call(on, 'workflow_dispatch')) trigger = on.workflow_dispatch;
   else return null;
   const raw = isRecord(trigger) ? trigger.inputs : undefined;
-  const parsed = dispatchInputsSchema.safeParse(raw);
+  const parsed = dispatchInputsSchema().safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({
       path: ['on', 'workflow_dispatch', 'inputs', ...i.path.filter((k): k is string | number => typeof k !== 'symbol')],

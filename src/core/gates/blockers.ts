@@ -1,3 +1,4 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import type { GhIssue } from '../githubApi';
 import { milestoneTitle } from '../plan/milestone';
@@ -5,7 +6,7 @@ import { clip, gateBase, listSome, plural, type GateKind } from './kind';
 import type { GateOutcome } from './types';
 
 /** Config of the blockers gate: no open issue or pull request with the blocker label or in the release milestone. */
-export const blockersGateSchema = z.strictObject({
+export const blockersGateSchema = once(() => z.strictObject({
   kind: z.literal('blockers'),
   ...gateBase('No open release blockers', 30_000),
   label: z
@@ -24,8 +25,8 @@ export const blockersGateSchema = z.strictObject({
     .nullable()
     .default('v{version}')
     .describe('Title of the release milestone ({version} is the next version); open items in it block. null to not check milestones; a milestone that does not exist blocks nothing.'),
-});
-export type BlockersGate = z.infer<typeof blockersGateSchema>;
+}));
+export type BlockersGate = z.infer<ReturnType<typeof blockersGateSchema>>;
 
 /** Open blockers by label and by milestone. A query that fails throws: the engine makes it unknown, and unknown blocks. */
 export const blockersKind: GateKind<BlockersGate> = {

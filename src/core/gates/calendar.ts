@@ -1,3 +1,4 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { clip, gateBase, plural, type GateKind } from './kind';
 import type { GateOutcome, GateStatus } from './types';
@@ -32,46 +33,46 @@ function validDay(y: number, m: number, d: number): number | null {
   return back.getUTCFullYear() === y && back.getUTCMonth() === m - 1 && back.getUTCDate() === d ? t : null;
 }
 
-const instant = z.string().max(40).refine((s) => parseInstant(s) !== null, 'must be an ISO date (2026-12-20, a whole UTC day) or date-time with Z or an offset (2026-12-20T18:00:00+01:00)');
-const isoDate = z.string().refine((s) => DATE.test(s) && parseInstant(s) !== null, 'must be an ISO date such as 2026-01-06');
+const instant = once(() => z.string().max(40).refine((s) => parseInstant(s) !== null, 'must be an ISO date (2026-12-20, a whole UTC day) or date-time with Z or an offset (2026-12-20T18:00:00+01:00)'));
+const isoDate = once(() => z.string().refine((s) => DATE.test(s) && parseInstant(s) !== null, 'must be an ISO date such as 2026-01-06'));
 
 /** A code-freeze window: no releases from `from` until `to` (a date alone: through the end of that UTC day). */
-export const freezeSchema = z
+export const freezeSchema = once(() => z
   .strictObject({
-    from: instant.describe('Start of the freeze (ISO date or date-time).'),
-    to: instant.describe('End of the freeze; a date alone includes that whole day (UTC).'),
+    from: instant().describe('Start of the freeze (ISO date or date-time).'),
+    to: instant().describe('End of the freeze; a date alone includes that whole day (UTC).'),
     reason: z.string().min(1).max(200).describe('Why, shown in the checklist (e.g. "Holiday freeze").'),
   })
   .superRefine((f, ctx) => {
     const from = parseInstant(f.from);
     const to = parseInstant(f.to, true);
     if (from !== null && to !== null && to <= from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-  });
+  }));
 
 /** Config of a release-calendar gate. */
-export const calendarGateSchema = z.strictObject({
+export const calendarGateSchema = once(() => z.strictObject({
   kind: z.literal('calendar'),
   ...gateBase('Release calendar', 30_000),
-  freezes: z.array(freezeSchema).max(500).default(() => []).describe('Code-freeze windows: inside one only hotfixes may be released.'),
+  freezes: z.array(freezeSchema()).max(500).default(() => []).describe('Code-freeze windows: inside one only hotfixes may be released.'),
   cadence: z
     .strictObject({
-      anchor: isoDate.describe('A release day (UTC date); release days repeat from it.'),
+      anchor: isoDate().describe('A release day (UTC date); release days repeat from it.'),
       everyWeeks: z.number().int().min(1).max(52).describe('Weeks between release days (2 = every second week, on the anchor\'s weekday).'),
       offCadence: z.enum(['warn', 'fail']).default('warn').describe('Result on a day that is not a release day (hotfixes always pass).'),
     })
     .optional()
     .describe('Release days, e.g. every second Tuesday from an anchor date.'),
   warnDays: z.number().int().min(0).max(90).default(3).describe('Warn this many days before a freeze starts.'),
-});
+}));
 /** A parsed release-calendar gate. */
-export type CalendarGate = z.infer<typeof calendarGateSchema>;
+export type CalendarGate = z.infer<ReturnType<typeof calendarGateSchema>>;
 /** A release cadence as configured (an anchor day, repeated every N weeks). */
 export type Cadence = Pick<NonNullable<CalendarGate['cadence']>, 'anchor' | 'everyWeeks'>;
 /** A configured code freeze with its bounds in milliseconds (`end` exclusive). */
-export type FreezeWindow = z.infer<typeof freezeSchema> & { start: number; end: number };
+export type FreezeWindow = z.infer<ReturnType<typeof freezeSchema>> & { start: number; end: number };
 
 /** The freezes of a gate with their bounds (the gate's own reading: a date alone is a whole UTC day). */
-export function freezeWindows(freezes: readonly z.infer<typeof freezeSchema>[]): FreezeWindow[] {
+export function freezeWindows(freezes: readonly z.infer<ReturnType<typeof freezeSchema>>[]): FreezeWindow[] {
   return freezes.map((f) => ({ ...f, start: parseInstant(f.from)!, end: parseInstant(f.to, true)! }));
 }
 

@@ -1,15 +1,16 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { gateBase, repoPathSchema, type GateKind } from './kind';
 import type { GateOutcome } from './types';
 
 /** Config of a changelog gate. */
-export const changelogGateSchema = z.strictObject({
+export const changelogGateSchema = once(() => z.strictObject({
   kind: z.literal('changelog'),
   ...gateBase('Changelog updated', 30_000),
-  path: repoPathSchema.default('CHANGELOG.md').describe('Repository-relative changelog file.'),
-});
+  path: repoPathSchema().default('CHANGELOG.md').describe('Repository-relative changelog file.'),
+}));
 /** A parsed changelog gate. */
-export type ChangelogGate = z.infer<typeof changelogGateSchema>;
+export type ChangelogGate = z.infer<ReturnType<typeof changelogGateSchema>>;
 
 /** The 1-based line where the version is mentioned as a whole version (`1.3.0`, `v1.3.0`, `[1.3.0]`; not `1.3.0-rc.1` or `11.3.0`). */
 export function mentionLine(text: string, version: string): number | null {

@@ -1,15 +1,16 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import type { InProgressOperation } from './context';
 import { clip, gateBase, plural, type GateKind } from './kind';
 
 /** Config of a clean-working-tree gate. */
-export const cleanTreeGateSchema = z.strictObject({
+export const cleanTreeGateSchema = once(() => z.strictObject({
   kind: z.literal('cleanTree'),
   ...gateBase('Clean working tree', 30_000),
   allowUntracked: z.boolean().default(false).describe('Let untracked files through (they are still listed).'),
-});
+}));
 /** A parsed clean-working-tree gate. */
-export type CleanTreeGate = z.infer<typeof cleanTreeGateSchema>;
+export type CleanTreeGate = z.infer<ReturnType<typeof cleanTreeGateSchema>>;
 
 const FINISH: Record<InProgressOperation, string> = {
   merge: 'git merge --continue or git merge --abort',

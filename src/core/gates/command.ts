@@ -1,3 +1,4 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { stripUnsafe } from '../sanitize';
 import { redactSecrets } from '../secrets';
@@ -8,23 +9,23 @@ import type { GateOutcome } from './types';
 /** Extra time the engine allows a command gate past its timeout: the runner's SIGTERM-to-SIGKILL grace and reaping. */
 export const COMMAND_GRACE_MS = 5_000;
 
-const arg = z.string().max(8192).refine((s) => !s.includes('\u0000'), 'must not contain NUL');
+const arg = once(() => z.string().max(8192).refine((s) => !s.includes('\u0000'), 'must not contain NUL'));
 
 /** Config of a command gate: an argv array, never a shell string. */
-export const commandGateSchema = z.strictObject({
+export const commandGateSchema = once(() => z.strictObject({
   kind: z.literal('command'),
   ...gateBase('Command', 300_000),
   argv: z
-    .array(arg)
+    .array(arg())
     .min(1)
     .max(200)
     .refine((a) => a.length === 0 || a[0] !== '', 'argv[0] (the program) must not be empty')
     .describe('Program and arguments, e.g. ["npm", "test"]. No shell: ;, |, backticks and $() are literal arguments.'),
-  cwd: repoPathSchema.default('.').describe('Repository-relative folder to run in (refused if it resolves outside the repository).'),
+  cwd: repoPathSchema().default('.').describe('Repository-relative folder to run in (refused if it resolves outside the repository).'),
   maxOutputBytes: z.number().int().min(1024).max(4 * 1024 * 1024).default(64 * 1024).describe('Output kept (head and tail); the rest is counted.'),
-});
+}));
 /** A parsed command gate. */
-export type CommandGate = z.infer<typeof commandGateSchema>;
+export type CommandGate = z.infer<ReturnType<typeof commandGateSchema>>;
 
 /** The argv as one readable line (arguments with spaces or quotes JSON-quoted); display only, never executed. */
 export function argvText(argv: readonly string[]): string {

@@ -1,28 +1,29 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import type { GateFlagState } from './context';
 import { clip, gateBase, type GateKind } from './kind';
 import type { GateOutcome } from './types';
 
-const percent = z.number().min(0).max(100);
+const percent = once(() => z.number().min(0).max(100));
 
 /** What a flag gate requires of the flag: on or off, and/or its exposure within bounds. */
-export const flagExpectSchema = z
+export const flagExpectSchema = once(() => z
   .strictObject({
     enabled: z.boolean().optional().describe('The flag must be on (true) or off (false) in the environment.'),
     rollout: z
       .strictObject({
-        min: percent.optional().describe('At least this percent of users get the flag (0 when the flag is off).'),
-        max: percent.optional().describe('At most this percent of users get the flag (0 when the flag is off).'),
+        min: percent().optional().describe('At least this percent of users get the flag (0 when the flag is off).'),
+        max: percent().optional().describe('At most this percent of users get the flag (0 when the flag is off).'),
       })
       .refine((r) => r.min !== undefined || r.max !== undefined, 'give min, max or both')
       .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, 'min must not be greater than max')
       .optional()
       .describe('Bounds of the exposure: the rollout percent while the flag is on, 0 while it is off.'),
   })
-  .refine((e) => e.enabled !== undefined || e.rollout !== undefined, 'give enabled, rollout or both');
+  .refine((e) => e.enabled !== undefined || e.rollout !== undefined, 'give enabled, rollout or both'));
 
 /** Config of a flag gate: "new-checkout is off in production before the release". */
-export const flagGateSchema = z.strictObject({
+export const flagGateSchema = once(() => z.strictObject({
   kind: z.literal('flag'),
   ...gateBase('Feature flag state', 15_000),
   flag: z
@@ -33,10 +34,10 @@ export const flagGateSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be an environment name: 1-100 letters, digits, ".", "_" or "-"')
     .describe("The flag provider's environment (Unleash's environment name, e.g. production)."),
-  expect: flagExpectSchema.describe('What the flag must be: { "enabled": false }, { "rollout": { "max": 10 } }, or both.'),
-});
+  expect: flagExpectSchema().describe('What the flag must be: { "enabled": false }, { "rollout": { "max": 10 } }, or both.'),
+}));
 /** A parsed flag gate. */
-export type FlagGate = z.infer<typeof flagGateSchema>;
+export type FlagGate = z.infer<ReturnType<typeof flagGateSchema>>;
 
 /** The share of users that get the flag: its rollout while on, 0 while off. */
 export function exposure(state: GateFlagState): number {

@@ -1,17 +1,18 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import type { GhCheck } from '../githubApi';
 import { clip, gateBase, listSome, plural, type GateKind } from './kind';
 import type { GateOutcome, GateStatus } from './types';
 
 /** Config of the CI gate: check runs and commit statuses on the exact release commit. */
-export const githubChecksGateSchema = z.strictObject({
+export const githubChecksGateSchema = once(() => z.strictObject({
   kind: z.literal('githubChecks'),
   ...gateBase('CI passing on the release commit', 60_000),
   noChecks: z.enum(['fail', 'warn', 'pass']).default('fail').describe('Result when the release commit has no check runs or statuses at all.'),
   ignore: z.array(z.string().min(1).max(200)).max(100).default([]).describe('Check or status names that do not count (exact names).'),
   require: z.array(z.string().min(1).max(200)).max(100).default([]).describe('Check or status names that must be present (and pass); missing ones are pending.'),
-});
-export type GitHubChecksGate = z.infer<typeof githubChecksGateSchema>;
+}));
+export type GitHubChecksGate = z.infer<ReturnType<typeof githubChecksGateSchema>>;
 
 const PASSING = new Set(['success', 'neutral', 'skipped']);
 const FAILING = new Set(['failure', 'cancelled', 'timed_out', 'action_required', 'stale', 'error', 'startup_failure']);

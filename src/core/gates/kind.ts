@@ -1,18 +1,19 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { oneLine } from '../sanitize';
 import type { GateContext } from './context';
 import type { GateOutcome } from './types';
 
 /** Gate ids: short, stable, safe in files, URLs and messages. */
-export const gateIdSchema = z
+export const gateIdSchema = once(() => z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit')
-  .describe('Unique id of the gate (used for re-runs, sign-offs and the decision log).');
+  .describe('Unique id of the gate (used for re-runs, sign-offs and the decision log).'));
 
 /** The fields every gate has; each kind gives its own default title and timeout. */
 export function gateBase(title: string, timeoutMs: number) {
   return {
-    id: gateIdSchema,
+    id: gateIdSchema(),
     title: z.string().min(1).max(200).default(title).describe('Name shown in the checklist and the verdict.'),
     required: z.boolean().default(true).describe('A required gate that does not pass makes the verdict NO-GO; an advisory one only warns.'),
     timeoutMs: z
@@ -26,14 +27,14 @@ export function gateBase(title: string, timeoutMs: number) {
 }
 
 /** A repository-relative path (no absolute paths, no `..`); the adapter checks symlinks after realpath. */
-export const repoPathSchema = z
+export const repoPathSchema = once(() => z
   .string()
   .min(1)
   .max(500)
   .refine((p) => !p.startsWith('/') && !p.startsWith('\\') && !/^[A-Za-z]:/.test(p), 'must be relative to the repository root')
   .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not leave the repository (no "..")')
   // eslint-disable-next-line no-control-regex
-  .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'must not contain control characters');
+  .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'must not contain control characters'));
 
 /** A gate kind: how to check one configured gate of that kind. */
 export interface GateKind<G extends { kind: string }> {

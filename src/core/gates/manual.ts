@@ -1,3 +1,4 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { clip, gateBase, plural, type GateKind } from './kind';
 import type { SignOff } from './context';
@@ -7,7 +8,7 @@ import type { GateOutcome } from './types';
 export const SIGNOFF_FILE = '.release-manager/signoffs.json';
 
 /** Config of a manual sign-off gate ("Rollback plan documented", "QA sign-off"). */
-export const manualGateSchema = z.strictObject({
+export const manualGateSchema = once(() => z.strictObject({
   kind: z.literal('manual'),
   ...gateBase('Manual sign-off', 10_000),
   description: z.string().min(1).max(1000).describe('What the person signing off confirms.'),
@@ -24,9 +25,9 @@ export const manualGateSchema = z.strictObject({
     .max(100)
     .optional()
     .describe('Only sign-offs by these people count: git e-mail addresses (alice@example.com) or full git identities ("Alice <alice@example.com>"), case-insensitive. Default: anyone.'),
-});
+}));
 /** A parsed manual gate. */
-export type ManualGate = z.infer<typeof manualGateSchema>;
+export type ManualGate = z.infer<ReturnType<typeof manualGateSchema>>;
 
 /** Who a sign-off is by, as compared: the e-mail of a git identity (`Name <email>`), else the whole text; lower case. */
 export function signerKey(who: string): string {

@@ -1,3 +1,4 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import type { GhMilestoneItem } from '../githubApi';
 import { findMilestone, milestonePatternsSchema, milestoneTitles, patternList, releaseLine } from '../plan/milestone';
@@ -10,10 +11,10 @@ import type { GateOutcome, GateStatus } from './types';
  * is done. Different from `blockers`: blockers are items marked as blocking (a label, one milestone
  * title); here every open item of the release milestone blocks, except those allowed to slip.
  */
-export const milestoneGateSchema = z.strictObject({
+export const milestoneGateSchema = once(() => z.strictObject({
   kind: z.literal('milestone'),
   ...gateBase('Release milestone done', 30_000),
-  milestone: milestonePatternsSchema
+  milestone: milestonePatternsSchema()
     .optional()
     .describe('Milestone title pattern(s) with {version}; omitted: plan.milestone of the config (default ["v{version}", "{version}"]).'),
   allowLabels: z
@@ -22,8 +23,8 @@ export const milestoneGateSchema = z.strictObject({
     .default([])
     .describe('Labels of open items that may slip to a later release: they do not block (the gate warns about them). Case-insensitive.'),
   noMilestone: z.enum(['warn', 'fail', 'pass']).default('warn').describe('Result when no milestone matches the patterns.'),
-});
-export type MilestoneGate = z.infer<typeof milestoneGateSchema>;
+}));
+export type MilestoneGate = z.infer<ReturnType<typeof milestoneGateSchema>>;
 
 /** Open items of the release milestone block, except those with an allowed label; the fix opens the milestone. */
 export const milestoneKind: GateKind<MilestoneGate> = {

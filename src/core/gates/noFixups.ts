@@ -1,9 +1,10 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { clip, gateBase, listSome, plural, type GateKind } from './kind';
 import type { GateOutcome } from './types';
 
 /** Config of a no-fixup-commits gate. */
-export const noFixupsGateSchema = z.strictObject({
+export const noFixupsGateSchema = once(() => z.strictObject({
   kind: z.literal('noFixups'),
   ...gateBase('No fixup or WIP commits', 30_000),
   prefixes: z
@@ -11,9 +12,9 @@ export const noFixupsGateSchema = z.strictObject({
     .min(1)
     .default(() => ['fixup!', 'squash!', 'amend!', 'WIP', '[WIP]'])
     .describe('Subject prefixes (case-insensitive, followed by a non-letter or the end) that must not be released.'),
-});
+}));
 /** A parsed no-fixups gate. */
-export type NoFixupsGate = z.infer<typeof noFixupsGateSchema>;
+export type NoFixupsGate = z.infer<ReturnType<typeof noFixupsGateSchema>>;
 
 /** True when the subject starts with the prefix as a whole word (`WIP: x`, `wip`, not `wipe`). */
 export function hasPrefix(subject: string, prefix: string): boolean {

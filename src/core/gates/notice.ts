@@ -1,3 +1,4 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { sentNotices } from '../announce/journal';
 import { AUDIENCES, type Audience, type DeliveryRecord } from '../announce/types';
@@ -7,7 +8,7 @@ import type { GateOutcome } from './types';
 const HOUR = 3_600_000;
 
 /** Config of a stakeholder-notice gate: every required audience told at least `leadHours` before the deploy. */
-export const noticeGateSchema = z.strictObject({
+export const noticeGateSchema = once(() => z.strictObject({
   kind: z.literal('notice'),
   ...gateBase('Stakeholder notice', 30_000),
   audiences: z
@@ -23,9 +24,9 @@ export const noticeGateSchema = z.strictObject({
     .max(20)
     .default(() => ['production'])
     .describe('Deploys to these environments need the notice; other environments pass this gate.'),
-});
+}));
 /** A parsed notice gate. */
-export type NoticeGate = z.infer<typeof noticeGateSchema>;
+export type NoticeGate = z.infer<ReturnType<typeof noticeGateSchema>>;
 
 /** Why one notice does or does not count. */
 type Judged = { ok: true; record: DeliveryRecord } | { ok: false; why: string; missingHours?: number };

@@ -1,14 +1,15 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { clip, gateBase, type GateKind } from './kind';
 import type { GateOutcome } from './types';
 
 /** Config of the pushed gate: the release commit exists on the remote branch on GitHub. */
-export const pushedGateSchema = z.strictObject({
+export const pushedGateSchema = once(() => z.strictObject({
   kind: z.literal('pushed'),
   ...gateBase('Release commit pushed to GitHub', 30_000),
   branch: z.string().min(1).max(250).optional().describe('Remote branch that must contain the release commit; default: the current branch.'),
-});
-export type PushedGate = z.infer<typeof pushedGateSchema>;
+}));
+export type PushedGate = z.infer<ReturnType<typeof pushedGateSchema>>;
 
 /** Asks GitHub (not the local remote-tracking ref) whether the branch contains the release commit. */
 export const pushedKind: GateKind<PushedGate> = {

@@ -1,25 +1,26 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { branchMatches, clip, gateBase, listSome, type GateKind } from './kind';
 
-const branchPattern = z
+const branchPattern = once(() => z
   .string()
   .min(1)
   .max(200)
   // eslint-disable-next-line no-control-regex
-  .refine((p) => !/[\s~^:?[\\\u0000-\u001f\u007f]|\.\.|@\{/.test(p), 'must be a branch name or pattern (* within a segment, ** across segments)');
+  .refine((p) => !/[\s~^:?[\\\u0000-\u001f\u007f]|\.\.|@\{/.test(p), 'must be a branch name or pattern (* within a segment, ** across segments)'));
 
 /** Config of a release-branch gate. */
-export const releaseBranchGateSchema = z.strictObject({
+export const releaseBranchGateSchema = once(() => z.strictObject({
   kind: z.literal('releaseBranch'),
   ...gateBase('On a release branch', 30_000),
   patterns: z
-    .array(branchPattern)
+    .array(branchPattern())
     .min(1)
     .default(() => ['main', 'master', 'release/*', 'hotfix/*', 'maint/*', '*.x'])
     .describe('Branches a release may be cut from: * matches within a segment, ** across segments (["**"] = any branch).'),
-});
+}));
 /** A parsed release-branch gate. */
-export type ReleaseBranchGate = z.infer<typeof releaseBranchGateSchema>;
+export type ReleaseBranchGate = z.infer<ReturnType<typeof releaseBranchGateSchema>>;
 
 /** HEAD is on a branch matching one of the patterns; a detached HEAD fails. */
 export const releaseBranchKind: GateKind<ReleaseBranchGate> = {

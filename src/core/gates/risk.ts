@@ -1,3 +1,4 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { topFactors } from '../risk/assess';
 import { clip, gateBase, type GateKind } from './kind';
@@ -5,7 +6,7 @@ import { tallySignOffs } from './manual';
 import type { GateOutcome } from './types';
 
 /** Config of a release-risk gate: high risk needs a named sign-off (and, with `risk.requireCanary`, a canary deploy). */
-export const riskGateSchema = z.strictObject({
+export const riskGateSchema = once(() => z.strictObject({
   kind: z.literal('risk'),
   ...gateBase('Release risk', 120_000),
   from: z
@@ -14,9 +15,9 @@ export const riskGateSchema = z.strictObject({
     .max(100)
     .optional()
     .describe('Only sign-offs of a high risk by these people count: git e-mail addresses or full git identities. Default: anyone.'),
-});
+}));
 /** A parsed risk gate. */
-export type RiskGate = z.infer<typeof riskGateSchema>;
+export type RiskGate = z.infer<ReturnType<typeof riskGateSchema>>;
 
 /** Low passes, medium warns, high fails until someone signs the risk off (and, when required, the deploy is a canary). */
 export const riskKind: GateKind<RiskGate> = {

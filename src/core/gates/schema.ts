@@ -1,3 +1,4 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { calendarGateSchema, calendarKind } from './calendar';
 import { blockersGateSchema, blockersKind } from './blockers';
@@ -17,40 +18,40 @@ import { riskGateSchema, riskKind } from './risk';
 import { upToDateGateSchema, upToDateKind } from './upToDate';
 import { versionBumpedGateSchema, versionBumpedKind } from './versionBumped';
 
-const members = [
-  cleanTreeGateSchema,
-  releaseBranchGateSchema,
-  upToDateGateSchema,
-  versionBumpedGateSchema,
-  changelogGateSchema,
-  noFixupsGateSchema,
-  calendarGateSchema,
-  commandGateSchema,
-  manualGateSchema,
-  githubChecksGateSchema,
-  pushedGateSchema,
-  blockersGateSchema,
-  milestoneGateSchema,
-  noticeGateSchema,
-  flagGateSchema,
-  riskGateSchema,
-] as const;
+const members = once(() => [
+  cleanTreeGateSchema(),
+  releaseBranchGateSchema(),
+  upToDateGateSchema(),
+  versionBumpedGateSchema(),
+  changelogGateSchema(),
+  noFixupsGateSchema(),
+  calendarGateSchema(),
+  commandGateSchema(),
+  manualGateSchema(),
+  githubChecksGateSchema(),
+  pushedGateSchema(),
+  blockersGateSchema(),
+  milestoneGateSchema(),
+  noticeGateSchema(),
+  flagGateSchema(),
+  riskGateSchema(),
+] as const);
 
 /** Every gate kind's name. */
-export const GATE_KINDS = members.map((m) => m.shape.kind.value);
+export const GATE_KINDS = once(() => members().map((m) => m.shape.kind.value));
 
 /** One configured gate: a discriminated union on `kind`. */
-export const gateSchema = z.discriminatedUnion('kind', members, {
+export const gateSchema = once(() => z.discriminatedUnion('kind', members(), {
   error: (issue) => {
     if (issue.code !== 'invalid_union') return undefined;
     const kind: unknown = issue.input !== null && typeof issue.input === 'object' ? (issue.input as { kind?: unknown }).kind : undefined;
     const what = kind === undefined ? 'missing gate kind' : `unknown gate kind ${JSON.stringify(kind).slice(0, 60)}`;
-    return `${what}; expected one of: ${GATE_KINDS.join(', ')}`;
+    return `${what}; expected one of: ${GATE_KINDS().join(', ')}`;
   },
-});
+}));
 
 /** A parsed gate of any kind. */
-export type GateConfig = z.infer<typeof gateSchema>;
+export type GateConfig = z.infer<ReturnType<typeof gateSchema>>;
 /** The kind names. */
 export type GateKindName = GateConfig['kind'];
 
@@ -76,7 +77,7 @@ export const GATE_KIND_REGISTRY: { [K in GateKindName]: GateKind<Extract<GateCon
 
 /** The gates that run when the config has none: they pass on a healthy repository. */
 export function defaultGates(): GateConfig[] {
-  return z.array(gateSchema).parse([
+  return z.array(gateSchema()).parse([
     { id: 'clean-tree', kind: 'cleanTree' },
     { id: 'on-branch', kind: 'releaseBranch', title: 'On a branch', patterns: ['**'] },
     { id: 'up-to-date', kind: 'upToDate' },
@@ -85,8 +86,8 @@ export function defaultGates(): GateConfig[] {
 }
 
 /** The gates list of the config file: omitted = the default set. */
-export const gatesSchema = z
-  .array(gateSchema)
+export const gatesSchema = once(() => z
+  .array(gateSchema())
   .max(100)
   .default(defaultGates)
-  .describe('Readiness gates, checked before a release. Omitted: clean tree, on a branch, not behind upstream, no fixup/WIP commits.');
+  .describe('Readiness gates, checked before a release. Omitted: clean tree, on a branch, not behind upstream, no fixup/WIP commits.'));

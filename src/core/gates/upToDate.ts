@@ -1,16 +1,17 @@
+import { once } from '../lazy';
 import * as z from 'zod';
 import { clip, gateBase, plural, type GateKind } from './kind';
 import type { GateOutcome } from './types';
 
 /** Config of an up-to-date-with-upstream gate. */
-export const upToDateGateSchema = z.strictObject({
+export const upToDateGateSchema = once(() => z.strictObject({
   kind: z.literal('upToDate'),
   ...gateBase('Up to date with upstream', 30_000),
   noUpstream: z.enum(['warn', 'fail']).default('warn').describe('Result when the branch has no upstream (or it is gone, or HEAD is detached).'),
   ahead: z.enum(['pass', 'warn', 'fail']).default('warn').describe('Result when there are local commits not pushed yet.'),
-});
+}));
 /** A parsed up-to-date gate. */
-export type UpToDateGate = z.infer<typeof upToDateGateSchema>;
+export type UpToDateGate = z.infer<ReturnType<typeof upToDateGateSchema>>;
 
 const STALE = 'as of the last fetch';
 

@@ -1,3 +1,4 @@
+import { once } from '../lazy';
 import * as semver from '../semver';
 import * as z from 'zod';
 import type { GateContext } from './context';
@@ -9,18 +10,18 @@ import type { GateOutcome } from './types';
 export const MAX_VERSION_FILE_BYTES = 1024 * 1024;
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-const jsonPathSchema = z
+const jsonPathSchema = once(() => z
   .string()
   .min(1)
   .max(200)
   .regex(/^[^.\s]+(\.[^.\s]+)*$/, 'must be dot-separated keys, e.g. version or packages.0.version')
-  .refine((p) => p.split('.').every((k) => !FORBIDDEN.has(k)), 'must not use __proto__, constructor or prototype');
+  .refine((p) => p.split('.').every((k) => !FORBIDDEN.has(k)), 'must not use __proto__, constructor or prototype'));
 
 /** Where a version is written: a JSON file and the dotted path of the value, or any text file and a regex with one capture group. */
-export const versionFileSchema = z
+export const versionFileSchema = once(() => z
   .strictObject({
-    path: repoPathSchema.describe('Repository-relative file holding a version.'),
-    jsonPath: jsonPathSchema.optional().describe('Dotted path of the version in a JSON file, e.g. version.'),
+    path: repoPathSchema().describe('Repository-relative file holding a version.'),
+    jsonPath: jsonPathSchema().optional().describe('Dotted path of the version in a JSON file, e.g. version.'),
     regex: z
       .string()
       .superRefine((s, ctx) => {
@@ -30,21 +31,21 @@ export const versionFileSchema = z
       .optional()
       .describe('Regular expression whose one capture group is the version, matched line by line (no backreferences, lookarounds or repeated groups).'),
   })
-  .refine((f) => (f.jsonPath === undefined) !== (f.regex === undefined), 'give exactly one of jsonPath and regex');
+  .refine((f) => (f.jsonPath === undefined) !== (f.regex === undefined), 'give exactly one of jsonPath and regex'));
 
 /** Config of a version-bumped gate. */
-export const versionBumpedGateSchema = z.strictObject({
+export const versionBumpedGateSchema = once(() => z.strictObject({
   kind: z.literal('versionBumped'),
   ...gateBase('Version bumped', 30_000),
   files: z
-    .array(versionFileSchema)
+    .array(versionFileSchema())
     .min(1)
     .max(50)
     .default(() => [{ path: 'package.json', jsonPath: 'version' }])
     .describe('Files that must all hold the next version.'),
-});
+}));
 /** A parsed version-bumped gate. */
-export type VersionBumpedGate = z.infer<typeof versionBumpedGateSchema>;
+export type VersionBumpedGate = z.infer<ReturnType<typeof versionBumpedGateSchema>>;
 type VersionFile = VersionBumpedGate['files'][number];
 
 interface Found {

@@ -4,6 +4,7 @@
  * `{version}` the release's version without its prerelease part (1.3.0-rc.1 belongs to v1.3.0).
  * Shared by the Plan (CLI, tree), the `milestone` gate and the `blockers` gate.
  */
+import { once } from '../lazy';
 import * as z from 'zod';
 import type { GhMilestone } from '../githubApi';
 
@@ -11,23 +12,23 @@ import type { GhMilestone } from '../githubApi';
 export const DEFAULT_MILESTONE_PATTERNS: readonly string[] = ['v{version}', '{version}'];
 
 /** One milestone title pattern: `{version}` is replaced by the release's version. */
-export const milestonePatternSchema = z
+export const milestonePatternSchema = once(() => z
   .string()
   .min(1)
   .max(200)
-  .refine((p) => p.includes('{version}'), 'must contain {version} (the release version, e.g. "v{version}")');
+  .refine((p) => p.includes('{version}'), 'must contain {version} (the release version, e.g. "v{version}")'));
 
 /** A pattern or a list of them (first match wins). */
-export const milestonePatternsSchema = z.union([milestonePatternSchema, z.array(milestonePatternSchema).min(1).max(10)]);
+export const milestonePatternsSchema = once(() => z.union([milestonePatternSchema(), z.array(milestonePatternSchema()).min(1).max(10)]));
 
 /** The `plan` section of the config. */
-export const planConfigSchema = z.strictObject({
-  milestone: milestonePatternsSchema
+export const planConfigSchema = once(() => z.strictObject({
+  milestone: milestonePatternsSchema()
     .default(() => [...DEFAULT_MILESTONE_PATTERNS])
     .describe('Title of the release milestone on GitHub, with {version} the next version (without prerelease): one pattern or a list, the first that names an existing milestone wins. Default ["v{version}", "{version}"].'),
-});
+}));
 /** The parsed `plan` section. */
-export type PlanConfig = z.infer<typeof planConfigSchema>;
+export type PlanConfig = z.infer<ReturnType<typeof planConfigSchema>>;
 
 /** The patterns as a list (a single string is a list of one; absent = the defaults). */
 export function patternList(patterns: string | readonly string[] | undefined | null): string[] {

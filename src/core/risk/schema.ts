@@ -3,6 +3,7 @@
  * the weight of each factor, the level thresholds, the business-risk questions and whether a
  * high-risk release must deploy with a canary.
  */
+import { once } from '../lazy';
 import * as z from 'zod';
 
 /** The measured factors, in the order they are listed (questions follow them). */
@@ -71,7 +72,7 @@ export const DEFAULT_QUESTIONS = [
  * A path glob as git's `:(glob)` pathspec magic reads it (`migrations/**`, `**\/auth/**`, `*.sql`):
  * repository-relative, no pathspec magic of its own, no `..`.
  */
-export const pathGlobSchema = z
+export const pathGlobSchema = once(() => z
   .string()
   .min(1)
   .max(200)
@@ -79,40 +80,43 @@ export const pathGlobSchema = z
   .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'must not contain control characters')
   .refine((p) => !p.startsWith(':'), 'must not start with ":" (pathspec magic is added by Release Manager)')
   .refine((p) => !p.startsWith('/') && !p.startsWith('\\') && !/^[A-Za-z]:/.test(p), 'must be relative to the repository root')
-  .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not leave the repository (no "..")');
+  .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not leave the repository (no "..")'));
 
-const weight = z.number().min(0).max(100);
-const weightsShape = Object.fromEntries(FACTOR_IDS.map((id) => [id, weight.optional().describe(`Weight of ${id} (default ${DEFAULT_WEIGHTS[id]}); 0 turns it off (still listed).`)])) as Record<
-  FactorId,
-  z.ZodOptional<z.ZodNumber>
->;
+const weight = once(() => z.number().min(0).max(100));
+const weightsShape = once(
+  () =>
+    Object.fromEntries(FACTOR_IDS.map((id) => [id, weight().optional().describe(`Weight of ${id} (default ${DEFAULT_WEIGHTS[id]}); 0 turns it off (still listed).`)])) as Record<
+      FactorId,
+      z.ZodOptional<z.ZodNumber>
+    >,
+);
 
 /** A business-risk question, answered yes or no per release (recorded as a sign-off). */
-export const riskQuestionSchema = z.strictObject({
+export const riskQuestionSchema = once(() => z.strictObject({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lower-case letters, digits or "-", starting with a letter or digit')
     .describe('Stable id of the question (answers are recorded under risk:<id>).'),
   text: z.string().min(1).max(200).describe('The question as people read it; a yes adds its weight.'),
-  weight: weight.describe('Points a yes adds to the score.'),
-});
+  weight: weight().describe('Points a yes adds to the score.'),
+}));
 /** One configured question. */
-export type RiskQuestion = z.infer<typeof riskQuestionSchema>;
+export type RiskQuestion = z.infer<ReturnType<typeof riskQuestionSchema>>;
 
 /** Config of the release risk score. */
-export const riskConfigSchema = z
+export const riskConfigSchema = once(() => z
   .strictObject({
     criticalPaths: z
-      .array(pathGlobSchema)
+      .array(pathGlobSchema())
       .max(100)
       .default(() => [])
       .describe('Path globs (git :(glob) pathspecs, e.g. "migrations/**", "**/auth/**") whose change makes a release riskier.'),
     lockfiles: z
-      .array(pathGlobSchema)
+      .array(pathGlobSchema())
       .max(100)
       .default(() => [...DEFAULT_LOCKFILES])
       .describe('File names or globs of lockfiles; a file name alone matches at any depth. Default: the usual lockfiles of npm, yarn, pnpm, Go, Cargo, Poetry, Bundler, Composer…'),
-    weights: z.strictObject(weightsShape).default(() => ({})).describe('Weight (most points) of each factor, overriding the defaults (see docs/risk.md).'),
+    weights: z.strictObject(weightsShape()).default(() => ({})).describe('Weight (most points) of each factor, overriding the defaults (see docs/risk.md).'),
     thresholds: z
       .strictObject({
         medium: z.number().min(0).max(10_000).default(30).describe('Score from which the risk is medium (default 30).'),
@@ -122,7 +126,7 @@ export const riskConfigSchema = z
       .refine((t) => t.high > t.medium, { message: 'high must be greater than medium', path: ['high'] })
       .describe('Score thresholds of the levels: low below medium, high from high.'),
     questions: z
-      .array(riskQuestionSchema)
+      .array(riskQuestionSchema())
       .max(20)
       .default(() => DEFAULT_QUESTIONS.map((q) => ({ ...q })))
       .superRefine((qs, ctx) => {
@@ -148,14 +152,14 @@ export const riskConfigSchema = z
       .optional()
       .describe('Time zone of the deploy-timing factor (Friday evening, night); default UTC.'),
   })
-  .describe('Release risk score: factors, weights, thresholds and business-risk questions.');
+  .describe('Release risk score: factors, weights, thresholds and business-risk questions.'));
 
 /** The parsed risk config. */
-export type RiskConfig = z.infer<typeof riskConfigSchema>;
+export type RiskConfig = z.infer<ReturnType<typeof riskConfigSchema>>;
 
 /** The risk config when the file has none. */
 export function defaultRiskConfig(): RiskConfig {
-  return riskConfigSchema.parse({});
+  return riskConfigSchema().parse({});
 }
 
 /** The weight of a measured factor: configured, else the default. */

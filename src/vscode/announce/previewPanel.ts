@@ -64,7 +64,7 @@ export class AnnouncePreviewPanel implements vscode.Disposable {
   /** Sends the controller's current state to the webview (validated on the way out too). */
   post(): void {
     if (this.disposed) return;
-    const message = announceToWebview.parse({ type: 'state', state: this.handler.state() });
+    const message = announceToWebview().parse({ type: 'state', state: this.handler.state() });
     this.posted++;
     void this.panel.webview.postMessage(message);
   }

@@ -124,7 +124,7 @@ export class CalendarPanel implements vscode.Disposable {
   private post(): void {
     const state = this.state();
     this.lastState = state;
-    postChecked(this.panel, toCalendarWebview, { type: 'state', state }, this.log, 'calendar view');
+    postChecked(this.panel, toCalendarWebview(), { type: 'state', state }, this.log, 'calendar view');
   }
 
   /** Handles one message from the webview: parse, dispatch, never trust. */

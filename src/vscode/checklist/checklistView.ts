@@ -87,7 +87,7 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider, vscode
 
   private post(): void {
     if (!this.view) return;
-    const message = toWebview.parse({ type: 'state', state: this.gates.view() });
+    const message = toWebview().parse({ type: 'state', state: this.gates.view() });
     void this.view.webview.postMessage(message);
   }
 

@@ -23,7 +23,7 @@ async function metricsRoot(ctx: Pick<CommandContext, 'model'>, arg: unknown): Pr
 function queryOf(arg: unknown): { environment?: string | null; window?: MetricsWindow } {
   const out: { environment?: string | null; window?: MetricsWindow } = {};
   const env = argRecord(arg).environment;
-  if (env === null || (typeof env === 'string' && environmentName.safeParse(env).success)) out.environment = env;
+  if (env === null || (typeof env === 'string' && environmentName().safeParse(env).success)) out.environment = env;
   else if (env !== undefined) throw new UsageError(`${JSON.stringify(String(env).slice(0, 64))} is not an environment name.`, 'Use the name of an environment of the release config.');
   const window = stringField(arg, 'window');
   if (window !== undefined) {

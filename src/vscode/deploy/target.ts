@@ -117,7 +117,7 @@ export async function environmentNames(ctx: DeployContext, root: string): Promis
  */
 export async function providerWithoutConfig(ctx: DeployContext, root: string, env: EnvironmentConfig, args: { workflow?: string; confirm?: boolean; rollback?: boolean }): Promise<EnvironmentConfig | undefined> {
   if (ctx.model.find(root)?.config?.deploy !== undefined) return env;
-  const workflowEnv = (file: string) => environmentSchema.parse({ name: env.name, provider: { kind: 'workflow', workflow: file } });
+  const workflowEnv = (file: string) => environmentSchema().parse({ name: env.name, provider: { kind: 'workflow', workflow: file } });
   if (args.workflow !== undefined) return args.workflow === '' ? env : workflowEnv(args.workflow);
   if (args.rollback) {
     const last = (await ctx.deployView.journals(root)).find((j) => j.plan.environment.toLowerCase() === env.name.toLowerCase());

@@ -143,7 +143,7 @@ export class MetricsPanel implements vscode.Disposable {
   private post(): void {
     const state = this.state();
     this.lastState = state;
-    postChecked(this.panel, toMetricsWebview, { type: 'state', state }, this.log, 'metrics view');
+    postChecked(this.panel, toMetricsWebview(), { type: 'state', state }, this.log, 'metrics view');
   }
 
   /** Handles one message from the webview: parse, dispatch, never trust. */
@@ -181,7 +181,7 @@ export class MetricsPanel implements vscode.Disposable {
     if (!this.report) return null;
     const text = metricsMarkdown(this.report);
     await vscode.env.clipboard.writeText(text);
-    if (this.panel) void this.panel.webview.postMessage(toMetricsWebview.parse({ type: 'copied' }));
+    if (this.panel) void this.panel.webview.postMessage(toMetricsWebview().parse({ type: 'copied' }));
     return text;
   }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { CONFIG_FILE, MAX_CONFIG_BYTES, configJsonSchema, defaultConfig, formatPath, releaseConfigSchema, parseConfig } from '../../../src/core/config';
+import { CONFIG_FILE, MAX_CONFIG_BYTES, configJsonSchema, defaultConfig, formatPath, releaseConfigSchema, parseConfig, withNoticeGate } from '../../../src/core/config';
 import { ConfigError } from '../../../src/core/errors';
 
 /** The ConfigError parseConfig throws for the text (fails the test when it does not throw one). */
@@ -210,6 +211,57 @@ describe('core/config', () => {
     });
   });
 
+  describe('the optional sections, parsed only when present', () => {
+    const deploy = { environments: [{ name: 'staging' }, { name: 'production', provider: { kind: 'command', argv: ['./deploy.sh', '{version}'] } }] };
+    const announce = { channels: [{ id: 'team', kind: 'file', audiences: ['internal'] }] };
+    const cases: Record<string, unknown>[] = [
+      {},
+      { deploy },
+      { deploy, metrics: { environment: 'production' }, announce, flags: { provider: { kind: 'unleash', url: 'http://127.0.0.1:4242/api' } }, risk: { criticalPaths: ['migrations/**'] } },
+      { deploy: { environments: [{ name: 'bad name!' }] } },
+      { deploy: 'not an object', tagFormat: 'no-version', bogus: 1 },
+      { metrics: { environment: '' }, risk: { thresholds: { medium: -1 } }, gates: [{ id: 'x', kind: 'nope' }] },
+      { announce: { channels: [{ id: 'a', kind: 'slack' }] }, flags: {} },
+      { deploy: null },
+    ];
+    const problems = (issues: readonly { path: readonly PropertyKey[]; message: string }[]) => issues.map((i) => `${formatPath(i.path.filter((k): k is string | number => typeof k !== 'symbol'))}: ${i.message}`).sort();
+
+    it('give the data and the problems the whole schema gives', () => {
+      for (const raw of cases) {
+        const whole = releaseConfigSchema().safeParse(raw);
+        let parsed: ReturnType<typeof parseConfig> | ConfigError;
+        try {
+          parsed = parseConfig(JSON.stringify(raw));
+        } catch (e) {
+          assert.ok(e instanceof ConfigError, String(e));
+          parsed = e;
+        }
+        if (whole.success) {
+          assert.ok(!(parsed instanceof ConfigError), `${JSON.stringify(raw)}: ${parsed instanceof ConfigError ? parsed.message : ''}`);
+          assert.deepEqual(parsed, withNoticeGate(whole.data), JSON.stringify(raw));
+        } else {
+          assert.ok(parsed instanceof ConfigError, `${JSON.stringify(raw)} parsed`);
+          assert.deepEqual([...parsed.problems].sort(), problems(whole.error.issues), JSON.stringify(raw));
+        }
+      }
+    });
+
+    it('build a section\'s schema only for a file that has the section', () => {
+      // A fresh process: the schemas of this one are built by the other tests.
+      const script = [
+        "const c = require('./src/core/config.ts');",
+        "const d = require('./src/core/deploy/schema.ts');",
+        "const a = require('./src/core/announce/schema.ts');",
+        "const out = [];",
+        "c.parseConfig('{}'); out.push(d.deployConfigSchema.built, a.announceConfigSchema.built);",
+        "c.parseConfig(JSON.stringify({ deploy: { environments: [{ name: 'staging' }] } })); out.push(d.deployConfigSchema.built, a.announceConfigSchema.built);",
+        'process.stdout.write(JSON.stringify(out));',
+      ].join('\n');
+      const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8' });
+      assert.deepEqual(JSON.parse(out), [false, false, true, false]);
+    });
+  });
+
   describe('formatPath', () => {
     it('formats zod paths as dotted names with [index]', () => {
       assert.equal(formatPath([]), '(root)');
@@ -232,7 +284,7 @@ describe('core/config', () => {
 
     it('describes every config property, none of them required', () => {
       const properties = schema.properties as Record<string, Record<string, unknown>>;
-      assert.deepEqual(Object.keys(properties).sort(), Object.keys(releaseConfigSchema.shape).sort());
+      assert.deepEqual(Object.keys(properties).sort(), Object.keys(releaseConfigSchema().shape).sort());
       assert.equal(((schema.required as string[] | undefined) ?? []).length, 0);
       assert.equal(properties.tagFormat!.default, 'v{version}');
       assert.deepEqual(properties.mentions!.enum, ['neutralize', 'allow']);

@@ -18,10 +18,10 @@ const S = 1000;
 const MIN = 60 * S;
 
 function http(over: Record<string, unknown> = {}): HttpCheckConfig {
-  return healthCheckSchema.parse({ kind: 'http', id: 'up', url: 'https://app.example/health', windowMs: 5 * MIN, intervalMs: 30 * S, ...over }) as HttpCheckConfig;
+  return healthCheckSchema().parse({ kind: 'http', id: 'up', url: 'https://app.example/health', windowMs: 5 * MIN, intervalMs: 30 * S, ...over }) as HttpCheckConfig;
 }
 function prom(over: Record<string, unknown> = {}): PrometheusCheckConfig {
-  return healthCheckSchema.parse({ kind: 'prometheus', id: 'errors', url: 'https://prom.example', query: 'error_ratio', max: 0.01, windowMs: 5 * MIN, intervalMs: 30 * S, ...over }) as PrometheusCheckConfig;
+  return healthCheckSchema().parse({ kind: 'prometheus', id: 'errors', url: 'https://prom.example', query: 'error_ratio', max: 0.01, windowMs: 5 * MIN, intervalMs: 30 * S, ...over }) as PrometheusCheckConfig;
 }
 const vector = (...values: string[]) => ({ status: 'success', data: { resultType: 'vector', result: values.map((v, i) => ({ metric: { pod: `p${i}` }, value: [T0 / 1000, v] })) } });
 

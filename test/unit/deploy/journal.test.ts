@@ -29,7 +29,7 @@ const release = { version: '1.4.0', sha: SHA, ref: 'v1.4.0' };
 const CHECKS = [{ kind: 'http', id: 'up', url: 'https://prod.example.com/health', windowMs: 60_000, intervalMs: 10_000 }];
 
 function env(over: Record<string, unknown> = {}): EnvironmentConfig {
-  return environmentSchema.parse({ name: 'production', provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { version: '{version}' }, correlationInput: 'correlation_id' }, healthChecks: CHECKS, ...over });
+  return environmentSchema().parse({ name: 'production', provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { version: '{version}' }, correlationInput: 'correlation_id' }, healthChecks: CHECKS, ...over });
 }
 const canaryEnv = env({ strategy: { kind: 'canary', steps: [{ weight: 10, pauseMs: 60_000 }, { weight: 50, pauseMs: 60_000 }] } });
 

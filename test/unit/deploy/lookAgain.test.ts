@@ -13,7 +13,7 @@ import { applyEvent } from '../../../src/core/deploy/transitions';
 // top (issue 14, item 8).
 
 const T0 = Date.parse('2026-06-01T08:00:00Z');
-const env = environmentSchema.parse({ name: 'staging', provider: { kind: 'command', argv: ['deploy'] } });
+const env = environmentSchema().parse({ name: 'staging', provider: { kind: 'command', argv: ['deploy'] } });
 
 function sent(): DeployJournal {
   const d = startOperation(null, { repo: 'local/0123456789abcdef', id: 'op-look01', session: 's1', env, plan: planDeploy(env, { version: '1.0.0', sha: 'a'.repeat(40), ref: 'v1.0.0' }) }, new Date(T0));

@@ -22,7 +22,7 @@ const checks = [
 ];
 
 function env(over: Record<string, unknown> = {}): EnvironmentConfig {
-  return environmentSchema.parse({ name: 'production', provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { version: '{version}', target: '{environment}' } }, ...over });
+  return environmentSchema().parse({ name: 'production', provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { version: '{version}', target: '{environment}' } }, ...over });
 }
 
 /** Each step as "kind step weight [extra]" for compact assertions. */
@@ -176,7 +176,7 @@ describe('deploy/plan', () => {
   });
 
   it('sends the inputs a person gave with every step of the operation, its abort step and its rollback, as given (never as templates)', () => {
-    const e = environmentSchema.parse({ name: 'staging', provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { environment: '{environment}' } }, strategy: { kind: 'canary', steps: [{ weight: 10, pauseMs: 0 }] } });
+    const e = environmentSchema().parse({ name: 'staging', provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { environment: '{environment}' } }, strategy: { kind: 'canary', steps: [{ weight: 10, pauseMs: 0 }] } });
     const inputs = { ticket: 'OPS-{version}', environment: 'ignored: the config sets it' };
     const plan = planDeploy(e, release, { inputs });
     const dispatches = plan.steps.filter((s) => s.kind === 'dispatch');

@@ -123,7 +123,7 @@ class World implements Deployer, DeployJournalStore, HealthProbe {
 }
 
 function env(over: Record<string, unknown> = {}): EnvironmentConfig {
-  return environmentSchema.parse({ name: 'production', provider: { kind: 'workflow', workflow: 'deploy.yml', correlationInput: 'correlation_id' }, healthChecks: CHECKS, ...over });
+  return environmentSchema().parse({ name: 'production', provider: { kind: 'workflow', workflow: 'deploy.yml', correlationInput: 'correlation_id' }, healthChecks: CHECKS, ...over });
 }
 
 async function begin(w: World, e: EnvironmentConfig, session = 's1'): Promise<void> {

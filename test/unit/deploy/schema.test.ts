@@ -180,7 +180,7 @@ describe('deploy/schema', () => {
   });
 
   it('generates a JSON Schema whose every property is described', () => {
-    const schema = z.toJSONSchema(deployConfigSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+    const schema = z.toJSONSchema(deployConfigSchema(), { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
     const undescribed: string[] = [];
     const walk = (node: unknown, path: string): void => {
       if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`));

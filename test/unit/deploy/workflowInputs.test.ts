@@ -248,7 +248,7 @@ describe('deploy/workflowInputs', () => {
 
   describe('prepareWorkflowDispatch', () => {
     const envWith = (provider: Record<string, unknown>, strategy: Record<string, unknown> = { kind: 'canary' }) =>
-      environmentSchema.parse({ name: 'production', strategy, provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { version: '{version}', ref: '{ref}', environment: '{environment}' }, ...provider } });
+      environmentSchema().parse({ name: 'production', strategy, provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { version: '{version}', ref: '{ref}', environment: '{environment}' }, ...provider } });
     const release = { version: '1.4.0', sha: 'a'.repeat(40), ref: 'v1.4.0' };
 
     it('sends the step\'s inputs, the correlation id and the defaults, and says how the run is identified', () => {

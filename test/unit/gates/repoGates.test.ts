@@ -37,7 +37,7 @@ describe('gates on real repositories', () => {
   describe('the default set', () => {
     it('passes on a healthy repository (GO)', async () => {
       const r = released();
-      const results = await runGates(releaseConfigSchema.parse({}).gates, await contextFor(r));
+      const results = await runGates(releaseConfigSchema().parse({}).gates, await contextFor(r));
       assert.deepEqual(results.map((x) => [x.id, x.status]), [['clean-tree', 'pass'], ['on-branch', 'pass'], ['up-to-date', 'warn'], ['no-fixups', 'pass']]);
       const v = verdict(results);
       assert.equal(v.decision, 'GO', v.summary);
@@ -47,7 +47,7 @@ describe('gates on real repositories', () => {
     it('passes without any advisory on a pushed repository', async () => {
       const r = released();
       outside.push(withOrigin(r));
-      const v = verdict(await runGates(releaseConfigSchema.parse({}).gates, await contextFor(r)));
+      const v = verdict(await runGates(releaseConfigSchema().parse({}).gates, await contextFor(r)));
       assert.equal(v.summary, 'GO: all 4 required gates pass');
     });
 
@@ -55,7 +55,7 @@ describe('gates on real repositories', () => {
       const r = released();
       r.write('file-1.txt', 'edited\n');
       r.write('notes.txt', 'scratch\n');
-      const v = verdict(await runGates(releaseConfigSchema.parse({}).gates, await contextFor(r)));
+      const v = verdict(await runGates(releaseConfigSchema().parse({}).gates, await contextFor(r)));
       assert.equal(v.decision, 'NO-GO');
       assert.equal(v.summary, 'NO-GO: 1 required gate failing: Clean working tree (1 modified file, 1 untracked file)');
     });

@@ -11,7 +11,7 @@ import { renderMarkdown } from '../../../src/core/render';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { ALICE, BOB, CAROL, TestRepo } from '../../helpers/testRepo';
 
-const cfg = (over: Record<string, unknown> = {}): ReleaseConfig => releaseConfigSchema.parse(over);
+const cfg = (over: Record<string, unknown> = {}): ReleaseConfig => releaseConfigSchema().parse(over);
 const draft = async (r: TestRepo, opts: Parameters<typeof draftNotes>[2] = {}, config = defaultConfig()) =>
   draftNotes(await LocalGitRepo.open(r.dir), config, opts);
 const titles = (n: ReleaseNotes) => n.sections.map((s) => s.title);

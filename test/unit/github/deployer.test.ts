@@ -84,9 +84,9 @@ describe('GitHubDeployer against the local GitHub server', function () {
   const ref = (url: string): GitHubRepoRef => ({ owner: OWNER, repo: REPO, host: 'github.com', apiUrl: url, provider: 'github' });
   const deployer = (kind: 'deployments' | 'workflow', s: FakeGitHub = server) =>
     new GitHubDeployer(kind, ref(s.url), { token: 'test-token', writeSpacingMs: 0, retryBaseMs: 5, now: () => now, sleep: async (ms) => void (now += ms), lookDelayMs: 1000 });
-  const deploymentsEnv = (over: Record<string, unknown> = {}) => environmentSchema.parse({ name: 'staging', provider: { kind: 'deployments', requiredContexts: [], payload: { version: '{version}' } }, ...over });
+  const deploymentsEnv = (over: Record<string, unknown> = {}) => environmentSchema().parse({ name: 'staging', provider: { kind: 'deployments', requiredContexts: [], payload: { version: '{version}' } }, ...over });
   const workflowEnv = (over: Record<string, unknown> = {}, provider: Record<string, unknown> = {}) =>
-    environmentSchema.parse({ name: 'staging', provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { environment: '{environment}', version: '{version}', weight: '{weight}' }, ...provider }, ...over });
+    environmentSchema().parse({ name: 'staging', provider: { kind: 'workflow', workflow: 'deploy.yml', inputs: { environment: '{environment}', version: '{version}', weight: '{weight}' }, ...provider }, ...over });
   const request = (env: EnvironmentConfig, release = R14, correlationId = 'op-abcdef-m0', index = 0): DispatchRequest => {
     const plan = planDeploy(env, release);
     const step = plan.steps.filter((s) => s.kind === 'dispatch')[index]!;
@@ -159,7 +159,7 @@ describe('GitHubDeployer against the local GitHub server', function () {
       assert.deepEqual(await d.dispatch(request(deploymentsEnv())), { kind: 'nothing-deployed', reason: 'Auto-merged main into topic on deployment.' });
       server.addStatus(OWNER, REPO, c2, { context: 'ci/lint', state: 'success' });
       server.addStatus(OWNER, REPO, c2, { context: 'ci/build', state: 'failure' });
-      const all = environmentSchema.parse({ name: 'staging' });
+      const all = environmentSchema().parse({ name: 'staging' });
       assert.deepEqual(await d.dispatch(request(all)), { kind: 'contexts-failing', contexts: [{ context: 'ci/build', state: 'failure' }] });
       assert.equal(server.state(OWNER, REPO).deployments.length, 0);
       assert.deepEqual(await d.dispatch(request(deploymentsEnv(), { ...R14, sha: 'f'.repeat(40) })), { kind: 'refused', reason: `commit ffffffffffff does not exist in ${OWNER}/${REPO} (push it first).` });

@@ -73,7 +73,7 @@ interface Run {
  */
 async function run(w: World, raws: Record<string, unknown>[], options: { github?: (() => Promise<GitHubApi>) | null } = {}): Promise<Run> {
   const github = options.github === null ? undefined : (options.github ?? (async () => w.api));
-  const ctx = createGateContext({ repo: await LocalGitRepo.open(w.repo.dir), config: releaseConfigSchema.parse({}), commandsAllowed: false, ...(github ? { github } : {}) });
+  const ctx = createGateContext({ repo: await LocalGitRepo.open(w.repo.dir), config: releaseConfigSchema().parse({}), commandsAllowed: false, ...(github ? { github } : {}) });
   const results = await runGates(raws.map(gate), ctx);
   assert.ok(!JSON.stringify(results).includes(TOKEN), 'the token is in a gate result');
   return { by: Object.fromEntries(results.map((r) => [r.id, r])), results, verdict: verdict(results) };
@@ -447,7 +447,7 @@ describe('GitHub gates through the engine, against the local GitHub server', fun
       const w = await world();
       const m = w.server.addMilestone('acme', 'widgets', { title: 'v1.1.0' });
       w.server.addIssue('acme', 'widgets', { title: 'RC blocker', milestone: m });
-      const ctx = createGateContext({ repo: await LocalGitRepo.open(w.repo.dir), config: releaseConfigSchema.parse({}), commandsAllowed: false, github: async () => w.api, draft: { prerelease: 'rc' } });
+      const ctx = createGateContext({ repo: await LocalGitRepo.open(w.repo.dir), config: releaseConfigSchema().parse({}), commandsAllowed: false, github: async () => w.api, draft: { prerelease: 'rc' } });
       const [res] = await runGates([gate(BLOCKERS)], ctx);
       assert.equal(res!.status, 'fail', res!.reason);
       assert.match(res!.reason, /RC blocker/);
@@ -506,7 +506,7 @@ describe('GitHub gates through the engine, against the local GitHub server', fun
     it('a label with a comma is refused by the config (GitHub would read it as two labels and find nothing)', async () => {
       const w = await world();
       w.server.addIssue('acme', 'widgets', { title: 'hidden blocker', labels: ['blocker,p0'] });
-      const parsed = releaseConfigSchema.safeParse({ gates: [{ ...BLOCKERS, label: 'blocker,p0' }] });
+      const parsed = releaseConfigSchema().safeParse({ gates: [{ ...BLOCKERS, label: 'blocker,p0' }] });
       assert.equal(parsed.success, false);
       assert.deepEqual(parsed.error?.issues.map((i) => i.path), [['gates', 0, 'label']]);
       assert.match(parsed.error?.issues[0]?.message ?? '', /must not contain ","/);

@@ -35,7 +35,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 const errorRatio = (track: string, range = '5s') =>
   `sum(rate(app_requests_total{track="${track}",code=~"5.."}[${range}])) / sum(rate(app_requests_total{track="${track}"}[${range}]))`;
 
-const check = (c: Record<string, unknown>): HealthCheckConfig => healthCheckSchema.parse(c);
+const check = (c: Record<string, unknown>): HealthCheckConfig => healthCheckSchema().parse(c);
 
 /**
  * Samples the checks with the probe in real time, every interval, and judges them from `since`
@@ -213,7 +213,7 @@ describe('integration: health checks against a real Prometheus and a real HTTP a
 
     /** Production with a canary of these steps, one Prometheus check on the track's error ratio (max 5%), and automatic rollback. */
     function environment(track: string, steps: { weight: number; pauseMs: number }[]): EnvironmentConfig {
-      return environmentSchema.parse({
+      return environmentSchema().parse({
         name: 'production',
         provider: { kind: 'deployments' },
         strategy: { kind: 'canary', steps },
@@ -317,7 +317,7 @@ describe('integration: health checks against a real Prometheus and a real HTTP a
       const own = doomed!;
       try {
         const track = app.track('ratio');
-        const env = environmentSchema.parse({
+        const env = environmentSchema().parse({
           name: 'production',
           provider: { kind: 'deployments' },
           strategy: { kind: 'canary', steps: [{ weight: 25, pauseMs: 1000 }] },

@@ -54,7 +54,7 @@ const SHA_RE = /^[0-9a-f]{40}$/;
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function envOf(provider: Record<string, unknown>, extra: Record<string, unknown> = {}): EnvironmentConfig {
-  return environmentSchema.parse({ name: 'staging', provider: { kind: 'command', ...provider }, ...extra });
+  return environmentSchema().parse({ name: 'staging', provider: { kind: 'command', ...provider }, ...extra });
 }
 
 const TOOL_ARGV = [process.execPath, 'tools/deploy.js', '{environment}', '{version}', '--weight', '{weight}'];

@@ -14,7 +14,7 @@ const KEY = deployJournalKey('acme/app', 'staging');
 const T0 = Date.parse('2026-06-01T08:00:00Z');
 
 function fresh(): DeployJournal {
-  const env = environmentSchema.parse({ name: 'staging', strategy: { kind: 'canary', steps: [{ weight: 10, pauseMs: 0 }] } });
+  const env = environmentSchema().parse({ name: 'staging', strategy: { kind: 'canary', steps: [{ weight: 10, pauseMs: 0 }] } });
   const plan = planDeploy(env, { version: '1.4.0', sha: 'a'.repeat(40), ref: 'v1.4.0' });
   const d = startOperation(null, { repo: 'acme/app', id: 'op-123456', session: 's1', env, plan }, new Date(T0));
   assert.equal(d.kind, 'start');

@@ -15,7 +15,7 @@ describe('FetchHealthProbe', () => {
   let seen: IncomingMessage[];
   let routes: Record<string, Handler>;
   const probe = new FetchHealthProbe({ now: () => 1_000 });
-  const check = (c: Record<string, unknown>): HealthCheckConfig => healthCheckSchema.parse({ id: 'c', windowMs: 60_000, intervalMs: 10_000, ...c });
+  const check = (c: Record<string, unknown>): HealthCheckConfig => healthCheckSchema().parse({ id: 'c', windowMs: 60_000, intervalMs: 10_000, ...c });
   const json = (status: number, body: unknown): Handler => (_req, res) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));

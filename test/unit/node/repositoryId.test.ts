@@ -91,7 +91,7 @@ describe('deploy journals left under a folder name are adopted under the reposit
   this.timeout(30_000);
   after(() => TestRepo.cleanup());
 
-  const env = environmentSchema.parse({ name: 'staging', provider: { kind: 'command', argv: ['deploy'] } });
+  const env = environmentSchema().parse({ name: 'staging', provider: { kind: 'command', argv: ['deploy'] } });
   const release = { version: '1.0.0', sha: 'a'.repeat(40), ref: 'v1.0.0' };
 
   /** A journal as an earlier version (keyed by the folder's name) left it: running, step 1 sent by a process now gone. */

@@ -77,7 +77,7 @@ describe('release plan from the milestone', function () {
     server.addIssue(OWNER, NAME, { number: 401, title: 'done', milestone: slip, state: 'closed' });
     milestoneUrl = `https://github.com/${OWNER}/${NAME}/milestone/${ms}`;
 
-    plan = await collectPlan({ repo: await LocalGitRepo.open(repo.dir), config: releaseConfigSchema.parse({}), github: api(), now: NOW });
+    plan = await collectPlan({ repo: await LocalGitRepo.open(repo.dir), config: releaseConfigSchema().parse({}), github: api(), now: NOW });
   });
 
   after(async () => {
@@ -114,7 +114,7 @@ describe('release plan from the milestone', function () {
     });
 
     it('a partial lookup of the range says so and does not call merged items "not in range"', async () => {
-      const partial = await collectPlan({ repo: await LocalGitRepo.open(repo.dir), config: releaseConfigSchema.parse({}), github: api(), now: NOW, maxCommits: 2 });
+      const partial = await collectPlan({ repo: await LocalGitRepo.open(repo.dir), config: releaseConfigSchema().parse({}), github: api(), now: NOW, maxCommits: 2 });
       assert.equal(partial.range.read, 'partial');
       assert.ok(!partial.gap.some((g) => g.why === 'not-in-range'));
       assert.ok(partial.warnings.some((w) => /drift may miss some/.test(w)), partial.warnings.join('\n'));
@@ -124,7 +124,7 @@ describe('release plan from the milestone', function () {
       server.inject({ method: 'GET', operationId: 'pulls/get', fault: { kind: 'status', status: 403 }, times: Infinity });
       server.inject({ method: 'GET', operationId: 'repos/list-pull-requests-associated-with-commit', fault: { kind: 'status', status: 403 }, times: Infinity });
       try {
-        const cut = await collectPlan({ repo: await LocalGitRepo.open(repo.dir), config: releaseConfigSchema.parse({}), github: api(), now: NOW });
+        const cut = await collectPlan({ repo: await LocalGitRepo.open(repo.dir), config: releaseConfigSchema().parse({}), github: api(), now: NOW });
         assert.equal(cut.range.read, 'unavailable');
         assert.equal(cut.range.pulls, 0);
         assert.deepEqual(cut.drift, []);
@@ -147,14 +147,14 @@ describe('release plan from the milestone', function () {
       });
       const asked = server.requests.length;
       const progress: string[] = [];
-      await assert.rejects(collectPlan({ repo: await LocalGitRepo.open(repo.dir), config: releaseConfigSchema.parse({}), github, now: NOW, signal: abort.signal, onProgress: (m) => progress.push(m) }), { name: 'GitHubError', code: 'cancelled' });
+      await assert.rejects(collectPlan({ repo: await LocalGitRepo.open(repo.dir), config: releaseConfigSchema().parse({}), github, now: NOW, signal: abort.signal, onProgress: (m) => progress.push(m) }), { name: 'GitHubError', code: 'cancelled' });
       assert.ok(!server.requests.slice(asked).some((r) => r.operationId === 'issues/list-for-repo'), 'no item was read after the cancel');
       assert.deepEqual(progress.slice(0, 2), ['reading the unreleased range', 'reading the milestones']);
     });
 
     it('--version and plan.milestone choose the milestone; none found says which titles were tried', async () => {
       const open = await LocalGitRepo.open(repo.dir);
-      const none = await collectPlan({ repo: open, config: releaseConfigSchema.parse({}), github: api(), now: NOW, version: '1.4.0-rc.1' });
+      const none = await collectPlan({ repo: open, config: releaseConfigSchema().parse({}), github: api(), now: NOW, version: '1.4.0-rc.1' });
       assert.equal(none.verdict, 'no-milestone');
       assert.equal(none.milestone, null);
       assert.deepEqual(none.drift, []);
@@ -170,7 +170,7 @@ describe('release plan from the milestone', function () {
 
   describe('the milestone gate', () => {
     async function gates(raws: Record<string, unknown>[], options: { config?: ReleaseConfig; github?: null } = {}): Promise<{ by: Record<string, GateResult>; decision: string }> {
-      const ctx = createGateContext({ repo: await LocalGitRepo.open(repo.dir), config: options.config ?? releaseConfigSchema.parse({}), commandsAllowed: false, now: () => NOW, ...(options.github === null ? {} : { github: async () => api() }) });
+      const ctx = createGateContext({ repo: await LocalGitRepo.open(repo.dir), config: options.config ?? releaseConfigSchema().parse({}), commandsAllowed: false, now: () => NOW, ...(options.github === null ? {} : { github: async () => api() }) });
       const results = await runGates(raws.map(gate), ctx);
       assert.ok(!JSON.stringify(results).includes(TOKEN));
       return { by: Object.fromEntries(results.map((r) => [r.id, r])), decision: verdict(results).decision };
@@ -306,7 +306,7 @@ describe('plan core', () => {
   });
 
   it('the config: one pattern or a list, each with {version}', () => {
-    assert.deepEqual(releaseConfigSchema.parse({}).plan.milestone, ['v{version}', '{version}']);
+    assert.deepEqual(releaseConfigSchema().parse({}).plan.milestone, ['v{version}', '{version}']);
     assert.equal(parseConfig('{"plan":{"milestone":"Release {version}"}}').plan.milestone, 'Release {version}');
     assert.throws(() => parseConfig('{"plan":{"milestone":"v1"}}'), /plan\.milestone/);
     assert.throws(() => parseConfig('{"plan":{"milestone":[]}}'), /plan\.milestone/);

@@ -36,7 +36,7 @@ function quiet(over: Partial<RiskInputs> = {}): RiskInputs {
   };
 }
 
-const config = (risk: unknown = {}) => riskConfigSchema.parse(risk);
+const config = (risk: unknown = {}) => riskConfigSchema().parse(risk);
 const factor = (inputs: RiskInputs, id: string, cfg = config({ criticalPaths: ['migrations/**'] })) => assessRisk(inputs, cfg).factors.find((f) => f.id === id)!;
 
 describe('risk core', () => {
@@ -133,7 +133,7 @@ describe('risk core', () => {
 });
 
 describe('risk gate', () => {
-  const gate = gateSchema.parse({ id: 'risk', kind: 'risk' });
+  const gate = gateSchema().parse({ id: 'risk', kind: 'risk' });
   const facts = (inputs: RiskInputs, over: Partial<RiskGateFacts> = {}): RiskGateFacts => ({ assessment: assessRisk(inputs, config({ criticalPaths: ['migrations/**'] })), requireCanary: false, environment: { name: 'production', strategy: 'direct' }, ...over });
   const high = quiet({ breaking: { ok: true, value: { count: 1, subjects: ['x'] } }, critical: { ok: true, value: { byPattern: [{ pattern: 'migrations/**', files: ['migrations/1.sql'] }] } }, lockfiles: { ok: true, value: { files: ['yarn.lock'] } }, deployAt: '2026-12-11T17:00:00Z' });
   const run = async (f: RiskGateFacts, signOffs: { gateId: string; who: string; when: string; note?: string }[] = []) =>

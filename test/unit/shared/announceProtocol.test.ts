@@ -40,9 +40,9 @@ describe('the announce preview protocol', () => {
   });
 
   it('validates what the host sends (a state with an unknown stage is refused)', () => {
-    assert.doesNotThrow(() => announceToWebview.parse({ type: 'state', state: state() }));
-    assert.throws(() => announceState.parse({ ...state(), stage: 'maybe' }));
-    assert.throws(() => announceState.parse({ ...state(), secret: 'x' }));
+    assert.doesNotThrow(() => announceToWebview().parse({ type: 'state', state: state() }));
+    assert.throws(() => announceState().parse({ ...state(), stage: 'maybe' }));
+    assert.throws(() => announceState().parse({ ...state(), secret: 'x' }));
   });
 
   it('enables Send only when trusted, idle, with a channel and no template error, and says why not', () => {

@@ -22,7 +22,7 @@ describe('the checklist rows (shared by the webview)', () => {
   it('offers "Send notice now" on a failing notice gate', () => {
     const label = 'Send notice now: release-manager announce --version 1.1.0 --stage notice --at <deploy time> --audience external --send';
     assert.deepEqual(fixOf(gate({ kind: 'notice', fixLabel: label, canFix: true, fixAction: 'sendNotice' })), { text: label, button: 'Send notice now' });
-    assert.equal(toWebview.safeParse({ type: 'state', state: state({ gates: [gate({ kind: 'notice', fixLabel: label, canFix: true, fixAction: 'sendNotice' })] }) }).success, true);
+    assert.equal(toWebview().safeParse({ type: 'state', state: state({ gates: [gate({ kind: 'notice', fixLabel: label, canFix: true, fixAction: 'sendNotice' })] }) }).success, true);
   });
 
   it('keeps a passing gate\'s convenience action as a button and shows no fix text for it', () => {
@@ -37,9 +37,9 @@ describe('the checklist rows (shared by the webview)', () => {
   it('carries hostile fix text through the protocol unchanged, as text for textContent', () => {
     const hostile = '<img src=x onerror=alert(1)> `rm -rf` $(id) javascript:alert(1)';
     const s = state({ gates: [gate({ fixLabel: hostile, fixAction: 'openFile', canFix: true })] });
-    const parsed = toWebview.parse({ type: 'state', state: s });
+    const parsed = toWebview().parse({ type: 'state', state: s });
     assert.equal(fixOf(parsed.state.gates[0]!).text, hostile);
-    assert.equal(checklistState.safeParse({ ...s, gates: [{ ...s.gates[0], fixAction: 'runCommand' }] }).success, false, 'only the known fix actions cross');
+    assert.equal(checklistState().safeParse({ ...s, gates: [{ ...s.gates[0], fixAction: 'runCommand' }] }).success, false, 'only the known fix actions cross');
   });
 
   it('says command gates need trust only where the config has command gates', () => {

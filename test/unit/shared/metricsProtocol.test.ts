@@ -33,18 +33,18 @@ describe('the metrics webview protocol', () => {
   });
 
   it('carries a full report and an empty one, and drops fields the core adds later instead of refusing the state', () => {
-    assert.ok(toMetricsWebview.safeParse({ type: 'state', state: state() }).success);
-    assert.ok(toMetricsWebview.safeParse({ type: 'state', state: state({ report: emptyReport(), signedOut: true }) }).success);
+    assert.ok(toMetricsWebview().safeParse({ type: 'state', state: state() }).success);
+    assert.ok(toMetricsWebview().safeParse({ type: 'state', state: state({ report: emptyReport(), signedOut: true }) }).success);
     const extended = { ...busyReport(), futureField: { x: 1 } };
-    const parsed = metricsViewState.parse(state({ report: extended }));
+    const parsed = metricsViewState().parse(state({ report: extended }));
     assert.equal((parsed.report as Record<string, unknown>).futureField, undefined);
     assert.equal(parsed.report?.deployments.total, 41);
   });
 
   it('refuses a state whose numbers are not numbers or whose view fields are unknown', () => {
-    assert.equal(metricsViewState.safeParse(state({ report: { ...busyReport(), successRate: 'high' as unknown as number } })).success, false);
-    assert.equal(metricsViewState.safeParse({ ...state(), script: '<script>' }).success, false);
-    assert.equal(metricsViewState.safeParse(state({ environment: 'a b' })).success, false);
+    assert.equal(metricsViewState().safeParse(state({ report: { ...busyReport(), successRate: 'high' as unknown as number } })).success, false);
+    assert.equal(metricsViewState().safeParse({ ...state(), script: '<script>' }).success, false);
+    assert.equal(metricsViewState().safeParse(state({ environment: 'a b' })).success, false);
   });
 
   it('bounds a long history for the webview: the newest points, and a warning saying so', () => {
@@ -54,7 +54,7 @@ describe('the metrics webview protocol', () => {
     assert.equal(b.series!.leadTimes.length, MAX_SERIES_POINTS);
     assert.equal(b.series!.leadTimes.at(-1)!.medianHours, MAX_SERIES_POINTS + 499);
     assert.match(b.warnings.at(-1)!, /newest 2000 points/);
-    assert.ok(toMetricsWebview.safeParse({ type: 'state', state: state({ report: b }) }).success);
+    assert.ok(toMetricsWebview().safeParse({ type: 'state', state: state({ report: b }) }).success);
     assert.deepEqual(boundedReport(busyReport()).warnings, busyReport().warnings, 'a short history is sent as is');
   });
 });

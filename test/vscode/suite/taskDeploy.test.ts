@@ -39,7 +39,7 @@ describe('Deploy with a VS Code task (TaskDeployer in the extension host)', func
   let hadVscodeDir: boolean;
   const out = (name: string) => join(dir, `${name}.json`);
 
-  const envFor = (label: string, timeoutMs = 60_000): EnvironmentConfig => environmentSchema.parse({ name: 'task-env', provider: { kind: 'task', name: label, timeoutMs } });
+  const envFor = (label: string, timeoutMs = 60_000): EnvironmentConfig => environmentSchema().parse({ name: 'task-env', provider: { kind: 'task', name: label, timeoutMs } });
   const request = (env: EnvironmentConfig, correlationId: string): DispatchRequest => ({ environment: env, operation: 'deploy', release, step: planDeploy(env, release).steps[0]!, correlationId });
   async function until(d: TaskDeployer, handle: RunHandle): Promise<RunObservation> {
     for (let i = 0; i < 60; i++) {
