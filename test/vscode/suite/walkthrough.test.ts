@@ -81,6 +81,22 @@ describe('Get Started walkthrough', function () {
     assert.ok(bytes < 1_500_000, `pictures total ${bytes} bytes`);
   });
 
+  it('completes the checklist step by every route a user runs the checklist: the view, the step\'s button, the view\'s title actions', () => {
+    const { extension, steps } = walkthrough();
+    const step = steps.find((s) => s.id === 'runChecklist');
+    assert.ok(step, 'a runChecklist step');
+    const events = new Set(step.completionEvents ?? []);
+    assert.ok(events.has(`onView:${VIEWS.checklist}`), 'opening the checklist view completes it');
+    const buttons = [...step.description.matchAll(/\]\(command:([^)?\s]+)/g)].map((m) => m[1]!);
+    assert.deepEqual(buttons, [COMMANDS.showChecklist]);
+    for (const c of buttons) assert.ok(events.has(`onCommand:${c}`), `its button ${c} completes it`);
+    // The commands on the checklist view's title bar (Validate Gates) run the checklist too.
+    const menus = (extension.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string; group?: string }[]> } }).contributes.menus;
+    const titleRuns = menus['view/title']!.filter((m) => m.group?.startsWith('navigation') && new RegExp(`view == ${VIEWS.checklist.replace('.', '\\.')}(?![\\w.])`).test(m.when ?? '')).map((m) => m.command);
+    assert.ok(titleRuns.includes(COMMANDS.validateGates), `the checklist's title bar: ${titleRuns.join(', ')}`);
+    for (const c of titleRuns) assert.ok(events.has(`onCommand:${c}`), `the title action ${c} completes it`);
+  });
+
   it('creates the config from a template through the command, flips the config and environment keys, and never overwrites', async () => {
     const a = await api();
     rmSync(configFile, { force: true });
