@@ -148,4 +148,48 @@ describe('Get Started walkthrough', function () {
       emitter.dispose();
     }
   });
+
+  it('updates the config key at once while a session lookup hangs (the sign-in lookup runs on its own)', async () => {
+    const a = await api();
+    assert.ok(existsSync(configFile), 'the config of the previous test');
+    const text = readFileSync(configFile, 'utf8');
+    await poll('the config key true', () => a.walkthrough.current().hasConfig, { timeoutMs: 20_000 });
+    // A GitHub account provider whose session lookup hangs (a provider that is slow to answer, e.g. a keychain prompt).
+    let release!: () => void;
+    const hang = new Promise<void>((resolve) => (release = resolve));
+    let lookups = 0;
+    const emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+    const provider: vscode.AuthenticationProvider = {
+      onDidChangeSessions: emitter.event,
+      getSessions: async () => {
+        lookups++;
+        await hang;
+        return [];
+      },
+      createSession: async () => {
+        throw new Error('no sign-in in this test');
+      },
+      removeSession: async () => {},
+    };
+    const registration = vscode.authentication.registerAuthenticationProvider('github', 'GitHub (slow)', provider, { supportsMultipleAccounts: false });
+    try {
+      emitter.fire({ added: [], removed: [], changed: [] });
+      await poll('a session lookup under way', () => lookups > 0, { timeoutMs: 10_000 });
+      // The lookup may take up to 6 s; the config key must not wait for it.
+      const started = Date.now();
+      rmSync(configFile, { force: true });
+      a.model.schedule();
+      await poll('the config key false while the lookup hangs', () => !a.walkthrough.current().hasConfig, { timeoutMs: 4000, intervalMs: 50 });
+      const tookMs = Date.now() - started;
+      assert.ok(tookMs < 4000, `${tookMs} ms`);
+      writeFileSync(configFile, text);
+      a.model.schedule();
+      await poll('the config key true again while the lookup hangs', () => a.walkthrough.current().hasConfig, { timeoutMs: 4000, intervalMs: 50 });
+    } finally {
+      release();
+      registration.dispose();
+      emitter.dispose();
+      if (!existsSync(configFile)) writeFileSync(configFile, text);
+    }
+  });
 });
