@@ -2,7 +2,7 @@
 // command environment with a seeded local deploy history, the view opened from its command, what it
 // shows (the state posted to the webview) checked against collectCalendar itself, the protocol refusing
 // what is not one of its messages, revealing a freeze (the config opens), and Export (.ics) by the command
-// and by the view's button, parsed back with ical.js.
+// and by the view's button, parsed back with ical.js; signed in to the local GitHub server, a milestone's due date.
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +11,10 @@ import ICAL from 'ical.js';
 import * as vscode from 'vscode';
 import type { CalendarReport } from '../../../src/core/calendar/model';
 import { collectCalendar } from '../../../src/node/calendar';
-import { snapshotFiles } from '../../helpers/deployFixtures';
+import { serveGitHubCopy, snapshotFiles } from '../../helpers/deployFixtures';
 import { DEMO_STORY, dropDeployHistory, seedDeployHistory } from '../../helpers/metricsHistory';
 import { poll } from '../../helpers/poll';
-import { api, workspaceRoot } from './helpers';
+import { api, registerGitHubAccount, workspaceRoot } from './helpers';
 
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -135,6 +135,46 @@ describe('Release Calendar (view, reveal, protocol)', function () {
     } finally {
       w.showSaveDialog = saved;
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Release Calendar signed in to GitHub (milestones)', function () {
+  this.timeout(120_000);
+  const TOKEN = 'ghp_CalendarSuite0123456789ABCDEFGHIJKLMN';
+
+  it('shows the due date of a GitHub milestone as a milestone event', async () => {
+    const a = await api();
+    const root = await poll('the demo repository is loaded', async () => {
+      await a.settled();
+      return a.model.repositories[0]?.root;
+    }, { timeoutMs: 60_000 });
+    // The demo repository served by the local GitHub server as acme/demo (as the Plan suite does), signed in.
+    const served = await serveGitHubCopy(root, { token: TOKEN });
+    const settings = vscode.workspace.getConfiguration('releaseManager');
+    await settings.update('github.apiUrl', served.server.url, vscode.ConfigurationTarget.Global);
+    const account = registerGitHubAccount(TOKEN, 'calendar');
+    try {
+      const due = new Date(Date.now() + 9 * DAY);
+      const number = served.server.addMilestone('acme', 'demo', { title: 'v9.9.9 calendar', due_on: `${isoDay(due.getTime())}T08:00:00Z` });
+      served.server.addIssue('acme', 'demo', { number: 901, title: 'Still open', milestone: number });
+      const milestone = await poll('the milestone in the view', async () => {
+        await vscode.commands.executeCommand('releaseManager.showCalendar', { root });
+        return a.calendarPanel.lastState?.calendar?.events.find((e) => e.kind === 'milestone');
+      }, { timeoutMs: 30_000 });
+      assert.ok(served.server.requests.some((r) => r.operationId === 'issues/list-milestones'), 'the milestones were read from GitHub');
+      assert.equal(milestone.title, 'Milestone due: v9.9.9 calendar');
+      assert.equal(milestone.start, isoDay(due.getTime()));
+      assert.equal(milestone.allDay, true);
+      assert.equal(milestone.status, 'open');
+      assert.equal(milestone.number, number);
+      assert.equal(milestone.url, `https://github.com/acme/demo/milestone/${number}`);
+      served.server.assertValid();
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      account.dispose();
+      await settings.update('github.apiUrl', undefined, vscode.ConfigurationTarget.Global);
+      await served.dispose();
     }
   });
 });
