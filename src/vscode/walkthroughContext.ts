@@ -2,7 +2,8 @@
  * The context keys the Get Started walkthrough's steps complete on (`onContext:` completion events), true
  * to what the user did by any route: a config file created by hand, a sign-in from the Accounts menu, an
  * environment added in the editor, a deploy from the CLI. Updated on repository (config), sign-in (GitHub view,
- * which follows the sessions) and deploy changes.
+ * which follows the sessions) and deploy changes. The sign-in key is looked up on its own (a silent session lookup
+ * may wait seconds for an account provider): it never delays the config, environment and deploy keys.
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -42,6 +43,10 @@ export class WalkthroughContext implements vscode.Disposable {
   private readonly known = new Set<keyof WalkthroughKeys>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
+  private sessionTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The newest session lookup: an older one that answers later is dropped. */
+  private sessionGeneration = 0;
+  private disposed = false;
   private readonly subs: vscode.Disposable[];
 
   constructor(
@@ -51,8 +56,17 @@ export class WalkthroughContext implements vscode.Disposable {
     private readonly log: Logger,
   ) {
     const schedule = () => this.schedule();
-    this.subs = [model.onDidChange(schedule), githubView.onDidChange(schedule), deployView.onDidChange(schedule)];
+    const session = () => this.scheduleSession();
+    this.subs = [
+      model.onDidChange(schedule),
+      deployView.onDidChange(schedule),
+      githubView.onDidChange(session),
+      vscode.authentication.onDidChangeSessions((e) => {
+        if (e.provider.id === 'github' || e.provider.id === 'github-enterprise') session();
+      }),
+    ];
     this.schedule();
+    this.scheduleSession();
   }
 
   /** The values set last (all false until the first update). */
@@ -64,9 +78,27 @@ export class WalkthroughContext implements vscode.Disposable {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      // One update at a time, in order: a slow session lookup never overwrites a newer answer.
+      // One update at a time, in order (each is quick: a stat and the journals per repository).
       this.running = this.running.then(() => this.update()).catch((e: unknown) => this.log.warn(`walkthrough context not updated: ${e instanceof Error ? e.message : String(e)}`));
     }, 150);
+  }
+
+  /** Looks the session up again, outside the chain above; the newest lookup's answer wins. */
+  private scheduleSession(): void {
+    if (this.sessionTimer !== undefined) clearTimeout(this.sessionTimer);
+    this.sessionTimer = setTimeout(() => {
+      this.sessionTimer = undefined;
+      const generation = ++this.sessionGeneration;
+      void this.signedIn()
+        .then((signedIn) => (generation === this.sessionGeneration && !this.disposed ? this.set({ signedIn }) : undefined))
+        .catch((e: unknown) => this.log.warn(`walkthrough sign-in key not updated: ${e instanceof Error ? e.message : String(e)}`));
+    }, 150);
+  }
+
+  /** Whether a GitHub (or GitHub Enterprise Server, when configured) session exists; may wait for a provider that registers late (or never). */
+  private async signedIn(): Promise<boolean> {
+    const [github, enterprise] = await Promise.all([hasSession('github'), githubSettings().enterpriseUrl ? hasSession('github-enterprise') : Promise.resolve(false)]);
+    return github || enterprise;
   }
 
   private async update(): Promise<void> {
@@ -77,14 +109,12 @@ export class WalkthroughContext implements vscode.Disposable {
         () => false,
       );
     const [configs, journals] = await Promise.all([Promise.all(repos.map((r) => exists(r.root))), Promise.all(repos.map((r) => this.deployView.journals(r.root)))]);
+    if (this.disposed) return;
     await this.set({
       hasConfig: configs.some(Boolean),
       hasEnvironment: repos.some((r) => (r.config?.deploy?.environments.length ?? 0) > 0),
       deployed: journals.flat().some((j) => j.plan.operation === 'deploy' && j.state === 'healthy'),
     });
-    // Last: a session lookup may wait for an account provider that registers late (or never).
-    const [github, enterprise] = await Promise.all([hasSession('github'), githubSettings().enterpriseUrl ? hasSession('github-enterprise') : Promise.resolve(false)]);
-    await this.set({ signedIn: github || enterprise });
   }
 
   /** Sets the keys whose value changed. */
@@ -99,7 +129,9 @@ export class WalkthroughContext implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.sessionTimer !== undefined) clearTimeout(this.sessionTimer);
     for (const s of this.subs) s.dispose();
   }
 }

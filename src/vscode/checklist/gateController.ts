@@ -55,8 +55,9 @@ export class GateController implements vscode.Disposable {
   private notice: string | null = null;
   /** The sign-offs last read from the repository's sign-off file, per root (for the checklist rows and the decision log). */
   private readonly signOffCache = new Map<string, { version: string; signOffs: SignOff[] }>();
-  /** The risk panel of each repository's version, from the last run (a string: why it could not be computed). */
-  private readonly riskPanels = new Map<string, { version: string | null; view: RiskView | string }>();
+  /** The risk panel of each repository's version, from the last run that scored it (a string: why it could not be computed), and what it was judged on. */
+  private readonly riskPanels = new Map<string, { version: string | null; view: RiskView | string; basis: string }>();
+  private riskScorings = 0;
   /** Set once gates were asked for (checklist opened, validate, re-run): from then on every change re-judges them. */
   private judged = false;
   private readonly rejudge: Coalescer;
@@ -121,6 +122,11 @@ export class GateController implements vscode.Disposable {
     return t?.root === root && !this.emptyState() ? (this.runs.get(root)?.verdict ?? null) : null;
   }
 
+  /** How many runs scored the risk (git diffs, GitHub calls): for tests. */
+  get riskReads(): number {
+    return this.riskScorings;
+  }
+
   /** True while gates run. */
   get running(): boolean {
     return this.inflight !== undefined;
@@ -130,11 +136,16 @@ export class GateController implements vscode.Disposable {
    * Runs the gates (all, or `only`). Command gates spawn only in a trusted workspace; with `includeCommands`
    * false (the automatic run when the checklist opens) they are left "not run" and keep the verdict NO-GO.
    */
-  async run(options: { only?: string[]; includeCommands?: boolean; token?: vscode.CancellationToken } = {}): Promise<Verdict | null> {
+  async run(options: { only?: string[]; includeCommands?: boolean; token?: vscode.CancellationToken; risk?: boolean } = {}): Promise<Verdict | null> {
     return this.start({ ...options, auto: false });
   }
 
-  private async start(options: { only?: string[]; includeCommands?: boolean; token?: vscode.CancellationToken; auto: boolean }): Promise<Verdict | null> {
+  /**
+   * `risk`: score the risk panel even when no `risk` gate runs (an answer to a business-risk question). Else it
+   * is scored by a run of every gate, a run that includes a `risk` gate, or an automatic re-judge after the
+   * commit, version or config changed; any other run (one gate re-run, a sign-off) keeps the last panel.
+   */
+  private async start(options: { only?: string[]; includeCommands?: boolean; token?: vscode.CancellationToken; auto: boolean; risk?: boolean }): Promise<Verdict | null> {
     this.judged = true;
     await this.model.settled();
     const state = this.target();
@@ -185,17 +196,23 @@ export class GateController implements vscode.Disposable {
         ...(this.flagSecrets && state.config.flags ? { flagSecrets: this.flagSecrets(state.config.flags) } : {}),
         ...(vscode.workspace.isTrusted ? {} : { flagsBlockedReason: 'requires trust: the flag server and its token come from this workspace\'s config' }),
       });
-      // The risk panel: computed with every run, shared with the risk gate (the context computes it once).
-      const riskRead = ctx.risk?.(ctl.signal).then(
+      // The risk panel, shared with the risk gate (the context computes it once per run). Scoring costs git diffs
+      // and GitHub calls: only when the run judges the whole state or a risk gate, else the last panel stays.
+      const basisKey = JSON.stringify(basis);
+      const shown = this.riskPanels.get(state.root);
+      const scoreRisk =
+        options.risk === true || !options.only || selected.some((g) => g.kind === 'risk') || (options.auto && (shown === undefined || shown.version !== version || shown.basis !== basisKey));
+      if (scoreRisk && ctx.risk) this.riskScorings++;
+      const riskRead = (scoreRisk ? ctx.risk : undefined)?.(ctl.signal).then(
         async (facts) => {
           if (ctl.signal.aborted) return;
           const answers = answersFrom(version ? await this.signOffsFor(state.root, version) : []);
-          this.riskPanels.set(state.root, { version, view: riskPanelOf(facts.assessment, riskConfigOf(state.config!), answers) });
+          this.riskPanels.set(state.root, { version, view: riskPanelOf(facts.assessment, riskConfigOf(state.config!), answers), basis: basisKey });
           this.changed.fire();
         },
         (e: unknown) => {
           if (ctl.signal.aborted) return;
-          this.riskPanels.set(state.root, { version, view: `The risk could not be computed: ${redactSecrets(e instanceof Error ? e.message : String(e)).slice(0, 500)}` });
+          this.riskPanels.set(state.root, { version, view: `The risk could not be computed: ${redactSecrets(e instanceof Error ? e.message : String(e)).slice(0, 500)}`, basis: basisKey });
           this.changed.fire();
         },
       );
@@ -326,7 +343,7 @@ export class GateController implements vscode.Disposable {
     const head = await this.model.repo(state.root)?.head().catch(() => undefined);
     await recordSignOff(state.root, { version, gateId: answerGateId(questionId), who, when: new Date().toISOString(), note: answer, ...(head?.hash ? { commit: head.hash } : {}) });
     this.log.info(`risk answer recorded in ${SIGNOFF_FILE}: ${questionId}=${answer} for ${version} by ${who}`);
-    await this.run({ only: this.gates(state).filter((g) => g.kind === 'risk').map((g) => g.id) });
+    await this.run({ only: this.gates(state).filter((g) => g.kind === 'risk').map((g) => g.id), risk: true });
     return version;
   }
 

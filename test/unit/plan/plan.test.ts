@@ -1,8 +1,9 @@
 /**
  * Release planning from milestones (issue 19) on one fixture: a real repository released as v1.2.0 with
  * squash, merge, hidden-type and direct commits since, pushed to the local GitHub server, whose v1.3.0
- * milestone holds more items than one page. The plan (core + node adapter), the `milestone` gate through
- * the real engine, and `release-manager plan` (JSON and text) are checked against what was seeded.
+ * milestone holds more items than one page and is on the second page of the milestones. The plan (core +
+ * node adapter), the `milestone` gate through the real engine, and `release-manager plan` (JSON and text)
+ * are checked against what was seeded.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -61,6 +62,8 @@ describe('release plan from the milestone', function () {
     const ms = server.addMilestone(OWNER, NAME, { title: 'v1.3.0', due_on: '2026-12-18T08:00:00Z' });
     server.addMilestone(OWNER, NAME, { title: 'v1.2.0', state: 'closed' });
     const slip = server.addMilestone(OWNER, NAME, { title: 'slip-1.3.0' });
+    // 105 older milestones, due before v1.3.0: GitHub lists milestones by due date, so v1.3.0 is on the second page.
+    for (let n = 0; n < 105; n++) server.addMilestone(OWNER, NAME, { title: `sprint ${n}`, state: 'closed', due_on: new Date(Date.UTC(2025, 0, 1 + n, 8)).toISOString().replace('.000Z', 'Z') });
     const merged = '2026-12-01T10:00:00Z';
     const pull = (number: number, title: string, extra: Record<string, unknown>) => server.addPull(OWNER, NAME, { number, title, ...extra });
     pull(101, 'feat: search', { milestone: ms, merged_at: merged, merge_commit_sha: sha.search, commits: [sha.search] });
@@ -95,6 +98,10 @@ describe('release plan from the milestone', function () {
       assert.deepEqual(plan.counts, { issues: { open: 80, closed: 40 }, pulls: { open: 1, merged: 3, closedUnmerged: 1 } });
       const pages = server.requests.filter((r) => r.operationId === 'issues/list-for-repo' && r.query.milestone === String(plan.milestone!.number));
       assert.ok(pages.some((r) => r.query.page === '2'), 'the second page was read');
+      // The milestone itself was found on the second page of the milestones list (105 are due before it).
+      const lists = server.requests.filter((r) => r.operationId === 'issues/list-milestones');
+      assert.ok(lists.some((r) => r.query.page === '2'), `the milestones' second page was read: ${lists.map((r) => r.query.page ?? '1').join(', ')}`);
+      assert.ok(lists.every((r) => r.query.per_page === '100'), 'read 100 at a time');
       assert.equal(plan.verdict, 'in-progress');
       assert.equal(plan.summary, 'v1.3.0: 80 issues and 1 pull request open, due Dec 18 (in 11 days); 3 merged pull requests not in the milestone');
     });

@@ -173,6 +173,25 @@ describe('risk gate', () => {
     assert.match(unsigned.reason, /needs a named sign-off and a canary deploy/);
   });
 
+  it('with `from`, counts only the sign-offs of the people it names: anyone else\'s leaves a high risk failing', async () => {
+    const limited = gateSchema.parse({ id: 'risk', kind: 'risk', from: ['carol@x', 'Dan <dan@x>'] });
+    const runLimited = async (signOffs: { gateId: string; who: string; when: string; note?: string }[]) =>
+      (await runGates([limited], fakeContext({ risk: async () => facts(high), signOffs: async (v) => (v === '1.3.0' ? signOffs : []) })))[0]!;
+    const mallory = { gateId: 'risk', who: 'Mallory <mallory@x>', when: '2026-12-07T11:00:00Z', note: 'ship it' };
+    const outsider = await runLimited([mallory]);
+    assert.equal(outsider.status, 'fail');
+    assert.match(outsider.reason, /needs a named sign-off/);
+    // The same sign-off passes a gate without `from`: the list is what refused it.
+    assert.equal((await run(facts(high), [mallory])).status, 'warn');
+    // Someone named (by e-mail, whatever the name and case; or by the whole identity) counts, and is the one named.
+    const carol = await runLimited([mallory, { gateId: 'risk', who: 'Carol C. <CAROL@x>', when: '2026-12-07T10:00:00Z', note: 'rehearsed' }]);
+    assert.equal(carol.status, 'warn');
+    assert.match(carol.reason, /signed off by Carol C\. <CAROL@x> on 2026-12-07T10:00:00Z: rehearsed/);
+    assert.equal((await runLimited([{ gateId: 'risk', who: 'Dan <dan@x>', when: '2026-12-07T10:00:00Z' }])).status, 'warn');
+    // A sign-off of another gate by someone named does not count for this one.
+    assert.equal((await runLimited([{ gateId: 'qa', who: 'Carol <carol@x>', when: '2026-12-07T10:00:00Z' }])).status, 'fail');
+  });
+
   it('is unknown (and so blocks) where the score cannot be computed', async () => {
     const [r] = await runGates([gate], fakeContext());
     assert.equal(r!.status, 'unknown');

@@ -7,6 +7,7 @@ import { UsageError } from '../../../src/core/errors';
 import type { Logger } from '../../../src/core/ports';
 import { ChecklistViewProvider, type ChecklistActions } from '../../../src/vscode/checklist/checklistView';
 import { reportError } from '../../../src/vscode/runCommand';
+import { poll } from '../../helpers/poll';
 import { api, labelOf, treeRows, workspaceRoot } from './helpers';
 
 const MARKER = join(tmpdir(), 'release-manager-smoke.marker');
@@ -73,6 +74,25 @@ describe('readiness gates and the checklist (trusted workspace)', () => {
       await a.gates.run({ only: ['qa'] });
     }
     assert.equal(a.gates.result('qa')?.status, 'pending');
+  });
+
+  it('scores the risk on a run of every gate and keeps the panel on a one-gate re-run (no git diffs or GitHub calls for it)', async () => {
+    const a = await api();
+    await poll('no automatic re-judge pending', () => a.gates.current, { timeoutMs: 20_000 });
+    const before = a.gates.riskReads;
+    await a.gates.run({ includeCommands: false });
+    assert.equal(a.gates.riskReads, before + 1, 'a run of every gate scores the risk');
+    const panel = a.gates.view().risk;
+    assert.ok(panel && typeof panel !== 'string', `the risk panel: ${String(panel)}`);
+    // The demo config has no risk gate: re-running one other gate (Re-run Gate, a sign-off) keeps the panel as it is.
+    assert.ok(!(a.model.find(workspaceRoot())?.config?.gates ?? a.model.repositories[0]?.config?.gates ?? []).some((g) => g.kind === 'risk'));
+    await a.gates.run({ only: ['no-fixups'] });
+    await vscode.commands.executeCommand('releaseManager.rerunGate', { kind: 'gate', result: { id: 'release-branch' } });
+    await poll('no automatic re-judge pending', () => a.gates.current, { timeoutMs: 20_000 });
+    assert.equal(a.gates.riskReads, before + 1, 'a one-gate re-run does not score the risk again');
+    assert.deepEqual(a.gates.view().risk, panel, 'the last panel stays');
+    await a.gates.run({ includeCommands: false });
+    assert.equal(a.gates.riskReads, before + 2, 'Re-run all scores it again');
   });
 
   it('records the decision in the decision log only on request, with the gate results', async () => {

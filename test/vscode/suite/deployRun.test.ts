@@ -120,6 +120,10 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
       { after: 300, status: 'in_progress', jobs: [{ name: 'Build', conclusion: 'success' }, { name: 'Deploy', steps: [{ name: 'Set up job', conclusion: 'success' }, { name: 'Shift traffic', status: 'in_progress' }] }] },
       { after: 14_000, status: 'completed', conclusion: 'success' },
     ]);
+    // The walkthrough's "first deploy" step completes on releaseManager.deployed: false while no deploy of the
+    // workspace ended healthy (other suites may have left one), true once this one does.
+    const healthyBefore = (await a.deployView.journals(root)).some((j) => j.plan.operation === 'deploy' && j.state === 'healthy');
+    if (!healthyBefore) await poll('the deployed key false before any healthy deploy', () => !a.walkthrough.current().deployed, { timeoutMs: 20_000 });
     const running = deploy('v0.4.0');
     await poll('the run is in progress on GitHub', () => server.state('acme', 'demo').runs.some((r) => r.status === 'in_progress'), { timeoutMs: 30_000 });
     await poll('the staging row offers its run', async () => a.tree.getTreeItem(await stagingRow()).collapsibleState === vscode.TreeItemCollapsibleState.Collapsed, { timeoutMs: 30_000 });
@@ -154,6 +158,7 @@ describe('Follow a deploy workflow run from the tree (jobs, steps, logs, re-run 
     const journal = await running;
     assert.ok(journal);
     assert.equal(journal.state, 'healthy', journal.outcome ?? '');
+    await poll('the walkthrough\'s first-deploy key true after the healthy deploy', () => a.walkthrough.current().deployed, { timeoutMs: 20_000 });
     await poll('the tree shows the final states', async () => {
       seen = await expand();
       return /^success · /.test(String(seen.runItem?.description)) && seen.jobs.length === 2 && seen.jobs.every((j) => / success \[pass\]$/.test(j.line) && j.steps.every((s) => s.endsWith('success [pass]')));

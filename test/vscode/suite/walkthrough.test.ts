@@ -81,6 +81,22 @@ describe('Get Started walkthrough', function () {
     assert.ok(bytes < 1_500_000, `pictures total ${bytes} bytes`);
   });
 
+  it('completes the checklist step by every route a user runs the checklist: the view, the step\'s button, the view\'s title actions', () => {
+    const { extension, steps } = walkthrough();
+    const step = steps.find((s) => s.id === 'runChecklist');
+    assert.ok(step, 'a runChecklist step');
+    const events = new Set(step.completionEvents ?? []);
+    assert.ok(events.has(`onView:${VIEWS.checklist}`), 'opening the checklist view completes it');
+    const buttons = [...step.description.matchAll(/\]\(command:([^)?\s]+)/g)].map((m) => m[1]!);
+    assert.deepEqual(buttons, [COMMANDS.showChecklist]);
+    for (const c of buttons) assert.ok(events.has(`onCommand:${c}`), `its button ${c} completes it`);
+    // The commands on the checklist view's title bar (Validate Gates) run the checklist too.
+    const menus = (extension.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string; group?: string }[]> } }).contributes.menus;
+    const titleRuns = menus['view/title']!.filter((m) => m.group?.startsWith('navigation') && new RegExp(`view == ${VIEWS.checklist.replace('.', '\\.')}(?![\\w.])`).test(m.when ?? '')).map((m) => m.command);
+    assert.ok(titleRuns.includes(COMMANDS.validateGates), `the checklist's title bar: ${titleRuns.join(', ')}`);
+    for (const c of titleRuns) assert.ok(events.has(`onCommand:${c}`), `the title action ${c} completes it`);
+  });
+
   it('creates the config from a template through the command, flips the config and environment keys, and never overwrites', async () => {
     const a = await api();
     rmSync(configFile, { force: true });
@@ -130,6 +146,50 @@ describe('Get Started walkthrough', function () {
     } finally {
       registration.dispose();
       emitter.dispose();
+    }
+  });
+
+  it('updates the config key at once while a session lookup hangs (the sign-in lookup runs on its own)', async () => {
+    const a = await api();
+    assert.ok(existsSync(configFile), 'the config of the previous test');
+    const text = readFileSync(configFile, 'utf8');
+    await poll('the config key true', () => a.walkthrough.current().hasConfig, { timeoutMs: 20_000 });
+    // A GitHub account provider whose session lookup hangs (a provider that is slow to answer, e.g. a keychain prompt).
+    let release!: () => void;
+    const hang = new Promise<void>((resolve) => (release = resolve));
+    let lookups = 0;
+    const emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+    const provider: vscode.AuthenticationProvider = {
+      onDidChangeSessions: emitter.event,
+      getSessions: async () => {
+        lookups++;
+        await hang;
+        return [];
+      },
+      createSession: async () => {
+        throw new Error('no sign-in in this test');
+      },
+      removeSession: async () => {},
+    };
+    const registration = vscode.authentication.registerAuthenticationProvider('github', 'GitHub (slow)', provider, { supportsMultipleAccounts: false });
+    try {
+      emitter.fire({ added: [], removed: [], changed: [] });
+      await poll('a session lookup under way', () => lookups > 0, { timeoutMs: 10_000 });
+      // The lookup may take up to 6 s; the config key must not wait for it.
+      const started = Date.now();
+      rmSync(configFile, { force: true });
+      a.model.schedule();
+      await poll('the config key false while the lookup hangs', () => !a.walkthrough.current().hasConfig, { timeoutMs: 4000, intervalMs: 50 });
+      const tookMs = Date.now() - started;
+      assert.ok(tookMs < 4000, `${tookMs} ms`);
+      writeFileSync(configFile, text);
+      a.model.schedule();
+      await poll('the config key true again while the lookup hangs', () => a.walkthrough.current().hasConfig, { timeoutMs: 4000, intervalMs: 50 });
+    } finally {
+      release();
+      registration.dispose();
+      emitter.dispose();
+      if (!existsSync(configFile)) writeFileSync(configFile, text);
     }
   });
 });
