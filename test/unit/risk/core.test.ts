@@ -174,7 +174,7 @@ describe('risk gate', () => {
   });
 
   it('with `from`, counts only the sign-offs of the people it names: anyone else\'s leaves a high risk failing', async () => {
-    const limited = gateSchema.parse({ id: 'risk', kind: 'risk', from: ['carol@x', 'Dan <dan@x>'] });
+    const limited = gateSchema().parse({ id: 'risk', kind: 'risk', from: ['carol@x', 'Dan <dan@x>'] });
     const runLimited = async (signOffs: { gateId: string; who: string; when: string; note?: string }[]) =>
       (await runGates([limited], fakeContext({ risk: async () => facts(high), signOffs: async (v) => (v === '1.3.0' ? signOffs : []) })))[0]!;
     const mallory = { gateId: 'risk', who: 'Mallory <mallory@x>', when: '2026-12-07T11:00:00Z', note: 'ship it' };
