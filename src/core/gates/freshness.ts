@@ -33,8 +33,12 @@ export function changeBetween(before: JudgeBasis, after: JudgeBasis): string | n
   return parts.length > 0 ? parts.join(', ') : null;
 }
 
-/** Gate kinds that ask a server (GitHub, the flag provider): re-judged when the commit, version or config changed, not on every working-tree change. */
-const REMOTE_KINDS: ReadonlySet<string> = new Set(['githubChecks', 'blockers', 'flag']);
+/**
+ * Gate kinds that ask a server (GitHub, the flag provider) and nothing of the working tree: re-judged when the commit,
+ * version or config changed, not on every working-tree change. Not `risk`: it also counts the sign-offs of the tracked
+ * sign-off file (a `release-manager signoff` changes only the working tree).
+ */
+const REMOTE_KINDS: ReadonlySet<string> = new Set(['githubChecks', 'blockers', 'flag', 'milestone']);
 
 /**
  * Which gates an automatic re-judge runs and which it marks stale. `change` is what changed in the commit,

@@ -49,6 +49,11 @@ describe('gate freshness', () => {
       assert.deepEqual(rejudgePlan(gates, new Set(['clean', 'ci', 'qa', 'tests']), null), { run: ['clean', 'qa'], stale: [] });
       assert.deepEqual(rejudgePlan(gates, new Set(['clean']), null).run, ['clean', 'ci', 'qa'], 'a GitHub gate never judged is judged');
     });
+    it('keeps a judged milestone gate (it asks GitHub only) on a working-tree change, and re-runs the risk gate (it reads the sign-off file)', () => {
+      const more = [...gates, { id: 'scope', kind: 'milestone' }, { id: 'risk', kind: 'risk' }];
+      assert.deepEqual(rejudgePlan(more, new Set(['clean', 'ci', 'qa', 'scope', 'risk']), null).run, ['clean', 'qa', 'risk']);
+      assert.deepEqual(rejudgePlan(more, new Set(['scope']), 'HEAD moved to abc1234').run, ['clean', 'ci', 'qa', 'scope', 'risk']);
+    });
     it('explains a stale gate with the change and the way out', () => {
       assert.match(staleReason('HEAD moved to abc1234'), /^Stale since HEAD moved to abc1234: .*Re-run/);
     });
