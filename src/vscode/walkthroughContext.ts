@@ -58,7 +58,7 @@ export class WalkthroughContext implements vscode.Disposable {
     const schedule = () => this.schedule();
     const session = () => this.scheduleSession();
     this.subs = [
-      model.onDidChange(schedule),
+      model.onDidChange(() => (schedule(), session())),
       deployView.onDidChange(schedule),
       githubView.onDidChange(session),
       vscode.authentication.onDidChangeSessions((e) => {

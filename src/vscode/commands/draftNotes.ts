@@ -118,7 +118,13 @@ async function draftReleaseNotes(model: ReleaseModel, log: Logger, args: DraftAr
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderMarkdown(notes, config, links) });
   drafted.set(document.uri.toString(), { root: state.root, version: notes.version.next, path: path ?? undefined, to: notes.range.to });
   publishDraftedContext();
-  await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active });
+  // Two drafts finishing at the same moment (two ranges asked for at once) open two editors in one group: the workbench
+  // may drop the first opening ("Could NOT open editor") while the second takes the group. The document exists; show it
+  // again once instead of failing the draft.
+  await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active }).then(undefined, (e: unknown) => {
+    log.debug(`showing the drafted notes again: ${e instanceof Error ? e.message : String(e)}`);
+    return vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active });
+  });
   await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri).then(undefined, (e: unknown) => log.warn(`markdown preview unavailable: ${String(e)}`));
   if (notes.warnings.length > 0) {
     void vscode.window.showWarningMessage(`Drafted with ${notes.warnings.length} warning${notes.warnings.length === 1 ? '' : 's'}: ${notes.warnings[0]}`, 'Show Log').then((a) => {
