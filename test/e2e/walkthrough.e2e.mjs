@@ -83,7 +83,8 @@ describe('Get Started walkthrough', function () {
         await editorTab(page, /^Welcome/).click({ timeout: 5_000 }).catch(() => {});
         return false;
       }
-      return (await step('draftNotes').getAttribute('aria-checked')) === 'true';
+      // The notes' preview may take the group back for a moment: a step gone again is asked for again, not waited on.
+      return (await step('draftNotes').getAttribute('aria-checked', { timeout: 2_000 }).catch(() => null)) === 'true';
     }, { timeoutMs: 30_000 });
   });
 });
