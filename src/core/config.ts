@@ -56,13 +56,7 @@ export const releaseConfigSchema = once(() => {
 });
 
 /** The optional sections, each parsed (its schema built) only when the file has it: most files have none of them. */
-const SECTION_SCHEMAS = {
-  deploy: () => deployConfigSchema(),
-  metrics: () => metricsConfigSchema(),
-  announce: () => announceConfigSchema(),
-  flags: () => flagsConfigSchema(),
-  risk: () => riskConfigSchema(),
-};
+const SECTION_SCHEMAS = { deploy: deployConfigSchema, metrics: metricsConfigSchema, announce: announceConfigSchema, flags: flagsConfigSchema, risk: riskConfigSchema };
 
 /** The optional sections as releaseConfigSchema declares them (described for the JSON Schema). */
 const sectionShape = once(() => ({
