@@ -13,6 +13,7 @@ import type { GateResult } from '../core/gates/types';
 import type { GitHubApi } from '../core/githubApi';
 import { renderMarkdown } from '../core/render';
 import { stripUnsafe } from '../core/sanitize';
+import { FileChangelogCache } from '../git/changelogCache';
 import { LocalGitRepo } from '../git/gitRepo';
 import { loadConfig } from '../node/configFile';
 import { FileDeployJournalStore } from '../node/deployJournal';
@@ -96,6 +97,7 @@ Options:
   --until WHEN          End of the metrics window: an ISO date (its whole day) or a span (default now)            [metrics]
   --from DATE, --to DATE  The calendar's window, UTC dates inclusive (default 90 days back, 90 ahead)     [calendar]
   --out FILE            Write the calendar to FILE (replaced atomically) instead of stdout                  [calendar]
+  --no-cache            Read the whole history; do not use or keep the changelog cache                    [changelog]
   --ref REF             What to deploy (default: the release tag at HEAD)                                    [deploy]
   --strategy NAME       canary, blue-green or rolling (default: the environment's)                          [deploy]
   --hotfix              The release is a hotfix: may deploy to production inside a code freeze            [deploy]
@@ -155,6 +157,7 @@ const OPTIONS = {
   out: { type: 'string' },
   at: { type: 'string' },
   flag: { type: 'string' },
+  'no-cache': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -281,6 +284,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('gates check the release of HEAD and the working tree: --from and --to do not apply.', 'Check out the commit to release, then run release-manager gates.');
   }
   if (values.version) throw new UsageError('--version takes no command.', 'Run release-manager --version alone.');
+  if (values['no-cache'] !== undefined && command !== 'changelog') throw new UsageError('--no-cache applies to changelog only.', 'Use release-manager changelog --no-cache.');
   const repo = await LocalGitRepo.open(values.repo ?? io.cwd);
   const config = await loadConfig(repo.root);
   const env = io.env ?? process.env;
@@ -315,19 +319,27 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return runGatesCommand(repo, config, { json: format === 'json', allowCommands: values['allow-commands'] === true, only: values.only, path: values.path, prerelease: values.prerelease, github }, io);
   }
   if (command === 'changelog') {
+    // The releases up to the newest one are kept in the git directory for the next run (docs/changelog.md#cache).
+    const cache = values['no-cache'] ? undefined : { store: new FileChangelogCache(repo.gitCommonDir, repo.root), tool: PACKAGE_VERSION };
     if (format === 'json') {
       // One release object at a time: each release's sections wait in a temporary file, not in the heap.
       const spill = new FileSpill();
       try {
-        const { releases, warnings } = await buildChangelogJson(repo, config, { to: values.to, path: values.path, signal: io.signal }, spill);
+        const { releases, warnings } = await buildChangelogJson(repo, config, { to: values.to, path: values.path, signal: io.signal, cache }, spill);
         for (const w of warnings) io.err(`warning: ${w}\n`);
-        const write = io.write ?? (async (chunk: string | Uint8Array) => io.out(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')));
-        await writeJsonChangelog(releases, (piece) => write(typeof piece === 'string' ? piece : spill.read(piece.spilled)));
+        // Bytes may end inside a character (the cache's blob is read in fixed chunks): decoded as one stream.
+        const decoder = new TextDecoder('utf-8');
+        const write = io.write ?? (async (chunk: string | Uint8Array) => io.out(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })));
+        await writeJsonChangelog(releases, async (piece) => {
+          if (typeof piece === 'string') return write(piece);
+          if ('spilled' in piece) return write(spill.read(piece.spilled));
+          for (const chunk of piece.cached.chunks()) await write(chunk);
+        });
       } finally {
         spill.dispose();
       }
     } else {
-      const { releases, warnings } = await buildChangelogMarkdown(repo, config, { to: values.to, path: values.path });
+      const { releases, warnings } = await buildChangelogMarkdown(repo, config, { to: values.to, path: values.path, cache });
       for (const w of warnings) io.err(`warning: ${w}\n`);
       writeChangelog(releases, io);
     }

@@ -5,6 +5,7 @@ import type { ReleaseConfig } from './config';
 import { checkRepository, describeReleased, inventoryTags, packageFor, validatePath, validateRef, type LocatedTag, type TagInventory } from './draft';
 import { contributorsOf, groupSections, type Contributor, type ReleaseNotes } from './notes';
 import type { GitRepo, HeadState } from './ports';
+import { cacheableRender, cacheKey, keptTag, type CachedText, type ChangelogCacheKind, type ChangelogCacheState, type ChangelogCacheStore } from './changelogCache';
 import { publicNotes, releasePieces, sectionsJson, wholeReleasePieces, type JsonChangelog, type JsonPieces, type TextSpill } from './changelogJson';
 import { renderMarkdown, renderRelease, renderSections, type RenderOptions } from './render';
 import { bumpLevelOf, decideVersion } from './version';
@@ -14,6 +15,11 @@ export interface ChangelogOptions {
   to?: string;
   path?: string;
   signal?: AbortSignal;
+  /**
+   * Keeps what the releases up to the newest one need between runs (changelogCache.ts): a later run whose history
+   * above that release is a chain of untagged commits reads only those. `tool`: this tool's version, part of the key.
+   */
+  cache?: { store: ChangelogCacheStore; tool: string };
 }
 
 /** The changelog as markdown: each release rendered (newest first) and the warnings of the newest one. */
@@ -119,14 +125,14 @@ async function notesOfLog(log: PreparedLog, start: ChangelogStart, config: Relea
   return out;
 }
 
-/** Credits contributors release after release, oldest first: who is new in each. */
-function creditor(): (contributors: Contributor[]) => { contributors: Contributor[]; first: Contributor[] } {
-  const known = new Set<string>();
-  return (contributors) => {
+/** Credits contributors release after release, oldest first: who is new in each (`known`: credited before). */
+function creditor(known: Set<string> = new Set()): ((contributors: Contributor[]) => { contributors: Contributor[]; first: Contributor[] }) & { known: Set<string> } {
+  const credit = (contributors: Contributor[]) => {
     const first = contributors.filter((c) => !known.has(c.email));
     contributors.forEach((c) => known.add(c.email));
     return { contributors, first };
   };
+  return Object.assign(credit, { known });
 }
 
 /** A prerelease above the last stable release: its changes still count for the next version (1.1.0-rc.0 → 1.1.0). */
@@ -200,13 +206,80 @@ export async function buildChangelogMarkdown(repo: GitRepo, config: ReleaseConfi
     return whole(await notesOfLog(log, start, config));
   }
 
+  const cache = options.cache && cacheableRender(render) ? options.cache : null;
+  if (cache) {
+    const warm = await fromCache(repo, config, start, cache, 'markdown', render, options.signal);
+    if (warm) {
+      const releases = [renderMarkdown(warm.last, config, render), ...(warm.state.releases ?? [])];
+      return { releases, warnings: [...warm.inv.warnings, ...warm.last.warnings, ...warm.odd, ...warm.state.odd] };
+    }
+  }
   const stream = new LinearChangelog(config, render, null);
   await followLog(repo, start, stream, odd, options.signal);
   const inv = await start.inventory;
   stream.end();
   if (stream.mode === 'whole') return whole(await notesOfLog(stream.log, start, config));
   const done = await stream.finish(start, inv);
-  return { ...done, warnings: [...done.warnings, ...odd.warnings] };
+  if (cache && done.kept) await cache.store.write(done.kept.state.previous.commit, 'markdown', cacheKey('markdown', config, render, inv, cache.tool), done.kept.state);
+  return { releases: done.releases, warnings: [...done.warnings, ...odd.warnings] };
+}
+
+/** What a run read from the cache: the kept state, the unreleased notes above it, and the odd texts among them. */
+interface Warm {
+  inv: TagInventory;
+  state: ChangelogCacheState;
+  blob: CachedText | null;
+  last: ReleaseNotes;
+  odd: string[];
+}
+
+/** A chain above the kept release longer than this is read whole instead (it was not what the cache is for). */
+const WARM_LIMIT = 20_000;
+
+/**
+ * The unreleased notes from the state kept at the newest release below the target, or null when a whole run is
+ * needed: nothing kept for this key, the target not above that release by a chain of untagged commits (a merge, a
+ * tag on it, the release not below it), or no change above it.
+ */
+async function fromCache(repo: GitRepo, config: ReleaseConfig, start: ChangelogStart, cache: { store: ChangelogCacheStore; tool: string }, kind: ChangelogCacheKind, render: RenderOptions, signal: AbortSignal | undefined): Promise<Warm | null> {
+  const inv = await start.inventory;
+  const tagged = new Set(inv.releases.map((t) => t.commit));
+  if (tagged.has(start.toHash)) return null; // the target is a release: nothing above it to read
+  const key = cacheKey(kind, config, render, inv, cache.tool);
+  const kept = await cache.store.latest(kind, key, inv.releases.map((t) => t.commit));
+  if (!kept) return null;
+  const tag = keptTag(inv, kept.state);
+  if (!tag) return null;
+  const log = new PreparedLog(config);
+  const odd = oddText();
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let fits = true;
+  try {
+    await repo.log({ from: tag.commit, to: start.toHash, paths: [], signal: stop.signal }, (c) => {
+      if (!fits) return;
+      if (tagged.has(c.hash) || log.entries.length >= WARM_LIMIT) {
+        fits = false;
+        return stop.abort();
+      }
+      odd.note(c);
+      log.add(c);
+    });
+  } catch (e) {
+    if (signal?.aborted || fits) throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  if (!fits || log.entries.length === 0) return null;
+  log.link(tag.commit); // the chain must end at the kept release: its last commit's only parent
+  if (!log.linear) return null;
+  const stable = kept.state.previousStable === null ? null : (inv.releases.find((t) => t.version.version === kept.state.previousStable)?.version ?? undefined);
+  if (stable === undefined) return null;
+  const range = log.collect(log.entries.map((_, i) => i));
+  const last = await unreleasedNotes(range, start, inv, tag, stable, creditor(new Set(kept.state.known)), config, kept.state.carried);
+  if (!last) return null;
+  return { inv, state: kept.state, blob: kept.blob, last, odd: odd.warnings };
 }
 
 /**
@@ -230,6 +303,16 @@ export async function buildChangelogJson(repo: GitRepo, config: ReleaseConfig, o
   };
   // Only the commits touching the path count, and that list comes from its own git process: read whole.
   if (start.path !== undefined) return whole(await reread());
+  const cache = options.cache ?? null;
+  if (cache) {
+    const warm = await fromCache(repo, config, start, cache, 'json', {}, options.signal);
+    if (warm?.blob) {
+      const { sections, ...frame } = publicNotes(warm.last);
+      frame.warnings = [...warm.inv.warnings, ...frame.warnings, ...warm.odd, ...warm.state.odd];
+      const kept: JsonPieces = [{ cached: warm.blob }];
+      return { releases: [releasePieces(frame, [sectionsJson(sections)]), kept], warnings: frame.warnings };
+    }
+  }
   const stream = new LinearChangelog(config, {}, spill);
   await followLog(repo, start, stream, odd, options.signal);
   const inv = await start.inventory;
@@ -238,7 +321,20 @@ export async function buildChangelogJson(repo: GitRepo, config: ReleaseConfig, o
   const done = await stream.finishJson(start, inv, odd.warnings);
   // A release's version was decided against the stable release below it in the tag list; when the log did not
   // reach that one (a tag off this history), read the log again and settle the changelog whole.
-  return done ?? whole(await reread());
+  if (!done) return whole(await reread());
+  if (cache && done.kept?.blob) {
+    const blob = done.kept.blob;
+    const pieces = function* (): Iterable<string | Uint8Array> {
+      let first = true;
+      for (const release of blob) {
+        if (!first) yield ',\n  ';
+        first = false;
+        for (const p of release) yield typeof p === 'string' ? p : 'spilled' in p ? spill.read(p.spilled) : '';
+      }
+    };
+    await cache.store.write(done.kept.state.previous.commit, 'json', cacheKey('json', config, {}, inv, cache.tool), done.kept.state, pieces());
+  }
+  return done;
 }
 
 /** Maps lazily: one item at a time, as the writer asks for it. */
@@ -265,6 +361,12 @@ async function followLog(repo: GitRepo, start: ChangelogStart, stream: LinearCha
   const inv = await start.inventory;
   stream.setTags(inv);
   for (const w of waiting ?? []) stream.add(w);
+}
+
+/** What a whole run keeps for the next one (changelogCache.ts): the state, and for JSON the releases' pieces up to it. */
+interface Kept {
+  state: ChangelogCacheState;
+  blob?: Iterable<JsonPieces>;
 }
 
 /** A release of a linear history once the log has passed it: its sections as markdown and its contributors. */
@@ -304,6 +406,8 @@ class LinearChangelog {
   private readonly passed = new Map<number, PassedRelease>();
   private unreleased: RangeChanges | null = null;
   private letGo = false;
+  /** Warnings about odd commit texts at or below the newest release, in log order (kept by the cache). */
+  private readonly oddReleased: string[] = [];
   ready = false;
 
   /** JSON changelog: where each passed release's sections go as JSON text (null: markdown). */
@@ -338,6 +442,7 @@ class LinearChangelog {
       }
     }
     this.log.push(raw);
+    if (raw.textWarnings && this.current !== -1) this.oddReleased.push(...raw.textWarnings);
   }
 
   end(): void {
@@ -384,8 +489,8 @@ class LinearChangelog {
     this.log.release();
   }
 
-  /** The markdown of every release, newest first, once the whole linear log went by. */
-  async finish(start: ChangelogStart, inv: TagInventory): Promise<MarkdownChangelog> {
+  /** The markdown of every release, newest first, once the whole linear log went by; and what the cache keeps. */
+  async finish(start: ChangelogStart, inv: TagInventory): Promise<MarkdownChangelog & { kept: Kept | null }> {
     const credit = creditor();
     const out: string[] = [];
     let previous: LocatedTag | null = null;
@@ -408,17 +513,26 @@ class LinearChangelog {
       if (tag.version.prerelease.length === 0) previousStable = tag.version;
     }
     const carried = reachable.flatMap((i) => (isAbove(this.releases[i]!, previousStable) ? (this.passed.get(i)?.carry ?? []) : []));
+    const released = [...out].reverse();
     const last = await unreleasedNotes(this.unreleased ?? { changes: [], commits: [] }, start, inv, previous, previousStable, credit, this.config, carried);
     if (last) out.push(renderMarkdown(last, this.config, this.render));
     out.reverse();
-    return { releases: out, warnings: out.length > 0 ? [...inv.warnings, ...(last?.warnings ?? [])] : [] };
+    const kept = this.kept(last, previous, previousStable, credit.known, carried);
+    if (kept) kept.state.releases = released;
+    return { releases: out, warnings: out.length > 0 ? [...inv.warnings, ...(last?.warnings ?? [])] : [], kept };
+  }
+
+  /** What the cache keeps at the newest release, when there are unreleased changes above it (else nothing is kept). */
+  private kept(last: ReleaseNotes | null, previous: LocatedTag | null, previousStable: semver.SemVer | null, known: Set<string>, carried: Change[]): Kept | null {
+    if (last === null || previous === null) return null;
+    return { state: { previous: { name: previous.name, commit: previous.commit }, previousStable: previousStable?.version ?? null, known: [...known], carried, odd: this.oddReleased } };
   }
 
   /**
    * The JSON of every release, newest first, once the whole linear log went by; null when a release's version was
    * decided against a stable release the log did not reach (the caller then settles the changelog whole).
    */
-  async finishJson(start: ChangelogStart, inv: TagInventory, oddWarnings: readonly string[]): Promise<JsonChangelog | null> {
+  async finishJson(start: ChangelogStart, inv: TagInventory, oddWarnings: readonly string[]): Promise<(JsonChangelog & { kept: Kept | null }) | null> {
     const credit = creditor();
     const out: { frame: Omit<ReturnType<typeof publicNotes>, 'sections'>; sections: JsonPieces }[] = [];
     let previous: LocatedTag | null = null;
@@ -449,6 +563,7 @@ class LinearChangelog {
       }
     }
     const carried = reachable.flatMap((i) => (isAbove(this.releases[i]!, previousStable) ? (this.passed.get(i)?.carry ?? []) : []));
+    const released = [...out].reverse();
     const last = await unreleasedNotes(this.unreleased ?? { changes: [], commits: [] }, start, inv, previous, previousStable, credit, this.config, carried);
     if (last) {
       const { sections, ...frame } = publicNotes(last);
@@ -457,7 +572,10 @@ class LinearChangelog {
     out.reverse();
     // The newest release carries the warnings: the tag list's, its own, then the odd commit texts'.
     if (out.length > 0) out[0]!.frame.warnings = [...inv.warnings, ...out[0]!.frame.warnings, ...oddWarnings];
-    return { releases: lazily(out, (r) => releasePieces(r.frame, r.sections)), warnings: out[0]?.frame.warnings ?? [] };
+    const kept = this.kept(last, previous, previousStable, credit.known, carried);
+    // The releases up to the newest one as they stand in the array (their warnings are empty: the unreleased notes carry them).
+    if (kept) kept.blob = lazily(released, (r) => releasePieces(r.frame, r.sections));
+    return { releases: lazily(out, (r) => releasePieces(r.frame, r.sections)), warnings: out[0]?.frame.warnings ?? [], kept };
   }
 }
 

@@ -2,15 +2,18 @@
  * The JSON changelog as text written release by release: the bytes of `JSON.stringify(releases, null, 2)`
  * (each release as publicNotes shows it), produced one release object at a time.
  */
+import type { CachedText } from './changelogCache';
 import type { ReleaseNotes, Section } from './notes';
 
 /** Keeps text that must wait for the end of the log (a temporary file in the CLI); returns a handle to write it later. */
 export interface TextSpill {
   put(text: string): number;
+  /** The bytes of a handle put() returned. */
+  read(handle: number): Uint8Array;
 }
 
-/** One release's JSON text, as pieces written in order: text, or the handle of spilled text. */
-export type JsonPieces = (string | { spilled: number })[];
+/** One release's JSON text, as pieces written in order: text, the handle of spilled text, or text kept by the cache (several releases). */
+export type JsonPieces = (string | { spilled: number } | { cached: CachedText })[];
 
 /** The JSON changelog: each release's pieces, newest first (produced one at a time), and the newest release's warnings. */
 export interface JsonChangelog {
@@ -53,7 +56,7 @@ export function wholeReleasePieces(notes: ReleaseNotes): JsonPieces {
 }
 
 /** Writes a changelog's releases as one JSON array (`[]` when there is none), with a final newline. */
-export async function writeJsonChangelog(releases: Iterable<JsonPieces>, write: (piece: string | { spilled: number }) => Promise<void> | void): Promise<void> {
+export async function writeJsonChangelog(releases: Iterable<JsonPieces>, write: (piece: string | { spilled: number } | { cached: CachedText }) => Promise<void> | void): Promise<void> {
   let first = true;
   for (const pieces of releases) {
     await write(first ? '[\n  ' : ',\n  ');

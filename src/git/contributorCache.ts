@@ -19,7 +19,7 @@ export function contributorCacheFile(gitCommonDir: string, commit: string): stri
 }
 
 /** The emails are as `.mailmap` maps them (`%aE`): the working tree's `.mailmap` is part of the key. */
-async function mailmapDigest(root: string): Promise<string> {
+export async function mailmapDigest(root: string): Promise<string> {
   const text = await readFile(join(root, '.mailmap')).catch(() => Buffer.alloc(0));
   return createHash('sha256').update(text).digest('hex');
 }

@@ -1,0 +1,168 @@
+/**
+ * The changelog cache's files (`<git common dir>/release-manager/cache/changelog/`): per kept release commit and
+ * output kind, a header (`<commit>.<kind>.json`: the state and the digest of its key with the working tree's
+ * `.mailmap`) and, for JSON, a blob of the releases' text (`<commit>.<id>.blob`). Each file is written beside its
+ * place and renamed into it, the blob before the header that names it, so a reader sees a whole entry or none; a
+ * file that is corrupt, not ours or of another key is ignored. A few entries per kind are kept, the oldest removed.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CHANGELOG_CACHE_FORMAT, cacheStateSchema, type CachedText, type ChangelogCacheKind, type ChangelogCacheState, type ChangelogCacheStore } from '../core/changelogCache';
+import { writeFileAtomic } from '../node/atomicFile';
+import { mailmapDigest } from './contributorCache';
+
+const KIND = 'release-manager-changelog';
+/** Entries kept per output kind (a release keeps one; older ones are removed when a new one is written). */
+const KEEP = 3;
+const CHUNK = 1 << 20;
+
+/** The folder of the changelog cache in a repository's common git directory. */
+export function changelogCacheDir(gitCommonDir: string): string {
+  return join(gitCommonDir, 'release-manager', 'cache', 'changelog');
+}
+
+function isCommit(s: string): boolean {
+  return /^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(s);
+}
+
+/** A kept blob, read from the file as it was when found (the descriptor holds it even if a writer replaces it). */
+class BlobText implements CachedText {
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+  ) {}
+
+  *chunks(): Iterable<Uint8Array> {
+    try {
+      let at = 0;
+      while (at < this.size) {
+        const buf = Buffer.allocUnsafe(Math.min(CHUNK, this.size - at));
+        let done = 0;
+        while (done < buf.length) {
+          const n = readSync(this.fd, buf, done, buf.length - done, at + done);
+          if (n === 0) throw new Error('The changelog cache blob is shorter than its header says.');
+          done += n;
+        }
+        at += done;
+        yield buf;
+      }
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+}
+
+/** The changelog cache of one repository, in its git directory. */
+export class FileChangelogCache implements ChangelogCacheStore {
+  private readonly dir: string;
+
+  constructor(
+    gitCommonDir: string,
+    private readonly root: string,
+  ) {
+    this.dir = changelogCacheDir(gitCommonDir);
+  }
+
+  private async digest(key: string): Promise<string> {
+    return createHash('sha256').update(key).update('\0').update(await mailmapDigest(this.root)).digest('hex');
+  }
+
+  async latest(kind: ChangelogCacheKind, key: string, commits: readonly string[]): Promise<{ state: ChangelogCacheState; blob: CachedText | null } | null> {
+    let names: Set<string>;
+    try {
+      names = new Set(await readdir(this.dir));
+    } catch {
+      return null;
+    }
+    const digest = await this.digest(key);
+    for (const commit of commits) {
+      if (!isCommit(commit) || !names.has(`${commit}.${kind}.json`)) continue;
+      const found = await this.read(commit, kind, digest);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  private async read(commit: string, kind: ChangelogCacheKind, digest: string): Promise<{ state: ChangelogCacheState; blob: CachedText | null } | null> {
+    try {
+      const data = JSON.parse(await readFile(join(this.dir, `${commit}.${kind}.json`), 'utf8')) as Record<string, unknown>;
+      if (data.kind !== KIND || data.version !== CHANGELOG_CACHE_FORMAT || data.commit !== commit || data.output !== kind || data.key !== digest) return null;
+      const parsed = cacheStateSchema().safeParse(data.state);
+      if (!parsed.success || parsed.data.previous.commit !== commit) return null;
+      const state = parsed.data as ChangelogCacheState;
+      if (kind === 'markdown') return state.releases ? { state, blob: null } : null;
+      if (typeof data.blob !== 'string' || !/^[0-9a-f]+\.[0-9a-f]+\.blob$/.test(data.blob) || state.blobBytes === undefined) return null;
+      const fd = openSync(join(this.dir, data.blob), 'r');
+      if (fstatSync(fd).size !== state.blobBytes) {
+        closeSync(fd);
+        return null;
+      }
+      return { state, blob: new BlobText(fd, state.blobBytes) };
+    } catch {
+      return null;
+    }
+  }
+
+  async write(commit: string, kind: ChangelogCacheKind, key: string, state: ChangelogCacheState, blob?: Iterable<string | Uint8Array>): Promise<void> {
+    if (!isCommit(commit)) return;
+    try {
+      await mkdir(this.dir, { recursive: true });
+      let blobName: string | undefined;
+      if (kind === 'json') {
+        if (!blob) return;
+        blobName = `${commit}.${randomBytes(6).toString('hex')}.blob`;
+        state = { ...state, blobBytes: await this.writeBlob(blobName, blob) };
+      }
+      const header = { kind: KIND, version: CHANGELOG_CACHE_FORMAT, commit, output: kind, key: await this.digest(key), ...(blobName ? { blob: blobName } : {}), state };
+      await writeFileAtomic(join(this.dir, `${commit}.${kind}.json`), JSON.stringify(header) + '\n');
+      await this.prune(kind);
+    } catch {
+      // A read-only repository or a full disk: the next run is a whole one again.
+    }
+  }
+
+  /** Writes the blob to a temporary file, then renames it into place; its size in bytes. */
+  private async writeBlob(name: string, pieces: Iterable<string | Uint8Array>): Promise<number> {
+    const tmp = join(this.dir, `.${randomBytes(6).toString('hex')}.tmp`);
+    const fd = openSync(tmp, 'wx', 0o600);
+    let size = 0;
+    try {
+      for (const piece of pieces) {
+        const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+        let done = 0;
+        while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, size + done);
+        size += bytes.length;
+      }
+      closeSync(fd);
+      await rename(tmp, join(this.dir, name));
+      return size;
+    } catch (e) {
+      try {
+        closeSync(fd);
+      } catch {
+        // closed already
+      }
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Keeps the newest KEEP entries of a kind; removes the other headers and every blob no kept header names. */
+  private async prune(kind: ChangelogCacheKind): Promise<void> {
+    const names = await readdir(this.dir);
+    const headers = await Promise.all(
+      names.filter((n) => n.endsWith(`.${kind}.json`)).map(async (n) => ({ n, at: (await stat(join(this.dir, n)).catch(() => null))?.mtimeMs ?? 0 })),
+    );
+    headers.sort((a, b) => b.at - a.at);
+    for (const h of headers.slice(KEEP)) await unlink(join(this.dir, h.n)).catch(() => undefined);
+    if (kind !== 'json') return;
+    const named = new Set<string>();
+    for (const h of headers.slice(0, KEEP)) {
+      const data = await readFile(join(this.dir, h.n), 'utf8').then((t) => JSON.parse(t) as { blob?: unknown }, () => null);
+      if (typeof data?.blob === 'string') named.add(data.blob);
+    }
+    for (const n of names) if (n.endsWith('.blob') && !named.has(n)) await unlink(join(this.dir, n)).catch(() => undefined);
+  }
+}

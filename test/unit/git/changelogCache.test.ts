@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../../src/cli/main';
+import { buildChangelogJson, buildChangelogMarkdown, type ChangelogOptions } from '../../../src/core/changelog';
+import type { ChangelogCacheStore } from '../../../src/core/changelogCache';
+import type { RawCommit } from '../../../src/core/commits';
+import type { LogQuery } from '../../../src/core/ports';
+import { writeJsonChangelog } from '../../../src/core/changelogJson';
+import { changelogCacheDir, FileChangelogCache } from '../../../src/git/changelogCache';
+import { LocalGitRepo } from '../../../src/git/gitRepo';
+import { loadConfig } from '../../../src/node/configFile';
+import { FileSpill } from '../../../src/node/textSpill';
+import { TestRepo, type Author } from '../../helpers/testRepo';
+
+const BOB: Author = { name: 'Bob Roe', email: 'bob@example.com' };
+const CAROL: Author = { name: 'Carol Poe', email: 'carol@example.com' };
+const DANA: Author = { name: 'Dana Moe', email: 'dana@example.com' };
+
+/** A store that counts what the changelog found in the cache and what it kept. */
+function counting(store: ChangelogCacheStore): ChangelogCacheStore & { hits: number; writes: number } {
+  const spy = {
+    hits: 0,
+    writes: 0,
+    latest: async (...args: Parameters<ChangelogCacheStore['latest']>) => {
+      const found = await store.latest(...args);
+      if (found) spy.hits++;
+      return found;
+    },
+    write: async (...args: Parameters<ChangelogCacheStore['write']>) => {
+      spy.writes++;
+      return store.write(...args);
+    },
+  };
+  return spy;
+}
+
+/** The JSON changelog's text as the CLI writes it (cached blobs read in chunks, decoded as one stream). */
+async function jsonText(repo: LocalGitRepo, options: ChangelogOptions): Promise<{ text: string; warnings: string[] }> {
+  const spill = new FileSpill();
+  try {
+    const { releases, warnings } = await buildChangelogJson(repo, await loadConfig(repo.root), options, spill);
+    const parts: Buffer[] = [];
+    await writeJsonChangelog(releases, (piece) => {
+      if (typeof piece === 'string') parts.push(Buffer.from(piece));
+      else if ('spilled' in piece) parts.push(Buffer.from(spill.read(piece.spilled)));
+      else for (const chunk of piece.cached.chunks()) parts.push(Buffer.from(chunk));
+    });
+    return { text: Buffer.concat(parts).toString('utf8'), warnings };
+  } finally {
+    spill.dispose();
+  }
+}
+
+/**
+ * Runs the markdown and JSON changelogs with the cache and without, asserts both give the same text and warnings,
+ * and tells for each kind whether the run read the cache (`warm`) and whether it kept state.
+ */
+async function compare(r: TestRepo, to?: string): Promise<{ markdown: { warm: boolean; kept: boolean }; json: { warm: boolean; kept: boolean }; text: string }> {
+  const repo = await LocalGitRepo.open(r.dir);
+  const config = await loadConfig(repo.root);
+  const result = { markdown: { warm: false, kept: false }, json: { warm: false, kept: false }, text: '' };
+  for (const kind of ['markdown', 'json'] as const) {
+    const store = counting(new FileChangelogCache(repo.gitCommonDir, repo.root));
+    const cache = { store, tool: 'test' };
+    // A run read the cache when it found a state and never read the whole history.
+    let wholeLogs = 0;
+    const watched = new Proxy(repo, {
+      get(target, prop, receiver) {
+        if (prop === 'log') return (query: LogQuery, onCommit: (c: RawCommit) => void) => ((wholeLogs += query.from === null ? 1 : 0), target.log(query, onCommit));
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    if (kind === 'markdown') {
+      const cached = await buildChangelogMarkdown(watched, config, { to, cache });
+      const whole = await buildChangelogMarkdown(repo, config, { to });
+      assert.deepEqual(cached, whole, 'markdown with the cache = without');
+      result.text = whole.releases.join('\n');
+    } else {
+      const cached = await jsonText(watched, { to, cache });
+      const whole = await jsonText(repo, { to });
+      assert.equal(cached.text, whole.text, 'JSON with the cache = without');
+      assert.deepEqual(cached.warnings, whole.warnings);
+      JSON.parse(cached.text);
+    }
+    result[kind] = { warm: store.hits > 0 && wholeLogs === 0, kept: store.writes > 0 };
+  }
+  return result;
+}
+
+const WARM = { warm: true, kept: false };
+const COLD_KEPT = { warm: false, kept: true };
+const COLD = { warm: false, kept: false };
+
+function expectBoth(got: { markdown: object; json: object }, want: object, why: string): void {
+  assert.deepEqual(got.markdown, want, `markdown: ${why}`);
+  assert.deepEqual(got.json, want, `json: ${why}`);
+}
+
+/** Prereleases, an empty release, newcomers, a tag that is not a release, unreleased work by a newcomer. */
+function linearRepo(): TestRepo {
+  const r = TestRepo.create();
+  r.commit('feat: start');
+  r.tag('v0.1.0');
+  r.commit('fix: one', { author: BOB });
+  r.commit('feat(api): two\n\nBREAKING CHANGE: the api moved');
+  r.tag('v1.0.0-rc.0');
+  r.commit('fix: three "quoted" \\ and \u2028 and <b> and ünïcödé', { author: CAROL });
+  r.tag('v1.0.0', { message: 'Release 1.0.0' });
+  r.tag('v1.0.1');
+  r.tag('not-a-release');
+  r.commit('perf: four\n\nCo-authored-by: Dana <dana@example.com>');
+  r.commit('chore: five');
+  r.tag('v1.1.0');
+  r.commit('feat: unreleased', { author: BOB });
+  return r;
+}
+
+describe('changelog cache: the releases up to the newest one kept between runs', function () {
+  this.timeout(120_000);
+  after(() => TestRepo.cleanup());
+
+  it('gives the same text as a whole run through new commits, new releases, tags added and removed, .mailmap and config changes', async () => {
+    const r = linearRepo();
+    expectBoth(await compare(r), COLD_KEPT, 'the first run reads the whole history and keeps its state');
+    expectBoth(await compare(r), WARM, 'the second reads the cache');
+    r.commit('fix: by a newcomer', { author: DANA });
+    r.commit('docs: more');
+    const warm = await compare(r);
+    expectBoth(warm, WARM, 'new untagged commits above the release');
+    assert.match(warm.text, /Dana Moe/);
+
+    r.tag('v1.2.0');
+    expectBoth(await compare(r), COLD, 'the target is a release: nothing above it, nothing kept');
+    r.commit('feat: after 1.2.0', { author: CAROL });
+    expectBoth(await compare(r), COLD_KEPT, 'a new release: the tags changed, kept again at v1.2.0');
+    expectBoth(await compare(r), WARM, 'then read');
+
+    r.tag('v0.2.0', { ref: 'v0.1.0' });
+    expectBoth(await compare(r), COLD_KEPT, 'a tag added below the kept release');
+    r.git('tag', '-d', 'v0.2.0');
+    expectBoth(await compare(r), COLD_KEPT, 'a tag removed');
+    r.git('tag', '-d', 'v1.0.1');
+    expectBoth(await compare(r), COLD_KEPT, 'a release tag removed');
+    r.git('tag', '-f', '-a', '-m', 'moved', 'v1.0.0', 'v1.0.0-rc.0');
+    expectBoth(await compare(r), COLD_KEPT, 'a release tag moved');
+    expectBoth(await compare(r), WARM, 'then read');
+
+    r.write('.mailmap', 'Robert Roe <robert@example.com> Bob Roe <bob@example.com>\n');
+    const mapped = await compare(r);
+    expectBoth(mapped, COLD_KEPT, 'another .mailmap');
+    assert.match(mapped.text, /Robert Roe/);
+    expectBoth(await compare(r), WARM, 'then read');
+
+    writeFileSync(join(r.dir, '.release-manager.json'), '{"sections": [{"title": "Shiny", "types": ["feat"]}, {"title": "Mended", "types": ["fix"]}]}\n');
+    const configured = await compare(r);
+    expectBoth(configured, COLD_KEPT, 'another configuration');
+    assert.match(configured.text, /Shiny/);
+    expectBoth(await compare(r), WARM, 'then read');
+  });
+
+  it('reads the whole history when a merge is above the kept release, or the target is below it', async () => {
+    const r = linearRepo();
+    const below = r.head('v1.0.0');
+    expectBoth(await compare(r), COLD_KEPT, 'first run');
+    r.checkout('topic', true);
+    r.commit('feat: on a branch', { author: CAROL });
+    r.checkout('main');
+    r.commit('fix: on main');
+    r.merge('topic', 'Merge branch topic');
+    expectBoth(await compare(r), COLD, 'a merge above the kept release: read whole (and nothing kept from a history read whole)');
+    expectBoth(await compare(r, below), COLD, 'a target below the kept release');
+    r.git('reset', '-q', '--hard', 'v1.1.0');
+    r.commit('fix: rewritten history');
+    expectBoth(await compare(r), WARM, 'history rewritten above the release: the kept state still holds');
+  });
+
+  it('keeps the version a prerelease carries and the odd commit texts below the kept release', async () => {
+    const r = TestRepo.create();
+    r.commit('feat: start');
+    r.tag('v1.0.0');
+    r.commit('feat: big thing');
+    // A raw commit with a NUL in its message (git commit would not write it), below the release.
+    const tree = r.git('rev-parse', 'HEAD^{tree}');
+    const parent = r.git('rev-parse', 'HEAD');
+    const raw = Buffer.concat([Buffer.from(`tree ${tree}\nparent ${parent}\nauthor Ada <ada@example.com> 1700000000 +0000\ncommitter Ada <ada@example.com> 1700000000 +0000\n\n`), Buffer.from('fix: before\u0000after the nul\n')]);
+    const hash = execFileSync('git', ['hash-object', '-w', '-t', 'commit', '--literally', '--stdin'], { cwd: r.dir, input: raw, encoding: 'utf8' }).trim();
+    r.git('update-ref', 'HEAD', hash);
+    r.tag('v1.1.0-rc.0');
+    r.commit('fix: after the rc');
+    expectBoth(await compare(r), COLD_KEPT, 'first run');
+    const warm = await compare(r);
+    expectBoth(warm, WARM, 'read: the unreleased version counts the rc changes (1.1.0), the NUL warning is kept');
+    assert.match(warm.text, /1\.1\.0/);
+    const md = await buildChangelogMarkdown(await LocalGitRepo.open(r.dir), await loadConfig(r.dir), { cache: { store: new FileChangelogCache(join(r.dir, '.git'), r.dir), tool: 'test' } });
+    assert.ok(md.warnings.some((w) => w.includes(hash.slice(0, 7)) && w.includes('NUL')), md.warnings.join('\n'));
+  });
+
+  it('ignores a kept state that is corrupt, cut short or of another version of the tool, and keeps it again', async () => {
+    const r = linearRepo();
+    expectBoth(await compare(r), COLD_KEPT, 'first run');
+    const dir = changelogCacheDir(join(r.dir, '.git'));
+    const blob = readdirSync(dir).find((n) => n.endsWith('.blob'))!;
+    truncateSync(join(dir, blob), 10);
+    const header = readdirSync(dir).find((n) => n.endsWith('.markdown.json'))!;
+    writeFileSync(join(dir, header), '{"kind": "release-manager-changelog", "state": {');
+    expectBoth(await compare(r), COLD_KEPT, 'a blob cut short and a header that is not JSON');
+    expectBoth(await compare(r), WARM, 'kept again, then read');
+    const repo = await LocalGitRepo.open(r.dir);
+    const store = counting(new FileChangelogCache(repo.gitCommonDir, repo.root));
+    await buildChangelogMarkdown(repo, await loadConfig(r.dir), { cache: { store, tool: 'another version' } });
+    assert.equal(store.hits, 0, 'another version of the tool reads the whole history');
+  });
+
+  it('keeps a few entries per kind and removes the blobs no entry names', async () => {
+    const r = linearRepo();
+    for (let i = 0; i < 5; i++) {
+      r.tag(`v2.${i}.0`);
+      r.commit(`fix: number ${i}`);
+      expectBoth(await compare(r), COLD_KEPT, `release ${i}`);
+    }
+    const names = readdirSync(changelogCacheDir(join(r.dir, '.git')));
+    assert.equal(names.filter((n) => n.endsWith('.markdown.json')).length, 3, names.join(' '));
+    assert.equal(names.filter((n) => n.endsWith('.json.json')).length, 3, names.join(' '));
+    const named = names.filter((n) => n.endsWith('.json.json')).map((n) => (JSON.parse(readFileSync(join(changelogCacheDir(join(r.dir, '.git')), n), 'utf8')) as { blob: string }).blob);
+    assert.deepEqual(names.filter((n) => n.endsWith('.blob')).sort(), named.sort());
+  });
+
+  it('release-manager changelog keeps the cache in the git directory; --no-cache neither reads nor keeps it', async () => {
+    const r = linearRepo();
+    const run = async (...args: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await runCli(['changelog', '--repo', r.dir, ...args], { out: (t) => void (out += t), err: (t) => void (err += t), cwd: r.dir, env: {} });
+      assert.equal(code, 0, err);
+      return out;
+    };
+    const dir = changelogCacheDir(join(r.dir, '.git'));
+    const whole = await run('--no-cache');
+    assert.equal(existsSync(dir), false, '--no-cache keeps nothing');
+    assert.equal(await run(), whole);
+    assert.ok(readdirSync(dir).some((n) => n.endsWith('.markdown.json')));
+    assert.equal(await run(), whole, 'read from the cache');
+    const json = await run('--format', 'json', '--no-cache');
+    assert.equal(await run('--format', 'json'), json);
+    assert.equal(await run('--format', 'json'), json, 'read from the cache (the blob decoded as one stream)');
+    let err = '';
+    const code = await runCli(['notes', '--no-cache', '--repo', r.dir], { out: () => undefined, err: (t) => void (err += t), cwd: r.dir, env: {} });
+    assert.equal(code, 2);
+    assert.match(err, /--no-cache applies to changelog only/);
+  });
+});
