@@ -4,10 +4,16 @@
  * `.mailmap`) and, for JSON, a blob of the releases' text (`<commit>.<id>.blob`). Each file is written beside its
  * place and renamed into it, the blob before the header that names it, so a reader sees a whole entry or none; a
  * file that is corrupt, not ours or of another key is ignored. A few entries per kind are kept, the oldest removed.
+ *
+ * The kept text is printed as it is, without the escaping commit text gets, so only text this user's runs wrote is
+ * read: the header's first line is an HMAC (SHA-256) of the rest, and the header holds the blob's, under a secret
+ * kept in the user's cache folder (`release-manager/changelog-cache.key`, mode 0600). A cache planted in a
+ * repository's `.git` (an archive of a hostile repository) fails the check and is ignored.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CHANGELOG_CACHE_FORMAT, cacheStateSchema, type CachedText, type ChangelogCacheKind, type ChangelogCacheState, type ChangelogCacheStore } from '../core/changelogCache';
 import { writeFileAtomic } from '../node/atomicFile';
@@ -18,6 +24,12 @@ const KIND = 'release-manager-changelog';
 const KEEP = 3;
 const CHUNK = 1 << 20;
 
+/** The user's cache folder for Release Manager (where the cache's secret lives). */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME || (process.platform === 'win32' ? env.LOCALAPPDATA : undefined) || (process.platform === 'darwin' ? join(homedir(), 'Library', 'Caches') : join(homedir(), '.cache'));
+  return join(base, 'release-manager');
+}
+
 /** The folder of the changelog cache in a repository's common git directory. */
 export function changelogCacheDir(gitCommonDir: string): string {
   return join(gitCommonDir, 'release-manager', 'cache', 'changelog');
@@ -27,7 +39,23 @@ function isCommit(s: string): boolean {
   return /^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(s);
 }
 
-/** A kept blob, read from the file as it was when found (the descriptor holds it even if a writer replaces it). */
+/** Reads a file's first `size` bytes in chunks. */
+function* readChunks(fd: number, size: number): Iterable<Buffer> {
+  let at = 0;
+  while (at < size) {
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK, size - at));
+    let done = 0;
+    while (done < buf.length) {
+      const n = readSync(fd, buf, done, buf.length - done, at + done);
+      if (n === 0) throw new Error('The changelog cache blob is shorter than its header says.');
+      done += n;
+    }
+    at += done;
+    yield buf;
+  }
+}
+
+/** A kept blob, read from the file as it was when checked (the descriptor holds it even if a writer replaces it). */
 class BlobText implements CachedText {
   constructor(
     private readonly fd: number,
@@ -36,33 +64,51 @@ class BlobText implements CachedText {
 
   *chunks(): Iterable<Uint8Array> {
     try {
-      let at = 0;
-      while (at < this.size) {
-        const buf = Buffer.allocUnsafe(Math.min(CHUNK, this.size - at));
-        let done = 0;
-        while (done < buf.length) {
-          const n = readSync(this.fd, buf, done, buf.length - done, at + done);
-          if (n === 0) throw new Error('The changelog cache blob is shorter than its header says.');
-          done += n;
-        }
-        at += done;
-        yield buf;
-      }
+      yield* readChunks(this.fd, this.size);
     } finally {
       closeSync(this.fd);
     }
   }
 }
 
+function sameMac(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
 /** The changelog cache of one repository, in its git directory. */
 export class FileChangelogCache implements ChangelogCacheStore {
   private readonly dir: string;
+  private readonly keyFile: string;
+  private secretRead: Promise<Buffer | null> | null = null;
 
+  /** `userDir`: where the secret is kept (default: the user's cache folder, userCacheDir()). */
   constructor(
     gitCommonDir: string,
     private readonly root: string,
+    userDir: string = userCacheDir(),
   ) {
     this.dir = changelogCacheDir(gitCommonDir);
+    this.keyFile = join(userDir, 'changelog-cache.key');
+  }
+
+  /** The secret the cache is signed with, made on first use; null when it can be neither read nor made (no cache then). */
+  private secret(): Promise<Buffer | null> {
+    this.secretRead ??= (async () => {
+      const parse = (text: string) => (/^[0-9a-f]{64}\n?$/.test(text) ? Buffer.from(text.trim(), 'hex') : null);
+      try {
+        return parse(await readFile(this.keyFile, 'utf8'));
+      } catch {
+        // Not made yet: make it (two first runs at once: the last rename wins, the other's entries are just not read).
+        try {
+          await mkdir(join(this.keyFile, '..'), { recursive: true, mode: 0o700 });
+          await writeFileAtomic(this.keyFile, randomBytes(32).toString('hex') + '\n', 0o600);
+          return parse(await readFile(this.keyFile, 'utf8'));
+        } catch {
+          return null;
+        }
+      }
+    })();
+    return this.secretRead;
   }
 
   private async digest(key: string): Promise<string> {
@@ -87,15 +133,28 @@ export class FileChangelogCache implements ChangelogCacheStore {
 
   private async read(commit: string, kind: ChangelogCacheKind, digest: string): Promise<{ state: ChangelogCacheState; blob: CachedText | null } | null> {
     try {
-      const data = JSON.parse(await readFile(join(this.dir, `${commit}.${kind}.json`), 'utf8')) as Record<string, unknown>;
+      const secret = await this.secret();
+      if (!secret) return null;
+      const text = await readFile(join(this.dir, `${commit}.${kind}.json`), 'utf8');
+      const nl = text.indexOf('\n');
+      const body = text.slice(nl + 1);
+      if (nl === -1 || !sameMac(text.slice(0, nl), createHmac('sha256', secret).update(body).digest('hex'))) return null;
+      const data = JSON.parse(body) as Record<string, unknown>;
       if (data.kind !== KIND || data.version !== CHANGELOG_CACHE_FORMAT || data.commit !== commit || data.output !== kind || data.key !== digest) return null;
       const parsed = cacheStateSchema().safeParse(data.state);
       if (!parsed.success || parsed.data.previous.commit !== commit) return null;
       const state = parsed.data as ChangelogCacheState;
       if (kind === 'markdown') return state.releases ? { state, blob: null } : null;
       if (typeof data.blob !== 'string' || !/^[0-9a-f]+\.[0-9a-f]+\.blob$/.test(data.blob) || state.blobBytes === undefined) return null;
+      if (typeof data.blobMac !== 'string') return null;
       const fd = openSync(join(this.dir, data.blob), 'r');
-      if (fstatSync(fd).size !== state.blobBytes) {
+      try {
+        // Checked whole before a byte of it is printed (then printed from the same descriptor).
+        const mac = createHmac('sha256', secret);
+        if (fstatSync(fd).size !== state.blobBytes) throw new Error('size');
+        for (const chunk of readChunks(fd, state.blobBytes)) mac.update(chunk);
+        if (!sameMac(mac.digest('hex'), data.blobMac)) throw new Error('mac');
+      } catch {
         closeSync(fd);
         return null;
       }
@@ -108,23 +167,27 @@ export class FileChangelogCache implements ChangelogCacheStore {
   async write(commit: string, kind: ChangelogCacheKind, key: string, state: ChangelogCacheState, blob?: Iterable<string | Uint8Array>): Promise<void> {
     if (!isCommit(commit)) return;
     try {
+      const secret = await this.secret();
+      if (!secret) return;
       await mkdir(this.dir, { recursive: true });
-      let blobName: string | undefined;
+      let blobFields = {};
       if (kind === 'json') {
         if (!blob) return;
-        blobName = `${commit}.${randomBytes(6).toString('hex')}.blob`;
-        state = { ...state, blobBytes: await this.writeBlob(blobName, blob) };
+        const name = `${commit}.${randomBytes(6).toString('hex')}.blob`;
+        const written = await this.writeBlob(name, blob, createHmac('sha256', secret));
+        state = { ...state, blobBytes: written.size };
+        blobFields = { blob: name, blobMac: written.mac };
       }
-      const header = { kind: KIND, version: CHANGELOG_CACHE_FORMAT, commit, output: kind, key: await this.digest(key), ...(blobName ? { blob: blobName } : {}), state };
-      await writeFileAtomic(join(this.dir, `${commit}.${kind}.json`), JSON.stringify(header) + '\n');
+      const body = JSON.stringify({ kind: KIND, version: CHANGELOG_CACHE_FORMAT, commit, output: kind, key: await this.digest(key), ...blobFields, state }) + '\n';
+      await writeFileAtomic(join(this.dir, `${commit}.${kind}.json`), createHmac('sha256', secret).update(body).digest('hex') + '\n' + body);
       await this.prune(kind);
     } catch {
       // A read-only repository or a full disk: the next run is a whole one again.
     }
   }
 
-  /** Writes the blob to a temporary file, then renames it into place; its size in bytes. */
-  private async writeBlob(name: string, pieces: Iterable<string | Uint8Array>): Promise<number> {
+  /** Writes the blob to a temporary file, then renames it into place; its size in bytes and its HMAC. */
+  private async writeBlob(name: string, pieces: Iterable<string | Uint8Array>, mac: ReturnType<typeof createHmac>): Promise<{ size: number; mac: string }> {
     const tmp = join(this.dir, `.${randomBytes(6).toString('hex')}.tmp`);
     const fd = openSync(tmp, 'wx', 0o600);
     let size = 0;
@@ -134,10 +197,11 @@ export class FileChangelogCache implements ChangelogCacheStore {
         let done = 0;
         while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, size + done);
         size += bytes.length;
+        mac.update(bytes);
       }
       closeSync(fd);
       await rename(tmp, join(this.dir, name));
-      return size;
+      return { size, mac: mac.digest('hex') };
     } catch (e) {
       try {
         closeSync(fd);
@@ -160,7 +224,7 @@ export class FileChangelogCache implements ChangelogCacheStore {
     if (kind !== 'json') return;
     const named = new Set<string>();
     for (const h of headers.slice(0, KEEP)) {
-      const data = await readFile(join(this.dir, h.n), 'utf8').then((t) => JSON.parse(t) as { blob?: unknown }, () => null);
+      const data = await readFile(join(this.dir, h.n), 'utf8').then((t) => JSON.parse(t.slice(t.indexOf('\n') + 1)) as { blob?: unknown }, () => null);
       if (typeof data?.blob === 'string') named.add(data.blob);
     }
     for (const n of names) if (n.endsWith('.blob') && !named.has(n)) await unlink(join(this.dir, n)).catch(() => undefined);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { buildChangelogJson, buildChangelogMarkdown, type ChangelogOptions } from '../../../src/core/changelog';
@@ -118,9 +119,24 @@ function linearRepo(): TestRepo {
   return r;
 }
 
+/** The header's JSON (its first line is the HMAC of the rest). */
+function headerOf(file: string): { blob?: string } {
+  const text = readFileSync(file, 'utf8');
+  return JSON.parse(text.slice(text.indexOf('\n') + 1)) as { blob?: string };
+}
+
 describe('changelog cache: the releases up to the newest one kept between runs', function () {
   this.timeout(120_000);
-  after(() => TestRepo.cleanup());
+  // The cache's secret is kept in the user's cache folder: a folder of this test's own.
+  const saved = process.env.XDG_CACHE_HOME;
+  const userCache = mkdtempSync(join(tmpdir(), 'rm-user-cache-'));
+  before(() => void (process.env.XDG_CACHE_HOME = userCache));
+  after(() => {
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+    rmSync(userCache, { recursive: true, force: true });
+    TestRepo.cleanup();
+  });
 
   it('gives the same text as a whole run through new commits, new releases, tags added and removed, .mailmap and config changes', async () => {
     const r = linearRepo();
@@ -214,6 +230,33 @@ describe('changelog cache: the releases up to the newest one kept between runs',
     assert.equal(store.hits, 0, 'another version of the tool reads the whole history');
   });
 
+  it('reads only what this user wrote: a cache copied from elsewhere, or a byte changed, is ignored', async () => {
+    const r = linearRepo();
+    expectBoth(await compare(r), COLD_KEPT, 'first run');
+    // The same entries, signed with another secret (a hostile archive of a repository with its .git).
+    const planted = linearRepo();
+    const plantedDir = changelogCacheDir(join(planted.dir, '.git'));
+    const other = mkdtempSync(join(tmpdir(), 'rm-other-user-'));
+    const repo = await LocalGitRepo.open(r.dir);
+    const elsewhere = new FileChangelogCache(join(planted.dir, '.git'), planted.dir, other);
+    await buildChangelogMarkdown(await LocalGitRepo.open(planted.dir), await loadConfig(planted.dir), { cache: { store: elsewhere, tool: 'test' } });
+    assert.ok(readdirSync(plantedDir).some((n) => n.endsWith('.markdown.json')));
+    rmSync(other, { recursive: true, force: true });
+    expectBoth(await compare(planted), COLD_KEPT, 'entries signed by another secret are not read (and are replaced)');
+    // A byte changed in the blob (same size) or in the header: not read.
+    const dir = changelogCacheDir(repo.gitCommonDir);
+    const blob = join(dir, readdirSync(dir).find((n) => n.endsWith('.blob'))!);
+    const bytes = readFileSync(blob);
+    bytes[bytes.length - 10] = bytes[bytes.length - 10] === 0x61 ? 0x62 : 0x61;
+    writeFileSync(blob, bytes);
+    const header = join(dir, readdirSync(dir).find((n) => n.endsWith('.markdown.json'))!);
+    const text = readFileSync(header, 'utf8');
+    assert.ok(text.includes('- start ('), 'the header holds the released text');
+    writeFileSync(header, text.replace('- start (', '- stark ('));
+    expectBoth(await compare(r), COLD_KEPT, 'changed bytes');
+    expectBoth(await compare(r), WARM, 'then read');
+  });
+
   it('keeps a few entries per kind and removes the blobs no entry names', async () => {
     const r = linearRepo();
     for (let i = 0; i < 5; i++) {
@@ -224,7 +267,7 @@ describe('changelog cache: the releases up to the newest one kept between runs',
     const names = readdirSync(changelogCacheDir(join(r.dir, '.git')));
     assert.equal(names.filter((n) => n.endsWith('.markdown.json')).length, 3, names.join(' '));
     assert.equal(names.filter((n) => n.endsWith('.json.json')).length, 3, names.join(' '));
-    const named = names.filter((n) => n.endsWith('.json.json')).map((n) => (JSON.parse(readFileSync(join(changelogCacheDir(join(r.dir, '.git')), n), 'utf8')) as { blob: string }).blob);
+    const named = names.filter((n) => n.endsWith('.json.json')).map((n) => headerOf(join(changelogCacheDir(join(r.dir, '.git')), n)).blob);
     assert.deepEqual(names.filter((n) => n.endsWith('.blob')).sort(), named.sort());
   });
 
