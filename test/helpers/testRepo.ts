@@ -104,3 +104,26 @@ export class TestRepo {
     return this.head();
   }
 }
+
+/**
+ * A linear history for changelog tests: prereleases, an empty release, newcomers in several releases (Bob, Carol, a
+ * co-author), a tag that is not a release, and unreleased work.
+ */
+export function linearChangelogRepo(): TestRepo {
+  const r = TestRepo.create();
+  r.commit('feat: start');
+  r.tag('v0.1.0');
+  r.commit('fix: one', { author: BOB });
+  r.commit('feat(api): two\n\nBREAKING CHANGE: the api moved');
+  r.tag('v1.0.0-rc.0');
+  r.commit('fix: three "quoted" \\ and \u2028 and <b>', { author: CAROL });
+  r.tag('v1.0.0', { message: 'Release 1.0.0' });
+  r.tag('v1.0.1');
+  r.tag('not-a-release');
+  r.commit('perf: four\n\nCo-authored-by: Dana <dana@example.com>');
+  r.commit('chore: five');
+  r.tag('v1.1.0');
+  r.commit('feat: unreleased', { author: BOB });
+  r.commit('docs: more');
+  return r;
+}

@@ -5,7 +5,7 @@ import { buildChangelog } from '../../../src/core/changelog';
 import { publicNotes } from '../../../src/core/changelogJson';
 import { defaultConfig } from '../../../src/core/config';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
-import { TestRepo } from '../../helpers/testRepo';
+import { linearChangelogRepo, TestRepo } from '../../helpers/testRepo';
 
 const CLI = resolve(__dirname, '../../../dist/cli.js');
 const BOB = { name: 'Bob Roe', email: 'bob@example.com' };
@@ -24,25 +24,7 @@ async function rendered(r: TestRepo): Promise<string> {
   return JSON.stringify(releases.map(publicNotes), null, 2) + '\n';
 }
 
-/** A linear history: prereleases, an empty release, newcomers in several releases, a tag that is not a release, unreleased work. */
-function linearRepo(): TestRepo {
-  const r = TestRepo.create();
-  r.commit('feat: start');
-  r.tag('v0.1.0');
-  r.commit('fix: one', { author: BOB });
-  r.commit('feat(api): two\n\nBREAKING CHANGE: the api moved');
-  r.tag('v1.0.0-rc.0');
-  r.commit('fix: three "quoted" \\ and \u2028 and <b>', { author: CAROL });
-  r.tag('v1.0.0', { message: 'Release 1.0.0' });
-  r.tag('v1.0.1');
-  r.tag('not-a-release');
-  r.commit('perf: four\n\nCo-authored-by: Dana <dana@example.com>');
-  r.commit('chore: five');
-  r.tag('v1.1.0');
-  r.commit('feat: unreleased', { author: BOB });
-  r.commit('docs: more');
-  return r;
-}
+const linearRepo = linearChangelogRepo;
 
 describe('release-manager changelog --format json, streamed', function () {
   this.timeout(60_000);

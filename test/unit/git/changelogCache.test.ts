@@ -13,10 +13,8 @@ import { changelogCacheDir, FileChangelogCache } from '../../../src/git/changelo
 import { LocalGitRepo } from '../../../src/git/gitRepo';
 import { loadConfig } from '../../../src/node/configFile';
 import { FileSpill } from '../../../src/node/textSpill';
-import { TestRepo, type Author } from '../../helpers/testRepo';
+import { CAROL, linearChangelogRepo, TestRepo, type Author } from '../../helpers/testRepo';
 
-const BOB: Author = { name: 'Bob Roe', email: 'bob@example.com' };
-const CAROL: Author = { name: 'Carol Poe', email: 'carol@example.com' };
 const DANA: Author = { name: 'Dana Moe', email: 'dana@example.com' };
 
 /** A store that counts what the changelog found in the cache and what it kept. */
@@ -100,23 +98,9 @@ function expectBoth(got: { markdown: object; json: object }, want: object, why: 
   assert.deepEqual(got.json, want, `json: ${why}`);
 }
 
-/** Prereleases, an empty release, newcomers, a tag that is not a release, unreleased work by a newcomer. */
+/** The changelog tests' linear history, its unreleased work by a newcomer to the release above. */
 function linearRepo(): TestRepo {
-  const r = TestRepo.create();
-  r.commit('feat: start');
-  r.tag('v0.1.0');
-  r.commit('fix: one', { author: BOB });
-  r.commit('feat(api): two\n\nBREAKING CHANGE: the api moved');
-  r.tag('v1.0.0-rc.0');
-  r.commit('fix: three "quoted" \\ and \u2028 and <b> and ünïcödé', { author: CAROL });
-  r.tag('v1.0.0', { message: 'Release 1.0.0' });
-  r.tag('v1.0.1');
-  r.tag('not-a-release');
-  r.commit('perf: four\n\nCo-authored-by: Dana <dana@example.com>');
-  r.commit('chore: five');
-  r.tag('v1.1.0');
-  r.commit('feat: unreleased', { author: BOB });
-  return r;
+  return linearChangelogRepo();
 }
 
 /** The header's JSON (its first line is the HMAC of the rest). */
