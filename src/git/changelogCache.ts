@@ -12,7 +12,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CHANGELOG_CACHE_FORMAT, cacheStateSchema, type CachedText, type ChangelogCacheKind, type ChangelogCacheState, type ChangelogCacheStore } from '../core/changelogCache';
@@ -77,6 +77,7 @@ function sameMac(a: string, b: string): boolean {
 
 /** The changelog cache of one repository, in its git directory. */
 export class FileChangelogCache implements ChangelogCacheStore {
+  private readonly gitDir: string;
   private readonly dir: string;
   private readonly keyFile: string;
   private secretRead: Promise<Buffer | null> | null = null;
@@ -87,8 +88,28 @@ export class FileChangelogCache implements ChangelogCacheStore {
     private readonly root: string,
     userDir: string = userCacheDir(),
   ) {
+    this.gitDir = gitCommonDir;
     this.dir = changelogCacheDir(gitCommonDir);
     this.keyFile = join(userDir, 'changelog-cache.key');
+  }
+
+  /**
+   * True when the cache folder is a real folder inside the git directory: no part of `release-manager/cache/changelog`
+   * may be a link (a repository's `.git` from an archive could point it anywhere, and pruning removes files there).
+   * `create`: make what is missing first.
+   */
+  private async ownFolder(create: boolean): Promise<boolean> {
+    try {
+      if (create) await mkdir(this.dir, { recursive: true });
+      let at = this.gitDir;
+      for (const part of ['release-manager', 'cache', 'changelog']) {
+        at = join(at, part);
+        if (!(await lstat(at)).isDirectory()) return false;
+      }
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The secret the cache is signed with, made on first use; null when it can be neither read nor made (no cache then). */
@@ -118,6 +139,7 @@ export class FileChangelogCache implements ChangelogCacheStore {
   async latest(kind: ChangelogCacheKind, key: string, commits: readonly string[]): Promise<{ state: ChangelogCacheState; blob: CachedText | null } | null> {
     let names: Set<string>;
     try {
+      if (!(await this.ownFolder(false))) return null;
       names = new Set(await readdir(this.dir));
     } catch {
       return null;
@@ -169,7 +191,7 @@ export class FileChangelogCache implements ChangelogCacheStore {
     try {
       const secret = await this.secret();
       if (!secret) return;
-      await mkdir(this.dir, { recursive: true });
+      if (!(await this.ownFolder(true))) return;
       let blobFields = {};
       if (kind === 'json') {
         if (!blob) return;
@@ -220,13 +242,15 @@ export class FileChangelogCache implements ChangelogCacheStore {
       names.filter((n) => n.endsWith(`.${kind}.json`)).map(async (n) => ({ n, at: (await stat(join(this.dir, n)).catch(() => null))?.mtimeMs ?? 0 })),
     );
     headers.sort((a, b) => b.at - a.at);
-    for (const h of headers.slice(KEEP)) await unlink(join(this.dir, h.n)).catch(() => undefined);
+    // Only files are removed (a link keeps what it points at: unlink removes the link itself).
+    const remove = (n: string) => unlink(join(this.dir, n)).catch(() => undefined);
+    for (const h of headers.slice(KEEP)) await remove(h.n);
     if (kind !== 'json') return;
     const named = new Set<string>();
     for (const h of headers.slice(0, KEEP)) {
       const data = await readFile(join(this.dir, h.n), 'utf8').then((t) => JSON.parse(t.slice(t.indexOf('\n') + 1)) as { blob?: unknown }, () => null);
       if (typeof data?.blob === 'string') named.add(data.blob);
     }
-    for (const n of names) if (n.endsWith('.blob') && !named.has(n)) await unlink(join(this.dir, n)).catch(() => undefined);
+    for (const n of names) if (n.endsWith('.blob') && !named.has(n)) await remove(n);
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/main';
@@ -239,6 +239,19 @@ describe('changelog cache: the releases up to the newest one kept between runs',
     writeFileSync(header, text.replace('- start (', '- stark ('));
     expectBoth(await compare(r), COLD_KEPT, 'changed bytes');
     expectBoth(await compare(r), WARM, 'then read');
+  });
+
+  it('neither reads, writes nor prunes through a cache folder that is a link (a .git from an archive)', async () => {
+    const r = linearRepo();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'rm-elsewhere-'));
+    writeFileSync(join(elsewhere, 'precious.blob'), 'keep me');
+    mkdirSync(join(r.dir, '.git', 'release-manager', 'cache'), { recursive: true });
+    symlinkSync(elsewhere, changelogCacheDir(join(r.dir, '.git')));
+    // The changelog asks to keep its state both times; the store refuses the folder, so nothing is there to read.
+    expectBoth(await compare(r), COLD_KEPT, 'a whole run');
+    expectBoth(await compare(r), COLD_KEPT, 'nothing read through the link');
+    assert.deepEqual(readdirSync(elsewhere), ['precious.blob'], 'nothing written or removed there');
+    rmSync(elsewhere, { recursive: true, force: true });
   });
 
   it('keeps a few entries per kind and removes the blobs no entry names', async () => {
