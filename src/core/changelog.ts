@@ -26,6 +26,8 @@ export interface ChangelogOptions {
 export interface MarkdownChangelog {
   releases: string[];
   warnings: string[];
+  /** True when the releases up to the newest one came from the cache (ChangelogOptions.cache). */
+  cached?: boolean;
 }
 
 /** The reads a changelog starts with: the target, and the tags, HEAD and path filter read beside the log. */
@@ -211,7 +213,7 @@ export async function buildChangelogMarkdown(repo: GitRepo, config: ReleaseConfi
     const warm = await fromCache(repo, config, start, cache, 'markdown', render, options.signal);
     if (warm) {
       const releases = [renderMarkdown(warm.last, config, render), ...(warm.state.releases ?? [])];
-      return { releases, warnings: [...warm.inv.warnings, ...warm.last.warnings, ...warm.odd, ...warm.state.odd] };
+      return { releases, warnings: [...warm.inv.warnings, ...warm.last.warnings, ...warm.odd, ...warm.state.odd], cached: true };
     }
   }
   const stream = new LinearChangelog(config, render, null);
@@ -233,53 +235,62 @@ interface Warm {
   odd: string[];
 }
 
-/** A chain above the kept release longer than this is read whole instead (it was not what the cache is for). */
+/** A chain above the newest release longer than this is read whole instead (it was not what the cache is for). */
 const WARM_LIMIT = 20_000;
 
 /**
  * The unreleased notes from the state kept at the newest release below the target, or null when a whole run is
- * needed: nothing kept for this key, the target not above that release by a chain of untagged commits (a merge, a
- * tag on it, the release not below it), or no change above it.
+ * needed. The log from the target is read until its first tagged commit C; it must be a chain of untagged commits
+ * (each one's only parent the next) ending at C, and C must have a state kept for this key. Anything else — a merge,
+ * no tag within WARM_LIMIT commits, nothing kept at C, no change above it — is a whole run.
  */
 async function fromCache(repo: GitRepo, config: ReleaseConfig, start: ChangelogStart, cache: { store: ChangelogCacheStore; tool: string }, kind: ChangelogCacheKind, render: RenderOptions, signal: AbortSignal | undefined): Promise<Warm | null> {
   const inv = await start.inventory;
   const tagged = new Set(inv.releases.map((t) => t.commit));
   if (tagged.has(start.toHash)) return null; // the target is a release: nothing above it to read
-  const key = cacheKey(kind, config, render, inv, cache.tool);
-  const kept = await cache.store.latest(kind, key, inv.releases.map((t) => t.commit));
-  if (!kept) return null;
-  const tag = keptTag(inv, kept.state);
-  if (!tag) return null;
   const log = new PreparedLog(config);
   const odd = oddText();
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) stop.abort();
+  let below: string | null = null;
   let fits = true;
   try {
-    await repo.log({ from: tag.commit, to: start.toHash, paths: [], signal: stop.signal }, (c) => {
-      if (!fits) return;
-      if (tagged.has(c.hash) || log.entries.length >= WARM_LIMIT) {
-        fits = false;
-        return stop.abort();
+    await repo.log({ from: null, to: start.toHash, paths: [], signal: stop.signal }, (c) => {
+      if (below !== null || !fits) return;
+      if (tagged.has(c.hash)) below = c.hash;
+      else if (log.entries.length >= WARM_LIMIT) fits = false;
+      else {
+        odd.note(c);
+        log.add(c);
+        if (log.linear) return;
+        fits = false; // a merge (or a second parent) above the release: read whole
       }
-      odd.note(c);
-      log.add(c);
+      stop.abort();
     });
   } catch (e) {
-    if (signal?.aborted || fits) throw e;
+    if (signal?.aborted || (below === null && fits)) throw e;
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-  if (!fits || log.entries.length === 0) return null;
-  log.link(tag.commit); // the chain must end at the kept release: its last commit's only parent
+  if (below === null || !fits || log.entries.length === 0) return null;
+  log.link(below); // the chain ends at the release: its last commit's only parent
   if (!log.linear) return null;
-  const stable = kept.state.previousStable === null ? null : (inv.releases.find((t) => t.version.version === kept.state.previousStable)?.version ?? undefined);
-  if (stable === undefined) return null;
-  const range = log.collect(log.entries.map((_, i) => i));
-  const last = await unreleasedNotes(range, start, inv, tag, stable, creditor(new Set(kept.state.known)), config, kept.state.carried);
-  if (!last) return null;
-  return { inv, state: kept.state, blob: kept.blob, last, odd: odd.warnings };
+  const kept = await cache.store.latest(kind, cacheKey(kind, config, render, inv, cache.tool), [below]);
+  if (!kept) return null;
+  const warm = async (): Promise<Warm | null> => {
+    const tag = keptTag(inv, kept.state);
+    if (!tag || tag.commit !== below) return null;
+    const stable = kept.state.previousStable === null ? null : (inv.releases.find((t) => t.version.version === kept.state.previousStable)?.version ?? undefined);
+    if (stable === undefined) return null;
+    const range = log.collect(log.entries.map((_, i) => i));
+    const last = await unreleasedNotes(range, start, inv, tag, stable, creditor(new Set(kept.state.known)), config, kept.state.carried);
+    return last ? { inv, state: kept.state, blob: kept.blob, last, odd: odd.warnings } : null;
+  };
+  const found = await warm().catch((e: unknown) => (kept.blob?.close(), Promise.reject(e)));
+  if (!found) kept.blob?.close();
+  return found;
 }
 
 /**
@@ -310,7 +321,7 @@ export async function buildChangelogJson(repo: GitRepo, config: ReleaseConfig, o
       const { sections, ...frame } = publicNotes(warm.last);
       frame.warnings = [...warm.inv.warnings, ...frame.warnings, ...warm.odd, ...warm.state.odd];
       const kept: JsonPieces = [{ cached: warm.blob }];
-      return { releases: [releasePieces(frame, [sectionsJson(sections)]), kept], warnings: frame.warnings };
+      return { releases: [releasePieces(frame, [sectionsJson(sections)]), kept], warnings: frame.warnings, cached: true };
     }
   }
   const stream = new LinearChangelog(config, {}, spill);
@@ -514,18 +525,19 @@ class LinearChangelog {
     }
     const carried = reachable.flatMap((i) => (isAbove(this.releases[i]!, previousStable) ? (this.passed.get(i)?.carry ?? []) : []));
     const released = [...out].reverse();
+    const known = [...credit.known]; // before the unreleased notes credit their authors
     const last = await unreleasedNotes(this.unreleased ?? { changes: [], commits: [] }, start, inv, previous, previousStable, credit, this.config, carried);
     if (last) out.push(renderMarkdown(last, this.config, this.render));
     out.reverse();
-    const kept = this.kept(last, previous, previousStable, credit.known, carried);
+    const kept = this.kept(last, previous, previousStable, known, carried);
     if (kept) kept.state.releases = released;
     return { releases: out, warnings: out.length > 0 ? [...inv.warnings, ...(last?.warnings ?? [])] : [], kept };
   }
 
   /** What the cache keeps at the newest release, when there are unreleased changes above it (else nothing is kept). */
-  private kept(last: ReleaseNotes | null, previous: LocatedTag | null, previousStable: semver.SemVer | null, known: Set<string>, carried: Change[]): Kept | null {
+  private kept(last: ReleaseNotes | null, previous: LocatedTag | null, previousStable: semver.SemVer | null, known: string[], carried: Change[]): Kept | null {
     if (last === null || previous === null) return null;
-    return { state: { previous: { name: previous.name, commit: previous.commit }, previousStable: previousStable?.version ?? null, known: [...known], carried, odd: this.oddReleased } };
+    return { state: { previous: { name: previous.name, commit: previous.commit }, previousStable: previousStable?.version ?? null, known, carried, odd: this.oddReleased } };
   }
 
   /**
@@ -564,6 +576,7 @@ class LinearChangelog {
     }
     const carried = reachable.flatMap((i) => (isAbove(this.releases[i]!, previousStable) ? (this.passed.get(i)?.carry ?? []) : []));
     const released = [...out].reverse();
+    const known = [...credit.known]; // before the unreleased notes credit their authors
     const last = await unreleasedNotes(this.unreleased ?? { changes: [], commits: [] }, start, inv, previous, previousStable, credit, this.config, carried);
     if (last) {
       const { sections, ...frame } = publicNotes(last);
@@ -572,7 +585,7 @@ class LinearChangelog {
     out.reverse();
     // The newest release carries the warnings: the tag list's, its own, then the odd commit texts'.
     if (out.length > 0) out[0]!.frame.warnings = [...inv.warnings, ...out[0]!.frame.warnings, ...oddWarnings];
-    const kept = this.kept(last, previous, previousStable, credit.known, carried);
+    const kept = this.kept(last, previous, previousStable, known, carried);
     // The releases up to the newest one as they stand in the array (their warnings are empty: the unreleased notes carry them).
     if (kept) kept.blob = lazily(released, (r) => releasePieces(r.frame, r.sections));
     return { releases: lazily(out, (r) => releasePieces(r.frame, r.sections)), warnings: out[0]?.frame.warnings ?? [], kept };

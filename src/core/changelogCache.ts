@@ -44,7 +44,10 @@ export interface ChangelogCacheState {
 
 /** The kept JSON text, read in pieces when written out (it can be tens of megabytes). */
 export interface CachedText {
+  /** The text in order; what holds it is let go once read through (or when the reader stops). */
   chunks(): Iterable<Uint8Array>;
+  /** Lets go of the text unread (idempotent). */
+  close(): void;
 }
 
 /** Where changelog state is kept between runs (the CLI: a folder in the repository's git directory). */

@@ -19,6 +19,8 @@ export type JsonPieces = (string | { spilled: number } | { cached: CachedText })
 export interface JsonChangelog {
   releases: Iterable<JsonPieces>;
   warnings: string[];
+  /** True when the releases up to the newest one came from the cache. */
+  cached?: boolean;
 }
 
 /** A release as the JSON changelog shows it: its version without the warnings (those are the release's own). */

@@ -11,18 +11,25 @@
  * repository's `.git` (an archive of a hostile repository) fails the check and is ignored.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CHANGELOG_CACHE_FORMAT, cacheStateSchema, type CachedText, type ChangelogCacheKind, type ChangelogCacheState, type ChangelogCacheStore } from '../core/changelogCache';
 import { writeFileAtomic } from '../node/atomicFile';
 import { mailmapDigest } from './contributorCache';
+import { execGit } from './gitProcess';
 
 const KIND = 'release-manager-changelog';
 /** Entries kept per output kind (a release keeps one; older ones are removed when a new one is written). */
 const KEEP = 3;
 const CHUNK = 1 << 20;
+/** A header larger than this is not ours (the 100k-commit benchmark's markdown header is 4 MB). */
+const MAX_HEADER = 256 << 20;
+/** Temporary files older than this are left over from a run that was stopped: pruned. */
+const STALE_MS = 10 * 60_000;
+/** Blobs younger than this may be another run's, whose header is not written yet: never pruned. */
+const FRESH_MS = 60_000;
 
 /** The user's cache folder for Release Manager (where the cache's secret lives). */
 export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -55,8 +62,34 @@ function* readChunks(fd: number, size: number): Iterable<Buffer> {
   }
 }
 
+/**
+ * Opens a file of the cache for reading: a regular file only, never through a link, without waiting (a FIFO or a
+ * device planted in a `.git` must not hang the run or feed it forever); its descriptor and size.
+ */
+function openRegular(path: string, max: number): { fd: number; size: number } {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  const st = fstatSync(fd);
+  if (!st.isFile() || st.size > max) {
+    closeSync(fd);
+    throw new Error('not a cache file');
+  }
+  return { fd, size: st.size };
+}
+
+/** A (regular, bounded) file of the cache as text. */
+function readRegular(path: string): string {
+  const { fd, size } = openRegular(path, MAX_HEADER);
+  try {
+    return Buffer.concat([...readChunks(fd, size)]).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A kept blob, read from the file as it was when checked (the descriptor holds it even if a writer replaces it). */
 class BlobText implements CachedText {
+  private open = true;
+
   constructor(
     private readonly fd: number,
     private readonly size: number,
@@ -66,8 +99,14 @@ class BlobText implements CachedText {
     try {
       yield* readChunks(this.fd, this.size);
     } finally {
-      closeSync(this.fd);
+      this.close();
     }
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
   }
 }
 
@@ -87,6 +126,7 @@ export class FileChangelogCache implements ChangelogCacheStore {
     gitCommonDir: string,
     private readonly root: string,
     userDir: string = userCacheDir(),
+    private readonly gitPath = 'git',
   ) {
     this.gitDir = gitCommonDir;
     this.dir = changelogCacheDir(gitCommonDir);
@@ -132,8 +172,35 @@ export class FileChangelogCache implements ChangelogCacheStore {
     return this.secretRead;
   }
 
-  private async digest(key: string): Promise<string> {
-    return createHash('sha256').update(key).update('\0').update(await mailmapDigest(this.root)).digest('hex');
+  /**
+   * The key's digest with what git's log shows of a commit besides its object: the `.mailmap` of the working tree and
+   * the mailmap git's config names (`mailmap.file`; `mailmap.blob`: no cache). Null when a commit may show other than
+   * its object says — replace refs, grafts — or when the refs are not files git and we both read (reftable).
+   */
+  private async digest(key: string): Promise<string | null> {
+    const git = this.gitDir;
+    if (existsSync(join(git, 'info', 'grafts')) || existsSync(join(git, 'reftable'))) return null;
+    if (existsSync(join(git, 'refs', 'replace')) && (await readdir(join(git, 'refs', 'replace'))).length > 0) return null;
+    try {
+      if (readRegular(join(git, 'packed-refs')).includes(' refs/replace/')) return null;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return null;
+    }
+    const config = await execGit(this.gitPath, this.root, ['config', '-z', '--get-regexp', '^mailmap\\.'], { okCodes: [0, 1] });
+    const hash = createHash('sha256').update(key).update('\0').update(await mailmapDigest(this.root)).update('\0').update(config);
+    for (const entry of config.split('\0')) {
+      const [name, value] = entry.split('\n') as [string, string | undefined];
+      if (/^mailmap\.blob$/i.test(name)) return null;
+      if (/^mailmap\.file$/i.test(name) && value) {
+        const path = value.startsWith('~/') ? join(homedir(), value.slice(2)) : value;
+        try {
+          hash.update('\0').update(readRegular(path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) ? path : join(this.root, path)));
+        } catch {
+          hash.update('\0(unreadable)');
+        }
+      }
+    }
+    return hash.digest('hex');
   }
 
   async latest(kind: ChangelogCacheKind, key: string, commits: readonly string[]): Promise<{ state: ChangelogCacheState; blob: CachedText | null } | null> {
@@ -145,6 +212,7 @@ export class FileChangelogCache implements ChangelogCacheStore {
       return null;
     }
     const digest = await this.digest(key);
+    if (digest === null) return null;
     for (const commit of commits) {
       if (!isCommit(commit) || !names.has(`${commit}.${kind}.json`)) continue;
       const found = await this.read(commit, kind, digest);
@@ -157,7 +225,7 @@ export class FileChangelogCache implements ChangelogCacheStore {
     try {
       const secret = await this.secret();
       if (!secret) return null;
-      const text = await readFile(join(this.dir, `${commit}.${kind}.json`), 'utf8');
+      const text = readRegular(join(this.dir, `${commit}.${kind}.json`));
       const nl = text.indexOf('\n');
       const body = text.slice(nl + 1);
       if (nl === -1 || !sameMac(text.slice(0, nl), createHmac('sha256', secret).update(body).digest('hex'))) return null;
@@ -169,11 +237,11 @@ export class FileChangelogCache implements ChangelogCacheStore {
       if (kind === 'markdown') return state.releases ? { state, blob: null } : null;
       if (typeof data.blob !== 'string' || !/^[0-9a-f]+\.[0-9a-f]+\.blob$/.test(data.blob) || state.blobBytes === undefined) return null;
       if (typeof data.blobMac !== 'string') return null;
-      const fd = openSync(join(this.dir, data.blob), 'r');
+      const { fd, size } = openRegular(join(this.dir, data.blob), Number.MAX_SAFE_INTEGER);
       try {
         // Checked whole before a byte of it is printed (then printed from the same descriptor).
         const mac = createHmac('sha256', secret);
-        if (fstatSync(fd).size !== state.blobBytes) throw new Error('size');
+        if (size !== state.blobBytes) throw new Error('size');
         for (const chunk of readChunks(fd, state.blobBytes)) mac.update(chunk);
         if (!sameMac(mac.digest('hex'), data.blobMac)) throw new Error('mac');
       } catch {
@@ -190,8 +258,8 @@ export class FileChangelogCache implements ChangelogCacheStore {
     if (!isCommit(commit)) return;
     try {
       const secret = await this.secret();
-      if (!secret) return;
-      if (!(await this.ownFolder(true))) return;
+      const digest = secret ? await this.digest(key) : null;
+      if (!secret || digest === null || !(await this.ownFolder(true))) return;
       let blobFields = {};
       if (kind === 'json') {
         if (!blob) return;
@@ -200,7 +268,7 @@ export class FileChangelogCache implements ChangelogCacheStore {
         state = { ...state, blobBytes: written.size };
         blobFields = { blob: name, blobMac: written.mac };
       }
-      const body = JSON.stringify({ kind: KIND, version: CHANGELOG_CACHE_FORMAT, commit, output: kind, key: await this.digest(key), ...blobFields, state }) + '\n';
+      const body = JSON.stringify({ kind: KIND, version: CHANGELOG_CACHE_FORMAT, commit, output: kind, key: digest, ...blobFields, state }) + '\n';
       await writeFileAtomic(join(this.dir, `${commit}.${kind}.json`), createHmac('sha256', secret).update(body).digest('hex') + '\n' + body);
       await this.prune(kind);
     } catch {
@@ -248,9 +316,19 @@ export class FileChangelogCache implements ChangelogCacheStore {
     if (kind !== 'json') return;
     const named = new Set<string>();
     for (const h of headers.slice(0, KEEP)) {
-      const data = await readFile(join(this.dir, h.n), 'utf8').then((t) => JSON.parse(t.slice(t.indexOf('\n') + 1)) as { blob?: unknown }, () => null);
-      if (typeof data?.blob === 'string') named.add(data.blob);
+      try {
+        const text = readRegular(join(this.dir, h.n));
+        const data = JSON.parse(text.slice(text.indexOf('\n') + 1)) as { blob?: unknown };
+        if (typeof data.blob === 'string') named.add(data.blob);
+      } catch {
+        // not a header of ours: its blob (if any) is not kept for it
+      }
     }
-    for (const n of names) if (n.endsWith('.blob') && !named.has(n)) await remove(n);
+    const now = Date.now();
+    const age = async (n: string) => now - ((await lstat(join(this.dir, n)).catch(() => null))?.mtimeMs ?? now);
+    for (const n of names) {
+      if (n.endsWith('.blob') && !named.has(n) && (await age(n)) > FRESH_MS) await remove(n);
+      else if (n.startsWith('.') && n.endsWith('.tmp') && (await age(n)) > STALE_MS) await remove(n);
+    }
   }
 }
