@@ -46,11 +46,12 @@ function isCommit(s: string): boolean {
   return /^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(s);
 }
 
-/** Reads a file's first `size` bytes in chunks. */
-function* readChunks(fd: number, size: number): Iterable<Buffer> {
+/** Reads a file's first `size` bytes in chunks (into `reuse` each time when given: the caller keeps none of them). */
+function* readChunks(fd: number, size: number, reuse?: Buffer): Iterable<Buffer> {
   let at = 0;
   while (at < size) {
-    const buf = Buffer.allocUnsafe(Math.min(CHUNK, size - at));
+    const n = Math.min(CHUNK, size - at);
+    const buf = reuse ? reuse.subarray(0, n) : Buffer.allocUnsafe(n);
     let done = 0;
     while (done < buf.length) {
       const n = readSync(fd, buf, done, buf.length - done, at + done);
@@ -242,7 +243,7 @@ export class FileChangelogCache implements ChangelogCacheStore {
         // Checked whole before a byte of it is printed (then printed from the same descriptor).
         const mac = createHmac('sha256', secret);
         if (size !== state.blobBytes) throw new Error('size');
-        for (const chunk of readChunks(fd, state.blobBytes)) mac.update(chunk);
+        for (const chunk of readChunks(fd, state.blobBytes, Buffer.allocUnsafe(CHUNK))) mac.update(chunk);
         if (!sameMac(mac.digest('hex'), data.blobMac)) throw new Error('mac');
       } catch {
         closeSync(fd);
