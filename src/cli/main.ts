@@ -319,7 +319,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return runGatesCommand(repo, config, { json: format === 'json', allowCommands: values['allow-commands'] === true, only: values.only, path: values.path, prerelease: values.prerelease, github }, io);
   }
   if (command === 'changelog') {
-    // The releases up to the newest one are kept in the git directory for the next run (docs/changelog.md#cache).
+    // The releases up to the newest one are kept in the git directory for the next run (docs/notes.md#the-changelog-cache).
     const cache = values['no-cache'] ? undefined : { store: new FileChangelogCache(repo.gitCommonDir, repo.root), tool: PACKAGE_VERSION };
     if (format === 'json') {
       // One release object at a time: each release's sections wait in a temporary file, not in the heap.

@@ -6,7 +6,7 @@ import { checkRepository, describeReleased, inventoryTags, packageFor, validateP
 import { contributorsOf, groupSections, type Contributor, type ReleaseNotes } from './notes';
 import type { GitRepo, HeadState } from './ports';
 import { cacheableRender, cacheKey, keptTag, type CachedText, type ChangelogCacheKind, type ChangelogCacheState, type ChangelogCacheStore } from './changelogCache';
-import { publicNotes, releasePieces, sectionsJson, wholeReleasePieces, type JsonChangelog, type JsonPieces, type TextSpill } from './changelogJson';
+import { joinedReleases, publicNotes, releasePieces, sectionsJson, wholeReleasePieces, type JsonChangelog, type JsonPieces, type TextSpill } from './changelogJson';
 import { renderMarkdown, renderRelease, renderSections, type RenderOptions } from './render';
 import { bumpLevelOf, decideVersion } from './version';
 
@@ -334,14 +334,10 @@ export async function buildChangelogJson(repo: GitRepo, config: ReleaseConfig, o
   // reach that one (a tag off this history), read the log again and settle the changelog whole.
   if (!done) return whole(await reread());
   if (cache && done.kept?.blob) {
+    // The releases up to the newest one, as the array holds them: what a later run writes after its unreleased notes.
     const blob = done.kept.blob;
     const pieces = function* (): Iterable<string | Uint8Array> {
-      let first = true;
-      for (const release of blob) {
-        if (!first) yield ',\n  ';
-        first = false;
-        for (const p of release) yield typeof p === 'string' ? p : 'spilled' in p ? spill.read(p.spilled) : '';
-      }
+      for (const p of joinedReleases(blob)) yield typeof p === 'string' ? p : 'spilled' in p ? spill.read(p.spilled) : '';
     };
     await cache.store.write(done.kept.state.previous.commit, 'json', cacheKey('json', config, {}, inv, cache.tool), done.kept.state, pieces());
   }

@@ -57,13 +57,23 @@ export function wholeReleasePieces(notes: ReleaseNotes): JsonPieces {
   return [nestedJson(publicNotes(notes), 1)];
 }
 
-/** Writes a changelog's releases as one JSON array (`[]` when there is none), with a final newline. */
-export async function writeJsonChangelog(releases: Iterable<JsonPieces>, write: (piece: string | { spilled: number } | { cached: CachedText }) => Promise<void> | void): Promise<void> {
+/** The pieces of several releases as they stand in the changelog's array, one after the other (without the brackets). */
+export function* joinedReleases(releases: Iterable<JsonPieces>): Iterable<JsonPieces[number]> {
   let first = true;
   for (const pieces of releases) {
-    await write(first ? '[\n  ' : ',\n  ');
+    if (!first) yield ',\n  ';
     first = false;
-    for (const p of pieces) await write(p);
+    yield* pieces;
   }
-  await write(first ? '[]\n' : '\n]\n');
+}
+
+/** Writes a changelog's releases as one JSON array (`[]` when there is none), with a final newline. */
+export async function writeJsonChangelog(releases: Iterable<JsonPieces>, write: (piece: string | { spilled: number } | { cached: CachedText }) => Promise<void> | void): Promise<void> {
+  let any = false;
+  for (const piece of joinedReleases(releases)) {
+    if (!any) await write('[\n  ');
+    any = true;
+    await write(piece);
+  }
+  await write(any ? '\n]\n' : '[]\n');
 }

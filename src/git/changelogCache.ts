@@ -19,6 +19,7 @@ import { CHANGELOG_CACHE_FORMAT, cacheStateSchema, type CachedText, type Changel
 import { writeFileAtomic } from '../node/atomicFile';
 import { mailmapDigest } from './contributorCache';
 import { execGit } from './gitProcess';
+import { hasReplaceRefs } from './refFiles';
 
 const KIND = 'release-manager-changelog';
 /** Entries kept per output kind (a release keeps one; older ones are removed when a new one is written). */
@@ -54,9 +55,9 @@ function* readChunks(fd: number, size: number, reuse?: Buffer): Iterable<Buffer>
     const buf = reuse ? reuse.subarray(0, n) : Buffer.allocUnsafe(n);
     let done = 0;
     while (done < buf.length) {
-      const n = readSync(fd, buf, done, buf.length - done, at + done);
-      if (n === 0) throw new Error('The changelog cache blob is shorter than its header says.');
-      done += n;
+      const got = readSync(fd, buf, done, buf.length - done, at + done);
+      if (got === 0) throw new Error('The changelog cache blob is shorter than its header says.');
+      done += got;
     }
     at += done;
     yield buf;
@@ -121,6 +122,8 @@ export class FileChangelogCache implements ChangelogCacheStore {
   private readonly dir: string;
   private readonly keyFile: string;
   private secretRead: Promise<Buffer | null> | null = null;
+  /** Digests by key: a run that looks for an entry and then keeps one asks git's config once. */
+  private readonly digests = new Map<string, Promise<string | null>>();
 
   /** `userDir`: where the secret is kept (default: the user's cache folder, userCacheDir()). */
   constructor(
@@ -178,15 +181,15 @@ export class FileChangelogCache implements ChangelogCacheStore {
    * the mailmap git's config names (`mailmap.file`; `mailmap.blob`: no cache). Null when a commit may show other than
    * its object says — replace refs, grafts — or when the refs are not files git and we both read (reftable).
    */
-  private async digest(key: string): Promise<string | null> {
-    const git = this.gitDir;
-    if (existsSync(join(git, 'info', 'grafts')) || existsSync(join(git, 'reftable'))) return null;
-    if (existsSync(join(git, 'refs', 'replace')) && (await readdir(join(git, 'refs', 'replace'))).length > 0) return null;
-    try {
-      if (readRegular(join(git, 'packed-refs')).includes(' refs/replace/')) return null;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return null;
-    }
+  private digest(key: string): Promise<string | null> {
+    let digest = this.digests.get(key);
+    if (!digest) this.digests.set(key, (digest = this.computeDigest(key)));
+    return digest;
+  }
+
+  private async computeDigest(key: string): Promise<string | null> {
+    // Replace refs (read with the tags' packed-refs, parsed once per file version) and grafts: no cache.
+    if (hasReplaceRefs(this.gitDir) !== false || existsSync(join(this.gitDir, 'info', 'grafts'))) return null;
     const config = await execGit(this.gitPath, this.root, ['config', '-z', '--get-regexp', '^mailmap\\.'], { okCodes: [0, 1] });
     const hash = createHash('sha256').update(key).update('\0').update(await mailmapDigest(this.root)).update('\0').update(config);
     for (const entry of config.split('\0')) {

@@ -145,3 +145,20 @@ export function tagsFromFiles(commonDir: string): TagRef[] | null {
   if (!packed.sorted) tags.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return tags;
 }
+
+/**
+ * Whether the repository has replace refs (`refs/replace/*`, loose or packed): then git shows some commits other than
+ * their objects say. Null when that cannot be told from the files (reftable, an unreadable packed-refs).
+ */
+export function hasReplaceRefs(commonDir: string): boolean | null {
+  if (isReftable(commonDir)) return null;
+  try {
+    if (readdirSync(join(commonDir, 'refs', 'replace')).length > 0) return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return null;
+  }
+  const packed = packedRefs(commonDir);
+  if (!packed) return null;
+  for (const name of packed.refs.keys()) if (name.startsWith('refs/replace/')) return true;
+  return false;
+}

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalGitRepo } from '../../../src/git/gitRepo';
-import { headFromFiles, tagsFromFiles } from '../../../src/git/refFiles';
+import { hasReplaceRefs, headFromFiles, tagsFromFiles } from '../../../src/git/refFiles';
 import { TestRepo } from '../../helpers/testRepo';
 
 /** What git says HEAD is, in the adapter's terms. */
@@ -141,5 +141,22 @@ describe('HEAD and tags read from git\'s files', () => {
     mkdirSync(join(commonDir, 'reftable'));
     assert.equal(headFromFiles(gitDir, commonDir), null);
     assert.equal(tagsFromFiles(commonDir), null);
+    assert.equal(hasReplaceRefs(commonDir), null);
+  });
+
+  it('tells replace refs, loose or packed, as `git replace -l` lists them', () => {
+    const r = TestRepo.create();
+    const first = r.commit('feat: one');
+    r.commit('fix: two');
+    const common = join(r.dir, '.git');
+    const listed = () => r.git('replace', '-l') !== '';
+    assert.equal(hasReplaceRefs(common), false);
+    r.git('replace', first, r.git('commit-tree', `${first}^{tree}`, '-m', 'feat: replaced'));
+    assert.equal(hasReplaceRefs(common), listed());
+    r.git('pack-refs', '--all');
+    assert.equal(hasReplaceRefs(common), true, 'packed');
+    r.git('replace', '-d', first);
+    assert.equal(hasReplaceRefs(common), listed());
+    assert.equal(listed(), false);
   });
 });
