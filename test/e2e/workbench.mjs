@@ -33,7 +33,8 @@ export async function typeInCommandPalette(page, text) {
 
 /**
  * Runs the palette command `label` the way a user does: gives the keyboard back to the workbench, opens the
- * palette, types the label, waits for its row and presses Enter (`beforeEnter(page)` runs just before).
+ * palette, types the label, waits for its row and presses Enter once the row has the focus (else clicks it;
+ * `beforeEnter(page)` runs just before).
  * Tries three times: a palette opened while the window still starts lists only the commands known then and
  * does not refresh, and keys typed while the workbench moves the focus can land elsewhere (the input then
  * does not hold the label). `refocus: false` leaves the focus where it is on the first try (Escape on a
@@ -55,7 +56,11 @@ export async function runFromPalette(page, label, { beforeEnter, refocus = true,
     if (!lastInput.includes(label)) continue;
     if (await row.waitFor({ timeout }).then(() => true, () => false)) {
       if (beforeEnter) await beforeEnter(page);
-      await page.keyboard.press('Enter');
+      // Enter runs the focused row, which may still be another one while the list settles after typing: wait for
+      // the focus to reach this row; if it never does, click the row itself.
+      const focused = quickInput(page).locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: new RegExp(escapeRegExp(label)) });
+      if (await focused.waitFor({ timeout: 3_000 }).then(() => true, () => false)) await page.keyboard.press('Enter');
+      else await row.click();
       return;
     }
   }
